@@ -1,0 +1,52 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import Conflict, NotAllowed
+from .models import OrgUnit
+from .selectors import org_unit_list
+
+
+def exception_handler(exc, context):
+    """One error shape for the API: DRF's `{field: [messages]}` for bad input, and
+    `{"detail": message}` with 403/404/409 for refused, missing and conflicting requests."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+            data = {("non_field_errors" if k == "__all__" else k): v for k, v in data.items()}
+        else:
+            data = {"non_field_errors": [str(m) for m in exc.messages]}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotAllowed):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+    response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, APIException):  # pragma: no cover - DRF handles
+        return Response({"detail": str(exc)}, status=exc.status_code)
+    return response
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "level", "kind", "parent", "is_active"]
+
+
+class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """The org units in the caller's scope (own unit and subtree)."""
+
+    serializer_class = OrgUnitSerializer
+    lookup_field = "code"
+    filterset_fields = ["level", "kind"]
+
+    def get_queryset(self):
+        return org_unit_list(user=self.request.user)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgLevel(models.IntegerChoices):
+    """Administrative level; a smaller number is a higher level."""
+
+    NATIONAL = 0, _("National")
+    PROVINCE = 1, _("Province")
+    CITY = 2, _("City")
+    DISTRICT = 3, _("District/county")
+    TOWNSHIP = 4, _("Township/street")
+    VILLAGE = 5, _("Village/community")
+
+
+class OrgKind(models.TextChoices):
+    PETITION_OFFICE = "petition_office", _("Petition office")
+    BUSINESS = "business", _("Business department")
+    STABILITY = "stability", _("Stability office")
+    JUDICIAL = "judicial", _("Judicial/procuratorate")
+    DISCIPLINE = "discipline", _("Discipline inspection")
+    GOVERNMENT = "government", _("Government")
+    OTHER = "other", _("Other")
+
+
+unit_code_validator = RegexValidator(
+    r"^[A-Z0-9]{2,20}$", _("Use 2 to 20 capital letters or digits.")
+)
+
+
+class OrgUnit(models.Model):
+    """A body in the unit tree (机构). `path` holds the ids from the root, e.g. `/1/5/23/`."""
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[unit_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=OrgLevel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if new_path != old_path:
+            self.path = new_path
+            OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path: str) -> None:
+        OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+        )
+
+    def clean(self) -> None:
+        if self.parent and self.pk and self.parent.is_within(self):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to and including this unit."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def is_within(self, other: OrgUnit) -> bool:
+        """True when this unit is `other` or lies in its subtree."""
+        return self.path.startswith(other.path)
+
+
+class User(AbstractUser):
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class CalendarDay(models.Model):
+    """An admin's override of the work calendar: a rest day or a make-up workday (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("workday"), help_text=_("Checked: a workday (e.g. make-up day). Unchecked: a rest day.")
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("work calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.note}"

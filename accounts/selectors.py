@@ -1,0 +1,39 @@
+from django.db.models import QuerySet
+
+from .models import OrgUnit, User
+
+
+def units_visible_to(user: User) -> QuerySet[OrgUnit]:
+    """The units whose matters `user` may see: their own unit and its subtree.
+
+    Every list and detail page goes through this. A superuser without a unit sees all units;
+    any other user without a unit sees none.
+    """
+    if not user.is_authenticated:
+        return OrgUnit.objects.none()
+    if user.org_unit_id is None:
+        return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+
+
+def unit_ancestor_ids(user: User) -> list[int]:
+    """Ids of the user's unit and all units above it (an accusation against any of them
+    must stay hidden from the user)."""
+    return user.org_unit.ancestor_ids if user.org_unit_id else []
+
+
+def org_unit_list(*, user: User) -> QuerySet[OrgUnit]:
+    return units_visible_to(user).select_related("parent").order_by("path")
+
+
+def district_ancestor(unit: OrgUnit) -> OrgUnit | None:
+    """The district/county-level unit at or above `unit`, if any."""
+    from .models import OrgLevel
+
+    if unit.level == OrgLevel.DISTRICT:
+        return unit
+    return (
+        OrgUnit.objects.filter(pk__in=unit.ancestor_ids, level=OrgLevel.DISTRICT)
+        .order_by("-path")
+        .first()
+    )

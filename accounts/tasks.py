@@ -1,0 +1,14 @@
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> str:
+    """Periodic no-op that shows worker and beat are alive."""
+    now = timezone.now().isoformat()
+    logger.info("heartbeat %s", now)
+    return now

@@ -1,0 +1,231 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from accounts.workcalendar import Counting
+
+
+class MatterKind(models.TextChoices):
+    """The three kinds of matter of Art. 29–31."""
+
+    SUGGESTION = "suggestion", _("Suggestion/opinion")
+    ACCUSATION = "accusation", _("Report/accusation")
+    COMPLAINT = "complaint", _("Complaint/request")
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ACCEPTED = "accepted", _("Accepted")
+    FORWARDED = "forwarded", _("Forwarded")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    DIVERTED = "diverted", _("Diverted to legal channels")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REPLIED = "replied", _("Replied")
+    EVALUATED = "evaluated", _("Evaluated")
+    CLOSED = "closed", _("Closed")
+    REVIEW_REQUESTED = "review_requested", _("Review requested")
+    REVIEWED = "reviewed", _("Reviewed")
+    REREVIEW_REQUESTED = "rereview_requested", _("Re-review requested")
+    REREVIEWED = "rereviewed", _("Re-reviewed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+# The legal transitions of DESIGN §3; services refuse anything else.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.REGISTERED: frozenset(
+        {CaseStatus.ACCEPTED, CaseStatus.FORWARDED, CaseStatus.NOT_ACCEPTED, CaseStatus.DIVERTED}
+    ),
+    CaseStatus.ACCEPTED: frozenset({CaseStatus.IN_PROGRESS}),
+    CaseStatus.IN_PROGRESS: frozenset({CaseStatus.REPLIED}),
+    CaseStatus.REPLIED: frozenset(
+        {CaseStatus.EVALUATED, CaseStatus.CLOSED, CaseStatus.REVIEW_REQUESTED}
+    ),
+    CaseStatus.EVALUATED: frozenset({CaseStatus.CLOSED, CaseStatus.REVIEW_REQUESTED}),
+    CaseStatus.REVIEW_REQUESTED: frozenset({CaseStatus.REVIEWED}),
+    CaseStatus.REVIEWED: frozenset({CaseStatus.REREVIEW_REQUESTED, CaseStatus.CLOSED}),
+    CaseStatus.REREVIEW_REQUESTED: frozenset({CaseStatus.REREVIEWED}),
+    CaseStatus.REREVIEWED: frozenset({CaseStatus.TERMINATED}),
+}
+
+# A repeat petition may be attached only to a case that is still open.
+CLOSED_STATUSES = frozenset(
+    {CaseStatus.NOT_ACCEPTED, CaseStatus.DIVERTED, CaseStatus.CLOSED, CaseStatus.TERMINATED}
+)
+
+
+class Case(models.Model):
+    """A petition matter (信访事项): one record, one clock, one owner."""
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
+    )
+    matter_kind = models.CharField(_("kind of matter"), max_length=20, choices=MatterKind.choices)
+    receiving_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    location_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("matter location"), on_delete=models.PROTECT, related_name="+"
+    )
+    accused_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("accused unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sponsoring_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sponsoring leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsored_cases",
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    received_at = models.DateTimeField(_("first received"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["owner_unit", "status"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class DeadlineKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("Acceptance decision")
+    HANDLING = "handling", _("Handling")
+    EXTENSION = "extension", _("Extension")
+    REVIEW_REQUEST = "review_request", _("Review request window")
+    REVIEW = "review", _("Review")
+    REREVIEW_REQUEST = "rereview_request", _("Re-review request window")
+    REREVIEW = "rereview", _("Re-review")
+    SIMPLIFIED_DECISION = "simplified_decision", _("Simplified procedure: decision")
+    SIMPLIFIED_ANSWER = "simplified_answer", _("Simplified procedure: answer")
+
+
+class DeadlineRule(models.Model):
+    """How long a clock runs, per jurisdiction (an org subtree; empty = national default),
+    from an effective date. A clock keeps the rule in force on the day it started."""
+
+    kind = models.CharField(_("clock"), max_length=30, choices=DeadlineKind.choices)
+    jurisdiction = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Leave empty for the national default."),
+    )
+    effective_from = models.DateField(_("effective from"))
+    days = models.PositiveSmallIntegerField(
+        _("days"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    counting = models.CharField(
+        _("counting"), max_length=20, choices=Counting.choices, default=Counting.CALENDAR_DAYS
+    )
+    note = models.CharField(_("legal basis / note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["kind", "jurisdiction__path", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "jurisdiction", "effective_from"], name="deadline_rule_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "effective_from"],
+                condition=Q(jurisdiction__isnull=True),
+                name="deadline_rule_national_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.jurisdiction or _("national")
+        return f"{self.get_kind_display()} · {where} · {self.days} {self.get_counting_display()}"
+
+
+class Deadline(models.Model):
+    """One clock of a case (时限). The reminder scan reads open clocks by due date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("clock"), max_length=30, choices=DeadlineKind.choices)
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="+")
+    responsible_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("start"))
+    due_on = models.DateField(_("due"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    extended = models.BooleanField(_("extended"), default=False)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        indexes = [
+            models.Index(fields=["due_on"], condition=Q(met_at__isnull=True), name="deadline_open_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(met_at__isnull=True),
+                name="deadline_one_open_clock_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.due_on}"
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    PETITION_ATTACHED = "petition_attached", _("Repeat petition attached")
+
+
+class CaseEvent(models.Model):
+    """Append-only timeline of a case (办理过程), written in the same transaction as the change."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        OrgUnit, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    old_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    new_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"

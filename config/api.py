@@ -1,0 +1,18 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import OrgUnitViewSet
+from cases.api import CaseViewSet
+from petitions.api import CategoryViewSet, PetitionViewSet
+
+router = DefaultRouter()
+router.register("org-units", OrgUnitViewSet, basename="org-unit")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("petitions", PetitionViewSet, basename="petition")
+router.register("cases", CaseViewSet, basename="case")
+
+api_urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

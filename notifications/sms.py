@@ -1,0 +1,32 @@
+"""SMS backends: the interface and the console backend for development.
+
+The HTTP gateway backend and the notification rows that use these come with the escalation
+issue; settings already name the backend (`SMS_BACKEND`).
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+def mask_mobile(number: str) -> str:
+    return f"{number[:3]}****{number[-4:]}" if len(number) >= 7 else "****"
+
+
+class BaseSmsBackend:
+    def send(self, *, to: str, text: str) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(BaseSmsBackend):
+    """Writes messages to the log, with the number masked."""
+
+    def send(self, *, to: str, text: str) -> None:
+        logger.info("SMS to %s: %s", mask_mobile(to), text)
+
+
+def get_sms_backend() -> BaseSmsBackend:
+    return import_string(settings.SMS_BACKEND)()

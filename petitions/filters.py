@@ -1,0 +1,62 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from accounts.selectors import units_visible_to
+
+from .models import Category, Channel, Petition
+
+
+class PetitionFilter(django_filters.FilterSet):
+    """Filters of the petition list, shared by the page and the API."""
+
+    received_from = django_filters.DateFilter(
+        field_name="received_at",
+        lookup_expr="date__gte",
+        label=_("Received from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at",
+        lookup_expr="date__lte",
+        label=_("Received to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.filter(is_active=True).select_related("parent"),
+        to_field_name="code",
+        method="filter_category",
+        label=_("Category"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        method="filter_unit",
+        label=_("Receiving unit"),
+    )
+    is_group = django_filters.BooleanFilter(label=_("Group visit"))
+    is_repeat = django_filters.BooleanFilter(label=_("Repeat petition"))
+    is_skip_level = django_filters.BooleanFilter(label=_("Skip-level visit"))
+    q = django_filters.CharFilter(method="filter_text", label=_("Number or summary"))
+
+    class Meta:
+        model = Petition
+        fields = ["channel", "is_group", "is_repeat", "is_skip_level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:
+            self.filters["unit"].queryset = units_visible_to(self.request.user).order_by("path")
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Q(category=value) | Q(category__parent=value))
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(receiving_unit__path__startswith=value.path)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(summary__icontains=value))

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from accounts import crypto
+from accounts.models import OrgUnit, User
+from accounts.selectors import unit_ancestor_ids, units_visible_to
+from cases.models import Case, CaseStatus, DeadlineKind
+from cases.selectors import cases_visible_to, open_deadline_due
+
+from .identity import normalize_id_number, normalize_phone
+from .models import Category, Petition, PetitionPetitioner
+
+ID_HASH = "id_number"
+PHONE_HASH = "phone"
+
+
+def id_number_hash(number: str) -> str:
+    return crypto.keyed_hash(ID_HASH, normalize_id_number(number))
+
+
+def phone_hash(phone: str) -> str:
+    return crypto.keyed_hash(PHONE_HASH, normalize_phone(phone))
+
+
+def petitions_visible_to(user: User) -> QuerySet[Petition]:
+    """Petitions received by, or whose case is owned by, a unit in the user's scope; never
+    an accusation against the user's unit or any unit above it (Art. 30)."""
+    unit_ids = units_visible_to(user).values("pk")
+    return Petition.objects.filter(
+        Q(receiving_unit__in=unit_ids) | Q(case__owner_unit__in=unit_ids)
+    ).exclude(accused_unit_id__in=unit_ancestor_ids(user))
+
+
+def _with_parties(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
+    return queryset.prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=PetitionPetitioner.objects.select_related("petitioner").order_by("position"),
+        )
+    )
+
+
+def petition_list(*, user: User, filters: dict | None = None) -> QuerySet[Petition]:
+    """The petition list in the user's scope, ready for display: constant query count."""
+    queryset = petitions_visible_to(user).select_related(
+        "receiving_unit", "location_unit", "category__parent", "case"
+    )
+    return _with_parties(queryset).order_by("-received_at", "-pk")
+
+
+def petition_detail(*, user: User, number: str) -> Petition:
+    """The petition `number` if the user may see it; raises Petition.DoesNotExist otherwise."""
+    queryset = petitions_visible_to(user).select_related(
+        "receiving_unit",
+        "location_unit",
+        "authority_unit",
+        "accused_unit",
+        "category__parent",
+        "registered_by",
+        "case__owner_unit",
+    )
+    queryset = _with_parties(queryset).prefetch_related("attachments")
+    petition = queryset.get(number=number)
+    petition.acceptance_due = (
+        petition.case.deadlines.filter(kind=DeadlineKind.ACCEPTANCE)
+        .order_by("-starts_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return petition
+
+
+def may_see_full_identity(user: User, petition: Petition) -> bool:
+    """Full ID numbers and phones only for users of the unit that owns the case."""
+    return user.org_unit_id is not None and user.org_unit_id == petition.case.owner_unit_id
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """What identifies a petitioner for repeat detection, strongest first."""
+
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+
+    def as_query(self, location: OrgUnit | None) -> Q | None:
+        """By ID hash, else phone hash, else name + location."""
+        if self.id_number:
+            return Q(parties__petitioner__id_number_hash=id_number_hash(self.id_number))
+        if self.phone:
+            return Q(parties__petitioner__phone_hash=phone_hash(self.phone))
+        if self.name and location is not None:
+            return Q(parties__petitioner__name=self.name.strip(), location_unit=location)
+        return None
+
+
+def _earlier_petitions(people: list[PersonKey], location: OrgUnit | None) -> QuerySet[Petition]:
+    query = Q()
+    for person in people:
+        person_query = person.as_query(location)
+        if person_query is not None:
+            query |= person_query
+    if not query:
+        return Petition.objects.none()
+    return Petition.objects.filter(query)
+
+
+def repeat_cases(
+    *, user: User, people: list[PersonKey], location: OrgUnit | None, limit: int = 20
+) -> list[Case]:
+    """Earlier cases of the same petitioners that the user may see, newest first, each with
+    its petition count, last petition date and acceptance due date."""
+    earlier = _earlier_petitions(people, location)
+    return list(
+        cases_visible_to(user)
+        .filter(pk__in=earlier.values("case_id"))
+        .select_related("owner_unit")
+        .annotate(
+            petition_count=Count("petitions", distinct=True),
+            last_received_at=Max("petitions__received_at"),
+            acceptance_due=open_deadline_due(DeadlineKind.ACCEPTANCE),
+        )
+        .order_by("-last_received_at")[:limit]
+    )
+
+
+def has_earlier_petition(people: list[PersonKey], location: OrgUnit | None) -> bool:
+    """Whether any of these people petitioned before, anywhere (for 初信初访)."""
+    return _earlier_petitions(people, location).exists()
+
+
+def terminated_cases_among(cases: list[Case]) -> list[Case]:
+    return [case for case in cases if case.status == CaseStatus.TERMINATED]
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("code")

@@ -1,0 +1,296 @@
+"""Petition intake: every write of the petitions app."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import crypto
+from accounts.exceptions import NotAllowed, ValidationError
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import units_visible_to
+from cases.models import Case, MatterKind
+from cases.services import case_attach_petition, case_open
+
+from .attachments import check_attachments
+from .identity import normalize_id_number, normalize_phone
+from .models import (
+    Attachment,
+    Category,
+    NumberSequence,
+    Petition,
+    Petitioner,
+    PetitionerRole,
+    PetitionPetitioner,
+)
+from .rules import default_authority_unit, is_group, is_skip_level
+from .selectors import PersonKey, has_earlier_petition, id_number_hash, phone_hash
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+QUERY_CODE_LENGTH = 8
+QUERY_CODE_PURPOSE = "query_code"
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+@dataclass
+class PetitionerDraft:
+    name: str
+    role: str = PetitionerRole.PRINCIPAL
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass
+class PetitionDraft:
+    """What the clerk entered, already parsed (codes resolved to objects) by a form or
+    serializer; the cross-field rules are checked by `petition_register`."""
+
+    channel: str
+    received_at: datetime.datetime
+    receiving_unit: OrgUnit
+    location_unit: OrgUnit
+    category: Category
+    matter_kind: str
+    person_count: int
+    summary: str
+    petitioners: list[PetitionerDraft]
+    content: str = ""
+    demands: str = ""
+    authority_unit: OrgUnit | None = None
+    accused_unit: OrgUnit | None = None
+    accused_person: str = ""
+    case: Case | None = None
+    is_superior_assigned: bool = False
+    superior_reference: str = ""
+    attachments: list[UploadedFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Registration:
+    petition: Petition
+    query_code: str  # shown once on the receipt, stored only as a hash
+
+
+def can_register(user: User, receiving_unit: OrgUnit) -> bool:
+    """Reception staff register for units in their scope; a handler only what their own unit
+    received directly (Art. 23)."""
+    if user.has_role(Role.RECEPTION):
+        return units_visible_to(user).filter(pk=receiving_unit.pk).exists()
+    if user.has_role(Role.HANDLER):
+        return user.org_unit_id == receiving_unit.pk
+    return False
+
+
+def query_code_hash(code: str) -> str:
+    return crypto.keyed_hash(QUERY_CODE_PURPOSE, code.strip().upper())
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def next_petition_number(*, unit: OrgUnit, year: int) -> str:
+    """`<unit code>-<year>-<6-digit sequence>`: the row lock on the unit's sequence makes
+    concurrent registrations wait for each other, so numbers are unique and gap-free.
+    Must run inside the registration's transaction."""
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(unit=unit, year=year)], ignore_conflicts=True
+    )
+    sequence = NumberSequence.objects.select_for_update().get(unit=unit, year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{unit.code}-{year}-{sequence.last_value:06d}"
+
+
+def _validate_draft(actor: User, draft: PetitionDraft) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def error(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    if not can_register(actor, draft.receiving_unit):
+        error("receiving_unit", _("You cannot register petitions for this unit."))
+    now = timezone.now()
+    if draft.received_at > now + CLOCK_SKEW:
+        error("received_at", _("The time of receipt cannot be in the future."))
+    elif draft.received_at < now - datetime.timedelta(days=366):
+        error("received_at", _("The time of receipt is more than a year ago."))
+
+    people = draft.petitioners
+    if not people:
+        error("petitioners", _("Enter at least one petitioner."))
+    principals = [p for p in people if p.role == PetitionerRole.PRINCIPAL]
+    representatives = [p for p in people if p.role == PetitionerRole.REPRESENTATIVE]
+    if people and len(principals) != 1:
+        error("petitioners", _("Mark exactly one petitioner as the principal."))
+    if len(representatives) > settings.GROUP_MAX_REPRESENTATIVES:
+        error(
+            "petitioners",
+            _("A group chooses at most %(max)d representatives.")
+            % {"max": settings.GROUP_MAX_REPRESENTATIVES},
+        )
+    ids = [normalize_id_number(p.id_number) for p in people if p.id_number]
+    if len(ids) != len(set(ids)):
+        error("petitioners", _("The same ID number is entered twice."))
+    if draft.person_count < len(people):
+        error(
+            "person_count",
+            _("The person count cannot be smaller than the %(count)d petitioners entered.")
+            % {"count": len(people)},
+        )
+
+    if draft.matter_kind == MatterKind.ACCUSATION:
+        if draft.accused_unit is None:
+            error("accused_unit", _("An accusation names the accused unit."))
+        elif draft.receiving_unit.is_within(draft.accused_unit):
+            error(
+                "accused_unit",
+                _(
+                    "An accusation against the receiving unit or a unit above it must be "
+                    "registered by a petition office that is not accused."
+                ),
+            )
+    if draft.case is not None and not draft.case.is_open:
+        error("case", _("Case %(number)s is closed; open a new case instead.") % {
+            "number": draft.case.number
+        })
+    if draft.case is not None and draft.case.matter_kind != draft.matter_kind:
+        error("case", _("The case to attach to is of another kind of matter."))
+    if draft.is_superior_assigned and not draft.superior_reference.strip():
+        error("superior_reference", _("Enter the reference of the superior's assignment."))
+    try:
+        check_attachments(draft.attachments)
+    except ValidationError as exc:
+        errors.setdefault("attachments", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
+    """One Petitioner row per ID number (updated with the latest contact details); without an
+    ID number each registration records the person as given."""
+    phone = normalize_phone(draft.phone) if draft.phone else ""
+    details = {
+        "name": draft.name.strip(),
+        "phone": phone,
+        "phone_hash": phone_hash(phone) if phone else "",
+        "address": draft.address.strip(),
+    }
+    if not draft.id_number:
+        return Petitioner.objects.create(**details)
+    number = normalize_id_number(draft.id_number)
+    petitioner, created = Petitioner.objects.get_or_create(
+        id_number_hash=id_number_hash(number), defaults={**details, "id_number": number}
+    )
+    if not created:
+        changed = {k: v for k, v in details.items() if v and getattr(petitioner, k) != v}
+        for key, value in changed.items():
+            setattr(petitioner, key, value)
+        if changed:
+            petitioner.save(update_fields=list(changed))
+    return petitioner
+
+
+def _store_attachments(
+    petition: Petition, uploads: list[UploadedFile], stored: list[Attachment]
+) -> None:
+    """Save the files (appending each to `stored` so a rollback can delete them), then rows."""
+    for upload, checked in zip(uploads, check_attachments(uploads), strict=True):
+        attachment = Attachment(
+            petition=petition,
+            stored_name=f"{uuid.uuid4().hex}.{checked.extension}",
+            original_name=(upload.name or "")[:200],
+            content_type=checked.content_type,
+            size=upload.size,
+        )
+        attachment.file.save(attachment.stored_name, upload, save=False)
+        stored.append(attachment)
+    Attachment.objects.bulk_create(stored)
+
+
+def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
+    """Register a petition: number it, record its petitioners and attachments, derive its
+    flags, and open a new case (with its acceptance clock) or attach it to an open case.
+
+    All or nothing: any refusal raises ValidationError/NotAllowed and writes nothing."""
+    if not actor.has_role(Role.RECEPTION, Role.HANDLER):
+        raise NotAllowed(_("Only reception staff and handlers register petitions."))
+    _validate_draft(actor, draft)
+    people = [PersonKey(p.name, p.id_number, p.phone) for p in draft.petitioners]
+    authority_unit = draft.authority_unit or default_authority_unit(draft.location_unit)
+    saved_files: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            first_time = draft.case is None and not has_earlier_petition(
+                people, draft.location_unit
+            )
+            year = timezone.localtime(draft.received_at).year
+            number = next_petition_number(unit=draft.receiving_unit, year=year)
+            if draft.case is None:
+                case = case_open(
+                    actor=actor,
+                    number=number,
+                    matter_kind=draft.matter_kind,
+                    receiving_unit=draft.receiving_unit,
+                    location_unit=draft.location_unit,
+                    accused_unit=draft.accused_unit,
+                    summary=draft.summary,
+                    received_at=draft.received_at,
+                )
+            else:
+                case = case_attach_petition(actor=actor, case=draft.case, petition_number=number)
+            query_code = new_query_code()
+            petition = Petition.objects.create(
+                number=number,
+                case=case,
+                channel=draft.channel,
+                received_at=draft.received_at,
+                receiving_unit=draft.receiving_unit,
+                location_unit=draft.location_unit,
+                authority_unit=authority_unit,
+                category=draft.category,
+                matter_kind=draft.matter_kind,
+                accused_unit=draft.accused_unit if draft.matter_kind == MatterKind.ACCUSATION else None,
+                accused_person=draft.accused_person if draft.matter_kind == MatterKind.ACCUSATION else "",
+                person_count=draft.person_count,
+                summary=draft.summary,
+                content=draft.content,
+                demands=draft.demands,
+                is_group=is_group(draft.person_count),
+                is_repeat=draft.case is not None,
+                is_skip_level=is_skip_level(
+                    channel=draft.channel,
+                    receiving_unit=draft.receiving_unit,
+                    authority_unit=authority_unit,
+                ),
+                is_first_time=first_time,
+                is_superior_assigned=draft.is_superior_assigned,
+                superior_reference=draft.superior_reference.strip(),
+                query_code_hash=query_code_hash(query_code),
+                registered_by=actor,
+            )
+            PetitionPetitioner.objects.bulk_create(
+                PetitionPetitioner(
+                    petition=petition,
+                    petitioner=_petitioner_upsert(person),
+                    role=person.role,
+                    position=position,
+                )
+                for position, person in enumerate(draft.petitioners)
+            )
+            _store_attachments(petition, draft.attachments, saved_files)
+    except BaseException:
+        for attachment in saved_files:
+            attachment.file.delete(save=False)
+        raise
+    return Registration(petition=petition, query_code=query_code)
