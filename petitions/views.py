@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.exceptions import NotAllowed
+from accounts.models import OrgUnit
+from cases.models import CaseStatus
+
+from .filters import PetitionFilter
+from .forms import PetitionerFormSet, PetitionForm
+from .identity import normalize_phone, parse_resident_id
+from .models import Petition
+from .selectors import (
+    PersonKey,
+    may_see_full_identity,
+    petition_detail,
+    petition_list,
+    repeat_cases,
+)
+from .services import can_register, petition_register
+
+PAGE_SIZE = 50
+RECEIPT_CODES = "receipt_query_codes"
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _get_petition_or_404(request: HttpRequest, number: str) -> Petition:
+    try:
+        return petition_detail(user=request.user, number=number)
+    except Petition.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def petition_list_view(request: HttpRequest) -> HttpResponse:
+    petitions = PetitionFilter(
+        request.GET, queryset=petition_list(user=request.user), request=request
+    )
+    page = Paginator(petitions.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": petitions, "page": page, "query": query.urlencode()}
+    template = "petitions/_table.html" if _htmx(request) else "petitions/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def petition_detail_view(request: HttpRequest, number: str) -> HttpResponse:
+    petition = _get_petition_or_404(request, number)
+    events = petition.case.events.select_related("actor", "actor_unit").order_by("created_at")
+    context = {
+        "petition": petition,
+        "full_identity": may_see_full_identity(request.user, petition),
+        "events": events,
+    }
+    return render(request, "petitions/detail.html", context)
+
+
+@login_required
+@require_GET
+def petition_receipt_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The registration receipt (登记回执). The query code is shown on the first view only."""
+    petition = _get_petition_or_404(request, number)
+    codes = request.session.get(RECEIPT_CODES, {})
+    query_code = codes.pop(number, None)
+    if query_code:
+        request.session[RECEIPT_CODES] = codes
+    return render(
+        request, "petitions/receipt.html", {"petition": petition, "query_code": query_code}
+    )
+
+
+@login_required
+@require_GET
+def attachment_download_view(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    petition = _get_petition_or_404(request, number)
+    attachment = next((a for a in petition.attachments.all() if a.pk == pk), None)
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def _apply_service_errors(error: ValidationError, form, formset) -> None:
+    for field, messages_ in error.message_dict.items():
+        if field in form.fields:
+            for message in messages_:
+                form.add_error(field, message)
+        elif field == "petitioners":
+            formset._non_form_errors = formset.error_class(list(messages_))
+        else:
+            for message in messages_:
+                form.add_error(None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_intake_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.org_unit and can_register(user, user.org_unit)):
+        raise Http404
+    if request.method == "POST":
+        form = PetitionForm(request.POST, request.FILES, user=user)
+        formset = PetitionerFormSet(request.POST, prefix="petitioners")
+        if form.is_valid() and formset.is_valid():
+            people = [f.to_draft() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            try:
+                registration = petition_register(actor=user, draft=form.to_draft(people))
+            except ValidationError as error:
+                _apply_service_errors(error, form, formset)
+            except NotAllowed as error:
+                form.add_error(None, str(error))
+            else:
+                number = registration.petition.number
+                codes = request.session.get(RECEIPT_CODES, {})
+                codes[number] = registration.query_code
+                request.session[RECEIPT_CODES] = codes
+                messages.success(request, _("Petition %(number)s registered.") % {"number": number})
+                return redirect("petitions:receipt", number=number)
+        status = 400
+    else:
+        form = PetitionForm(user=user)
+        formset = PetitionerFormSet(prefix="petitioners")
+        status = 200
+    context = {
+        "form": form,
+        "formset": formset,
+        "group_threshold": settings.GROUP_VISIT_THRESHOLD,
+    }
+    return render(request, "petitions/intake.html", context, status=status)
+
+
+def _people_from_query(query) -> list[PersonKey]:
+    """Petitioner rows of the intake form, leniently: an invalid ID number or phone is
+    simply not used for matching while the clerk is still typing it."""
+    rows: dict[str, dict[str, str]] = {}
+    for key, value in query.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "petitioners" and parts[1].isdigit():
+            rows.setdefault(parts[1], {})[parts[2]] = value.strip()
+    people = []
+    for row in rows.values():
+        if row.get("DELETE"):
+            continue
+        id_number = row.get("id_number", "").upper()
+        try:
+            parse_resident_id(id_number)
+        except ValidationError:
+            id_number = ""
+        try:
+            phone = normalize_phone(row["phone"]) if row.get("phone") else ""
+        except ValidationError:
+            phone = ""
+        if id_number or phone or row.get("name"):
+            people.append(PersonKey(name=row.get("name", ""), id_number=id_number, phone=phone))
+    return people
+
+
+# The two live fragments below are POSTed so that ID numbers and phones never appear in URLs
+# and therefore never in access logs.
+
+
+@login_required
+@require_POST
+def repeat_panel_view(request: HttpRequest) -> HttpResponse:
+    """Live repeat panel of the intake page: earlier cases of the petitioners being typed."""
+    people = _people_from_query(request.POST)
+    location_id = request.POST.get("location_unit", "")
+    location = OrgUnit.objects.filter(pk=location_id).first() if location_id.isdigit() else None
+    cases = repeat_cases(user=request.user, people=people, location=location) if people else []
+    context = {
+        "cases": cases,
+        "searched": bool(people),
+        "attached": request.POST.get("case", ""),
+        "terminated": CaseStatus.TERMINATED,
+    }
+    return render(request, "petitions/_repeat_panel.html", context)
+
+
+@login_required
+@require_POST
+def id_info_view(request: HttpRequest) -> HttpResponse:
+    """Birth date and sex derived from the ID number being typed, or what is wrong with it."""
+    value = request.POST.get("id_number", "").strip()
+    context = {"value": value}
+    if value:
+        try:
+            context["resident"] = parse_resident_id(value)
+        except ValidationError as error:
+            context["error"] = error.messages[0]
+    return render(request, "petitions/_id_info.html", context)
