@@ -1,0 +1,125 @@
+# 信访通: development, test and release commands (GNU make). See README.md.
+#
+#   make run    venv + install, migrate, demo data, then web + Celery worker + beat (honcho)
+#   make test   venv + install, then pytest (extra arguments: make test PYTEST_ARGS="-k intake")
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The interpreter that creates the venv: Python 3.11 when it is on PATH, else python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Rewritten whenever requirements.txt changes, so that `make` re-installs.
+STAMP := $(VENV)/.requirements.stamp
+MANAGE := $(BIN)/python manage.py
+# `make run` serves on 127.0.0.1:$(PORT); honcho gives this port to the first Procfile entry (web).
+PORT ?= 8000
+PYTEST_ARGS ?=
+# 1: pytest's exit 5 (no tests collected) counts as success. Only for deliberate subsets.
+ALLOW_NO_TESTS ?=
+# Local state (SQLite, Celery filesystem broker, beat schedule); settings read VAR_DIR too.
+VAR_DIR ?= var
+export VAR_DIR
+
+BOOTSTRAP_VERSION := 5.3.8
+HTMX_VERSION := 2.0.11
+CHARTJS_VERSION := 4.6.1
+
+.PHONY: help venv $(VENV) run test lint format migrate seed messages bench vendor var-dirs \
+	collectstatic clean
+
+help:
+	@echo "make run        install, migrate, seed demo data, start web + worker + beat (port $(PORT))"
+	@echo "make test       install, run the test suite (PYTEST_ARGS=... for extra pytest arguments)"
+	@echo "make lint       ruff check + ruff format --check"
+	@echo "make format     ruff format + ruff check --fix"
+	@echo "make migrate    apply database migrations"
+	@echo "make seed       load the demo data (manage.py seed_demo, idempotent)"
+	@echo "make messages   update and compile the zh_Hans translation catalogue"
+	@echo "make bench      measure views against bare baselines (manage.py bench)"
+	@echo "make vendor     refresh static/vendor/ from the npm registry"
+
+# --- environment ---------------------------------------------------------------------------
+
+venv $(VENV): $(STAMP)
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+var-dirs:
+	@mkdir -p "$(VAR_DIR)/celery/broker" "$(VAR_DIR)/celery/processed" "$(VAR_DIR)/celery/control"
+
+# --- run -----------------------------------------------------------------------------------
+
+run: venv var-dirs migrate seed
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+
+migrate: venv var-dirs
+	$(MANAGE) migrate --no-input
+
+seed: venv var-dirs
+	$(MANAGE) seed_demo
+
+collectstatic: venv var-dirs
+	$(MANAGE) collectstatic --no-input
+
+# --- test and quality ----------------------------------------------------------------------
+
+test: venv var-dirs
+	@mkdir -p test-artifacts  # browser screenshots and junit files land here (gitignored)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -n 2 $(PYTEST_ARGS) || { rc=$$?; \
+		if [ $$rc -eq 5 ] && [ "$(ALLOW_NO_TESTS)" = 1 ]; then \
+			echo "make test: no tests collected (pytest exit 5), allowed by ALLOW_NO_TESTS=1"; \
+		else exit $$rc; fi; }
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Needs GNU gettext (xgettext, msgfmt) on the developer's machine only: the compiled .mo is
+# committed, so installing or running the project never needs it.
+messages: venv
+	@mkdir -p locale
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete \
+		--ignore='.venv/*' --ignore='var/*' --ignore='static/*' --ignore='tests/*' \
+		--ignore='node_modules/*' --ignore='test-artifacts/*'
+	$(MANAGE) compilemessages -l zh_Hans --ignore='.venv' --ignore='var' --ignore='node_modules'
+
+bench: venv var-dirs
+	@if $(MANAGE) help bench >/dev/null 2>&1; then \
+		$(MANAGE) bench; \
+	else \
+		echo "make bench: there is no 'manage.py bench' command yet (see DESIGN.md §4); nothing measured."; \
+	fi
+
+# --- vendored front-end files (static/vendor/README.md) ----------------------------------
+
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs npm" >&2; exit 1; }
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	V="$(CURDIR)/static/vendor"; \
+	cd "$$tmp"; \
+	npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) chart.js@$(CHARTJS_VERSION) >/dev/null; \
+	for f in *.tgz; do mkdir "$${f%.tgz}"; tar xzf "$$f" -C "$${f%.tgz}"; done; \
+	B=bootstrap-$(BOOTSTRAP_VERSION)/package; H=htmx.org-$(HTMX_VERSION)/package; C=chart.js-$(CHARTJS_VERSION)/package; \
+	mkdir -p "$$V/bootstrap/css" "$$V/bootstrap/js" "$$V/htmx" "$$V/chartjs"; \
+	cp $$B/dist/css/bootstrap.min.css $$B/dist/css/bootstrap.min.css.map "$$V/bootstrap/css/"; \
+	cp $$B/dist/js/bootstrap.bundle.min.js $$B/dist/js/bootstrap.bundle.min.js.map "$$V/bootstrap/js/"; \
+	cp $$B/LICENSE "$$V/bootstrap/LICENSE"; \
+	cp $$H/dist/htmx.min.js "$$V/htmx/"; cp $$H/LICENSE "$$V/htmx/LICENSE"; \
+	cp $$C/dist/chart.umd.min.js $$C/dist/chart.umd.min.js.map "$$V/chartjs/"; \
+	cp $$C/LICENSE.md "$$V/chartjs/LICENSE.md"; \
+	echo "static/vendor refreshed: bootstrap $(BOOTSTRAP_VERSION), htmx.org $(HTMX_VERSION), chart.js $(CHARTJS_VERSION)"
+
+clean:
+	rm -rf .pytest_cache .ruff_cache test-artifacts
