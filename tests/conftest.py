@@ -49,3 +49,176 @@ def chromium_path():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM
+
+
+# --- the standing org tree and users ---------------------------------------------------------
+#
+#   PR    示范省 (government, PROVINCE)
+#   ├── PRXFJ  示范省信访局 (petition office)
+#   ├── CT     江城市 (government, CITY)
+#   │   ├── CTXFJ  江城市信访局 (petition office)      ← reception1
+#   │   ├── CTJY   江城市教育局 (business)
+#   │   ├── D1     东湖区 (government, DISTRICT)
+#   │   │   ├── D1XFJ   东湖区信访局 (petition office)  ← handler1, colleague1
+#   │   │   ├── D1JY    东湖区教育局 (business)
+#   │   │   └── D1S1    东湖街道 (government, TOWNSHIP)
+#   │   │       └── D1S1C1  东湖社区 (other, VILLAGE)
+#   │   └── D2     西山区 … the same shape: D2XFJ (← handler2), D2JY, D2S1, D2S1C1
+#   └── CY     云城市 (government, CITY)
+#       └── CYXFJ  云城市信访局 (petition office)      ← outsider
+
+
+def _unit(code, name, parent, level, kind):
+    from accounts.models import OrgUnit
+
+    return OrgUnit.objects.create(code=code, name=name, parent=parent, level=level, kind=kind)
+
+
+def _district(prefix, name, street, city):
+    from accounts.models import OrgKind, OrgLevel
+
+    district = _unit(prefix, name, city, OrgLevel.DISTRICT, OrgKind.GOVERNMENT)
+    office = _unit(
+        f"{prefix}XFJ", f"{name}信访局", district, OrgLevel.DISTRICT, OrgKind.PETITION_OFFICE
+    )
+    business = _unit(f"{prefix}JY", f"{name}教育局", district, OrgLevel.DISTRICT, OrgKind.BUSINESS)
+    street_unit = _unit(
+        f"{prefix}S1", f"{street}街道", district, OrgLevel.TOWNSHIP, OrgKind.GOVERNMENT
+    )
+    community = _unit(
+        f"{prefix}S1C1", f"{street}社区", street_unit, OrgLevel.VILLAGE, OrgKind.OTHER
+    )
+    return district, office, business, street_unit, community
+
+
+def ensure_reference_data():
+    """Make sure the rows of the data migrations exist (role groups, categories, national
+    deadline rules). A transactional test (live server, threads) flushes the database when it
+    ends, which removes them for the tests after it; this puts them back (2-3 queries when
+    they are there)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from cases.models import DeadlineRule
+    from petitions.models import Category
+
+    seeds = [
+        (Group.objects.filter(name="reception"), "accounts.migrations.0002_roles", "create_roles"),
+        (
+            Category.objects.filter(code="0301"),
+            "petitions.migrations.0002_standard_categories",
+            "create_categories",
+        ),
+        (
+            DeadlineRule.objects.filter(kind="acceptance", jurisdiction=None),
+            "cases.migrations.0002_national_deadline_rules",
+            "create_rules",
+        ),
+    ]
+    for present, module, function in seeds:
+        if not present.exists():
+            getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def org(db):
+    """The standing org tree drawn above, as a namespace of OrgUnits:
+
+    province, province_office, city, city_office, city_business,
+    d1, d1_office, d1_business, d1_street, d1_community (and the same for d2),
+    other_city, other_city_office; plus `by_code` (code -> unit)."""
+    from types import SimpleNamespace
+
+    from accounts.models import OrgKind, OrgLevel
+
+    ensure_reference_data()
+    province = _unit("PR", "示范省", None, OrgLevel.PROVINCE, OrgKind.GOVERNMENT)
+    province_office = _unit(
+        "PRXFJ", "示范省信访局", province, OrgLevel.PROVINCE, OrgKind.PETITION_OFFICE
+    )
+    city = _unit("CT", "江城市", province, OrgLevel.CITY, OrgKind.GOVERNMENT)
+    city_office = _unit("CTXFJ", "江城市信访局", city, OrgLevel.CITY, OrgKind.PETITION_OFFICE)
+    city_business = _unit("CTJY", "江城市教育局", city, OrgLevel.CITY, OrgKind.BUSINESS)
+    d1, d1_office, d1_business, d1_street, d1_community = _district("D1", "东湖区", "东湖", city)
+    d2, d2_office, d2_business, d2_street, d2_community = _district("D2", "西山区", "西山", city)
+    other_city = _unit("CY", "云城市", province, OrgLevel.CITY, OrgKind.GOVERNMENT)
+    other_city_office = _unit(
+        "CYXFJ", "云城市信访局", other_city, OrgLevel.CITY, OrgKind.PETITION_OFFICE
+    )
+    units = SimpleNamespace(
+        province=province,
+        province_office=province_office,
+        city=city,
+        city_office=city_office,
+        city_business=city_business,
+        d1=d1,
+        d1_office=d1_office,
+        d1_business=d1_business,
+        d1_street=d1_street,
+        d1_community=d1_community,
+        d2=d2,
+        d2_office=d2_office,
+        d2_business=d2_business,
+        d2_street=d2_street,
+        d2_community=d2_community,
+        other_city=other_city,
+        other_city_office=other_city_office,
+    )
+    units.by_code = {unit.code: unit for unit in vars(units).values()}
+    return units
+
+
+def _user(username, unit, *roles, **extra):
+    from tests.factories import UserFactory
+
+    return UserFactory(username=username, org_unit=unit, roles=list(roles), **extra)
+
+
+@pytest.fixture
+def reception1(org):
+    """Reception clerk at the city petition office CTXFJ (registers for CTXFJ only)."""
+    return _user("reception1", org.city_office, "reception", last_name="李", first_name="接待")
+
+
+@pytest.fixture
+def province_reception(org):
+    """Reception clerk at the province petition office PRXFJ."""
+    return _user("province_reception", org.province_office, "reception")
+
+
+@pytest.fixture
+def handler1(org):
+    """Handler at the district-1 petition office D1XFJ (the 'owner' in permission tests)."""
+    return _user("handler1", org.d1_office, "handler", last_name="王", first_name="承办")
+
+
+@pytest.fixture
+def colleague1(org):
+    """A second handler at D1XFJ, handler1's colleague."""
+    return _user("colleague1", org.d1_office, "handler")
+
+
+@pytest.fixture
+def handler2(org):
+    """Handler at the district-2 petition office D2XFJ; sees nothing of district 1."""
+    return _user("handler2", org.d2_office, "handler", last_name="赵", first_name="承办")
+
+
+@pytest.fixture
+def city_leader(org):
+    """Leader at the city government CT (sees the whole city subtree)."""
+    return _user("city_leader", org.city, "leader")
+
+
+@pytest.fixture
+def d2_leader(org):
+    """Leader at the district-2 government D2 (sees the whole district-2 subtree)."""
+    return _user("d2_leader", org.d2, "leader")
+
+
+@pytest.fixture
+def outsider(org):
+    """Reception clerk and handler in another city (CYXFJ): sees nothing of 江城市."""
+    return _user("outsider", org.other_city_office, "reception", "handler")

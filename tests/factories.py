@@ -1,0 +1,197 @@
+"""Test data builders (factory_boy) and helpers for valid identities and registrations.
+
+- `OrgUnitFactory`, `UserFactory(roles=["reception"])`, `CategoryFactory`;
+  `category(code)` returns a category seeded by the data migration (e.g. "0301" 拖欠工资).
+- `make_id_number(...)` and `make_phone()` give valid, random resident ID numbers and mobiles.
+- `petitioner(...)` builds a `PetitionerDraft` with a valid identity.
+- `register_petition(actor, **overrides)` registers a valid petition through the real service
+  (`petitions.services.petition_register`) and returns its `Registration`.
+
+Every user made here has the password `PASSWORD`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+from faker import Faker
+
+from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+from cases.models import MatterKind
+from petitions.identity import id_check_character
+from petitions.models import Category, Channel, PetitionerRole
+from petitions.services import PetitionDraft, PetitionerDraft, Registration, petition_register
+
+PASSWORD = "test-pass-2026"
+DEFAULT_CATEGORY = "0301"  # 劳动和社会保障 › 拖欠工资 (seeded by petitions/migrations/0002)
+
+_fake = Faker("zh_CN")
+
+
+# --- identities ---------------------------------------------------------------------------
+
+
+def make_id_number(
+    birth: datetime.date | None = None,
+    female: bool | None = None,
+    region: str = "110105",
+    sequence: int | None = None,
+) -> str:
+    """A valid 18-character resident ID number (GB 11643) with the MOD 11-2 check character.
+
+    The 17th digit carries the sex (odd: male, even: female); `sequence` (0-99) fixes the two
+    digits before it, otherwise they are random."""
+    if birth is None:
+        birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=random.randrange(25000))
+    if female is None:
+        female = random.choice([True, False])
+    if sequence is None:
+        sequence = random.randrange(100)
+    sex_digit = random.choice("02468" if female else "13579")
+    first17 = f"{region}{birth:%Y%m%d}{sequence:02d}{sex_digit}"
+    return first17 + id_check_character(first17)
+
+
+def make_phone() -> str:
+    """A valid mainland mobile number (11 digits)."""
+    return f"1{random.choice('3456789')}{random.randrange(10**9):09d}"
+
+
+def make_name() -> str:
+    return _fake.name()
+
+
+# --- factories ----------------------------------------------------------------------------
+
+
+class OrgUnitFactory(DjangoModelFactory):
+    """A unit; defaults to a district-level government unit without a parent."""
+
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    name = factory.LazyAttribute(lambda unit: f"测试单位{unit.code}")
+    parent = None
+    level = OrgLevel.DISTRICT
+    kind = OrgKind.GOVERNMENT
+
+
+class UserFactory(DjangoModelFactory):
+    """A staff user in a unit, password `PASSWORD`; `roles=["handler", ...]` adds the role
+    groups (created by accounts/migrations/0002_roles)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = factory.Faker("last_name", locale="zh_CN")
+    first_name = factory.Faker("first_name", locale="zh_CN")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    org_unit = factory.SubFactory(OrgUnitFactory)
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        names = list(extracted)
+        groups = list(Group.objects.filter(name__in=names))
+        missing = set(names) - {group.name for group in groups}
+        if missing:
+            raise ValueError(f"Unknown roles: {sorted(missing)}")
+        self.groups.add(*groups)
+        self.__dict__.pop("roles", None)  # User.roles is a cached_property
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    name = factory.LazyAttribute(lambda category: f"测试分类{category.code}")
+    parent = None
+
+
+def category(code: str = DEFAULT_CATEGORY) -> Category:
+    """A category seeded by the data migration, by code."""
+    return Category.objects.get(code=code)
+
+
+# --- registration -------------------------------------------------------------------------
+
+
+def petitioner(
+    role: str = PetitionerRole.PRINCIPAL,
+    *,
+    name: str | None = None,
+    id_number: str | None = None,
+    phone: str | None = None,
+    address: str = "",
+) -> PetitionerDraft:
+    """A petitioner with a random name, a valid ID number and a mobile; pass "" for
+    `id_number` or `phone` to leave them out."""
+    return PetitionerDraft(
+        name=make_name() if name is None else name,
+        role=role,
+        id_number=make_id_number() if id_number is None else id_number,
+        phone=make_phone() if phone is None else phone,
+        address=address,
+    )
+
+
+def group_petitioners(count: int, representatives: int = 0) -> list[PetitionerDraft]:
+    """One principal, then `representatives` representatives, then members up to `count`."""
+    people = [petitioner()]
+    people += [petitioner(PetitionerRole.REPRESENTATIVE) for _ in range(representatives)]
+    people += [petitioner(PetitionerRole.MEMBER) for _ in range(count - len(people))]
+    return people
+
+
+def _unit(value: OrgUnit | str | None) -> OrgUnit | None:
+    if isinstance(value, str):
+        return OrgUnit.objects.get(code=value)
+    return value
+
+
+def petition_draft(actor: User, **overrides) -> PetitionDraft:
+    """A valid `PetitionDraft` for `actor`: a complaint visit received an hour ago at the
+    actor's unit, about that unit's own area, by one petitioner.
+
+    Units may be given as objects or codes, `category` as an object or code, `petitioners`
+    as `PetitionerDraft`s or dicts. `person_count` defaults to the number of petitioners."""
+    for key in ("receiving_unit", "location_unit", "authority_unit", "accused_unit"):
+        if key in overrides:
+            overrides[key] = _unit(overrides[key])
+    if isinstance(overrides.get("category"), str):
+        overrides["category"] = category(overrides["category"])
+    people = overrides.pop("petitioners", None)
+    if people is None:
+        people = [petitioner()]
+    people = [PetitionerDraft(**p) if isinstance(p, dict) else p for p in people]
+    receiving_unit = overrides.pop("receiving_unit", None) or actor.org_unit
+    values = {
+        "channel": Channel.VISIT,
+        "received_at": timezone.now() - datetime.timedelta(hours=1),
+        "receiving_unit": receiving_unit,
+        "location_unit": receiving_unit,
+        "category": category(),
+        "matter_kind": MatterKind.COMPLAINT,
+        "person_count": len(people),
+        "summary": "反映拖欠工资问题",
+        "content": "信访人反映某公司拖欠其工资三个月，要求督促支付。",
+        "petitioners": people,
+    }
+    values.update(overrides)
+    return PetitionDraft(**values)
+
+
+def register_petition(actor: User, **overrides) -> Registration:
+    """Register a valid petition (see `petition_draft` for the defaults and overrides)."""
+    return petition_register(actor=actor, draft=petition_draft(actor, **overrides))
