@@ -10,8 +10,9 @@ How to refresh the catalogue after strings were added or changed:
 
 Commit both django.po and django.mo (installs need no gettext). These tests fail when an entry
 is untranslated or fuzzy, when a placeholder was lost, or when the .mo was not recompiled after
-the .po changed. Terms follow the design (DESIGN.md §1/§3) and 《信访工作条例》 (信访件, 信访事项, 信访人,
-受理, 重复件, 越级访, 查询码 ...). Chinese has one plural form: give msgstr[0] only.
+the .po changed. Terms follow the design (DESIGN.md §1/§3) and 《信访工作条例》
+(信访件, 信访事项, 信访人, 受理, 重复件, 越级访, 查询码 ...).
+Chinese has one plural form: give msgstr[0] only.
 """
 
 from __future__ import annotations
