@@ -22,8 +22,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["groups", "is_active", "org_unit__level"]
     list_select_related = ["org_unit"]
     autocomplete_fields = ["org_unit"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Organisation"), {"fields": ["org_unit"]}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Organisation"), {"fields": ["org_unit"]}))
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
         (_("Organisation"), {"fields": ["org_unit", "groups"]}),
     )
 

@@ -39,9 +39,7 @@ unit_code_validator = RegexValidator(
 class OrgUnit(models.Model):
     """A body in the unit tree (机构). `path` holds the ids from the root, e.g. `/1/5/23/`."""
 
-    code = models.CharField(
-        _("code"), max_length=20, unique=True, validators=[unit_code_validator]
-    )
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[unit_code_validator])
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
         "self",
@@ -60,7 +58,11 @@ class OrgUnit(models.Model):
         verbose_name = _("org unit")
         verbose_name_plural = _("org units")
         ordering = ["path"]
-        indexes = [models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(
+                fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

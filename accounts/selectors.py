@@ -37,3 +37,21 @@ def district_ancestor(unit: OrgUnit) -> OrgUnit | None:
         .order_by("-path")
         .first()
     )
+
+
+def jurisdiction_root(unit: OrgUnit) -> OrgUnit:
+    """The government whose area a unit serves: the unit itself if it is a government, else
+    the government it belongs to (a petition office or department serves its parent's area)."""
+    from .models import OrgKind
+
+    if unit.kind == OrgKind.GOVERNMENT or unit.parent_id is None:
+        return unit
+    return unit.parent
+
+
+def jurisdiction_units(user: User) -> QuerySet[OrgUnit]:
+    """Units in the area the user's unit serves: where the matters it receives may be located."""
+    if user.org_unit_id is None:
+        return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
+    root = jurisdiction_root(user.org_unit)
+    return OrgUnit.objects.filter(path__startswith=root.path)

@@ -182,7 +182,9 @@ class Deadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         indexes = [
-            models.Index(fields=["due_on"], condition=Q(met_at__isnull=True), name="deadline_open_due"),
+            models.Index(
+                fields=["due_on"], condition=Q(met_at__isnull=True), name="deadline_open_due"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -213,9 +215,7 @@ class CaseEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_unit = models.ForeignKey(
-        OrgUnit, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor_unit = models.ForeignKey(OrgUnit, null=True, on_delete=models.PROTECT, related_name="+")
     old_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     new_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)

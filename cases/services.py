@@ -93,7 +93,10 @@ def case_attach_petition(*, actor: User, case: Case, petition_number: str) -> Ca
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise ValidationError(
-            {"case": _("Case %(number)s is closed; open a new case instead.") % {"number": case.number}}
+            {
+                "case": _("Case %(number)s is closed; open a new case instead.")
+                % {"number": case.number}
+            }
         )
     case_event_write(
         case=locked,

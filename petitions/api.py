@@ -2,7 +2,7 @@ import json
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,8 +13,14 @@ from cases.models import MatterKind
 from cases.selectors import cases_visible_to
 
 from .filters import PetitionFilter
-from .identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
-from .identity import validate_id_number, validate_phone
+from .identity import (
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
 from .models import Category, Channel, Petition, PetitionerRole
 from .selectors import (
     PersonKey,
@@ -183,7 +189,8 @@ class PetitionDetailSerializer(PetitionListSerializer):
     attachments = AttachmentOutSerializer(many=True, read_only=True)
 
     class Meta(PetitionListSerializer.Meta):
-        fields = PetitionListSerializer.Meta.fields + [
+        fields = [
+            *PetitionListSerializer.Meta.fields,
             "authority_unit",
             "accused_unit",
             "accused_person",
@@ -203,7 +210,7 @@ class PetitionCreatedSerializer(PetitionDetailSerializer):
     query_code = serializers.CharField(read_only=True)
 
     class Meta(PetitionDetailSerializer.Meta):
-        fields = PetitionDetailSerializer.Meta.fields + ["query_code"]
+        fields = [*PetitionDetailSerializer.Meta.fields, "query_code"]
 
 
 class RepeatCaseSerializer(serializers.Serializer):
@@ -222,7 +229,9 @@ class RepeatCaseSerializer(serializers.Serializer):
 
 
 class RepeatCheckQuerySerializer(serializers.Serializer):
-    id_number = serializers.CharField(required=False, allow_blank=True, validators=[validate_id_number])
+    id_number = serializers.CharField(
+        required=False, allow_blank=True, validators=[validate_id_number]
+    )
     phone = serializers.CharField(required=False, allow_blank=True, validators=[validate_phone])
     name = serializers.CharField(required=False, allow_blank=True, max_length=50)
     location_unit = serializers.SlugRelatedField(required=False, **UNIT_FIELD)

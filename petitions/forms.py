@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import units_visible_to
+from accounts.selectors import jurisdiction_units, units_visible_to
 from cases.models import MatterKind
 from cases.selectors import cases_visible_to
 
@@ -91,7 +91,9 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
     case = forms.CharField(
         label=_("Attach to case"), max_length=40, required=False, widget=forms.HiddenInput
     )
-    attachments = MultipleFileField(label=_("Attachments (PDF, JPEG, PNG, 10 MB each)"), required=False)
+    attachments = MultipleFileField(
+        label=_("Attachments (PDF, JPEG, PNG, 10 MB each)"), required=False
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,9 +104,15 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
             self.fields["receiving_unit"].queryset = visible
         else:
             self.fields["receiving_unit"].queryset = visible.filter(pk=user.org_unit_id)
-        self.fields["location_unit"].queryset = visible
-        self.fields["authority_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by("path")
-        self.fields["accused_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by("path")
+        self.fields["location_unit"].queryset = (
+            jurisdiction_units(user).filter(is_active=True).order_by("path")
+        )
+        self.fields["authority_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by(
+            "path"
+        )
+        self.fields["accused_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by(
+            "path"
+        )
         self.fields["category"].queryset = category_list().filter(parent__isnull=False)
         if not self.is_bound:
             self.initial.setdefault("receiving_unit", user.org_unit_id)
@@ -131,7 +139,9 @@ class PetitionerForm(BootstrapFormMixin, forms.Form):
     id_number = forms.CharField(
         label=_("ID number"), max_length=18, required=False, validators=[validate_id_number]
     )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, validators=[validate_phone])
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, validators=[validate_phone]
+    )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     role = forms.ChoiceField(
         label=_("Role"), choices=PetitionerRole.choices, initial=PetitionerRole.PRINCIPAL

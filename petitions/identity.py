@@ -13,7 +13,8 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
+# Area codes are 010 and 02X (three digits) or 03XX-09XX (four digits).
+_LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
 
 
 class Sex:
@@ -56,10 +57,14 @@ def parse_resident_id(value: str, *, today: datetime.date | None = None) -> Resi
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError(_("The birth date in this ID number does not exist."), code="id_date")
+        raise ValidationError(
+            _("The birth date in this ID number does not exist."), code="id_date"
+        ) from None
     today = today or datetime.date.today()
     if birth > today or birth.year < 1890:
-        raise ValidationError(_("The birth date in this ID number is not plausible."), code="id_date")
+        raise ValidationError(
+            _("The birth date in this ID number is not plausible."), code="id_date"
+        )
     if id_check_character(number[:17]) != number[17]:
         raise ValidationError(
             _("The check character of this ID number is wrong; please check the number."),
@@ -85,7 +90,7 @@ def normalize_phone(value: str) -> str:
         area, local, extension = landline.groups()
         return f"{area}-{local}" + (f"-{extension}" if extension else "")
     raise ValidationError(
-        _("Enter a mobile number (11 digits) or a landline with its area code, e.g. 010-12345678."),
+        _("Enter a mobile number (11 digits) or a landline with its area code, e.g. 010-62345678."),
         code="phone",
     )
 
@@ -104,7 +109,7 @@ def mask_id_number(number: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """`13812345678` → `138****5678`; `010-12345678` → `010-****5678`."""
+    """`13812345678` → `138****5678`; `010-62345678` → `010-****5678`."""
     if not phone:
         return ""
     if "-" in phone:

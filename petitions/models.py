@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.fields import EncryptedTextField
 from accounts.models import OrgUnit
@@ -38,7 +39,7 @@ class Petitioner(models.Model):
     """A person who petitions (信访人). ID number and phone are encrypted at rest and looked
     up by keyed hash; one row per ID number when an ID number is known."""
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone = EncryptedTextField(_("phone"), blank=True)
@@ -83,7 +84,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     VISIT = "visit", _("Visit")
     ONLINE = "online", _("Online")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", pgettext_lazy("channel", "Phone call")
 
 
 class Petition(models.Model):
@@ -177,10 +178,14 @@ class PetitionPetitioner(models.Model):
             models.UniqueConstraint(fields=["petition", "petitioner"], name="party_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.petitioner_id} {self.role}"
+
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never uses the uploaded name, which may carry anything.
-    return f"attachments/{instance.petition.received_at:%Y/%m}/{instance.petition.number}/{instance.stored_name}"
+    petition = instance.petition
+    return f"attachments/{petition.received_at:%Y/%m}/{petition.number}/{instance.stored_name}"
 
 
 class Attachment(models.Model):
@@ -212,3 +217,6 @@ class NumberSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="number_sequence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last_value}"

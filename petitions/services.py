@@ -161,9 +161,11 @@ def _validate_draft(actor: User, draft: PetitionDraft) -> None:
                 ),
             )
     if draft.case is not None and not draft.case.is_open:
-        error("case", _("Case %(number)s is closed; open a new case instead.") % {
-            "number": draft.case.number
-        })
+        error(
+            "case",
+            _("Case %(number)s is closed; open a new case instead.")
+            % {"number": draft.case.number},
+        )
     if draft.case is not None and draft.case.matter_kind != draft.matter_kind:
         error("case", _("The case to attach to is of another kind of matter."))
     if draft.is_superior_assigned and not draft.superior_reference.strip():
@@ -228,6 +230,8 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
     _validate_draft(actor, draft)
     people = [PersonKey(p.name, p.id_number, p.phone) for p in draft.petitioners]
     authority_unit = draft.authority_unit or default_authority_unit(draft.location_unit)
+    is_accusation = draft.matter_kind == MatterKind.ACCUSATION
+    accused_unit = draft.accused_unit if is_accusation else None
     saved_files: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -243,7 +247,7 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
                     matter_kind=draft.matter_kind,
                     receiving_unit=draft.receiving_unit,
                     location_unit=draft.location_unit,
-                    accused_unit=draft.accused_unit,
+                    accused_unit=accused_unit,
                     summary=draft.summary,
                     received_at=draft.received_at,
                 )
@@ -260,8 +264,8 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
                 authority_unit=authority_unit,
                 category=draft.category,
                 matter_kind=draft.matter_kind,
-                accused_unit=draft.accused_unit if draft.matter_kind == MatterKind.ACCUSATION else None,
-                accused_person=draft.accused_person if draft.matter_kind == MatterKind.ACCUSATION else "",
+                accused_unit=accused_unit,
+                accused_person=draft.accused_person.strip() if is_accusation else "",
                 person_count=draft.person_count,
                 summary=draft.summary,
                 content=draft.content,

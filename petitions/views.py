@@ -118,7 +118,11 @@ def petition_intake_view(request: HttpRequest) -> HttpResponse:
         form = PetitionForm(request.POST, request.FILES, user=user)
         formset = PetitionerFormSet(request.POST, prefix="petitioners")
         if form.is_valid() and formset.is_valid():
-            people = [f.to_draft() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            people = [
+                f.to_draft()
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
             try:
                 registration = petition_register(actor=user, draft=form.to_draft(people))
             except ValidationError as error:

@@ -1,6 +1,7 @@
 """Resident ID numbers (GB 11643) and phone numbers: validation, parsing, masking."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -146,11 +147,11 @@ def test_three_digit_area_codes_without_a_dash_are_split_correctly(raw, normalis
 
 
 def test_the_landline_shown_as_example_in_the_error_message_is_accepted():
-    """The refusal message says "e.g. 010-12345678"; that very example must pass."""
+    """The refusal message gives a landline as example; that very example must pass."""
     with pytest.raises(ValidationError) as info:
         validate_phone("12345")
-    assert "010-12345678" in info.value.messages[0]
-    assert normalize_phone("010-12345678") == "010-12345678"
+    example = re.search(r"0\d{2,3}-\d{7,8}", info.value.messages[0]).group()
+    assert normalize_phone(example) == example
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,104 @@
+import pytest
+from django.utils import timezone
+
+from accounts.workcalendar import due_date
+from cases.models import Case
+from petitions.models import Petition
+from tests.factories import PASSWORD, make_id_number, petitioner, register_petition
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _unit_label(unit) -> str:
+    return f"{unit.name}（{unit.code}）"
+
+
+def test_reception_registers_a_visit_with_a_repeat_petitioner(
+    page, live_server, org, reception1, artifacts
+):
+    returning_id = make_id_number()
+    earlier = register_petition(
+        reception1,
+        location_unit=org.d1_community,
+        summary="小区楼道垃圾长期无人清运",
+        petitioners=[petitioner(name="孙佩华", id_number=returning_id)],
+    ).petition
+
+    log_in(page, live_server, "reception1", PASSWORD)
+    page.click("text=信访登记")
+    page.wait_for_url("**/petitions/new/")
+    assert page.locator("#id_channel").input_value() == "visit"
+
+    page.select_option("#id_category", label="城乡建设 › 环境卫生")
+    page.select_option("#id_location_unit", label=_unit_label(org.d1_community))
+    page.fill("#id_petitioners-0-name", "温启光")
+    page.fill("#id_petitioners-0-id_number", make_id_number(female=False))
+    page.fill("#id_petitioners-0-phone", "13912345678")
+    page.click("#add-petitioner")
+    page.fill("#id_petitioners-1-name", "孙佩华")
+    page.fill("#id_petitioners-1-id_number", returning_id)
+    # Birth date and sex are derived from the ID number as it is typed.
+    page.locator("[data-row]").nth(1).locator("[data-id-info=ok]").wait_for()
+    # The repeat panel shows the earlier case of the second petitioner.
+    page.locator(f"[data-repeat-case='{earlier.case.number}']").wait_for()
+    page.fill("#id_person_count", "2")
+    page.fill("#id_summary", "院内上世纪五十年代铺设的自来水主管道每天漏水")
+    page.screenshot(path=str(artifacts / "intake-repeat-panel.png"), full_page=True)
+
+    page.click("#save-petition")
+    page.wait_for_url("**/receipt/")
+
+    petition = Petition.objects.exclude(pk=earlier.pk).get()
+    number = page.locator("#receipt-number").inner_text()
+    assert number == petition.number == f"CTXFJ-{timezone.localdate().year}-000002"
+    code = page.locator("#receipt-query-code").inner_text()
+    assert len(code) == 8
+    expected_due = due_date(timezone.localdate(petition.received_at), 15)
+    assert page.locator("#receipt-acceptance-due").inner_text() == f"{expected_due:%Y-%m-%d}"
+    assert not petition.is_first_time
+    assert Case.objects.count() == 2
+    page.screenshot(path=str(artifacts / "intake-receipt.png"), full_page=True)
+
+    # The query code is shown once only.
+    page.reload()
+    assert page.locator("#receipt-query-code").count() == 0
+
+
+def test_attaching_a_repeat_petition_keeps_one_case(page, live_server, org, reception1):
+    returning_id = make_id_number()
+    earlier = register_petition(
+        reception1,
+        location_unit=org.d1_community,
+        petitioners=[petitioner(name="温启光", id_number=returning_id)],
+    ).petition
+
+    log_in(page, live_server, "reception1", PASSWORD)
+    page.goto(f"{live_server.url}/petitions/new/")
+    page.select_option("#id_category", label="城乡建设 › 市政设施")
+    page.select_option("#id_location_unit", label=_unit_label(org.d1_community))
+    page.fill("#id_petitioners-0-name", "温启光")
+    page.fill("#id_petitioners-0-id_number", returning_id)
+    page.click(f"[data-attach-case='{earlier.case.number}']")
+    page.locator("#attach-banner").wait_for()
+    page.fill("#id_summary", "再次反映水管漏水")
+    page.click("#save-petition")
+    page.wait_for_url("**/receipt/")
+
+    repeat = Petition.objects.exclude(pk=earlier.pk).get()
+    assert repeat.case_id == earlier.case_id
+    assert repeat.is_repeat
+    assert Case.objects.count() == 1
+
+
+def test_bad_id_number_is_shown_inline_in_chinese(page, live_server, org, reception1):
+    log_in(page, live_server, "reception1", PASSWORD)
+    page.goto(f"{live_server.url}/petitions/new/")
+    page.fill("#id_petitioners-0-name", "张三")
+    page.fill("#id_petitioners-0-id_number", "110105194912310021")
+    page.locator("[data-id-info=error]").wait_for()
+    page.click("#save-petition")
+    error = page.locator("[data-field-error='petitioners-0-id_number']")
+    assert "校验" in error.inner_text()
+    assert Petition.objects.count() == 0
