@@ -43,6 +43,16 @@ def case_detail(*, user: User, number: str) -> Case:
     )
 
 
+def acceptance_due_of(case: Case) -> datetime.date | None:
+    """The due date of the case's latest acceptance clock."""
+    return (
+        case.deadlines.filter(kind=DeadlineKind.ACCEPTANCE)
+        .order_by("-starts_on", "-pk")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+
+
 def deadline_rule_for(kind: str, unit: OrgUnit, on: datetime.date) -> DeadlineRule:
     """The rule in force on `on` for `unit`: the most specific jurisdiction above the unit
     (the national default last), and within it the latest effective date."""

@@ -2,11 +2,18 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 
 from .models import Category, Channel, Petition
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """Chooses a unit or category by its code."""
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -25,13 +32,13 @@ class PetitionFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
-    category = django_filters.ModelChoiceFilter(
+    category = CodeChoiceFilter(
         queryset=Category.objects.filter(is_active=True).select_related("parent"),
         to_field_name="code",
         method="filter_category",
         label=_("Category"),
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = CodeChoiceFilter(
         queryset=OrgUnit.objects.none(),
         to_field_name="code",
         method="filter_unit",

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts import crypto
 from accounts.models import OrgUnit, User
 from accounts.selectors import unit_ancestor_ids, units_visible_to
 from cases.models import Case, CaseStatus, DeadlineKind
-from cases.selectors import cases_visible_to, open_deadline_due
+from cases.selectors import acceptance_due_of, cases_visible_to, open_deadline_due
 
 from .identity import normalize_id_number, normalize_phone
 from .models import Category, Petition, PetitionPetitioner
@@ -64,12 +64,22 @@ def petition_detail(*, user: User, number: str) -> Petition:
     )
     queryset = _with_parties(queryset).prefetch_related("attachments")
     petition = queryset.get(number=number)
-    petition.acceptance_due = (
-        petition.case.deadlines.filter(kind=DeadlineKind.ACCEPTANCE)
-        .order_by("-starts_on")
-        .values_list("due_on", flat=True)
-        .first()
+    petition.acceptance_due = acceptance_due_of(petition.case)
+    return petition
+
+
+def petition_for_display(petition: Petition) -> Petition:
+    """A just-registered petition with what its detail shows loaded (parties, attachments,
+    acceptance due date), without fetching it again."""
+    prefetch_related_objects(
+        [petition],
+        Prefetch(
+            "parties",
+            queryset=PetitionPetitioner.objects.select_related("petitioner").order_by("position"),
+        ),
+        "attachments",
     )
+    petition.acceptance_due = acceptance_due_of(petition.case)
     return petition
 
 

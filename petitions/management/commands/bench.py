@@ -1,0 +1,179 @@
+"""`manage.py bench`: our intake and list views against bare baselines, in one run.
+
+It builds a throwaway test database on the configured server (SQLite by default, PostgreSQL
+with DATABASE_URL), so the figures are comparable between machines and nothing is left
+behind. Every request goes through the full middleware stack with Django's test client, in
+one process, so the ratios matter more than the absolute figures (there is no HTTP server
+in front).
+"""
+
+import datetime
+import itertools
+import time
+from collections.abc import Callable
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.http import HttpResponse, JsonResponse
+from django.test import Client, override_settings
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+from accounts.roles import Role
+from petitions.identity import id_check_character
+
+
+def one_query_view(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def three_insert_view(request):
+    with transaction.atomic(), connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("INSERT INTO bench_rows (payload) VALUES (%s)", [request.body[:50]])
+    return JsonResponse({"ok": True}, status=201)
+
+
+urlpatterns = [
+    path("bench/one-query/", one_query_view),
+    path("bench/three-inserts/", three_insert_view),
+    path("", include("config.urls")),
+]
+
+
+def _id_numbers():
+    for serial in itertools.count():
+        birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=serial % 20000)
+        first17 = f"110105{birth:%Y%m%d}{serial % 1000:03d}"
+        yield first17 + id_check_character(first17)
+
+
+class Command(BaseCommand):
+    help = "Measure the intake and list views against bare baselines (see README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+        parser.add_argument("--rows", type=int, default=500, help="petitions behind the lists")
+
+    def handle(self, *args, seconds: float, rows: int, **options):
+        setup_test_environment()
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            with override_settings(
+                ROOT_URLCONF=__name__,
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            ):
+                self._run(seconds=seconds, rows=rows)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+
+    def _run(self, *, seconds: float, rows: int) -> None:
+        self._create_bench_table()
+        clerk, location = self._org()
+        client = Client()
+        client.force_login(clerk)
+        ids = _id_numbers()
+
+        def intake_body() -> dict:
+            return {
+                "channel": "visit",
+                "received_at": timezone.now().isoformat(),
+                "location_unit": location.code,
+                "category": "0301",
+                "person_count": 1,
+                "summary": "反映拖欠工资问题",
+                "petitioners": [{"name": "张三", "id_number": next(ids), "phone": "13812345678"}],
+            }
+
+        measurements: list[tuple[str, Callable[[], int], str]] = [
+            ("baseline: one-query page", lambda: client.get("/bench/one-query/").status_code, ""),
+            (
+                "baseline: three-insert write",
+                lambda: client.post(
+                    "/bench/three-inserts/", "x" * 50, content_type="text/plain"
+                ).status_code,
+                "",
+            ),
+            (
+                "intake API (POST /api/v1/petitions/)",
+                lambda: client.post(
+                    "/api/v1/petitions/", intake_body(), content_type="application/json"
+                ).status_code,
+                "baseline: three-insert write",
+            ),
+        ]
+        results: dict[str, float] = {}
+        self.stdout.write(f"database: {connection.vendor}; {seconds:.1f} s per measurement")
+        for name, call, baseline in measurements:
+            results[name] = self._measure(name, call, seconds, results.get(baseline))
+
+        self._fill(client, intake_body, rows)
+        for name, url in [
+            (f"petition list page, {rows} rows", "/petitions/"),
+            (f"petition list API, {rows} rows", "/api/v1/petitions/"),
+        ]:
+            results[name] = self._measure(
+                name,
+                lambda url=url: client.get(url).status_code,
+                seconds,
+                results["baseline: one-query page"],
+            )
+
+    def _measure(
+        self, name: str, call: Callable[[], int], seconds: float, baseline: float | None
+    ) -> float:
+        for _ in range(3):  # warm up caches and connections
+            self._check(name, call())
+        count, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            self._check(name, call())
+            count += 1
+        rate = count / (time.perf_counter() - start)
+        ratio = f"  {rate / baseline:6.1%} of baseline" if baseline else ""
+        self.stdout.write(f"{name:<45} {rate:8.1f} req/s {1000 / rate:7.2f} ms/req{ratio}")
+        return rate
+
+    def _check(self, name: str, status: int) -> None:
+        if status >= 400:
+            raise RuntimeError(f"{name}: HTTP {status}")
+
+    def _fill(self, client: Client, body: Callable[[], dict], rows: int) -> None:
+        for _ in range(rows):
+            client.post("/api/v1/petitions/", body(), content_type="application/json")
+
+    def _create_bench_table(self) -> None:
+        key = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE bench_rows (id {key} PRIMARY KEY, payload TEXT)")
+
+    def _org(self) -> tuple[User, OrgUnit]:
+        from django.contrib.auth.models import Group
+
+        city = OrgUnit.objects.create(
+            code="BENCH", name="基准市", level=OrgLevel.CITY, kind=OrgKind.GOVERNMENT
+        )
+        office = OrgUnit.objects.create(
+            code="BENCHXFJ",
+            name="基准市信访局",
+            level=OrgLevel.CITY,
+            kind=OrgKind.PETITION_OFFICE,
+            parent=city,
+        )
+        district = OrgUnit.objects.create(
+            code="BENCHD1",
+            name="基准区",
+            level=OrgLevel.DISTRICT,
+            kind=OrgKind.GOVERNMENT,
+            parent=city,
+        )
+        clerk = User.objects.create_user("bench-clerk", org_unit=office)
+        clerk.groups.add(Group.objects.get(name=Role.RECEPTION))
+        return clerk, district
