@@ -96,11 +96,7 @@ messages: venv
 	$(MANAGE) compilemessages -l zh_Hans --ignore='.venv' --ignore='var' --ignore='node_modules'
 
 bench: venv var-dirs
-	@if $(MANAGE) help bench >/dev/null 2>&1; then \
-		$(MANAGE) bench; \
-	else \
-		echo "make bench: there is no 'manage.py bench' command yet (see DESIGN.md §4); nothing measured."; \
-	fi
+	$(MANAGE) bench $(BENCH_ARGS)
 
 # --- vendored front-end files (static/vendor/README.md) ----------------------------------
 
