@@ -50,7 +50,10 @@ def _district(
     return [
         UnitSpec(code, name, D, GOV, "JZ"),
         UnitSpec(f"{code}XFJ", f"{name}信访局", D, XF, code),
-        *(UnitSpec(f"{code}{suffix}", f"{name}{dept}", D, BIZ, code) for suffix, dept in departments),
+        *(
+            UnitSpec(f"{code}{suffix}", f"{name}{dept}", D, BIZ, code)
+            for suffix, dept in departments
+        ),
         UnitSpec(f"{code}ZZZX", f"{name}综治中心", D, STAB, code),
         UnitSpec(f"{code}SFJ", f"{name}司法局", D, JUD, code),
         UnitSpec(f"{code}JW", f"{short}纪委监委", D, DISC, code),
@@ -168,12 +171,12 @@ def account_specs(seed: int) -> list[AccountSpec]:
 
     for code in (CITY, *DISTRICTS):
         specs.append(AccountSpec(f"{code.lower()}-leader", code, (Role.LEADER,), *name()))
-        specs.append(
-            AccountSpec(f"{code.lower()}-supervisor", code, (Role.SUPERVISOR,), *name())
-        )
+        specs.append(AccountSpec(f"{code.lower()}-supervisor", code, (Role.SUPERVISOR,), *name()))
     for spec in UNITS:
         roles = (
-            (Role.HANDLER, Role.RECEPTION) if spec.kind == OrgKind.PETITION_OFFICE else (Role.HANDLER,)
+            (Role.HANDLER, Role.RECEPTION)
+            if spec.kind == OrgKind.PETITION_OFFICE
+            else (Role.HANDLER,)
         )
         specs.append(AccountSpec(spec.code.lower(), spec.code, roles, *name()))
     return specs

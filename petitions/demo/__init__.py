@@ -1,0 +1,139 @@
+"""Demo data for `manage.py seed_demo`: the 江州市 org tree, staff accounts, ~500 petitions over
+the past year and the starting states of the scenarios (SCENARIOS.md).
+
+Idempotent: units and accounts are matched by code and username and only the missing ones
+are created; petitions are added only when no demo unit has received any petition yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Petition
+from ..selectors import id_number_hash
+from .orgs import DEMO_UNIT_CODES, UNITS, AccountSpec, build_accounts, build_org_tree
+from .people import PersonFactory
+from .plan import VolumePlanner, register_plans
+from .scenarios import RESERVED_ID_NUMBERS, SCENARIOS, Scenario, ScenarioPlanner
+
+__all__ = [
+    "DEFAULT_PETITIONS",
+    "DEFAULT_SEED",
+    "DEMO_UNIT_CODES",
+    "SCENARIOS",
+    "UNITS",
+    "AccountRow",
+    "DemoResult",
+    "Scenario",
+    "demo_accounts",
+    "scenario_numbers",
+    "seed_demo",
+]
+
+DEFAULT_PETITIONS = 500
+DEFAULT_SEED = 2026
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    username: str
+    name: str
+    roles: tuple[str, ...]
+    unit_code: str
+    unit_name: str
+
+
+@dataclass
+class DemoResult:
+    units_created: int = 0
+    users_created: int = 0
+    petitions_created: int = 0
+    petitions_skipped: bool = False
+    accounts: list[AccountRow] = field(default_factory=list)
+    scenarios: dict[str, list[str]] = field(default_factory=dict)
+
+
+def demo_petitions_exist() -> bool:
+    return Petition.objects.filter(receiving_unit__code__in=DEMO_UNIT_CODES).exists()
+
+
+def scenario_numbers() -> dict[str, list[str]]:
+    """Scenario → numbers of its petitions (every petition on a case its principal is on),
+    in the order received."""
+    result = {}
+    for code, scenario in SCENARIOS.items():
+        numbers = (
+            Petition.objects.filter(
+                case__petitions__parties__petitioner__id_number_hash=id_number_hash(
+                    scenario.id_number
+                )
+            )
+            .order_by("received_at", "pk")
+            .values_list("number", flat=True)
+            .distinct()
+        )
+        result[code] = list(dict.fromkeys(numbers))
+    return result
+
+
+def demo_accounts(specs: list[AccountSpec]) -> list[AccountRow]:
+    """The demo accounts as they are in the database, in the order of `specs`."""
+    from accounts.models import User
+
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=[s.username for s in specs])
+        .select_related("org_unit")
+        .prefetch_related("groups")
+    }
+    rows = []
+    for spec in specs:
+        user = users.get(spec.username)
+        if user is None:
+            continue
+        unit = user.org_unit
+        rows.append(
+            AccountRow(
+                username=user.username,
+                name=f"{user.last_name}{user.first_name}",
+                roles=tuple(sorted(g.name for g in user.groups.all()))
+                + (("superuser",) if user.is_superuser else ()),
+                unit_code=unit.code if unit else "",
+                unit_name=unit.name if unit else "",
+            )
+        )
+    return rows
+
+
+def seed_demo(
+    *,
+    petitions: int = DEFAULT_PETITIONS,
+    seed: int = DEFAULT_SEED,
+    now: datetime.datetime | None = None,
+    password: str | None = None,
+) -> DemoResult:
+    """Build the demo data (all or nothing). `petitions` is the total, scenarios included."""
+    now = timezone.localtime(now or timezone.now())
+    result = DemoResult()
+    with transaction.atomic():
+        units, result.units_created = build_org_tree()
+        specs, result.users_created = build_accounts(
+            units, password if password is not None else settings.DEMO_PASSWORD, seed
+        )
+        if demo_petitions_exist():
+            result.petitions_skipped = True
+        else:
+            rng = random.Random(seed)
+            people = PersonFactory(rng, now.date(), reserved_ids=RESERVED_ID_NUMBERS)
+            plans = ScenarioPlanner(rng, people, now).plans()
+            plans += VolumePlanner(rng, people, now).plans(max(petitions - len(plans), 0))
+            result.petitions_created = register_plans(plans, units)
+    result.accounts = demo_accounts(specs)
+    result.scenarios = scenario_numbers()
+    return result

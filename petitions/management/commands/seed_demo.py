@@ -1,0 +1,67 @@
+"""`manage.py seed_demo`: demo org tree, accounts, petitions and scenario starting states."""
+
+import os
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from petitions.demo import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo data (江州市 with three districts, staff accounts, ~500 petitions over "
+        "the past year, the scenario starting states). Safe to run again: nothing is duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--petitions",
+            type=int,
+            default=DEFAULT_PETITIONS,
+            help="Total number of petitions, scenarios included (default %(default)s).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Random seed (default %(default)s)."
+        )
+
+    def handle(self, *args, petitions: int, seed: int, **options):
+        if petitions < 0:
+            raise CommandError("--petitions cannot be negative.")
+        started = time.monotonic()
+        result = seed_demo(petitions=petitions, seed=seed)
+        elapsed = time.monotonic() - started
+        out = self.stdout
+
+        out.write(
+            f"Org units created: {result.units_created}; accounts created: {result.users_created}."
+        )
+        if result.petitions_skipped:
+            out.write("Petitions: demo petitions already exist, none added.")
+        else:
+            out.write(f"Petitions registered: {result.petitions_created}.")
+        out.write(f"Done in {elapsed:.1f} s.\n")
+
+        out.write("Accounts (username · roles · unit · name):")
+        width = max(len(row.username) for row in result.accounts)
+        for row in result.accounts:
+            out.write(
+                f"  {row.username:<{width}}  {','.join(row.roles):<18}  "
+                f"{row.unit_code:<9} {row.unit_name}  {row.name}"
+            )
+        source = (
+            "the DEMO_PASSWORD environment variable"
+            if "DEMO_PASSWORD" in os.environ
+            else "settings.DEMO_PASSWORD (default 'demo-pass-2026'; set DEMO_PASSWORD to change)"
+        )
+        out.write(
+            f"Password of new accounts: {source}. Accounts that already existed keep their "
+            "password.\nRoles: petition-office accounts (<code>xfj) are handler + reception and "
+            "can register what their office receives; every other unit account is a handler "
+            "of its own unit; <code>-leader / <code>-supervisor see their level's subtree.\n"
+        )
+
+        out.write("Scenarios (SCENARIOS.md) and their petitions:")
+        for code, scenario in SCENARIOS.items():
+            numbers = ", ".join(result.scenarios.get(code, [])) or "—"
+            out.write(f"  {code} {scenario.title}: {scenario.principal} {numbers}")
