@@ -114,6 +114,10 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
 
+    def get_full_name(self) -> str:
+        # Chinese names are written surname first, without a space.
+        return f"{self.last_name}{self.first_name}".strip()
+
     @cached_property
     def roles(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))

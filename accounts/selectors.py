@@ -3,8 +3,19 @@ from django.db.models import QuerySet
 from .models import OrgUnit, User
 
 
+def scope_root(unit: OrgUnit) -> OrgUnit:
+    """The top of the subtree whose matters users of `unit` see: the unit itself, except for
+    a petition office, which does the petition work of its whole government's area (it must
+    see the history of a petitioner who went to a lower level first)."""
+    from .models import OrgKind
+
+    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
+        return unit.parent
+    return unit
+
+
 def units_visible_to(user: User) -> QuerySet[OrgUnit]:
-    """The units whose matters `user` may see: their own unit and its subtree.
+    """The units whose matters `user` may see: their unit's scope root and its subtree.
 
     Every list and detail page goes through this. A superuser without a unit sees all units;
     any other user without a unit sees none.
@@ -13,7 +24,7 @@ def units_visible_to(user: User) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.none()
     if user.org_unit_id is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
-    return OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+    return OrgUnit.objects.filter(path__startswith=scope_root(user.org_unit).path)
 
 
 def unit_ancestor_ids(user: User) -> list[int]:

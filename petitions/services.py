@@ -19,6 +19,7 @@ from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import units_visible_to
 from cases.models import Case, MatterKind
+from cases.selectors import cases_visible_to
 from cases.services import case_attach_petition, case_open
 
 from .attachments import check_attachments
@@ -133,10 +134,12 @@ def _validate_draft(actor: User, draft: PetitionDraft) -> None:
     representatives = [p for p in people if p.role == PetitionerRole.REPRESENTATIVE]
     if people and len(principals) != 1:
         error("petitioners", _("Mark exactly one petitioner as the principal."))
-    if len(representatives) > settings.GROUP_MAX_REPRESENTATIVES:
+    # In a group the principal speaks for it too, so counts as one of its representatives.
+    speakers = len(representatives) + (len(principals) if is_group(draft.person_count) else 0)
+    if speakers > settings.GROUP_MAX_REPRESENTATIVES:
         error(
             "petitioners",
-            _("A group chooses at most %(max)d representatives.")
+            _("A group chooses at most %(max)d representatives, the principal included.")
             % {"max": settings.GROUP_MAX_REPRESENTATIVES},
         )
     ids = [normalize_id_number(p.id_number) for p in people if p.id_number]
@@ -160,7 +163,9 @@ def _validate_draft(actor: User, draft: PetitionDraft) -> None:
                     "registered by a petition office that is not accused."
                 ),
             )
-    if draft.case is not None and not draft.case.is_open:
+    if draft.case is not None and not cases_visible_to(actor).filter(pk=draft.case.pk).exists():
+        error("case", _("No such case."))
+    elif draft.case is not None and not draft.case.is_open:
         error(
             "case",
             _("Case %(number)s is closed; open a new case instead.")

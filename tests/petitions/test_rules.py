@@ -69,18 +69,19 @@ def test_group_threshold_is_a_setting(reception1, settings):
     assert register_petition(reception1, person_count=10).petition.is_group
 
 
-def test_six_representatives_are_refused(reception1):
-    errors = _refused(reception1, person_count=30, petitioners=group_petitioners(7, 6))
+def test_a_group_with_six_speakers_is_refused(reception1):
+    # The principal speaks for the group too: principal + 5 representatives is six.
+    errors = _refused(reception1, person_count=30, petitioners=group_petitioners(7, 5))
     assert "petitioners" in errors
     assert Petition.objects.count() == 0
 
 
-def test_five_representatives_are_accepted(reception1):
+def test_a_group_with_five_speakers_is_accepted(reception1):
     petition = register_petition(
-        reception1, person_count=30, petitioners=group_petitioners(8, 5)
+        reception1, person_count=30, petitioners=group_petitioners(8, 4)
     ).petition
     roles = list(petition.parties.values_list("role", flat=True))
-    assert roles.count(PetitionerRole.REPRESENTATIVE) == 5
+    assert roles.count(PetitionerRole.REPRESENTATIVE) == 4
     assert roles.count(PetitionerRole.PRINCIPAL) == 1
     assert petition.is_group
 
@@ -347,8 +348,12 @@ def test_an_accused_unit_cannot_register_an_accusation_against_itself(handler2, 
 
 
 def test_units_visible_to_is_own_unit_and_subtree(org, handler1, reception1, city_leader, outsider):
-    assert set(units_visible_to(handler1)) == {org.d1_office}
-    assert set(units_visible_to(reception1)) == {org.city_office}
+    # A petition office works for its whole government's area; other units see their subtree.
+    d1_codes = {"D1", "D1XFJ", "D1JY", "D1S1", "D1S1C1"}
+    assert {u.code for u in units_visible_to(handler1)} == d1_codes
+    business = UserFactory(org_unit=org.d1_business, roles=["handler"])
+    assert set(units_visible_to(business)) == {org.d1_business}
+    assert set(units_visible_to(reception1)) == set(units_visible_to(city_leader))
     city_codes = {u.code for u in units_visible_to(city_leader)}
     assert city_codes == {
         "CT", "CTXFJ", "CTJY",
