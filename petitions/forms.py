@@ -165,5 +165,11 @@ class PetitionerForm(BootstrapFormMixin, forms.Form):
 
 
 PetitionerFormSet = forms.formset_factory(
-    PetitionerForm, extra=0, min_num=1, validate_min=True, max_num=200, can_delete=True
+    PetitionerForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=200,
+    absolute_max=200,
+    can_delete=True,
 )

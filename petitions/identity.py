@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 # Area codes are 010 and 02X (three digits) or 03XX-09XX (four digits).
-_LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
+_LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$", re.ASCII)
 
 
 class Sex:
@@ -35,8 +36,13 @@ def id_check_character(first17: str) -> str:
     return _ID_CHECK_CHARS[total % 11]
 
 
+def _ascii(value: str) -> str:
+    # Chinese input methods easily type full-width digits (１２３) and letters (Ｘ).
+    return unicodedata.normalize("NFKC", value)
+
+
 def normalize_id_number(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    return _ascii(value).strip().upper().replace(" ", "")
 
 
 def parse_resident_id(value: str, *, today: datetime.date | None = None) -> ResidentId:
@@ -80,7 +86,7 @@ def validate_id_number(value: str) -> None:
 
 def normalize_phone(value: str) -> str:
     """A mainland mobile (11 digits) or a landline with area code as `0AA(A)-NNNNNNN(N)`."""
-    raw = re.sub(r"[\s()（）]", "", value.strip())
+    raw = re.sub(r"[\s()]", "", _ascii(value).strip())
     if raw.startswith("+86"):
         raw = raw[3:]
     if _MOBILE.match(raw):
