@@ -1,11 +1,14 @@
 """`make run`'s processes for real: honcho starts web + Celery worker + beat from the Procfile,
 on a fresh SQLite database and Celery's filesystem broker, all under a temporary folder.
 
-The web process must serve the Chinese login page, and the worker must execute the heartbeat
-that beat sends (HEARTBEAT_SECONDS shortens beat's 60 s interval). Uses no test database.
+The web process must serve the Chinese login page, the demo account reception1 must register
+a visit on it (through the API), and the worker must execute the heartbeat that beat sends
+(HEARTBEAT_SECONDS shortens beat's 60 s interval). Uses no test database.
 """
 
 import contextlib
+import datetime
+import json
 import os
 import re
 import shutil
@@ -42,6 +45,7 @@ FOREIGN_VARIABLES = (
     "MEDIA_ROOT",
     "VAR_DIR",
     "PORT",
+    "DEMO_PASSWORD",
 )
 
 
@@ -102,6 +106,42 @@ def _stop(honcho: subprocess.Popen, output: list[str]) -> None:
         honcho.wait(timeout=10)
 
 
+def _post_json(url: str, payload: dict, token: str = "") -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    request = urllib.request.Request(url, json.dumps(payload).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def _register_visit_as_reception1(port: int) -> dict:
+    """reception1 of the demo data registers a visit on the running server, via the API."""
+    base = f"http://127.0.0.1:{port}/api/v1"
+    status, body = _post_json(
+        f"{base}/auth/token/", {"username": "reception1", "password": "demo-pass-2026"}
+    )
+    assert status == 200, body
+    status, body = _post_json(
+        f"{base}/petitions/",
+        {
+            "channel": "visit",
+            "received_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "location_unit": "JZD1S1C1",
+            "category": "0104",
+            "person_count": 1,
+            "summary": "升平街3号楼楼道垃圾堆积多日无人清运",
+            "petitioners": [{"name": "孙佩华", "phone": "13912345678"}],
+        },
+        token=body["token"],
+    )
+    assert status == 201, body
+    return body
+
+
 @pytest.mark.e2e
 def test_make_run_processes_serve_login_and_run_heartbeat(tmp_path):
     honcho_bin = shutil.which("honcho", path=VENV_BIN + os.pathsep + os.environ.get("PATH", ""))
@@ -120,6 +160,16 @@ def test_make_run_processes_serve_login_and_run_heartbeat(tmp_path):
         timeout=300,
     )
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    seed = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo", "--petitions", "20"],
+        cwd=BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert seed.returncode == 0, seed.stdout + seed.stderr
 
     output: list[str] = []
     log_path = tmp_path / "honcho.log"
@@ -146,7 +196,7 @@ def test_make_run_processes_serve_login_and_run_heartbeat(tmp_path):
     reader = threading.Thread(target=_read, daemon=True)
     reader.start()
 
-    login_status, login_ok, heartbeat_ok = 0, False, False
+    login_status, login_ok, heartbeat_ok, registered = 0, False, False, None
     try:
         deadline = time.monotonic() + DEADLINE_SECONDS
         while time.monotonic() < deadline and not (login_ok and heartbeat_ok):
@@ -157,6 +207,8 @@ def test_make_run_processes_serve_login_and_run_heartbeat(tmp_path):
                 login_ok = login_status == 200 and "登录" in body
             heartbeat_ok = heartbeat_ok or any(HEARTBEAT_DONE.search(line) for line in output)
             time.sleep(0.5)
+        if login_ok:
+            registered = _register_visit_as_reception1(port)
     finally:
         _stop(honcho, output)
         reader.join(timeout=10)
@@ -164,3 +216,8 @@ def test_make_run_processes_serve_login_and_run_heartbeat(tmp_path):
     tail = "".join(output[-60:])
     assert heartbeat_ok, f"the worker never executed accounts.tasks.heartbeat:\n{tail}"
     assert login_ok, f"GET /login/ gave {login_status}, not a 200 page with 登录:\n{tail}"
+    assert registered is not None
+    assert registered["number"].startswith("JZXFJ-")
+    assert registered["is_group"] is False
+    assert len(registered["query_code"]) == 8
+    assert registered["acceptance_due"]
