@@ -6,7 +6,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def heartbeat() -> str:
     """Periodic no-op that shows worker and beat are alive."""
     now = timezone.now().isoformat()

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -9,6 +10,14 @@ from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 
 from .models import Category, Channel, Petition
+
+
+class YesNoAll(BooleanWidget):
+    """Yes / no / all, rather than django-filter's "unknown" for the empty choice."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -44,9 +53,9 @@ class PetitionFilter(django_filters.FilterSet):
         method="filter_unit",
         label=_("Receiving unit"),
     )
-    is_group = django_filters.BooleanFilter(label=_("Group visit"))
-    is_repeat = django_filters.BooleanFilter(label=_("Repeat petition"))
-    is_skip_level = django_filters.BooleanFilter(label=_("Skip-level visit"))
+    is_group = django_filters.BooleanFilter(label=_("Group visit"), widget=YesNoAll)
+    is_repeat = django_filters.BooleanFilter(label=_("Repeat petition"), widget=YesNoAll)
+    is_skip_level = django_filters.BooleanFilter(label=_("Skip-level visit"), widget=YesNoAll)
     q = django_filters.CharFilter(method="filter_text", label=_("Number or summary"))
 
     class Meta:

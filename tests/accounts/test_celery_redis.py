@@ -1,0 +1,35 @@
+"""Celery on the production broker: a task sent through Redis is executed by a worker."""
+
+import threading
+
+import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_success
+
+
+@pytest.fixture
+def redis_celery(redis_url):
+    """An app configured like config.celery's, from the same settings, but on Redis."""
+    app = Celery("xinfangtong-redis-test")
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(broker_url=redis_url)
+    app.autodiscover_tasks(["accounts"], force=True)
+    yield app
+    app.close()
+
+
+def test_heartbeat_runs_through_redis(redis_celery):
+    done = threading.Event()
+
+    def on_success(sender=None, result=None, **kwargs):
+        if sender.name == "accounts.tasks.heartbeat" and result:
+            done.set()
+
+    task_success.connect(on_success, weak=False)
+    try:
+        with start_worker(redis_celery, pool="solo", perform_ping_check=False):
+            redis_celery.send_task("accounts.tasks.heartbeat")
+            assert done.wait(timeout=30), "the worker did not run the heartbeat from Redis"
+    finally:
+        task_success.disconnect(on_success)
