@@ -37,4 +37,4 @@ USER app
 EXPOSE 8000
 
 # Workers: gunicorn reads WEB_CONCURRENCY (default 1); set it to about 2 x cores + 1.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

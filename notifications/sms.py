@@ -9,11 +9,9 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from accounts.identity import mask_phone
+
 logger = logging.getLogger(__name__)
-
-
-def mask_mobile(number: str) -> str:
-    return f"{number[:3]}****{number[-4:]}" if len(number) >= 7 else "****"
 
 
 class BaseSmsBackend:
@@ -25,7 +23,7 @@ class ConsoleSmsBackend(BaseSmsBackend):
     """Writes messages to the log, with the number masked."""
 
     def send(self, *, to: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_mobile(to), text)
+        logger.info("SMS to %s: %s", mask_phone(to), text)
 
 
 def get_sms_backend() -> BaseSmsBackend:

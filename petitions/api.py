@@ -8,12 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import OrgUnit
-from cases.models import MatterKind
-from cases.selectors import cases_visible_to
-
-from .filters import PetitionFilter
-from .identity import (
+from accounts.identity import (
     mask_id_number,
     mask_phone,
     normalize_id_number,
@@ -21,6 +16,11 @@ from .identity import (
     validate_id_number,
     validate_phone,
 )
+from accounts.models import OrgUnit
+from cases.models import MatterKind
+from cases.selectors import cases_visible_to
+
+from .filters import PetitionFilter
 from .models import Category, Channel, Petition, PetitionerRole
 from .selectors import (
     PersonKey,

@@ -2,13 +2,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import (
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import jurisdiction_units, units_visible_to
 from cases.models import MatterKind
 from cases.selectors import cases_visible_to
 
-from .identity import normalize_id_number, normalize_phone, validate_id_number, validate_phone
 from .models import Category, Channel, PetitionerRole
 from .selectors import category_list
 from .services import PetitionDraft, PetitionerDraft

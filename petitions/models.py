@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.fields import EncryptedTextField
+from accounts.identity import Sex, mask_id_number, mask_phone, parse_resident_id
 from accounts.models import OrgUnit
 from cases.models import Case, MatterKind
-
-from .identity import Sex, mask_id_number, mask_phone, parse_resident_id
 
 
 class Category(models.Model):

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts import crypto
+from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.selectors import unit_ancestor_ids, units_visible_to
 from cases.models import Case, CaseStatus, DeadlineKind
 from cases.selectors import acceptance_due_of, cases_visible_to, open_deadline_due
 
-from .identity import normalize_id_number, normalize_phone
 from .models import Category, Petition, PetitionPetitioner
 
 ID_HASH = "id_number"

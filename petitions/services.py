@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import crypto
 from accounts.exceptions import NotAllowed, ValidationError
+from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import units_visible_to
@@ -23,7 +24,6 @@ from cases.selectors import cases_visible_to
 from cases.services import case_attach_petition, case_open
 
 from .attachments import check_attachments
-from .identity import normalize_id_number, normalize_phone
 from .models import (
     Attachment,
     Category,

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.exceptions import NotAllowed
+from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgUnit
 from cases.models import CaseStatus
 
 from .filters import PetitionFilter
 from .forms import PetitionerFormSet, PetitionForm
-from .identity import normalize_phone, parse_resident_id
 from .models import Petition
 from .selectors import (
     PersonKey,

@@ -6,7 +6,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from petitions.identity import id_check_character
+from accounts.identity import id_check_character
 
 # Common surnames, most frequent first (weights roughly follow their frequency).
 SURNAMES = (

@@ -18,9 +18,9 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
+from accounts.identity import mask_id_number, mask_phone
 from accounts.workcalendar import due_date
 from cases.models import Case, CaseEvent, Deadline, MatterKind
-from petitions.identity import mask_id_number, mask_phone
 from petitions.models import (
     Attachment,
     NumberSequence,

@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
 from cases.models import Case, CaseEvent, Deadline, MatterKind
 from petitions.demo import DEFAULT_PETITIONS, DEMO_UNIT_CODES, SCENARIOS, scenario_numbers
 from petitions.demo.people import PersonFactory
 from petitions.demo.plan import VolumePlanner
-from petitions.identity import normalize_phone, parse_resident_id
 from petitions.management.commands.seed_demo import Command
 from petitions.models import (
     Channel,

@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from PIL import Image
 
+from accounts.identity import parse_resident_id
 from cases.models import Case, CaseEvent, Deadline, MatterKind
-from petitions.identity import parse_resident_id
 from petitions.models import (
     Attachment,
     Channel,

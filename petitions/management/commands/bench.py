@@ -21,9 +21,9 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.identity import id_check_character
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
-from petitions.identity import id_check_character
 
 
 def one_query_view(request):

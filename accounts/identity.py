@@ -122,3 +122,14 @@ def mask_phone(phone: str) -> str:
         area, rest = phone.split("-", 1)
         return f"{area}-{'*' * max(len(rest) - 4, 0)}{rest[-4:]}"
     return f"{phone[:3]}{'*' * max(len(phone) - 7, 0)}{phone[-4:]}"
+
+
+# Candidates in free text: an 18-character ID number, a mainland mobile number.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])", re.ASCII)
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)", re.ASCII)
+
+
+def mask_personal_data(text: str) -> str:
+    """Mask every ID number and mobile number in free text (log lines, messages)."""
+    text = _ID_IN_TEXT.sub(lambda m: f"{m[1]}{'*' * 8}{m[2]}", text)
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m[1]}****{m[2]}", text)
