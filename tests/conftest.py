@@ -1,8 +1,10 @@
 """Shared test setup. Tests that need PostgreSQL, Redis or Chromium skip with a reason,
 unless REQUIRE_SERVICES=1 (as in CI), where a missing service fails the run instead."""
 
+import datetime
 import os
 import shutil
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -22,6 +24,20 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+# "Now" for tests that check literal dates: the service refuses a receipt date in the future
+# or more than a year ago, so such tests pin the clock rather than depend on the calendar.
+FROZEN_NOW = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Pin django.utils.timezone.now() (what the services and auto_now fields read)."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    return FROZEN_NOW
 
 
 @pytest.fixture

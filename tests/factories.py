@@ -13,6 +13,7 @@ Every user made here has the password `PASSWORD`.
 from __future__ import annotations
 
 import datetime
+import os
 import random
 
 import factory
@@ -195,3 +196,30 @@ def petition_draft(actor: User, **overrides) -> PetitionDraft:
 def register_petition(actor: User, **overrides) -> Registration:
     """Register a valid petition (see `petition_draft` for the defaults and overrides)."""
     return petition_register(actor=actor, draft=petition_draft(actor, **overrides))
+
+
+# --- what a refused request must leave untouched --------------------------------------------
+
+
+def written_snapshot(media_root: str) -> dict:
+    """Row counts of every table registration writes, plus the files under `media_root`:
+    equal before and after a refused registration, or something was half-written."""
+    from cases.models import Case, CaseEvent, Deadline
+    from petitions.models import (
+        Attachment,
+        NumberSequence,
+        Petition,
+        Petitioner,
+        PetitionPetitioner,
+    )
+
+    models = (
+        Petition, Case, Petitioner, PetitionPetitioner, Deadline, CaseEvent, Attachment,
+        NumberSequence,
+    )  # fmt: skip
+    counts = {model.__name__: model.objects.count() for model in models}
+    files = []
+    for directory, _dirs, names in os.walk(media_root):
+        files += [os.path.join(directory, name) for name in names]
+    counts["media files"] = sorted(files)
+    return counts

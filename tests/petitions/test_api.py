@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import os
 import re
 
 import pytest
@@ -20,35 +19,28 @@ from rest_framework.test import APIClient
 
 from accounts.identity import mask_id_number, mask_phone
 from accounts.workcalendar import due_date
-from cases.models import Case, CaseEvent, Deadline, MatterKind
+from cases.models import Case, CaseEvent, MatterKind
 from petitions.models import (
-    Attachment,
-    NumberSequence,
     Petition,
-    Petitioner,
     PetitionerRole,
-    PetitionPetitioner,
 )
 from petitions.services import QUERY_CODE_ALPHABET, query_code_hash
-from tests.factories import PASSWORD, make_id_number, make_phone, petitioner, register_petition
+from tests.factories import (
+    PASSWORD,
+    make_id_number,
+    make_phone,
+    petitioner,
+    register_petition,
+    written_snapshot,
+)
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-# "Now" for the tests that check literal dates: the service refuses a receipt date in the
-# future or more than a year ago, so the clock is pinned rather than left to the calendar.
-FROZEN_NOW = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=SHANGHAI)
 
 PETITIONS_URL = "/api/v1/petitions/"
 REPEAT_URL = "/api/v1/petitions/repeat-check/"
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """Pin django.utils.timezone.now() (what the service and auto_now fields read)."""
-    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
-    return FROZEN_NOW
 
 
 def api(user=None) -> APIClient:
@@ -114,32 +106,6 @@ def multipart(data: dict) -> dict:
     body = dict(data)
     body["petitioners"] = json.dumps(body["petitioners"], ensure_ascii=False)
     return body
-
-
-WRITTEN_MODELS = (
-    Petition,
-    Case,
-    Petitioner,
-    PetitionPetitioner,
-    Deadline,
-    CaseEvent,
-    Attachment,
-    NumberSequence,
-)
-
-
-def media_files(settings) -> list[str]:
-    root = settings.MEDIA_ROOT
-    found = []
-    for directory, _dirs, files in os.walk(root):
-        found += [os.path.join(directory, name) for name in files]
-    return found
-
-
-def snapshot(settings) -> dict:
-    counts = {model.__name__: model.objects.count() for model in WRITTEN_MODELS}
-    counts["media files"] = media_files(settings)
-    return counts
 
 
 def item(errors, index: int):
@@ -290,7 +256,7 @@ def test_multipart_create_with_json_petitioners_and_real_attachments(reception1,
     ]
     assert all(a["size"] > 0 for a in attachments)
     assert len(data["petitioners"]) == 1
-    assert len(media_files(settings)) == 2
+    assert len(written_snapshot(settings.MEDIA_ROOT)["media files"]) == 2
 
 
 def test_attachment_type_is_read_from_content_not_from_name(reception1):
@@ -317,10 +283,10 @@ REQUIRED_FIELDS = [
 
 def post_refused(client, settings, body, *, format="json"):
     """POST a bad create request; assert a 400 that wrote nothing; return the errors."""
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = client.post(PETITIONS_URL, body, format=format)
     assert response.status_code == 400, (response.status_code, response.content[:2000])
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
     return response.json()
 
 
@@ -429,10 +395,10 @@ def test_nul_character_in_text_is_refused(reception1, settings):
 def test_lone_surrogate_in_text_is_refused_not_a_500(reception1, settings):
     # Valid JSON ("\\ud800" is a legal escape) that no database can store as UTF-8.
     raw = json.dumps(payload(summary="SURROGATE")).replace("SURROGATE", "\\ud800")
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = api(reception1).post(PETITIONS_URL, raw, content_type="application/json")
     assert response.status_code == 400, response.content[:500]
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 def test_future_received_at_is_refused(reception1, settings):
@@ -576,24 +542,24 @@ def test_receiving_unit_outside_the_users_scope_is_refused(handler1, outsider, s
     [b'{"channel": "visit", ', b"not json at all", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b"null"],
 )
 def test_malformed_json_body_is_a_400_not_a_500(reception1, settings, raw):
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = api(reception1).post(PETITIONS_URL, raw, content_type="application/json")
     assert response.status_code == 400, response.content[:500]
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 def test_leader_may_not_register_and_nothing_is_written(city_leader, settings):
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = api(city_leader).post(PETITIONS_URL, payload(receiving_unit="CT"), format="json")
     assert response.status_code in (400, 403)
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 def test_anonymous_create_is_refused(org, settings):
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = APIClient().post(PETITIONS_URL, payload(receiving_unit="CTXFJ"), format="json")
     assert response.status_code == 401
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -10,16 +10,14 @@ from django.utils import timezone
 
 from accounts.exceptions import NotAllowed
 from accounts.selectors import units_visible_to
-from cases.models import Case, CaseEvent, CaseStatus, Deadline, DeadlineKind, EventKind, MatterKind
+from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind, MatterKind
 from cases.selectors import cases_visible_to
 from petitions import services
 from petitions.models import (
     Channel,
-    NumberSequence,
     Petition,
     Petitioner,
     PetitionerRole,
-    PetitionPetitioner,
 )
 from petitions.rules import default_authority_unit, is_group, is_skip_level
 from petitions.selectors import (
@@ -36,6 +34,7 @@ from tests.factories import (
     make_id_number,
     petitioner,
     register_petition,
+    written_snapshot,
 )
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -394,21 +393,6 @@ def test_a_user_without_a_registering_role_is_refused(city_leader):
 # --- refusals write nothing ---------------------------------------------------------------
 
 
-def _counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            Petition,
-            Case,
-            Petitioner,
-            PetitionPetitioner,
-            Deadline,
-            CaseEvent,
-            NumberSequence,
-        )
-    }
-
-
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -419,20 +403,20 @@ def _counts():
     ],
     ids=["future", "over-a-year-ago", "person-count-too-small", "accusation-without-accused"],
 )
-def test_refused_registration_writes_nothing(reception1, overrides, field):
+def test_refused_registration_writes_nothing(reception1, settings, overrides, field):
     register_petition(reception1)  # some existing data, so that counts are not all zero
-    before = _counts()
+    before = written_snapshot(settings.MEDIA_ROOT)
     if overrides.get("petitioners") == "two":
         overrides = {**overrides, "petitioners": [petitioner(), petitioner(PetitionerRole.MEMBER)]}
     assert field in _refused(reception1, **overrides)
-    assert _counts() == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 def test_a_failure_inside_the_transaction_writes_nothing_and_returns_the_number(
-    reception1, monkeypatch
+    reception1, settings, monkeypatch
 ):
     first = register_petition(reception1).petition
-    before = _counts()
+    before = written_snapshot(settings.MEDIA_ROOT)
 
     def broken(draft):
         raise RuntimeError("disk full")
@@ -440,7 +424,7 @@ def test_a_failure_inside_the_transaction_writes_nothing_and_returns_the_number(
     monkeypatch.setattr(services, "_petitioner_upsert", broken)
     with pytest.raises(RuntimeError):
         register_petition(reception1)
-    assert _counts() == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
     monkeypatch.undo()
     following = register_petition(reception1).petition
     assert int(following.number[-6:]) == int(first.number[-6:]) + 1

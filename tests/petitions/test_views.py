@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
 
 import pytest
@@ -23,11 +22,8 @@ from cases.models import Case, CaseEvent, Deadline, MatterKind
 from petitions.models import (
     Attachment,
     Channel,
-    NumberSequence,
     Petition,
-    Petitioner,
     PetitionerRole,
-    PetitionPetitioner,
 )
 from petitions.services import QUERY_CODE_ALPHABET, query_code_hash
 from tests.factories import (
@@ -37,12 +33,10 @@ from tests.factories import (
     make_phone,
     petitioner,
     register_petition,
+    written_snapshot,
 )
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-# Pinned "now" for the tests that check literal dates (the service refuses receipt dates in
-# the future or more than a year ago).
-FROZEN_NOW = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=SHANGHAI)
 
 LIST_URL = "/petitions/"
 INTAKE_URL = "/petitions/new/"
@@ -52,12 +46,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def frozen_now(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
-    return FROZEN_NOW
 
 
 def logged_in(user) -> Client:
@@ -80,27 +68,6 @@ def field_error(page: str, name: str) -> str | None:
     """The text of the inline error the templates mark with data-field-error="name"."""
     found = re.search(rf'data-field-error="{re.escape(name)}"[^>]*>(.*?)</div>', page, re.S)
     return found.group(1).strip() if found else None
-
-
-WRITTEN_MODELS = (
-    Petition,
-    Case,
-    Petitioner,
-    PetitionPetitioner,
-    Deadline,
-    CaseEvent,
-    Attachment,
-    NumberSequence,
-)
-
-
-def snapshot(settings) -> dict:
-    counts = {model.__name__: model.objects.count() for model in WRITTEN_MODELS}
-    files = []
-    for directory, _dirs, names in os.walk(settings.MEDIA_ROOT):
-        files += [os.path.join(directory, name) for name in names]
-    counts["media files"] = files
-    return counts
 
 
 def pdf_bytes(padding: int = 0) -> bytes:
@@ -503,9 +470,9 @@ def test_intake_page_renders_for_reception_and_handler(reception1, handler1):
 def test_leader_has_no_intake_page(city_leader, settings):
     client = logged_in(city_leader)
     assert client.get(INTAKE_URL).status_code == 404
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     assert client.post(INTAKE_URL, intake_data(city_leader)).status_code == 404
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 def test_intake_registers_and_the_receipt_shows_the_query_code_once(reception1, frozen_now):
@@ -587,7 +554,7 @@ def test_intake_with_attachments(reception1, settings):
         "application/pdf",
         "image/png",
     ]
-    assert len(snapshot(settings)["media files"]) == 2
+    assert len(written_snapshot(settings.MEDIA_ROOT)["media files"]) == 2
 
 
 HUNDRED_KB = "信" * 35_000  # ~105 kB in UTF-8
@@ -682,7 +649,7 @@ def test_bad_intake_is_a_400_with_an_inline_chinese_error_and_writes_nothing(
 ):
     build, field = BAD_INTAKE[name]
     data = build(reception1, org)
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
 
     response = logged_in(reception1).post(INTAKE_URL, data)
 
@@ -692,7 +659,7 @@ def test_bad_intake_is_a_400_with_an_inline_chinese_error_and_writes_nothing(
     assert error is not None, f"no inline error on {field}"
     assert CJK.search(error), error
     assert 'id="form-has-errors"' in page
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 def test_bad_id_number_error_is_the_chinese_check_character_message(reception1):
@@ -707,11 +674,11 @@ def test_bad_id_number_error_is_the_chinese_check_character_message(reception1):
 
 def test_the_case_of_another_unit_cannot_be_attached_in_the_form(handler1, handler2, settings):
     other = register_petition(handler1).petition
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = logged_in(handler2).post(INTAKE_URL, intake_data(handler2, case=other.case.number))
     assert response.status_code == 400
     assert field_error(html(response), "case") is not None
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 @pytest.mark.parametrize(
@@ -732,11 +699,11 @@ def test_bad_attachment_is_refused_inline_and_no_file_is_kept(
         SimpleUploadedFile("good.png", png_bytes(), "image/png"),
         SimpleUploadedFile(name, content, "application/pdf"),
     ]
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = logged_in(reception1).post(INTAKE_URL, data)
     assert response.status_code == 400
     assert field_error(html(response), "attachments") is not None
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 @pytest.mark.parametrize(
@@ -751,11 +718,11 @@ def test_bad_attachment_is_refused_inline_and_no_file_is_kept(
 def test_broken_formset_management_data_is_a_400_not_a_500(reception1, settings, management):
     data = {k: v for k, v in intake_data(reception1).items() if "FORMS" not in k}
     data.update(management)
-    before = snapshot(settings)
+    before = written_snapshot(settings.MEDIA_ROOT)
     response = logged_in(reception1).post(INTAKE_URL, data)
     assert response.status_code == 400
     assert field_error(html(response), "petitioners") is not None
-    assert snapshot(settings) == before
+    assert written_snapshot(settings.MEDIA_ROOT) == before
 
 
 # --- live fragments ---------------------------------------------------------------------------
