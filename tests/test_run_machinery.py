@@ -106,6 +106,20 @@ def _stop(honcho: subprocess.Popen, output: list[str]) -> None:
         honcho.wait(timeout=10)
 
 
+def _manage(env: dict[str, str], *args: str) -> None:
+    """Run a management command as `make run` does before starting the processes."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def _post_json(url: str, payload: dict, token: str = "") -> tuple[int, dict]:
     headers = {"Content-Type": "application/json"}
     if token:
@@ -150,26 +164,8 @@ def test_make_run_processes_serve_login_and_run_heartbeat(tmp_path):
 
     port = _free_port()
     env = _environment(tmp_path, port)
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
-    seed = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo", "--petitions", "20"],
-        cwd=BASE_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert seed.returncode == 0, seed.stdout + seed.stderr
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "seed_demo", "--petitions", "20")
 
     output: list[str] = []
     log_path = tmp_path / "honcho.log"
