@@ -87,6 +87,11 @@ class OrgUnit(models.Model):
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
     @property
+    def parent_path(self) -> str:
+        """The parent's path, read off this unit's own path (no query)."""
+        return self.path[: self.path.rstrip("/").rfind("/") + 1]
+
+    @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to and including this unit."""
         return [int(part) for part in self.path.strip("/").split("/") if part]

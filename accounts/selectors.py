@@ -3,19 +3,26 @@ from django.db.models import QuerySet
 from .models import OrgUnit, User
 
 
-def scope_root(unit: OrgUnit) -> OrgUnit:
-    """The top of the subtree whose matters users of `unit` see: the unit itself, except for
+def scope_path(unit: OrgUnit) -> str:
+    """The path of the subtree whose matters users of `unit` see: the unit's own, except for
     a petition office, which does the petition work of its whole government's area (it must
     see the history of a petitioner who went to a lower level first)."""
     from .models import OrgKind
 
     if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
-        return unit.parent
-    return unit
+        return unit.parent_path
+    return unit.path
+
+
+def unit_in_scope(user: User, unit: OrgUnit) -> bool:
+    """Whether `unit` is among `units_visible_to(user)`, decided without a query."""
+    if user.org_unit_id is None:
+        return user.is_superuser
+    return unit.path.startswith(scope_path(user.org_unit))
 
 
 def units_visible_to(user: User) -> QuerySet[OrgUnit]:
-    """The units whose matters `user` may see: their unit's scope root and its subtree.
+    """The units whose matters `user` may see: the subtree at their unit's scope path.
 
     Every list and detail page goes through this. A superuser without a unit sees all units;
     any other user without a unit sees none.
@@ -24,7 +31,7 @@ def units_visible_to(user: User) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.none()
     if user.org_unit_id is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
-    return OrgUnit.objects.filter(path__startswith=scope_root(user.org_unit).path)
+    return OrgUnit.objects.filter(path__startswith=scope_path(user.org_unit))
 
 
 def unit_ancestor_ids(user: User) -> list[int]:

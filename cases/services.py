@@ -50,7 +50,8 @@ def case_event_write(
     )
 
 
-@transaction.atomic
+# savepoint=False: called inside the registration's transaction, whose failure undoes all.
+@transaction.atomic(savepoint=False)
 def case_open(
     *,
     actor: User,
@@ -85,7 +86,7 @@ def case_open(
     return case
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_attach_petition(*, actor: User, case: Case, petition_number: str) -> Case:
     """Record a repeat petition (重复件) on an open case; the case keeps its clocks.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from accounts.exceptions import NotAllowed, ValidationError
 from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import units_visible_to
+from accounts.selectors import unit_in_scope
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
 from cases.services import case_attach_petition, case_open
@@ -86,7 +86,7 @@ def can_register(user: User, receiving_unit: OrgUnit) -> bool:
     """Reception staff register for units in their scope; a handler only what their own unit
     received directly (Art. 23)."""
     if user.has_role(Role.RECEPTION):
-        return units_visible_to(user).filter(pk=receiving_unit.pk).exists()
+        return unit_in_scope(user, receiving_unit)
     if user.has_role(Role.HANDLER):
         return user.org_unit_id == receiving_unit.pk
     return False
@@ -101,16 +101,23 @@ def new_query_code() -> str:
 
 
 def next_petition_number(*, unit: OrgUnit, year: int) -> str:
-    """`<unit code>-<year>-<6-digit sequence>`: the row lock on the unit's sequence makes
-    concurrent registrations wait for each other, so numbers are unique and gap-free.
-    Must run inside the registration's transaction."""
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(unit=unit, year=year)], ignore_conflicts=True
-    )
-    sequence = NumberSequence.objects.select_for_update().get(unit=unit, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{unit.code}-{year}-{sequence.last_value:06d}"
+    """`<unit code>-<year>-<6-digit sequence>`, unique and gap-free.
+
+    One upsert creates or increments the unit's sequence row and keeps it locked until the
+    registration's transaction ends, so concurrent registrations wait for each other and a
+    rolled-back registration gives its number back. Must run inside that transaction."""
+    table = NumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        # PostgreSQL and SQLite (3.35+) both speak this upsert; the ORM has no single
+        # statement for "insert or increment, and tell me the value".
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, year, last_value) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (unit_id, year) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [unit.pk, year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{unit.code}-{year}-{value:06d}"
 
 
 def _validate_draft(actor: User, draft: PetitionDraft) -> None:

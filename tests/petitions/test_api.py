@@ -648,7 +648,7 @@ def test_petition_is_visible_in_the_owning_area_and_above_but_not_to_sibling_dis
     outsider,
 ):
     url = f"{PETITIONS_URL}{d1_petition.number}/"
-    # A petition office sees its government's whole area (accounts.selectors.scope_root):
+    # A petition office sees its government's whole area (accounts.selectors.scope_path):
     # the city office CTXFJ and the province office PRXFJ see what D1XFJ registered.
     for user in (handler1, colleague1, city_leader, reception1, province_reception):
         assert api(user).get(url).status_code == 200, user.username
