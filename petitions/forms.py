@@ -118,7 +118,8 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
         self.fields["accused_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by(
             "path"
         )
-        self.fields["category"].queryset = category_list().filter(parent__isnull=False)
+        # Leaf categories only: a sub-category, or a top category without any (其他).
+        self.fields["category"].queryset = category_list().filter(children__isnull=True)
         if not self.is_bound:
             self.initial.setdefault("receiving_unit", user.org_unit_id)
             self.initial.setdefault(
