@@ -1,14 +1,12 @@
 from django.db.models import QuerySet
 
-from .models import OrgUnit, User
+from .models import OrgKind, OrgLevel, OrgUnit, User
 
 
 def scope_path(unit: OrgUnit) -> str:
     """The path of the subtree whose matters users of `unit` see: the unit's own, except for
     a petition office, which does the petition work of its whole government's area (it must
     see the history of a petitioner who went to a lower level first)."""
-    from .models import OrgKind
-
     if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
         return unit.parent_path
     return unit.path
@@ -46,8 +44,6 @@ def org_unit_list(*, user: User) -> QuerySet[OrgUnit]:
 
 def district_ancestor(unit: OrgUnit) -> OrgUnit | None:
     """The district/county-level unit at or above `unit`, if any."""
-    from .models import OrgLevel
-
     if unit.level == OrgLevel.DISTRICT:
         return unit
     return (
@@ -57,19 +53,16 @@ def district_ancestor(unit: OrgUnit) -> OrgUnit | None:
     )
 
 
-def jurisdiction_root(unit: OrgUnit) -> OrgUnit:
-    """The government whose area a unit serves: the unit itself if it is a government, else
-    the government it belongs to (a petition office or department serves its parent's area)."""
-    from .models import OrgKind
-
+def jurisdiction_path(unit: OrgUnit) -> str:
+    """The path of the government whose area a unit serves: the unit itself if it is a
+    government, else the government it belongs to (its parent)."""
     if unit.kind == OrgKind.GOVERNMENT or unit.parent_id is None:
-        return unit
-    return unit.parent
+        return unit.path
+    return unit.parent_path
 
 
 def jurisdiction_units(user: User) -> QuerySet[OrgUnit]:
     """Units in the area the user's unit serves: where the matters it receives may be located."""
     if user.org_unit_id is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
-    root = jurisdiction_root(user.org_unit)
-    return OrgUnit.objects.filter(path__startswith=root.path)
+    return OrgUnit.objects.filter(path__startswith=jurisdiction_path(user.org_unit))

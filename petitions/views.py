@@ -102,6 +102,7 @@ def _apply_service_errors(error: ValidationError, form, formset) -> None:
             for message in messages_:
                 form.add_error(field, message)
         elif field == "petitioners":
+            # Formsets have no add_error() for errors about the rows as a whole.
             formset._non_form_errors = formset.error_class(list(messages_))
         else:
             for message in messages_:
