@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,6 +44,55 @@ def _get_petition_or_404(request: HttpRequest, number: str) -> Petition:
         raise Http404 from None
 
 
+@dataclass(frozen=True)
+class PetitionRow:
+    """One line of the petition list, formatted once in Python: the template engine's
+    per-cell lookups cost more than the database on a page of 50."""
+
+    number: str
+    url: str
+    received_at: str
+    channel: str
+    names: str
+    id_number: str
+    phone: str
+    person_count: int
+    category: str
+    summary: str
+    receiving_unit: str
+    status: str
+    is_group: bool
+    is_repeat: bool
+    is_skip_level: bool
+    is_first_time: bool
+
+    @classmethod
+    def of(cls, petition: Petition) -> "PetitionRow":
+        parties = list(petition.parties.all())
+        principal = parties[0].petitioner if parties else None
+        names = "、".join(party.petitioner.name for party in parties[:3])
+        if len(parties) > 3:
+            names += _("etc.")
+        return cls(
+            number=petition.number,
+            url=reverse("petitions:detail", args=[petition.number]),
+            received_at=f"{timezone.localtime(petition.received_at):%Y-%m-%d %H:%M}",
+            channel=petition.get_channel_display(),
+            names=names,
+            id_number=principal.id_number_masked if principal else "",
+            phone=principal.phone_masked if principal else "",
+            person_count=petition.person_count,
+            category=str(petition.category),
+            summary=petition.summary,
+            receiving_unit=petition.receiving_unit.name,
+            status=petition.case.get_status_display(),
+            is_group=petition.is_group,
+            is_repeat=petition.is_repeat,
+            is_skip_level=petition.is_skip_level,
+            is_first_time=petition.is_first_time,
+        )
+
+
 @login_required
 @require_GET
 def petition_list_view(request: HttpRequest) -> HttpResponse:
@@ -49,7 +102,8 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(petitions.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": petitions, "page": page, "query": query.urlencode()}
+    rows = [PetitionRow.of(petition) for petition in page.object_list]
+    context = {"filter": petitions, "page": page, "rows": rows, "query": query.urlencode()}
     template = "petitions/_table.html" if _htmx(request) else "petitions/list.html"
     return render(request, template, context)
 
