@@ -1,0 +1,51 @@
+import pytest
+
+from tests.factories import UserFactory
+
+ADMIN_PAGES = [
+    "accounts/orgunit",
+    "accounts/user",
+    "accounts/calendarday",
+    "petitions/category",
+    "cases/deadlinerule",
+]
+
+
+@pytest.fixture
+def admin_user(org):
+    return UserFactory(
+        username="root", org_unit=org.city, is_staff=True, is_superuser=True, roles=["admin"]
+    )
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_admin_lists_and_add_forms_render(client, admin_user, page):
+    client.force_login(admin_user)
+    assert client.get(f"/admin/{page}/").status_code == 200
+    assert client.get(f"/admin/{page}/add/").status_code == 200
+
+
+def test_admin_role_may_manage_org_units_without_being_superuser(client, org):
+    manager = UserFactory(username="orgadmin", org_unit=org.city, is_staff=True, roles=["admin"])
+    client.force_login(manager)
+    assert client.get("/admin/accounts/orgunit/").status_code == 200
+    assert client.get("/admin/petitions/category/").status_code == 200
+    # Petition data is not an admin's business in the Django admin.
+    assert client.get("/admin/petitions/petition/").status_code == 404
+
+
+def test_moving_a_unit_moves_its_subtree(org):
+    org.d1.parent = org.other_city
+    org.d1.save()
+    org.d1_community.refresh_from_db()
+    assert org.d1_community.path.startswith(org.other_city.path)
+    assert org.d1_community.is_within(org.other_city)
+
+
+def test_a_unit_cannot_be_placed_under_its_own_subtree(org):
+    from django.core.exceptions import ValidationError
+
+    org.d1.parent = org.d1_community
+    with pytest.raises(ValidationError) as info:
+        org.d1.full_clean()
+    assert "parent" in info.value.message_dict
