@@ -249,3 +249,11 @@ def test_plans_are_reproducible():
 
     assert summaries(2026) == summaries(2026)
     assert summaries(2026) != summaries(7)
+
+
+def test_seed_demo_refuses_to_run_in_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", "--petitions", "0")

@@ -3,6 +3,7 @@
 import os
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from petitions.demo import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, seed_demo
@@ -28,6 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args, petitions: int, seed: int, **options):
         if petitions < 0:
             raise CommandError("--petitions cannot be negative.")
+        if settings.PRODUCTION:
+            # Demo accounts with a published password have no place on a live system.
+            raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
         started = time.monotonic()
         result = seed_demo(petitions=petitions, seed=seed)
         elapsed = time.monotonic() - started
