@@ -132,12 +132,12 @@ class PetitionCreateSerializer(serializers.Serializer):
 
 
 def _person_out(party, *, full: bool) -> dict:
-    person = party.petitioner
+    id_number = party.petitioner.id_number
     return {
-        "name": person.name,
+        "name": party.name,
         "role": party.role,
-        "id_number": person.id_number if full else mask_id_number(person.id_number),
-        "phone": person.phone if full else mask_phone(person.phone),
+        "id_number": id_number if full else mask_id_number(id_number),
+        "phone": party.phone if full else mask_phone(party.phone),
     }
 
 

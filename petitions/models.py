@@ -35,8 +35,9 @@ class Category(models.Model):
 
 
 class Petitioner(models.Model):
-    """A person who petitions (信访人). ID number and phone are encrypted at rest and looked
-    up by keyed hash; one row per ID number when an ID number is known."""
+    """A person who petitions (信访人), with their latest known contact details. ID number and
+    phone are encrypted at rest and looked up by keyed hash; one row per ID number when an ID
+    number is known. Each petition keeps its own copy of name and contacts (its parties)."""
 
     name = models.CharField(_("full name"), max_length=50, db_index=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
@@ -164,10 +165,17 @@ class PetitionerRole(models.TextChoices):
 
 
 class PetitionPetitioner(models.Model):
+    """A person on a petition, with the name and contact details as given on that petition:
+    the record of what was registered stays as it was when the person's details change."""
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="parties")
     petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="parties")
     role = models.CharField(_("role"), max_length=20, choices=PetitionerRole.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("petitioner of a petition")
@@ -178,7 +186,11 @@ class PetitionPetitioner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.petition_id}/{self.petitioner_id} {self.role}"
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -101,9 +101,11 @@ class PersonKey:
         if self.id_number:
             return Q(parties__petitioner__id_number_hash=id_number_hash(self.id_number))
         if self.phone:
-            return Q(parties__petitioner__phone_hash=phone_hash(self.phone))
+            # Everyone ever registered with this phone, and then all of their petitions.
+            people = PetitionPetitioner.objects.filter(phone_hash=phone_hash(self.phone))
+            return Q(parties__petitioner__in=people.values("petitioner_id"))
         if self.name and location is not None:
-            return Q(parties__petitioner__name=self.name.strip(), location_unit=location)
+            return Q(parties__name=self.name.strip(), location_unit=location)
         return None
 
 

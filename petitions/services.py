@@ -215,6 +215,20 @@ def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
     return petitioner
 
 
+def _party(petition: Petition, person: PetitionerDraft, position: int) -> PetitionPetitioner:
+    phone = normalize_phone(person.phone) if person.phone else ""
+    return PetitionPetitioner(
+        petition=petition,
+        petitioner=_petitioner_upsert(person),
+        role=person.role,
+        position=position,
+        name=person.name.strip(),
+        phone=phone,
+        phone_hash=phone_hash(phone) if phone else "",
+        address=person.address.strip(),
+    )
+
+
 def _store_attachments(
     petition: Petition, uploads: list[UploadedFile], stored: list[Attachment]
 ) -> None:
@@ -296,12 +310,7 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
                 registered_by=actor,
             )
             PetitionPetitioner.objects.bulk_create(
-                PetitionPetitioner(
-                    petition=petition,
-                    petitioner=_petitioner_upsert(person),
-                    role=person.role,
-                    position=position,
-                )
+                _party(petition, person, position)
                 for position, person in enumerate(draft.petitioners)
             )
             _store_attachments(petition, draft.attachments, saved_files)

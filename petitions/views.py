@@ -69,8 +69,8 @@ class PetitionRow:
     @classmethod
     def of(cls, petition: Petition) -> "PetitionRow":
         parties = list(petition.parties.all())
-        principal = parties[0].petitioner if parties else None
-        names = "、".join(party.petitioner.name for party in parties[:3])
+        principal = parties[0] if parties else None
+        names = "、".join(party.name for party in parties[:3])
         if len(parties) > 3:
             names += _("etc.")
         return cls(
@@ -79,7 +79,7 @@ class PetitionRow:
             received_at=f"{timezone.localtime(petition.received_at):%Y-%m-%d %H:%M}",
             channel=petition.get_channel_display(),
             names=names,
-            id_number=principal.id_number_masked if principal else "",
+            id_number=principal.petitioner.id_number_masked if principal else "",
             phone=principal.phone_masked if principal else "",
             person_count=petition.person_count,
             category=str(petition.category),

@@ -472,3 +472,24 @@ def test_acceptance_clock_is_opened_at_registration(reception1):
     assert deadline.due_on >= deadline.starts_on + datetime.timedelta(days=15)
     assert petition.case.status == CaseStatus.REGISTERED
     assert petition.case.events.get().kind == EventKind.REGISTERED
+
+
+# --- each petition keeps the details it was registered with -------------------------------
+
+
+def test_a_petition_keeps_the_name_and_phone_it_was_registered_with(reception1, org):
+    number = make_id_number()
+    first = register_petition(
+        reception1, petitioners=[petitioner(name="孙佩华", id_number=number, phone="13812345678")]
+    ).petition
+    register_petition(
+        reception1, petitioners=[petitioner(name="孙珮华", id_number=number, phone="13987654321")]
+    )
+    person = Petitioner.objects.get()
+    assert (person.name, person.phone) == ("孙珮华", "13987654321")  # latest known
+    party = first.parties.get()
+    assert (party.name, party.phone) == ("孙佩华", "13812345678")  # as registered
+    # Either phone finds the person's cases.
+    for phone in ("13812345678", "13987654321"):
+        found = repeat_cases(user=reception1, people=[PersonKey(phone=phone)], location=None)
+        assert first.case in found
