@@ -42,11 +42,16 @@
     checkRepeats();
   }
 
-  const showIdInfo = debounce((input) => {
-    const target = input.closest("[data-row]").querySelector(".id-info");
-    if (!input.value.trim()) { target.innerHTML = ""; return; }
-    htmx.ajax("POST", config.idInfoUrl, { target: target, values: { id_number: input.value } });
-  }, 250);
+  // One timer per ID field, so typing in the next row does not cancel this row's lookup.
+  const idInfoTimers = new WeakMap();
+  function showIdInfo(input) {
+    clearTimeout(idInfoTimers.get(input));
+    idInfoTimers.set(input, setTimeout(() => {
+      const target = input.closest("[data-row]").querySelector(".id-info");
+      if (!input.value.trim()) { target.innerHTML = ""; return; }
+      htmx.ajax("POST", config.idInfoUrl, { target: target, values: { id_number: input.value } });
+    }, 250));
+  }
 
   function toggleByChannel() {
     const channel = form.querySelector("#id_channel").value;

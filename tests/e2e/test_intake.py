@@ -39,7 +39,8 @@ def test_reception_registers_a_visit_with_a_repeat_petitioner(
     page.click("#add-petitioner")
     page.fill("#id_petitioners-1-name", "孙佩华")
     page.fill("#id_petitioners-1-id_number", returning_id)
-    # Birth date and sex are derived from the ID number as it is typed.
+    # Birth date and sex are derived from each ID number as it is typed.
+    page.locator("[data-row]").nth(0).locator("[data-id-info=ok]").wait_for()
     page.locator("[data-row]").nth(1).locator("[data-id-info=ok]").wait_for()
     # The repeat panel shows the earlier case of the second petitioner.
     page.locator(f"[data-repeat-case='{earlier.case.number}']").wait_for()
