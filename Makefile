@@ -25,6 +25,7 @@ export VAR_DIR
 BOOTSTRAP_VERSION := 5.3.8
 HTMX_VERSION := 2.0.11
 CHARTJS_VERSION := 4.6.1
+TOMSELECT_VERSION := 2.6.2
 
 .PHONY: help venv $(VENV) run test lint format migrate seed messages bench vendor var-dirs \
 	collectstatic clean
@@ -105,17 +106,22 @@ vendor:
 	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	V="$(CURDIR)/static/vendor"; \
 	cd "$$tmp"; \
-	npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) chart.js@$(CHARTJS_VERSION) >/dev/null; \
+	npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) chart.js@$(CHARTJS_VERSION) \
+		tom-select@$(TOMSELECT_VERSION) >/dev/null; \
 	for f in *.tgz; do mkdir "$${f%.tgz}"; tar xzf "$$f" -C "$${f%.tgz}"; done; \
 	B=bootstrap-$(BOOTSTRAP_VERSION)/package; H=htmx.org-$(HTMX_VERSION)/package; C=chart.js-$(CHARTJS_VERSION)/package; \
-	mkdir -p "$$V/bootstrap/css" "$$V/bootstrap/js" "$$V/htmx" "$$V/chartjs"; \
+	T=tom-select-$(TOMSELECT_VERSION)/package; \
+	mkdir -p "$$V/bootstrap/css" "$$V/bootstrap/js" "$$V/htmx" "$$V/chartjs" "$$V/tom-select/css" "$$V/tom-select/js"; \
 	cp $$B/dist/css/bootstrap.min.css $$B/dist/css/bootstrap.min.css.map "$$V/bootstrap/css/"; \
 	cp $$B/dist/js/bootstrap.bundle.min.js $$B/dist/js/bootstrap.bundle.min.js.map "$$V/bootstrap/js/"; \
 	cp $$B/LICENSE "$$V/bootstrap/LICENSE"; \
 	cp $$H/dist/htmx.min.js "$$V/htmx/"; cp $$H/LICENSE "$$V/htmx/LICENSE"; \
 	cp $$C/dist/chart.umd.min.js $$C/dist/chart.umd.min.js.map "$$V/chartjs/"; \
 	cp $$C/LICENSE.md "$$V/chartjs/LICENSE.md"; \
-	echo "static/vendor refreshed: bootstrap $(BOOTSTRAP_VERSION), htmx.org $(HTMX_VERSION), chart.js $(CHARTJS_VERSION)"
+	cp $$T/dist/css/tom-select.bootstrap5.min.css $$T/dist/css/tom-select.bootstrap5.min.css.map "$$V/tom-select/css/"; \
+	cp $$T/dist/js/tom-select.complete.min.js $$T/dist/js/tom-select.complete.min.js.map "$$V/tom-select/js/"; \
+	cp $$T/LICENSE "$$V/tom-select/LICENSE"; \
+	echo "static/vendor refreshed: bootstrap $(BOOTSTRAP_VERSION), htmx.org $(HTMX_VERSION), chart.js $(CHARTJS_VERSION), tom-select $(TOMSELECT_VERSION)"
 
 clean:
 	rm -rf .pytest_cache .ruff_cache test-artifacts

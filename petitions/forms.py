@@ -20,7 +20,9 @@ from .services import PetitionDraft, PetitionerDraft
 
 
 class BootstrapFormMixin:
-    """Gives every widget its Bootstrap class; fields in error are marked invalid."""
+    """Gives every widget its Bootstrap class, and marks the `searchable` selects."""
+
+    searchable: tuple[str, ...] = ()
 
     def style_widgets(self) -> None:
         for field in self.fields.values():
@@ -32,6 +34,8 @@ class BootstrapFormMixin:
             else:
                 css = "form-control form-control-sm"
             widget.attrs["class"] = css
+        for name in self.searchable:
+            self.fields[name].widget.attrs["data-search"] = "true"
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -57,6 +61,9 @@ class MultipleFileField(forms.FileField):
 
 class PetitionForm(BootstrapFormMixin, forms.Form):
     """The intake form. Fields are in the order a clerk types them (the tab order)."""
+
+    # Long lists the clerk picks from by typing part of a name (Tom Select on the page).
+    searchable = ("category", "location_unit", "authority_unit", "accused_unit")
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.VISIT)
     received_at = forms.DateTimeField(

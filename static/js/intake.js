@@ -49,7 +49,10 @@
     idInfoTimers.set(input, setTimeout(() => {
       const target = input.closest("[data-row]").querySelector(".id-info");
       if (!input.value.trim()) { target.innerHTML = ""; return; }
-      htmx.ajax("POST", config.idInfoUrl, { target: target, values: { id_number: input.value } });
+      // The input is the source, so that two rows' lookups never cancel each other.
+      htmx.ajax("POST", config.idInfoUrl, {
+        source: input, target: target, swap: "innerHTML", values: { id_number: input.value },
+      });
     }, 250));
   }
 
@@ -84,6 +87,16 @@
     banner.appendChild(cancel);
     banner.classList.remove("d-none");
   }
+
+  // Unit and category lists are long: the clerk types part of a name to pick one.
+  form.querySelectorAll("select[data-search]").forEach((select) => {
+    new TomSelect(select, {
+      maxOptions: 500,
+      allowEmptyOption: true,
+      selectOnTab: true,
+      render: { no_results: () => `<div class="no-results">${config.noResults}</div>` },
+    });
+  });
 
   document.getElementById("add-petitioner").addEventListener("click", addRow);
   rows.addEventListener("click", (event) => {

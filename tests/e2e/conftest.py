@@ -44,3 +44,14 @@ def log_in(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/petitions/")
+
+
+def choose(page, select_id: str, text: str) -> None:
+    """Pick an option of a searchable select the way a clerk does: type part of its label
+    into the Tom Select control, then take the match offered."""
+    page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
+    page.fill(f"#{select_id}-ts-control", text)
+    page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
+    page.locator(f"#{select_id} + .ts-wrapper .item", has_text=text).wait_for()
+    page.keyboard.press("Escape")  # close the list and stay on the field
+    page.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
