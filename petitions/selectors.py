@@ -8,7 +8,7 @@ from accounts import crypto
 from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.selectors import unit_ancestor_ids, units_visible_to
-from cases.models import Case, CaseStatus, DeadlineKind
+from cases.models import Case, DeadlineKind
 from cases.selectors import acceptance_due_of, cases_visible_to, open_deadline_due
 
 from .models import Category, Petition, PetitionPetitioner
@@ -34,16 +34,18 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
     ).exclude(accused_unit_id__in=unit_ancestor_ids(user))
 
 
-def _with_parties(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
-    return queryset.prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=PetitionPetitioner.objects.select_related("petitioner").order_by("position"),
-        )
+def _parties() -> Prefetch:
+    return Prefetch(
+        "parties",
+        queryset=PetitionPetitioner.objects.select_related("petitioner").order_by("position"),
     )
 
 
-def petition_list(*, user: User, filters: dict | None = None) -> QuerySet[Petition]:
+def _with_parties(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
+    return queryset.prefetch_related(_parties())
+
+
+def petition_list(*, user: User) -> QuerySet[Petition]:
     """The petition list in the user's scope, ready for display: constant query count."""
     queryset = petitions_visible_to(user).select_related(
         "receiving_unit", "location_unit", "category__parent", "case"
@@ -71,14 +73,7 @@ def petition_detail(*, user: User, number: str) -> Petition:
 def petition_for_display(petition: Petition) -> Petition:
     """A just-registered petition with what its detail shows loaded (parties, attachments,
     acceptance due date), without fetching it again."""
-    prefetch_related_objects(
-        [petition],
-        Prefetch(
-            "parties",
-            queryset=PetitionPetitioner.objects.select_related("petitioner").order_by("position"),
-        ),
-        "attachments",
-    )
+    prefetch_related_objects([petition], _parties(), "attachments")
     petition.acceptance_due = acceptance_due_of(petition.case)
     return petition
 
@@ -142,10 +137,6 @@ def repeat_cases(
 def has_earlier_petition(people: list[PersonKey], location: OrgUnit | None) -> bool:
     """Whether any of these people petitioned before, anywhere (for 初信初访)."""
     return _earlier_petitions(people, location).exists()
-
-
-def terminated_cases_among(cases: list[Case]) -> list[Case]:
-    return [case for case in cases if case.status == CaseStatus.TERMINATED]
 
 
 def category_list() -> QuerySet[Category]:

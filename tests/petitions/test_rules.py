@@ -26,7 +26,6 @@ from petitions.selectors import (
     petition_detail,
     petitions_visible_to,
     repeat_cases,
-    terminated_cases_among,
 )
 from tests.factories import (
     UserFactory,
@@ -256,7 +255,7 @@ def test_a_terminated_case_is_shown_among_the_repeats(reception1):
     found = repeat_cases(
         user=reception1, people=[PersonKey(id_number=person.id_number)], location=None
     )
-    assert [c.pk for c in terminated_cases_among(found)] == [first.case_id]
+    assert [(c.pk, c.status) for c in found] == [(first.case_id, CaseStatus.TERMINATED)]
 
 
 # --- accusations (Art. 30) ----------------------------------------------------------------
