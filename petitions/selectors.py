@@ -91,37 +91,44 @@ class PersonKey:
     id_number: str = ""
     phone: str = ""
 
-    def as_query(self, location: OrgUnit | None) -> Q | None:
-        """By ID hash, else phone hash, else name + location."""
+    def as_query(self, location: OrgUnit | None, *, party: str = "parties__") -> Q | None:
+        """By ID hash, else phone hash, else name + location. The query selects petitions;
+        with `party=""` it selects the matching parties (PetitionPetitioner rows) instead."""
+        petition = "" if party else "petition__"
         if self.id_number:
-            return Q(parties__petitioner__id_number_hash=id_number_hash(self.id_number))
+            return Q(**{f"{party}petitioner__id_number_hash": id_number_hash(self.id_number)})
         if self.phone:
             # Everyone ever registered with this phone, and then all of their petitions.
             people = PetitionPetitioner.objects.filter(phone_hash=phone_hash(self.phone))
-            return Q(parties__petitioner__in=people.values("petitioner_id"))
+            return Q(**{f"{party}petitioner__in": people.values("petitioner_id")})
         if self.name and location is not None:
-            return Q(parties__name=self.name.strip(), location_unit=location)
+            return Q(**{f"{party}name": self.name.strip(), f"{petition}location_unit": location})
         return None
 
 
+def _any_of(people: list[PersonKey], location: OrgUnit | None, *, party: str) -> Q | None:
+    queries = [q for person in people if (q := person.as_query(location, party=party))]
+    if not queries:
+        return None
+    combined = queries[0]
+    for query in queries[1:]:
+        combined |= query
+    return combined
+
+
 def _earlier_petitions(people: list[PersonKey], location: OrgUnit | None) -> QuerySet[Petition]:
-    query = Q()
-    for person in people:
-        person_query = person.as_query(location)
-        if person_query is not None:
-            query |= person_query
-    if not query:
-        return Petition.objects.none()
-    return Petition.objects.filter(query)
+    query = _any_of(people, location, party="parties__")
+    return Petition.objects.filter(query) if query else Petition.objects.none()
 
 
 def repeat_cases(
     *, user: User, people: list[PersonKey], location: OrgUnit | None, limit: int = 20
 ) -> list[Case]:
     """Earlier cases of the same petitioners that the user may see, newest first, each with
-    its petition count, last petition date and acceptance due date."""
+    its petition count, last petition date, acceptance due date and `matched_names` (who of
+    the people typed was found on it)."""
     earlier = _earlier_petitions(people, location)
-    return list(
+    cases = list(
         cases_visible_to(user)
         .filter(pk__in=earlier.values("case_id"))
         .select_related("owner_unit")
@@ -132,6 +139,16 @@ def repeat_cases(
         )
         .order_by("-last_received_at")[:limit]
     )
+    matched: dict[int, set[str]] = {}
+    if cases:
+        parties = PetitionPetitioner.objects.filter(
+            _any_of(people, location, party=""), petition__case__in=[c.pk for c in cases]
+        ).values_list("petition__case_id", "name")
+        for case_id, name in parties:
+            matched.setdefault(case_id, set()).add(name)
+    for case in cases:
+        case.matched_names = sorted(matched.get(case.pk, ()))
+    return cases
 
 
 def has_earlier_petition(people: list[PersonKey], location: OrgUnit | None) -> bool:

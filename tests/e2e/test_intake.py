@@ -39,7 +39,9 @@ def test_reception_registers_a_visit_with_a_repeat_petitioner(
     page.locator("[data-row]").nth(0).locator("[data-id-info=ok]").wait_for()
     page.locator("[data-row]").nth(1).locator("[data-id-info=ok]").wait_for()
     # The repeat panel shows the earlier case of the second petitioner.
-    page.locator(f"[data-repeat-case='{earlier.case.number}']").wait_for()
+    match = page.locator(f"[data-repeat-case='{earlier.case.number}']")
+    match.wait_for()
+    assert "孙佩华" in match.locator("[data-matched]").inner_text()
     page.fill("#id_person_count", "2")
     page.fill("#id_summary", "院内上世纪五十年代铺设的自来水主管道每天漏水")
     page.screenshot(path=str(artifacts / "intake-repeat-panel.png"), full_page=True)

@@ -492,3 +492,23 @@ def test_a_petition_keeps_the_name_and_phone_it_was_registered_with(reception1, 
     for phone in ("13812345678", "13987654321"):
         found = repeat_cases(user=reception1, people=[PersonKey(phone=phone)], location=None)
         assert first.case in found
+
+
+def test_repeat_cases_say_who_of_the_people_typed_was_found(reception1, org):
+    returning = petitioner(name="温启光")
+    register_petition(reception1, petitioners=[returning])
+    by_name = register_petition(
+        reception1,
+        location_unit=org.d1_community,
+        petitioners=[petitioner(name="孙佩华", id_number="", phone="")],
+    ).petition
+    typed = [
+        PersonKey(name="温启光", id_number=returning.id_number),
+        PersonKey(name="孙佩华"),
+        PersonKey(name="新来的人", id_number=make_id_number()),
+    ]
+    found = repeat_cases(user=reception1, people=typed, location=org.d1_community)
+    assert {case.pk: case.matched_names for case in found} == {
+        by_name.case_id: ["孙佩华"],
+        Petition.objects.exclude(pk=by_name.pk).get().case_id: ["温启光"],
+    }
