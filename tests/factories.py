@@ -13,6 +13,7 @@ Every user made here has the password `PASSWORD`.
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import random
 
@@ -223,3 +224,20 @@ def written_snapshot(media_root: str) -> dict:
         files += [os.path.join(directory, name) for name in names]
     counts["media files"] = sorted(files)
     return counts
+
+
+# --- attachment contents ----------------------------------------------------------------------
+
+
+def pdf_bytes(padding: int = 0) -> bytes:
+    """A small file that is a PDF by its content (header and trailer); `padding` bytes more."""
+    return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"%" * padding + b"\n%%EOF\n"
+
+
+def png_bytes() -> bytes:
+    """A real 8x8 PNG image."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -4,7 +4,6 @@ accusations, repeat check, org units, categories, cases, query counts, schema an
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import re
 
@@ -14,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.identity import mask_id_number, mask_phone
@@ -29,7 +27,9 @@ from tests.factories import (
     PASSWORD,
     make_id_number,
     make_phone,
+    pdf_bytes,
     petitioner,
+    png_bytes,
     register_petition,
     written_snapshot,
 )
@@ -85,16 +85,6 @@ def payload(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def pdf_bytes(padding: int = 0) -> bytes:
-    return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"%" * padding + b"\n%%EOF\n"
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):

@@ -5,7 +5,6 @@ attachment download."""
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
@@ -15,7 +14,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
-from PIL import Image
 
 from accounts.identity import parse_resident_id
 from cases.models import Case, CaseEvent, Deadline, MatterKind
@@ -31,7 +29,9 @@ from tests.factories import (
     group_petitioners,
     make_id_number,
     make_phone,
+    pdf_bytes,
     petitioner,
+    png_bytes,
     register_petition,
     written_snapshot,
 )
@@ -68,16 +68,6 @@ def field_error(page: str, name: str) -> str | None:
     """The text of the inline error the templates mark with data-field-error="name"."""
     found = re.search(rf'data-field-error="{re.escape(name)}"[^>]*>(.*?)</div>', page, re.S)
     return found.group(1).strip() if found else None
-
-
-def pdf_bytes(padding: int = 0) -> bytes:
-    return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"%" * padding + b"\n%%EOF\n"
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (20, 120, 200)).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def row(index: int, **values) -> dict:
