@@ -1,22 +1,63 @@
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.utils import timezone
 
-from accounts.models import OrgUnit, User
+from accounts.models import OrgKind, OrgUnit, User
+from accounts.roles import Role
 from accounts.selectors import unit_ancestor_ids, units_visible_to
+from accounts.workcalendar import Counting, due_date
 
-from .models import Case, Deadline, DeadlineKind, DeadlineRule
+from .models import (
+    ANSWER_CLOCKS,
+    AWAITING_ACCEPTANCE,
+    Approval,
+    ApprovalStatus,
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseEvent,
+    Deadline,
+    DeadlineKind,
+    DeadlineRule,
+    Evaluation,
+    Reply,
+    Review,
+)
+
+# "Due soon" means due within this many workdays (a setting in the escalation issue).
+DUE_SOON_WORKDAYS = 3
 
 
 def case_scope_filter(user: User, *, prefix: str = "") -> tuple[Q, Q]:
-    """(include, exclude) filters for objects linked to a case: in scope when received by or
-    owned by a visible unit, and never when the user's unit or an ancestor is the accused."""
+    """(include, exclude) filters for objects linked to a case: in scope when received by,
+    owned by, or assigned (lead or co-unit) to a visible unit, and never when the user's
+    unit or an ancestor is the accused."""
     unit_ids = units_visible_to(user).values("pk")
-    include = Q(**{f"{prefix}receiving_unit__in": unit_ids}) | Q(
-        **{f"{prefix}owner_unit__in": unit_ids}
+    include = (
+        Q(**{f"{prefix}receiving_unit__in": unit_ids})
+        | Q(**{f"{prefix}owner_unit__in": unit_ids})
+        | Q(**{f"{prefix}pk__in": case_ids_assigned_to(unit_ids)})
     )
     exclude = Q(**{f"{prefix}accused_unit_id__in": unit_ancestor_ids(user)})
     return include, exclude
+
+
+def case_ids_assigned_to(unit_ids: QuerySet) -> QuerySet:
+    """Ids of the cases assigned to any of `unit_ids`, as lead or co-unit."""
+    return Assignment.objects.filter(Q(lead_unit__in=unit_ids) | Q(co_units__in=unit_ids)).values(
+        "case_id"
+    )
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -24,23 +65,107 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return Case.objects.filter(include).exclude(exclude)
 
 
-def open_deadline_due(kind: str) -> Subquery:
-    """Annotation: the due date of the case's open clock of `kind`."""
+def open_deadline_due(kind: str | tuple[str, ...]) -> Subquery:
+    """Annotation: the due date of the case's open clock of `kind` (or one of the kinds)."""
+    kinds = (kind,) if isinstance(kind, str) else kind
     return Subquery(
-        Deadline.objects.filter(case=OuterRef("pk"), kind=kind, met_at__isnull=True).values(
-            "due_on"
-        )[:1]
+        Deadline.objects.filter(
+            case=OuterRef("pk"), kind__in=kinds, met_at__isnull=True, assignment__isnull=True
+        ).values("due_on")[:1]
+    )
+
+
+def latest_deadline_due(kind: str | tuple[str, ...]) -> Subquery:
+    """Annotation: the due date of the case's latest clock of `kind`, open or met."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    return Subquery(
+        Deadline.objects.filter(case=OuterRef("pk"), kind__in=kinds, assignment__isnull=True)
+        .order_by("-starts_on", "-pk")
+        .values("due_on")[:1]
+    )
+
+
+def with_due_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with the due dates shown in lists and the API: acceptance,
+    handling (the answer clock), review request window, review and re-review."""
+    return queryset.annotate(
+        acceptance_due=latest_deadline_due(DeadlineKind.ACCEPTANCE),
+        handling_due=latest_deadline_due(ANSWER_CLOCKS),
+        review_request_due=latest_deadline_due(DeadlineKind.REVIEW_REQUEST),
+        review_due=latest_deadline_due(DeadlineKind.REVIEW),
+        rereview_request_due=latest_deadline_due(DeadlineKind.REREVIEW_REQUEST),
+        rereview_due=latest_deadline_due(DeadlineKind.REREVIEW),
+        next_due=Subquery(
+            Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
+            .exclude(kind__in=[DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST])
+            .order_by("due_on")
+            .values("due_on")[:1]
+        ),
+        petition_count=Subquery(
+            Case.petitions.rel.related_model.objects.filter(case=OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
     )
 
 
 def case_detail(*, user: User, number: str) -> Case:
-    """The case `number` if `user` may see it; raises Case.DoesNotExist otherwise."""
-    return (
-        cases_visible_to(user)
-        .select_related("receiving_unit", "owner_unit", "location_unit")
-        .annotate(acceptance_due=open_deadline_due(DeadlineKind.ACCEPTANCE))
-        .get(number=number)
+    """The case `number` if `user` may see it, with its due dates; raises Case.DoesNotExist
+    otherwise."""
+    return with_due_dates(
+        cases_visible_to(user).select_related(
+            "receiving_unit",
+            "owner_unit",
+            "location_unit",
+            "answering_unit",
+            "sponsoring_leader",
+            "sponsor_staff",
+            "same_matter_as",
+        )
+    ).get(number=number)
+
+
+def case_for_display(case: Case) -> Case:
+    """Load what the detail page and the API show of a case: its clocks, assignments,
+    approvals, replies, evaluations, reviews, documents and timeline (one query each)."""
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.select_related("responsible_unit", "rule").order_by(
+                "starts_on", "pk"
+            ),
+        ),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related(
+                "lead_unit", "assigning_unit", "leader", "signed_by", "reported_by"
+            ).prefetch_related("co_units", "documents"),
+        ),
+        Prefetch(
+            "approvals",
+            queryset=Approval.objects.select_related("requested_by", "decided_by", "reply"),
+        ),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.select_related("drafted_by", "approved_by", "unit", "agreement"),
+        ),
+        Prefetch("evaluations", queryset=Evaluation.objects.select_related("recorded_by")),
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related(
+                "unit", "decided_by", "document"
+            ).prefetch_related("hearings"),
+        ),
+        "documents",
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.select_related("actor", "actor_unit"),
+        ),
     )
+    return case
 
 
 def acceptance_due_of(case: Case) -> datetime.date | None:
@@ -72,3 +197,155 @@ def deadline_rule_for(kind: str, unit: OrgUnit, on: datetime.date) -> DeadlineRu
     if not ranked:
         raise DeadlineRule.DoesNotExist(f"No deadline rule for {kind} on {on}.")
     return ranked[0]
+
+
+def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
+    """The last due date that counts as "due soon" today."""
+    return due_date(today or timezone.localdate(), DUE_SOON_WORKDAYS, Counting.WORKDAYS)
+
+
+# Clocks the petitioner holds (request windows) are not the units' work: never "overdue".
+PETITIONER_WINDOWS = (DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST)
+
+
+def _open_work_clocks() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(met_at__isnull=True).exclude(kind__in=PETITIONER_WINDOWS)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The filters of the case list (page and API)."""
+
+    status: list[str] | None = None
+    unit: OrgUnit | None = None
+    category: str = ""
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+    overdue: bool | None = None
+    sponsored: bool | None = None
+    min_petitions: int | None = None
+    query: str = ""
+
+
+def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The case list in the user's scope with due dates and petition counts, newest first;
+    a constant number of queries whatever its length."""
+    filters = filters or CaseFilters()
+    queryset = cases_visible_to(user).select_related("owner_unit", "sponsoring_leader")
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.unit is not None:
+        queryset = queryset.filter(owner_unit__path__startswith=filters.unit.path)
+    if filters.category:
+        petitions = Case.petitions.rel.related_model.objects.filter(
+            case=OuterRef("pk"), category__code__startswith=filters.category
+        )
+        queryset = queryset.filter(Exists(petitions))
+    if filters.query:
+        queryset = queryset.filter(
+            Q(number__icontains=filters.query) | Q(summary__icontains=filters.query)
+        )
+    if filters.sponsored is not None:
+        queryset = queryset.filter(sponsoring_leader__isnull=not filters.sponsored)
+    if filters.overdue is not None:
+        late = _open_work_clocks().filter(case=OuterRef("pk"), due_on__lt=timezone.localdate())
+        queryset = queryset.filter(Exists(late) if filters.overdue else ~Exists(late))
+    queryset = with_due_dates(queryset)
+    if filters.due_from:
+        queryset = queryset.filter(next_due__gte=filters.due_from)
+    if filters.due_to:
+        queryset = queryset.filter(next_due__lte=filters.due_to)
+    if filters.min_petitions:
+        queryset = queryset.filter(petition_count__gte=filters.min_petitions)
+    return queryset.order_by("-received_at", "-pk")
+
+
+@dataclass
+class Queue:
+    """The user's work lists: each a queryset ready to display (a query each)."""
+
+    to_accept: QuerySet[Case]
+    to_sign: QuerySet[Assignment]
+    due_soon: QuerySet[Deadline]
+    overdue: QuerySet[Deadline]
+    to_approve: QuerySet[Approval]
+
+
+def _acted_unit_ids(user: User) -> list[int]:
+    """The units the user acts for: their own and, for a petition office, its government."""
+    unit = user.org_unit
+    if unit is None:
+        return []
+    ids = [unit.pk]
+    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id:
+        ids.append(unit.parent_id)
+    return ids
+
+
+def my_queue(*, user: User, limit: int = 50) -> Queue:
+    """What waits for the user: cases to accept and assignments to sign for (handlers of
+    the unit), clocks of the user's units due soon or overdue, approvals (leaders)."""
+    units = _acted_unit_ids(user)
+    visible = cases_visible_to(user)
+    today = timezone.localdate()
+    is_handler = user.has_role(Role.HANDLER)
+    to_accept = (
+        visible.filter(status__in=AWAITING_ACCEPTANCE, owner_unit__in=units)
+        if is_handler
+        else Case.objects.none()
+    )
+    to_sign = (
+        Assignment.objects.filter(lead_unit__in=units, status=AssignmentStatus.ASSIGNED)
+        if is_handler
+        else Assignment.objects.none()
+    )
+    clocks = (
+        _open_work_clocks()
+        .filter(responsible_unit__in=units, case__in=visible.values("pk"))
+        .select_related("case", "responsible_unit", "assignment__lead_unit")
+        .order_by("due_on", "pk")
+    )
+    to_approve = (
+        Approval.objects.filter(status=ApprovalStatus.PENDING, case__in=visible.values("pk"))
+        .select_related("case__owner_unit", "requested_by", "reply")
+        .order_by("requested_on", "pk")
+        if user.has_role(Role.LEADER)
+        else Approval.objects.none()
+    )
+    return Queue(
+        to_accept=with_due_dates(to_accept.select_related("owner_unit")).order_by(
+            "received_at", "pk"
+        )[:limit],
+        to_sign=to_sign.select_related("case", "assigning_unit", "lead_unit").order_by(
+            "due_on", "pk"
+        )[:limit],
+        due_soon=clocks.filter(due_on__gte=today, due_on__lte=due_soon_limit(today))[:limit],
+        overdue=clocks.filter(due_on__lt=today)[:limit],
+        to_approve=to_approve[:limit],
+    )
+
+
+def approvals_visible_to(user: User) -> QuerySet[Approval]:
+    return Approval.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def approval_list(*, user: User, status: str | None = ApprovalStatus.PENDING) -> QuerySet[Approval]:
+    """Approvals on cases in the user's scope (pending ones by default), oldest first."""
+    queryset = approvals_visible_to(user).select_related(
+        "case__owner_unit", "requested_by", "decided_by", "reply"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("requested_on", "pk")
+
+
+def approval_detail(*, user: User, pk: int) -> Approval:
+    return approvals_visible_to(user).select_related("case__owner_unit", "reply").get(pk=pk)
+
+
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def assignment_detail(*, user: User, pk: int) -> Assignment:
+    return assignments_visible_to(user).select_related("case__owner_unit", "lead_unit").get(pk=pk)

@@ -8,8 +8,13 @@ from accounts import crypto
 from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.selectors import unit_ancestor_ids, units_visible_to
-from cases.models import Case, DeadlineKind
-from cases.selectors import acceptance_due_of, cases_visible_to, open_deadline_due
+from cases.models import Case, CaseStatus, DeadlineKind
+from cases.selectors import (
+    acceptance_due_of,
+    case_ids_assigned_to,
+    cases_visible_to,
+    open_deadline_due,
+)
 
 from .models import Category, Petition, PetitionPetitioner
 
@@ -26,11 +31,13 @@ def phone_hash(phone: str) -> str:
 
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
-    """Petitions received by, or whose case is owned by, a unit in the user's scope; never
-    an accusation against the user's unit or any unit above it (Art. 30)."""
+    """Petitions received by, or whose case is owned by or assigned to, a unit in the user's
+    scope; never an accusation against the user's unit or any unit above it (Art. 30)."""
     unit_ids = units_visible_to(user).values("pk")
     return Petition.objects.filter(
-        Q(receiving_unit__in=unit_ids) | Q(case__owner_unit__in=unit_ids)
+        Q(receiving_unit__in=unit_ids)
+        | Q(case__owner_unit__in=unit_ids)
+        | Q(case_id__in=case_ids_assigned_to(unit_ids))
     ).exclude(accused_unit_id__in=unit_ancestor_ids(user))
 
 
@@ -149,6 +156,19 @@ def repeat_cases(
     for case in cases:
         case.matched_names = sorted(matched.get(case.pk, ()))
     return cases
+
+
+def terminated_same_matter(
+    people: list[PersonKey], location: OrgUnit | None, category: Category
+) -> Case | None:
+    """The latest terminated case (终结) of the same petitioners in the same category: the
+    same matter, which acceptance will refuse (Art. 35)."""
+    earlier = _earlier_petitions(people, location).filter(category=category)
+    return (
+        Case.objects.filter(pk__in=earlier.values("case_id"), status=CaseStatus.TERMINATED)
+        .order_by("-last_step_on", "-pk")
+        .first()
+    )
 
 
 def has_earlier_petition(people: list[PersonKey], location: OrgUnit | None) -> bool:

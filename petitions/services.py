@@ -19,11 +19,11 @@ from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
+from accounts.uploads import check_attachments
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
 from cases.services import case_attach_petition, case_open
 
-from .attachments import check_attachments
 from .models import (
     Attachment,
     Category,
@@ -34,7 +34,13 @@ from .models import (
     PetitionPetitioner,
 )
 from .rules import default_authority_unit, is_group, is_skip_level
-from .selectors import PersonKey, has_earlier_petition, id_number_hash, phone_hash
+from .selectors import (
+    PersonKey,
+    has_earlier_petition,
+    id_number_hash,
+    phone_hash,
+    terminated_same_matter,
+)
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
@@ -276,9 +282,18 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
                     accused_unit=accused_unit,
                     summary=draft.summary,
                     received_at=draft.received_at,
+                    is_first_time=first_time,
+                    same_matter_as=terminated_same_matter(
+                        people, draft.location_unit, draft.category
+                    ),
                 )
             else:
-                case = case_attach_petition(actor=actor, case=draft.case, petition_number=number)
+                case = case_attach_petition(
+                    actor=actor,
+                    case=draft.case,
+                    petition_number=number,
+                    received_at=draft.received_at,
+                )
             query_code = new_query_code()
             petition = Petition.objects.create(
                 number=number,

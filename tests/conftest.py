@@ -235,6 +235,30 @@ def d2_leader(org):
 
 
 @pytest.fixture
+def street_handler(org):
+    """Handler at the district-1 street office D1S1 (receives assignments from D1XFJ)."""
+    return _user("street_handler", org.d1_street, "handler", last_name="孙", first_name="街道")
+
+
+@pytest.fixture
+def d1_handler(org):
+    """Handler at the district-1 government D1: reviews answers of units below it."""
+    return _user("d1_handler", org.d1, "handler", last_name="钱", first_name="复查")
+
+
+@pytest.fixture
+def city_handler(org):
+    """Handler at the city petition office CTXFJ (acts for the city government CT)."""
+    return _user("city_handler", org.city_office, "handler", last_name="周", first_name="复核")
+
+
+@pytest.fixture
+def city_supervisor(org):
+    """Supervisor at the city government CT (sees the whole city, decides nothing)."""
+    return _user("city_supervisor", org.city, "supervisor")
+
+
+@pytest.fixture
 def outsider(org):
     """Reception clerk and handler in another city (CYXFJ): sees nothing of 江城市."""
     return _user("outsider", org.other_city_office, "reception", "handler")

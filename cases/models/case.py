@@ -33,11 +33,22 @@ class CaseStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+# Accept, forward, not accept, divert; assigning (交办) accepts and starts the work at once.
+ACCEPTANCE_DECISIONS = frozenset(
+    {
+        CaseStatus.ACCEPTED,
+        CaseStatus.FORWARDED,
+        CaseStatus.NOT_ACCEPTED,
+        CaseStatus.DIVERTED,
+        CaseStatus.IN_PROGRESS,
+    }
+)
+
 # The legal transitions of DESIGN §3; services refuse anything else.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.REGISTERED: frozenset(
-        {CaseStatus.ACCEPTED, CaseStatus.FORWARDED, CaseStatus.NOT_ACCEPTED, CaseStatus.DIVERTED}
-    ),
+    CaseStatus.REGISTERED: ACCEPTANCE_DECISIONS,
+    # A forwarded case waits for the acceptance decision of the unit it was forwarded to.
+    CaseStatus.FORWARDED: ACCEPTANCE_DECISIONS,
     CaseStatus.ACCEPTED: frozenset({CaseStatus.IN_PROGRESS}),
     CaseStatus.IN_PROGRESS: frozenset({CaseStatus.REPLIED}),
     CaseStatus.REPLIED: frozenset(
@@ -50,10 +61,28 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.REREVIEWED: frozenset({CaseStatus.TERMINATED}),
 }
 
+# Statuses waiting for an acceptance decision (受理/转送/交办/不予受理/诉访分离).
+AWAITING_ACCEPTANCE = frozenset({CaseStatus.REGISTERED, CaseStatus.FORWARDED})
+
 # A repeat petition may be attached only to a case that is still open.
 CLOSED_STATUSES = frozenset(
     {CaseStatus.NOT_ACCEPTED, CaseStatus.DIVERTED, CaseStatus.CLOSED, CaseStatus.TERMINATED}
 )
+
+
+class NotAcceptReason(models.TextChoices):
+    OUTSIDE_REMIT = "outside_remit", _("Outside the remit of petition work")
+    TERMINATED = "terminated", _("Already terminated")
+    ACCEPTED_BELOW = "accepted_below", _("Already accepted by a lower body, within its time limit")
+    OTHER = "other", _("Other")
+
+
+class LegalChannel(models.TextChoices):
+    """The statutory channels of 诉访分离."""
+
+    LITIGATION = "litigation", _("Litigation")
+    ARBITRATION = "arbitration", _("Arbitration")
+    RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
 
 
 class Case(models.Model):
@@ -91,6 +120,46 @@ class Case(models.Model):
     )
     summary = models.CharField(_("summary"), max_length=200)
     received_at = models.DateTimeField(_("first received"))
+    is_first_time = models.BooleanField(_("first-time petition"), default=False)
+    same_matter_as = models.ForeignKey(
+        "self",
+        verbose_name=_("terminated case on the same matter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    simplified = models.BooleanField(_("simplified procedure"), default=False)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    decision_reason = models.CharField(
+        _("reason"), max_length=30, choices=NotAcceptReason.choices, blank=True
+    )
+    legal_channel = models.CharField(
+        _("legal channel"), max_length=30, choices=LegalChannel.choices, blank=True
+    )
+    guided_to = models.CharField(_("guided to"), max_length=100, blank=True)
+    answering_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("answering unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved = models.BooleanField(_("resolved"), null=True, blank=True)
+    answered_on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
+    sponsor_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible staff"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sponsor_due_on = models.DateField(_("sponsorship time limit"), null=True, blank=True)
+    sponsor_responsibility = models.TextField(_("responsibility"), blank=True)
+    # The effective date of the latest step: back-entered steps may not go before it.
+    last_step_on = models.DateField(_("latest step on"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,6 +169,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owner_unit", "status"]),
             models.Index(fields=["received_at"]),
+            models.Index(
+                fields=["sponsoring_leader"],
+                condition=Q(sponsoring_leader__isnull=False),
+                name="case_sponsored",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +182,10 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
+
+    @property
+    def awaits_acceptance(self) -> bool:
+        return self.status in AWAITING_ACCEPTANCE
 
 
 class DeadlineKind(models.TextChoices):
@@ -120,6 +198,14 @@ class DeadlineKind(models.TextChoices):
     REREVIEW = "rereview", _("Re-review")
     SIMPLIFIED_DECISION = "simplified_decision", _("Simplified procedure: decision")
     SIMPLIFIED_ANSWER = "simplified_answer", _("Simplified procedure: answer")
+    ASSIGNMENT = "assignment", _("Assignment report-back")
+    # Rule-only kinds: windows checked when an action comes in, no clock row of their own.
+    OBJECTION_WINDOW = "objection_window", _("Objection to an assignment")
+    EVALUATION_WINDOW = "evaluation_window", _("Satisfaction evaluation window")
+
+
+# The clock the answer to the petitioner is due by, on the normal and the simplified track.
+ANSWER_CLOCKS = (DeadlineKind.HANDLING, DeadlineKind.SIMPLIFIED_ANSWER)
 
 
 class DeadlineRule(models.Model):
@@ -169,14 +255,21 @@ class Deadline(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField(_("clock"), max_length=30, choices=DeadlineKind.choices)
-    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="+")
+    # Empty for a due date set by hand (an assignment's).
+    rule = models.ForeignKey(DeadlineRule, null=True, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        "cases.Assignment", null=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
     responsible_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
     )
     starts_on = models.DateField(_("start"))
     due_on = models.DateField(_("due"))
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
-    extended = models.BooleanField(_("extended"), default=False)
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
+    # Days not counted (a hearing during a re-review, Art. 36).
+    paused_days = models.PositiveSmallIntegerField(_("paused (days)"), default=0)
 
     class Meta:
         verbose_name = _("deadline")
@@ -189,18 +282,55 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind"],
-                condition=Q(met_at__isnull=True),
+                condition=Q(met_at__isnull=True, assignment__isnull=True),
                 name="deadline_one_open_clock_per_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(met_at__isnull=True, assignment__isnull=False),
+                name="deadline_one_open_clock_per_assignment",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.due_on}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None
+
+    @property
+    def met_in_time(self) -> bool | None:
+        return None if self.met_on is None else self.met_on <= self.due_on
+
 
 class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     PETITION_ATTACHED = "petition_attached", _("Repeat petition attached")
+    ACCEPTED = "accepted", _("Accepted")
+    FORWARDED = "forwarded", _("Forwarded")
+    ASSIGNED = "assigned", _("Assigned")
+    NOT_ACCEPT_PROPOSED = "not_accept_proposed", _("Not accepting proposed")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    DIVERTED = "diverted", _("Diverted to a legal channel")
+    SIMPLIFIED_LEFT = "simplified_left", _("Moved to the normal procedure")
+    ASSIGNMENT_SIGNED = "assignment_signed", _("Assignment signed for")
+    ASSIGNMENT_REPORTED = "assignment_reported", _("Assignment reported back")
+    ASSIGNMENT_RETURNED = "assignment_returned", _("Assignment objected to and returned")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    REPLY_DRAFTED = "reply_drafted", _("Reply drafted")
+    REPLY_APPROVED = "reply_approved", _("Reply approved")
+    REPLY_DELIVERED = "reply_delivered", _("Reply delivered")
+    SENT_BACK = "sent_back", _("Sent back by the leader")
+    EVALUATED = "evaluated", _("Satisfaction evaluated")
+    REVIEW_REQUESTED = "review_requested", _("Review requested")
+    REVIEWED = "reviewed", _("Review decided")
+    REREVIEW_REQUESTED = "rereview_requested", _("Re-review requested")
+    HEARING = "hearing", _("Hearing held")
+    REREVIEWED = "rereviewed", _("Re-review decided")
+    TERMINATED = "terminated", _("Terminated")
+    SPONSORED = "sponsored", _("Sponsored by a leader")
 
 
 class CaseEvent(models.Model):
@@ -220,12 +350,14 @@ class CaseEvent(models.Model):
     new_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # When it happened (back-entered paper records happened earlier) and when it was entered.
+    effective_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["created_at", "pk"]
+        ordering = ["effective_on", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()}"

@@ -1,4 +1,4 @@
-"""Attachment checks: size and real type, read from the content, never from the name."""
+"""Upload checks: size and real type, read from the content, never from the name."""
 
 from dataclasses import dataclass
 
@@ -64,7 +64,7 @@ def check_attachment(upload: UploadedFile) -> CheckedType:
 def check_attachments(uploads: list[UploadedFile]) -> list[CheckedType]:
     if len(uploads) > MAX_ATTACHMENTS:
         raise ValidationError(
-            _("At most %(count)d attachments per petition.") % {"count": MAX_ATTACHMENTS}
+            _("At most %(count)d attachments at once.") % {"count": MAX_ATTACHMENTS}
         )
     errors, checked = [], []
     for upload in uploads:

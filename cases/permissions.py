@@ -1,0 +1,63 @@
+"""Who may do what to a case: predicates used by the services (which refuse) and the pages
+(which offer only the actions a user may take). Visibility is `selectors.cases_visible_to`."""
+
+from accounts.models import OrgKind, OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import unit_in_scope
+
+from .models import Assignment, Case
+
+
+def acts_for(user: User, unit: OrgUnit) -> bool:
+    """A user acts for their own unit; a petition office also acts for its government (it
+    does that government's petition work)."""
+    own = user.org_unit
+    if own is None:
+        return False
+    if own.pk == unit.pk:
+        return True
+    return own.kind == OrgKind.PETITION_OFFICE and own.parent_id == unit.pk
+
+
+def can_decide_acceptance(user: User, case: Case) -> bool:
+    """Accept, forward, assign, not accept, divert: a handler of the unit the case is with."""
+    return user.has_role(Role.HANDLER) and acts_for(user, case.owner_unit)
+
+
+def can_handle(user: User, case: Case) -> bool:
+    """Work an accepted case (assign, extend, reply, deliver, evaluate): a handler of the
+    owner unit."""
+    return user.has_role(Role.HANDLER) and acts_for(user, case.owner_unit)
+
+
+def can_work_assignment(user: User, assignment: Assignment) -> bool:
+    """Sign for, report on or return an assignment: a handler of its lead unit."""
+    return user.has_role(Role.HANDLER) and acts_for(user, assignment.lead_unit)
+
+
+def can_approve(user: User, case: Case) -> bool:
+    """Approve or send back (审批): a leader whose scope covers the owner unit."""
+    return user.has_role(Role.LEADER) and unit_in_scope(user, case.owner_unit)
+
+
+def can_sponsor(user: User, case: Case) -> bool:
+    return user.has_role(Role.LEADER) and unit_in_scope(user, case.owner_unit)
+
+
+def can_receive_review_request(user: User, case: Case, unit: OrgUnit) -> bool:
+    """Register a (re-)review request at the superior `unit`: its reception staff or
+    handlers, never the unit whose answer is under review."""
+    return (
+        user.has_role(Role.RECEPTION, Role.HANDLER)
+        and acts_for(user, unit)
+        and user.org_unit_id != case.answering_unit_id
+    )
+
+
+def can_decide_review(user: User, case: Case, unit: OrgUnit) -> bool:
+    """Decide a (re-)review at `unit`: its handlers, never the unit under review."""
+    return (
+        user.has_role(Role.HANDLER)
+        and acts_for(user, unit)
+        and user.org_unit_id != case.answering_unit_id
+    )

@@ -1,0 +1,422 @@
+"""The acceptance decision (Art. 22–24): accept, forward, assign, not accept, divert; and the
+simplified procedure chosen at acceptance."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import Conflict, ValidationError
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import jurisdiction_path
+
+from ..models import (
+    AWAITING_ACCEPTANCE,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Assignment,
+    Case,
+    CaseStatus,
+    DeadlineKind,
+    EventKind,
+    LegalChannel,
+    MatterKind,
+    NotAcceptReason,
+)
+from ..permissions import can_decide_acceptance, can_handle
+from .core import (
+    answer_clock,
+    case_event_write,
+    case_lock,
+    case_move,
+    case_save,
+    clock_meet,
+    deadline_start,
+    effective_date,
+    open_clock,
+    refuse_unless,
+    require,
+    required_text,
+    window_end,
+)
+
+
+def _decision_checks(actor: User, case: Case, *, action: str) -> Case:
+    """Lock the case and check that `actor` may take an acceptance decision on it now."""
+    require(
+        can_decide_acceptance(actor, case),
+        _("Only a handler of %(unit)s decides whether to accept this case.")
+        % {"unit": case.owner_unit},
+    )
+    case = case_lock(case)
+    refuse_unless(case, *AWAITING_ACCEPTANCE, action=action)
+    if Approval.objects.filter(
+        case=case, kind=ApprovalKind.NOT_ACCEPT, status=ApprovalStatus.PENDING
+    ).exists():
+        raise Conflict(_("A decision not to accept this case is awaiting a leader's approval."))
+    return case
+
+
+def _refuse_terminated_matter(case: Case) -> None:
+    earlier = case.same_matter_as
+    if earlier is not None and earlier.status == CaseStatus.TERMINATED:
+        raise Conflict(
+            _(
+                "The same matter was terminated in case %(number)s; it is not accepted again "
+                "(Art. 35). Record a decision not to accept instead."
+            )
+            % {"number": earlier.number}
+        )
+
+
+def _check_target_unit(case: Case, unit: OrgUnit, field: str) -> None:
+    if not unit.is_active:
+        raise ValidationError({field: _("%(unit)s is no longer active.") % {"unit": unit}})
+    if case.accused_unit_id and unit.is_within(case.accused_unit):
+        raise ValidationError(
+            {field: _("The matter accuses %(unit)s; it cannot go there.") % {"unit": unit}}
+        )
+
+
+def _accept(case: Case, on: datetime.date, *, simplified: bool) -> datetime.date:
+    """Stop the acceptance clock and start the answer clock; returns the answer due date."""
+    receipt_clock = open_clock(case, DeadlineKind.ACCEPTANCE)
+    clock_meet(receipt_clock, on)
+    unit = case.owner_unit
+    if simplified:
+        _check_simplified(case, receipt_clock.starts_on if receipt_clock else on, on)
+        decision = deadline_start(
+            case=case,
+            kind=DeadlineKind.SIMPLIFIED_DECISION,
+            responsible_unit=unit,
+            starts_on=receipt_clock.starts_on if receipt_clock else on,
+        )
+        clock_meet(decision, on)
+        kind = DeadlineKind.SIMPLIFIED_ANSWER
+    else:
+        kind = DeadlineKind.HANDLING
+    case.accepted_on = on
+    case.simplified = simplified
+    return deadline_start(case=case, kind=kind, responsible_unit=unit, starts_on=on).due_on
+
+
+def _check_simplified(case: Case, received_on: datetime.date, on: datetime.date) -> None:
+    if case.matter_kind != MatterKind.COMPLAINT or not case.is_first_time:
+        raise ValidationError(
+            {
+                "simplified": _(
+                    "Only a first-time complaint or request can take the simplified procedure."
+                )
+            }
+        )
+    last_day = window_end(DeadlineKind.SIMPLIFIED_DECISION, case.owner_unit, received_on)
+    if on > last_day:
+        raise ValidationError(
+            {
+                "simplified": _(
+                    "The simplified procedure must be decided by %(date)s (3 workdays after "
+                    "receipt)."
+                )
+                % {"date": date_format(last_day, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    actor: User,
+    case: Case,
+    simplified: bool = False,
+    comment: str = "",
+    on: datetime.date | None = None,
+) -> Case:
+    """受理: the deciding unit becomes the owner and the handling clock starts (or the
+    simplified answer clock)."""
+    case = _decision_checks(actor, case, action=_("accepting"))
+    _refuse_terminated_matter(case)
+    on = effective_date(case, on)
+    old = case_move(case, CaseStatus.ACCEPTED, action=_("accepting"))
+    due = _accept(case, on, simplified=simplified)
+    case_save(case, on, "accepted_on", "simplified")
+    case_event_write(
+        case=case,
+        kind=EventKind.ACCEPTED,
+        actor=actor,
+        old_status=old,
+        comment=comment,
+        data={"simplified": simplified, "answer_due": due.isoformat()},
+        effective_on=on,
+    )
+    return case
+
+
+@transaction.atomic
+def case_forward(
+    *,
+    actor: User,
+    case: Case,
+    to_unit: OrgUnit,
+    comment: str = "",
+    on: datetime.date | None = None,
+) -> Case:
+    """转送: the case goes to another unit with authority, with its own acceptance clock
+    from the day it receives it."""
+    case = _decision_checks(actor, case, action=_("forwarding"))
+    on = effective_date(case, on)
+    if to_unit.pk == case.owner_unit_id:
+        raise ValidationError({"to_unit": _("The case is already with this unit.")})
+    _check_target_unit(case, to_unit, "to_unit")
+    old = case_move(case, CaseStatus.FORWARDED, action=_("forwarding"))
+    clock_meet(open_clock(case, DeadlineKind.ACCEPTANCE), on)
+    from_unit = case.owner_unit
+    case.owner_unit = to_unit
+    deadline_start(case=case, kind=DeadlineKind.ACCEPTANCE, responsible_unit=to_unit, starts_on=on)
+    case_save(case, on, "owner_unit")
+    case_event_write(
+        case=case,
+        kind=EventKind.FORWARDED,
+        actor=actor,
+        old_status=old,
+        comment=comment,
+        data={"from": from_unit.code, "to": to_unit.code},
+        effective_on=on,
+    )
+    return case
+
+
+def _check_assignment_units(case: Case, lead_unit: OrgUnit, co_units: list[OrgUnit]) -> None:
+    area = jurisdiction_path(case.owner_unit)
+    for field, units in (("lead_unit", [lead_unit]), ("co_units", co_units)):
+        for unit in units:
+            above_or_same = unit.pk == case.owner_unit_id or unit.pk in case.owner_unit.ancestor_ids
+            if not unit.path.startswith(area) or above_or_same:
+                raise ValidationError(
+                    {
+                        field: _("%(unit)s is not a unit below %(owner)s.")
+                        % {"unit": unit, "owner": case.owner_unit}
+                    }
+                )
+            _check_target_unit(case, unit, field)
+    if any(unit.pk == lead_unit.pk for unit in co_units):
+        raise ValidationError({"co_units": _("The lead unit cannot also be a co-unit.")})
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    actor: User,
+    case: Case,
+    lead_unit: OrgUnit,
+    co_units: list[OrgUnit] | None = None,
+    responsible_person: str,
+    leader: User | None = None,
+    instructions: str,
+    due_on: datetime.date,
+    on: datetime.date | None = None,
+) -> Assignment:
+    """交办: send the case to a subordinate lead unit (and co-units) to work and report back
+    by `due_on`. On a case still awaiting its acceptance decision this accepts it first."""
+    co_units = co_units or []
+    deciding = case.awaits_acceptance
+    if deciding:
+        case = _decision_checks(actor, case, action=_("assigning"))
+        _refuse_terminated_matter(case)
+    else:
+        require(
+            can_handle(actor, case),
+            _("Only a handler of %(unit)s assigns this case.") % {"unit": case.owner_unit},
+        )
+        case = case_lock(case)
+        refuse_unless(case, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, action=_("assigning"))
+    on = effective_date(case, on)
+    responsible_person = required_text(responsible_person, "responsible_person")
+    instructions = required_text(instructions, "instructions")
+    _check_assignment_units(case, lead_unit, co_units)
+    if leader is not None and not leader.has_role(Role.LEADER):
+        raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
+    if deciding:
+        old = case_move(case, CaseStatus.ACCEPTED, action=_("accepting"))
+        _accept(case, on, simplified=False)
+        case_event_write(
+            case=case, kind=EventKind.ACCEPTED, actor=actor, old_status=old, effective_on=on
+        )
+    answer_due = answer_clock(case).due_on
+    if due_on < on or due_on > answer_due:
+        raise ValidationError(
+            {
+                "due_on": _("The report-back date must fall between %(start)s and %(end)s.")
+                % {
+                    "start": date_format(on, "SHORT_DATE_FORMAT"),
+                    "end": date_format(answer_due, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+    assignment = Assignment.objects.create(
+        case=case,
+        assigning_unit=case.owner_unit,
+        lead_unit=lead_unit,
+        responsible_person=responsible_person,
+        leader=leader,
+        instructions=instructions,
+        assigned_on=on,
+        due_on=due_on,
+        created_by=actor,
+    )
+    assignment.co_units.set(co_units)
+    deadline_start(
+        case=case,
+        kind=DeadlineKind.ASSIGNMENT,
+        responsible_unit=lead_unit,
+        starts_on=on,
+        due_on=due_on,
+        assignment=assignment,
+    )
+    old = case.status
+    if case.status == CaseStatus.ACCEPTED:
+        case_move(case, CaseStatus.IN_PROGRESS, action=_("assigning"))
+    fields = ["accepted_on", "simplified"] if deciding else []
+    if leader is not None and case.sponsoring_leader_id is None:
+        case.sponsoring_leader = leader
+        fields.append("sponsoring_leader")
+    case_save(case, on, *fields)
+    case_event_write(
+        case=case,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        old_status=old,
+        comment=instructions,
+        data={
+            "assignment": assignment.pk,
+            "lead_unit": lead_unit.code,
+            "co_units": [unit.code for unit in co_units],
+            "due_on": due_on.isoformat(),
+        },
+        effective_on=on,
+    )
+    return assignment
+
+
+@transaction.atomic
+def case_propose_not_accept(
+    *,
+    actor: User,
+    case: Case,
+    reason: str,
+    text: str = "",
+    earlier_case: Case | None = None,
+    on: datetime.date | None = None,
+) -> Approval:
+    """不予受理, proposed by the handler and decided by a leader (see `approval_decide`)."""
+    case = _decision_checks(actor, case, action=_("not accepting"))
+    on = effective_date(case, on)
+    if reason not in NotAcceptReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    text = (text or "").strip()
+    if reason == NotAcceptReason.OTHER and not text:
+        raise ValidationError({"text": _("Explain the reason.")})
+    if reason == NotAcceptReason.TERMINATED:
+        earlier_case = earlier_case or case.same_matter_as
+        if earlier_case is None or earlier_case.status != CaseStatus.TERMINATED:
+            raise ValidationError(
+                {"earlier_case": _("Name the terminated case on the same matter.")}
+            )
+    proposal = {
+        "reason": reason,
+        "text": text,
+        "earlier_case": earlier_case.number if earlier_case else "",
+    }
+    approval = Approval.objects.create(
+        case=case,
+        kind=ApprovalKind.NOT_ACCEPT,
+        proposal=proposal,
+        requested_by=actor,
+        requested_on=on,
+    )
+    case_save(case, on)
+    case_event_write(
+        case=case,
+        kind=EventKind.NOT_ACCEPT_PROPOSED,
+        actor=actor,
+        comment=text,
+        data=proposal,
+        effective_on=on,
+    )
+    return approval
+
+
+@transaction.atomic
+def case_divert(
+    *,
+    actor: User,
+    case: Case,
+    channel: str,
+    guided_to: str,
+    comment: str = "",
+    on: datetime.date | None = None,
+) -> Case:
+    """诉访分离: the matter belongs to a statutory channel; record which, and the body the
+    petitioner was guided to."""
+    case = _decision_checks(actor, case, action=_("diverting"))
+    on = effective_date(case, on)
+    if channel not in LegalChannel.values:
+        raise ValidationError({"channel": _("Choose litigation, arbitration or reconsideration.")})
+    guided_to = required_text(guided_to, "guided_to")
+    old = case_move(case, CaseStatus.DIVERTED, action=_("diverting"))
+    clock_meet(open_clock(case, DeadlineKind.ACCEPTANCE), on)
+    case.legal_channel = channel
+    case.guided_to = guided_to
+    case_save(case, on, "legal_channel", "guided_to")
+    case_event_write(
+        case=case,
+        kind=EventKind.DIVERTED,
+        actor=actor,
+        old_status=old,
+        comment=comment,
+        data={"channel": channel, "guided_to": guided_to},
+        effective_on=on,
+    )
+    return case
+
+
+@transaction.atomic
+def case_leave_simplified(
+    *, actor: User, case: Case, reason: str, on: datetime.date | None = None
+) -> Case:
+    """Move a case from the simplified to the normal procedure: the handling clock runs from
+    the original acceptance date under the rule in force then."""
+    require(
+        can_handle(actor, case),
+        _("Only a handler of %(unit)s handles this case.") % {"unit": case.owner_unit},
+    )
+    case = case_lock(case)
+    refuse_unless(
+        case, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, action=_("changing the procedure")
+    )
+    if not case.simplified:
+        raise Conflict(_("The case is not on the simplified procedure."))
+    on = effective_date(case, on)
+    reason = required_text(reason, "reason")
+    simplified_clock = open_clock(case, DeadlineKind.SIMPLIFIED_ANSWER)
+    if simplified_clock is not None:
+        simplified_clock.delete()
+    handling = deadline_start(
+        case=case,
+        kind=DeadlineKind.HANDLING,
+        responsible_unit=case.owner_unit,
+        starts_on=case.accepted_on,
+    )
+    case.simplified = False
+    case_save(case, on, "simplified")
+    case_event_write(
+        case=case,
+        kind=EventKind.SIMPLIFIED_LEFT,
+        actor=actor,
+        comment=reason,
+        data={"answer_due": handling.due_on.isoformat()},
+        effective_on=on,
+    )
+    return case

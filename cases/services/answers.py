@@ -1,0 +1,431 @@
+"""Handling to the answer: extension, the reply and its approval, delivery, evaluation; the
+leader's decisions on approvals and sponsorship (包案)."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import Conflict, ValidationError
+from accounts.models import User
+from accounts.workcalendar import Counting, due_date
+
+from ..models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    DeadlineKind,
+    DeliveryMethod,
+    DocumentKind,
+    EvaluationResult,
+    EventKind,
+    MatterKind,
+    NotAcceptReason,
+    Opinion,
+    Reply,
+    ReplyStatus,
+)
+from ..models import Evaluation as EvaluationRow
+from ..permissions import can_approve, can_handle, can_sponsor
+from ..selectors import deadline_rule_for
+from .core import (
+    answer_clock,
+    case_event_write,
+    case_lock,
+    case_move,
+    case_save,
+    clock_meet,
+    deadline_start,
+    documents_store,
+    effective_date,
+    open_clock,
+    refuse_unless,
+    require,
+    required_text,
+    window_end,
+    with_files_cleaned_up,
+)
+
+WORKING = (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
+
+
+def _handler_lock(actor: User, case: Case) -> Case:
+    require(
+        can_handle(actor, case),
+        _("Only a handler of %(unit)s handles this case.") % {"unit": case.owner_unit},
+    )
+    return case_lock(case)
+
+
+def _short(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+@transaction.atomic
+def case_request_extension(
+    *, actor: User, case: Case, days: int, reason: str, on: datetime.date | None = None
+) -> Approval:
+    """延期: asked of a leader before the handling due day passes, once per case."""
+    case = _handler_lock(actor, case)
+    refuse_unless(case, *WORKING, action=_("requesting an extension"))
+    on = effective_date(case, on)
+    handling = open_clock(case, DeadlineKind.HANDLING)
+    if handling is None:
+        raise Conflict(_("A case on the simplified procedure is not extended; move it first."))
+    if (
+        handling.extended_days
+        or case.approvals.filter(
+            kind=ApprovalKind.EXTENSION,
+            status__in=[ApprovalStatus.PENDING, ApprovalStatus.APPROVED],
+        ).exists()
+    ):
+        raise Conflict(_("The handling time limit can be extended only once."))
+    if on > handling.due_on:
+        raise Conflict(
+            _("The handling time limit ended on %(date)s; an extension can no longer be asked.")
+            % {"date": _short(handling.due_on)}
+        )
+    limit = deadline_rule_for(DeadlineKind.EXTENSION, case.owner_unit, handling.starts_on).days
+    if not isinstance(days, int) or not 1 <= days <= limit:
+        raise ValidationError({"days": _("Between 1 and %(limit)d days.") % {"limit": limit}})
+    reason = required_text(reason, "reason")
+    proposal = {"days": days, "reason": reason, "due_on": handling.due_on.isoformat()}
+    approval = Approval.objects.create(
+        case=case,
+        kind=ApprovalKind.EXTENSION,
+        proposal=proposal,
+        requested_by=actor,
+        requested_on=on,
+    )
+    case_save(case, on)
+    case_event_write(
+        case=case,
+        kind=EventKind.EXTENSION_REQUESTED,
+        actor=actor,
+        comment=reason,
+        data=proposal,
+        effective_on=on,
+    )
+    return approval
+
+
+def _check_reply_content(case: Case, opinion: str, legal_basis: str) -> None:
+    if case.matter_kind == MatterKind.SUGGESTION:
+        if opinion and opinion not in Opinion.values:
+            raise ValidationError({"opinion": _("Choose an opinion from the list.")})
+        return
+    if opinion not in Opinion.values:
+        raise ValidationError({"opinion": _("Choose support, explain or not support.")})
+    required_text(legal_basis, "legal_basis")
+
+
+def _refuse_open_assignments(case: Case) -> None:
+    waiting = (
+        Assignment.objects.filter(
+            case=case, status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.SIGNED]
+        )
+        .select_related("lead_unit")
+        .first()
+    )
+    if waiting is not None:
+        raise Conflict(
+            _("%(unit)s has not reported back on its assignment yet.") % {"unit": waiting.lead_unit}
+        )
+
+
+def reply_draft(
+    *,
+    actor: User,
+    case: Case,
+    request: str,
+    facts_and_reasons: str,
+    opinion: str = "",
+    legal_basis: str = "",
+    resolved: bool = False,
+    agreement: UploadedFile | None = None,
+    agreement_kind: str = DocumentKind.MEDIATION_AGREEMENT,
+    on: datetime.date | None = None,
+) -> Reply:
+    """Draft the answer (信访处理意见书 or reply letter) and put it to a leader."""
+
+    def work(stored):
+        locked = _handler_lock(actor, case)
+        refuse_unless(locked, *WORKING, action=_("drafting a reply"))
+        day = effective_date(locked, on)
+        if locked.replies.filter(
+            status__in=[ReplyStatus.PENDING_APPROVAL, ReplyStatus.APPROVED]
+        ).exists():
+            raise Conflict(_("A reply is already awaiting approval or delivery."))
+        _refuse_open_assignments(locked)
+        _check_reply_content(locked, opinion, legal_basis)
+        if agreement_kind not in (
+            DocumentKind.MEDIATION_AGREEMENT,
+            DocumentKind.SETTLEMENT_AGREEMENT,
+        ):
+            raise ValidationError({"agreement_kind": _("Choose mediation or settlement.")})
+        documents = documents_store(
+            case=locked,
+            kind=agreement_kind,
+            uploads=[agreement] if agreement else [],
+            actor=actor,
+            field="agreement",
+            stored=stored,
+        )
+        reply = Reply.objects.create(
+            case=locked,
+            request=required_text(request, "request"),
+            facts_and_reasons=required_text(facts_and_reasons, "facts_and_reasons"),
+            opinion=opinion or "",
+            legal_basis=(legal_basis or "").strip(),
+            resolved=bool(resolved),
+            agreement=documents[0] if documents else None,
+            unit=locked.owner_unit,
+            drafted_by=actor,
+            drafted_on=day,
+        )
+        Approval.objects.create(
+            case=locked,
+            kind=ApprovalKind.REPLY,
+            reply=reply,
+            requested_by=actor,
+            requested_on=day,
+        )
+        old = locked.status
+        if locked.status == CaseStatus.ACCEPTED:
+            case_move(locked, CaseStatus.IN_PROGRESS, action=_("drafting a reply"))
+        case_save(locked, day)
+        case_event_write(
+            case=locked,
+            kind=EventKind.REPLY_DRAFTED,
+            actor=actor,
+            old_status=old,
+            data={"reply": reply.pk, "opinion": reply.opinion},
+            effective_on=day,
+        )
+        return reply
+
+    return with_files_cleaned_up(work)
+
+
+@transaction.atomic
+def reply_deliver(
+    *, actor: User, case: Case, method: str, on: datetime.date | None = None
+) -> Reply:
+    """Record that the approved reply reached the petitioner: the answer clock stops, the
+    case records whether it was answered on time and resolved, and the review window opens."""
+    case = _handler_lock(actor, case)
+    refuse_unless(case, CaseStatus.IN_PROGRESS, action=_("delivering the reply"))
+    reply = case.replies.filter(status=ReplyStatus.APPROVED).order_by("-pk").first()
+    if reply is None:
+        raise Conflict(_("There is no approved reply to deliver."))
+    on = effective_date(case, on)
+    if method not in DeliveryMethod.values:
+        raise ValidationError({"method": _("Choose how the reply was delivered.")})
+    reply.status = ReplyStatus.DELIVERED
+    reply.delivery_method = method
+    reply.delivered_on = on
+    reply.save(update_fields=["status", "delivery_method", "delivered_on"])
+    clock = clock_meet(answer_clock(case), on)
+    old = case_move(case, CaseStatus.REPLIED, action=_("delivering the reply"))
+    case.answering_unit = case.owner_unit
+    case.answered_on_time = clock.met_in_time if clock else None
+    case.resolved = reply.resolved
+    deadline_start(
+        case=case,
+        kind=DeadlineKind.REVIEW_REQUEST,
+        responsible_unit=case.owner_unit,
+        starts_on=on,
+    )
+    case_save(case, on, "answering_unit", "answered_on_time", "resolved")
+    case_event_write(
+        case=case,
+        kind=EventKind.REPLY_DELIVERED,
+        actor=actor,
+        old_status=old,
+        data={"reply": reply.pk, "method": method, "on_time": case.answered_on_time},
+        effective_on=on,
+    )
+    return reply
+
+
+@transaction.atomic
+def case_evaluate(
+    *,
+    actor: User,
+    case: Case,
+    result: str,
+    contact: str,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> EvaluationRow:
+    """满意度评价 from a follow-up call (回访) within the evaluation window after delivery."""
+    case = _handler_lock(actor, case)
+    refuse_unless(case, CaseStatus.REPLIED, action=_("recording the evaluation"))
+    on = effective_date(case, on)
+    if result not in EvaluationResult.values:
+        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+    contact = required_text(contact, "contact")
+    delivered_on = case.replies.filter(status=ReplyStatus.DELIVERED).latest("pk").delivered_on
+    last_day = window_end(DeadlineKind.EVALUATION_WINDOW, case.owner_unit, delivered_on)
+    if on > last_day:
+        raise Conflict(
+            _("The evaluation window ended on %(date)s; the case counts as not evaluated.")
+            % {"date": _short(last_day)}
+        )
+    evaluation = EvaluationRow.objects.create(
+        case=case,
+        result=result,
+        contact=contact,
+        note=(note or "").strip(),
+        evaluated_on=on,
+        recorded_by=actor,
+    )
+    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
+    case_save(case, on)
+    case_event_write(
+        case=case,
+        kind=EventKind.EVALUATED,
+        actor=actor,
+        old_status=old,
+        comment=evaluation.note,
+        data={"result": result, "contact": contact},
+        effective_on=on,
+    )
+    return evaluation
+
+
+def _approve_extension(approval: Approval, on: datetime.date) -> dict:
+    handling = open_clock(approval.case, DeadlineKind.HANDLING)
+    if handling is None:
+        raise Conflict(_("The case no longer has a handling time limit to extend."))
+    days = int(approval.proposal["days"])
+    old_due = handling.due_on
+    handling.due_on = due_date(old_due, days, Counting.CALENDAR_DAYS)
+    handling.extended_days = days
+    handling.save(update_fields=["due_on", "extended_days"])
+    return {"old_due": old_due.isoformat(), "new_due": handling.due_on.isoformat()}
+
+
+def _approve_not_accept(approval: Approval, on: datetime.date) -> dict:
+    case = approval.case
+    old = case_move(case, CaseStatus.NOT_ACCEPTED, action=_("not accepting"))
+    clock_meet(open_clock(case, DeadlineKind.ACCEPTANCE), on)
+    case.decision_reason = approval.proposal.get("reason", NotAcceptReason.OTHER)
+    case.save(update_fields=["decision_reason"])
+    return {"old_status": old}
+
+
+APPROVED_EVENT = {
+    ApprovalKind.REPLY: EventKind.REPLY_APPROVED,
+    ApprovalKind.EXTENSION: EventKind.EXTENSION_APPROVED,
+    ApprovalKind.NOT_ACCEPT: EventKind.NOT_ACCEPTED,
+}
+
+
+@transaction.atomic
+def approval_decide(
+    *,
+    actor: User,
+    approval: Approval,
+    approve: bool,
+    instruction: str = "",
+    on: datetime.date | None = None,
+) -> Approval:
+    """A leader approves, or sends back with an instruction (批示), a reply, an extension or
+    a decision not to accept."""
+    require(
+        can_approve(actor, approval.case),
+        _("Only a leader responsible for %(unit)s approves this.")
+        % {"unit": approval.case.owner_unit},
+    )
+    case = case_lock(approval.case)
+    approval = Approval.objects.select_related("reply").get(pk=approval.pk)
+    approval.case = case
+    if approval.status != ApprovalStatus.PENDING:
+        raise Conflict(
+            _("This has already been decided: %(status)s.")
+            % {"status": approval.get_status_display()}
+        )
+    on = effective_date(case, on)
+    instruction = (instruction or "").strip()
+    if not approve and not instruction:
+        raise ValidationError({"instruction": _("Say what is to be done differently.")})
+    old_status = case.status
+    data: dict = {"approval": approval.pk, "kind": approval.kind}
+    if approve:
+        if approval.kind == ApprovalKind.EXTENSION:
+            data |= _approve_extension(approval, on)
+        elif approval.kind == ApprovalKind.NOT_ACCEPT:
+            data |= _approve_not_accept(approval, on)
+        elif approval.reply is not None:
+            approval.reply.status = ReplyStatus.APPROVED
+            approval.reply.approved_by = actor
+            approval.reply.approved_on = on
+            approval.reply.save(update_fields=["status", "approved_by", "approved_on"])
+    elif approval.reply is not None:
+        approval.reply.status = ReplyStatus.SENT_BACK
+        approval.reply.save(update_fields=["status"])
+    approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.SENT_BACK
+    approval.decided_by = actor
+    approval.decided_on = on
+    approval.instruction = instruction
+    approval.save(update_fields=["status", "decided_by", "decided_on", "instruction"])
+    case_save(case, on)
+    case_event_write(
+        case=case,
+        kind=APPROVED_EVENT[approval.kind] if approve else EventKind.SENT_BACK,
+        actor=actor,
+        old_status=data.pop("old_status", old_status),
+        comment=instruction,
+        data=data,
+        effective_on=on,
+    )
+    return approval
+
+
+@transaction.atomic
+def case_sponsor(
+    *,
+    actor: User,
+    case: Case,
+    staff: User | None,
+    due_on: datetime.date,
+    responsibility: str,
+    on: datetime.date | None = None,
+) -> Case:
+    """包案 with 四定一包: the leader takes the case on, naming the staff, the time limit and
+    the responsibility."""
+    require(can_sponsor(actor, case), _("Only a leader responsible for this case sponsors it."))
+    case = case_lock(case)
+    if not case.is_open:
+        refuse_unless(case, action=_("sponsoring"))
+    if case.sponsoring_leader_id not in (None, actor.pk):
+        raise Conflict(
+            _("%(leader)s already sponsors this case.") % {"leader": case.sponsoring_leader}
+        )
+    on = effective_date(case, on)
+    if due_on is None or due_on < on:
+        raise ValidationError({"due_on": _("The time limit cannot be before today.")})
+    responsibility = required_text(responsibility, "responsibility")
+    case.sponsoring_leader = actor
+    case.sponsor_staff = staff
+    case.sponsor_due_on = due_on
+    case.sponsor_responsibility = responsibility
+    case_save(
+        case, on, "sponsoring_leader", "sponsor_staff", "sponsor_due_on", "sponsor_responsibility"
+    )
+    case_event_write(
+        case=case,
+        kind=EventKind.SPONSORED,
+        actor=actor,
+        comment=responsibility,
+        data={"staff": staff.username if staff else "", "due_on": due_on.isoformat()},
+        effective_on=on,
+    )
+    return case

@@ -1,0 +1,291 @@
+"""What every case service shares: the row lock, the effective date, the transition check,
+clocks and the timeline event. Opening a case and attaching a repeat petition live here too."""
+
+import datetime
+from collections.abc import Callable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.models import OrgUnit, User
+from accounts.uploads import check_attachments
+from accounts.workcalendar import due_date
+
+from ..models import (
+    ANSWER_CLOCKS,
+    TRANSITIONS,
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Deadline,
+    DeadlineKind,
+    Document,
+    EventKind,
+)
+from ..selectors import deadline_rule_for
+
+
+def deadline_start(
+    *,
+    case: Case,
+    kind: str,
+    responsible_unit: OrgUnit,
+    starts_on: datetime.date,
+    due_on: datetime.date | None = None,
+    assignment: Assignment | None = None,
+) -> Deadline:
+    """Open a clock of `kind` on `case` under the rule in force on `starts_on` for the
+    responsible unit, or with the due date given (an assignment's is set by hand)."""
+    rule = None
+    if due_on is None:
+        rule = deadline_rule_for(kind, responsible_unit, starts_on)
+        due_on = due_date(starts_on, rule.days, rule.counting)
+    return Deadline.objects.create(
+        case=case,
+        kind=kind,
+        rule=rule,
+        assignment=assignment,
+        responsible_unit=responsible_unit,
+        starts_on=starts_on,
+        due_on=due_on,
+    )
+
+
+def open_clock(case: Case, *kinds: str) -> Deadline | None:
+    """The case's open clock of one of `kinds` (not an assignment's), if any."""
+    return (
+        case.deadlines.filter(kind__in=kinds, met_at__isnull=True, assignment__isnull=True)
+        .select_related("rule")
+        .first()
+    )
+
+
+def answer_clock(case: Case) -> Deadline | None:
+    """The open clock the answer is due by (handling, or simplified answer)."""
+    return open_clock(case, *ANSWER_CLOCKS)
+
+
+def clock_meet(clock: Deadline | None, on: datetime.date) -> Deadline | None:
+    """Stop a clock: the step it waited for happened on `on`."""
+    if clock is not None:
+        clock.met_at = timezone.now()
+        clock.met_on = on
+        clock.save(update_fields=["met_at", "met_on"])
+    return clock
+
+
+def window_end(kind: str, unit: OrgUnit, start: datetime.date) -> datetime.date:
+    """The last day of a window that has a rule but no clock row (objection, evaluation)."""
+    rule = deadline_rule_for(kind, unit, start)
+    return due_date(start, rule.days, rule.counting)
+
+
+def case_event_write(
+    *,
+    case: Case,
+    kind: str,
+    actor: User | None,
+    old_status: str = "",
+    comment: str = "",
+    data: dict | None = None,
+    effective_on: datetime.date | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        actor_unit_id=actor.org_unit_id if actor else None,
+        old_status=old_status or case.status,
+        new_status=case.status,
+        comment=comment,
+        data=data or {},
+        effective_on=effective_on or timezone.localdate(),
+    )
+
+
+def case_lock(case: Case) -> Case:
+    """The case row, locked until the transaction ends and read afresh: whoever comes second
+    sees what the first one did."""
+    return Case.objects.select_for_update().select_related("owner_unit").get(pk=case.pk)
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def effective_date(case: Case, on: datetime.date | None) -> datetime.date:
+    """The date a step happened: today, or an earlier date for a back-entered paper record,
+    never in the future and never before the case's previous step."""
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if on > today:
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    if on < case.last_step_on:
+        raise ValidationError(
+            {
+                "date": _("The date cannot be before the case's previous step (%(date)s).")
+                % {"date": date_format(case.last_step_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    return on
+
+
+def refuse_unless(case: Case, *statuses: str, action: str) -> None:
+    """Conflict unless the case is in one of `statuses`."""
+    if case.status not in statuses:
+        raise Conflict(
+            _("Case %(number)s is “%(status)s”: %(action)s is not possible now.")
+            % {"number": case.number, "status": case.get_status_display(), "action": action}
+        )
+
+
+def case_move(case: Case, new_status: str, *, action: str) -> str:
+    """Check the transition against `TRANSITIONS` and set the new status; returns the old."""
+    old_status = case.status
+    if new_status not in TRANSITIONS.get(old_status, frozenset()):
+        refuse_unless(case, action=action)
+    case.status = new_status
+    return old_status
+
+
+def case_save(case: Case, on: datetime.date, *fields: str) -> None:
+    """Save the fields a step changed, moving the case's latest step date forward."""
+    case.last_step_on = max(case.last_step_on, on)
+    case.save(update_fields=[*fields, "status", "last_step_on", "updated_at"])
+
+
+def required_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("This field is required.")})
+    return value
+
+
+def documents_store(
+    *,
+    case: Case,
+    kind: str,
+    uploads: list[UploadedFile],
+    actor: User,
+    field: str,
+    stored: list[Document],
+    assignment: Assignment | None = None,
+) -> list[Document]:
+    """Check and save uploaded files as documents of the case. `stored` collects the saved
+    ones so that the caller can delete the files if its transaction rolls back."""
+    try:
+        checked = check_attachments(uploads)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    documents = []
+    for upload, found in zip(uploads, checked, strict=True):
+        document = Document(
+            case=case,
+            assignment=assignment,
+            kind=kind,
+            stored_name=Document.new_stored_name(found.extension),
+            original_name=(upload.name or "")[:200],
+            content_type=found.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        document.file.save(document.stored_name, upload, save=True)
+        stored.append(document)
+        documents.append(document)
+    return documents
+
+
+def with_files_cleaned_up(work: Callable[[list[Document]], object]) -> object:
+    """Run `work(stored)` in a transaction; if it fails, delete the files it saved."""
+    stored: list[Document] = []
+    try:
+        with transaction.atomic():
+            return work(stored)
+    except BaseException:
+        for document in stored:
+            document.file.delete(save=False)
+        raise
+
+
+# savepoint=False: called inside the registration's transaction, whose failure undoes all.
+@transaction.atomic(savepoint=False)
+def case_open(
+    *,
+    actor: User,
+    number: str,
+    matter_kind: str,
+    receiving_unit: OrgUnit,
+    location_unit: OrgUnit,
+    accused_unit: OrgUnit | None,
+    summary: str,
+    received_at: datetime.datetime,
+    is_first_time: bool = False,
+    same_matter_as: Case | None = None,
+) -> Case:
+    """Open a case for a first petition: status registered, with the receiving unit, its
+    acceptance clock (receipt + the rule's days) and the first event. `same_matter_as` is a
+    terminated case on the same matter, which will block acceptance."""
+    received_on = timezone.localdate(received_at)
+    case = Case.objects.create(
+        number=number,
+        status=CaseStatus.REGISTERED,
+        matter_kind=matter_kind,
+        receiving_unit=receiving_unit,
+        owner_unit=receiving_unit,
+        location_unit=location_unit,
+        accused_unit=accused_unit,
+        summary=summary,
+        received_at=received_at,
+        is_first_time=is_first_time,
+        same_matter_as=same_matter_as,
+        last_step_on=received_on,
+    )
+    deadline_start(
+        case=case,
+        kind=DeadlineKind.ACCEPTANCE,
+        responsible_unit=receiving_unit,
+        starts_on=received_on,
+    )
+    case_event_write(
+        case=case,
+        kind=EventKind.REGISTERED,
+        actor=actor,
+        data={"petition": number},
+        effective_on=received_on,
+    )
+    return case
+
+
+@transaction.atomic(savepoint=False)
+def case_attach_petition(
+    *, actor: User, case: Case, petition_number: str, received_at: datetime.datetime
+) -> Case:
+    """Record a repeat petition (重复件) on an open case; the case keeps its clocks.
+
+    The case row is locked so that a concurrent closing cannot slip in between."""
+    locked = case_lock(case)
+    if not locked.is_open:
+        raise ValidationError(
+            {
+                "case": _("Case %(number)s is closed; open a new case instead.")
+                % {"number": case.number}
+            }
+        )
+    received_on = timezone.localdate(received_at)
+    case_event_write(
+        case=locked,
+        kind=EventKind.PETITION_ATTACHED,
+        actor=actor,
+        data={"petition": petition_number},
+        effective_on=received_on,
+    )
+    if received_on > locked.last_step_on:
+        case_save(locked, received_on)
+    return locked

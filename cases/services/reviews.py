@@ -1,0 +1,299 @@
+"""Review (复查) and re-review (复核) by the superior units (Art. 35–36), hearings, and the
+termination (终结) that follows the re-review."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import Conflict, ValidationError
+from accounts.models import OrgUnit, User
+from accounts.workcalendar import due_date
+
+from ..models import (
+    Case,
+    CaseStatus,
+    DeadlineKind,
+    DocumentKind,
+    EventKind,
+    Hearing,
+    Review,
+    ReviewDecision,
+    ReviewLevel,
+)
+from ..permissions import can_decide_review, can_receive_review_request
+from .core import (
+    case_event_write,
+    case_lock,
+    case_move,
+    case_save,
+    clock_meet,
+    deadline_start,
+    documents_store,
+    effective_date,
+    open_clock,
+    refuse_unless,
+    require,
+    required_text,
+    with_files_cleaned_up,
+)
+
+REQUEST_WINDOW = {
+    ReviewLevel.REVIEW: DeadlineKind.REVIEW_REQUEST,
+    ReviewLevel.REREVIEW: DeadlineKind.REREVIEW_REQUEST,
+}
+CLOCK = {ReviewLevel.REVIEW: DeadlineKind.REVIEW, ReviewLevel.REREVIEW: DeadlineKind.REREVIEW}
+REQUESTABLE_FROM = {
+    ReviewLevel.REVIEW: (CaseStatus.REPLIED, CaseStatus.EVALUATED),
+    ReviewLevel.REREVIEW: (CaseStatus.REVIEWED,),
+}
+REQUESTED = {
+    ReviewLevel.REVIEW: CaseStatus.REVIEW_REQUESTED,
+    ReviewLevel.REREVIEW: CaseStatus.REREVIEW_REQUESTED,
+}
+DECIDED = {ReviewLevel.REVIEW: CaseStatus.REVIEWED, ReviewLevel.REREVIEW: CaseStatus.REREVIEWED}
+DOCUMENT = {
+    ReviewLevel.REVIEW: DocumentKind.REVIEW_DECISION,
+    ReviewLevel.REREVIEW: DocumentKind.REREVIEW_DECISION,
+}
+EVENTS = {
+    ReviewLevel.REVIEW: (EventKind.REVIEW_REQUESTED, EventKind.REVIEWED),
+    ReviewLevel.REREVIEW: (EventKind.REREVIEW_REQUESTED, EventKind.REREVIEWED),
+}
+
+
+def superior_unit(case: Case, level: str) -> OrgUnit | None:
+    """Who reviews: the parent of the unit that answered; who re-reviews: the parent of the
+    reviewing unit."""
+    if level == ReviewLevel.REVIEW:
+        below = case.answering_unit
+    else:
+        below = case.reviews.get(level=ReviewLevel.REVIEW).unit
+    return below.parent if below is not None else None
+
+
+def _request(
+    *, actor: User, case: Case, level: str, request: str, on: datetime.date | None
+) -> Review:
+    case = case_lock(case)
+    unit = superior_unit(case, level)
+    if unit is None:
+        raise Conflict(_("The unit that answered has no superior unit in the system."))
+    require(
+        can_receive_review_request(actor, case, unit),
+        _("The request is received by %(unit)s.") % {"unit": unit},
+    )
+    action = (
+        _("requesting a review") if level == ReviewLevel.REVIEW else _("requesting a re-review")
+    )
+    refuse_unless(case, *REQUESTABLE_FROM[level], action=action)
+    on = effective_date(case, on)
+    window = open_clock(case, REQUEST_WINDOW[level])
+    if window is None or on > window.due_on:
+        raise Conflict(
+            _("The request window ended on %(date)s; the request is not accepted.")
+            % {"date": date_format(window.due_on, "SHORT_DATE_FORMAT") if window else "-"}
+        )
+    request = required_text(request, "request")
+    clock_meet(window, on)
+    review = Review.objects.create(
+        case=case, level=level, unit=unit, requested_on=on, request=request
+    )
+    clock = deadline_start(case=case, kind=CLOCK[level], responsible_unit=unit, starts_on=on)
+    old = case_move(case, REQUESTED[level], action=action)
+    case_save(case, on)
+    case_event_write(
+        case=case,
+        kind=EVENTS[level][0],
+        actor=actor,
+        old_status=old,
+        comment=request,
+        data={"unit": unit.code, "due_on": clock.due_on.isoformat()},
+        effective_on=on,
+    )
+    return review
+
+
+def _decide(
+    *,
+    actor: User,
+    case: Case,
+    level: str,
+    decision: str,
+    opinion: str,
+    document: UploadedFile | None,
+    on: datetime.date | None,
+) -> Review:
+    def work(stored):
+        locked = case_lock(case)
+        review = locked.reviews.filter(level=level).first()
+        action = _("deciding the review")
+        if review is None:
+            refuse_unless(locked, action=action)
+        require(
+            can_decide_review(actor, locked, review.unit),
+            _("Only a handler of %(unit)s decides this.") % {"unit": review.unit},
+        )
+        refuse_unless(locked, REQUESTED[level], action=action)
+        day = effective_date(locked, on)
+        if decision not in ReviewDecision.values:
+            raise ValidationError({"decision": _("Choose uphold, change or revoke.")})
+        text = required_text(opinion, "opinion")
+        documents = documents_store(
+            case=locked,
+            kind=DOCUMENT[level],
+            uploads=[document] if document else [],
+            actor=actor,
+            field="document",
+            stored=stored,
+        )
+        clock = clock_meet(open_clock(locked, CLOCK[level]), day)
+        review.decision = decision
+        review.opinion = text
+        review.decided_on = day
+        review.delivered_on = day
+        review.decided_by = actor
+        review.document = documents[0] if documents else None
+        review.save()
+        old = case_move(locked, DECIDED[level], action=action)
+        if level == ReviewLevel.REVIEW:
+            deadline_start(
+                case=locked,
+                kind=DeadlineKind.REREVIEW_REQUEST,
+                responsible_unit=review.unit,
+                starts_on=day,
+            )
+        case_save(locked, day)
+        case_event_write(
+            case=locked,
+            kind=EVENTS[level][1],
+            actor=actor,
+            old_status=old,
+            comment=text,
+            data={"decision": decision, "on_time": clock.met_in_time if clock else None},
+            effective_on=day,
+        )
+        if level == ReviewLevel.REREVIEW:
+            old = case_move(locked, CaseStatus.TERMINATED, action=action)
+            case_save(locked, day)
+            case_event_write(
+                case=locked,
+                kind=EventKind.TERMINATED,
+                actor=actor,
+                old_status=old,
+                effective_on=day,
+            )
+        return review
+
+    return with_files_cleaned_up(work)
+
+
+@transaction.atomic
+def case_request_review(
+    *, actor: User, case: Case, request: str, on: datetime.date | None = None
+) -> Review:
+    """复查申请, within 30 days of the reply's delivery, at the answering unit's superior."""
+    return _request(actor=actor, case=case, level=ReviewLevel.REVIEW, request=request, on=on)
+
+
+def case_review(
+    *,
+    actor: User,
+    case: Case,
+    decision: str,
+    opinion: str,
+    document: UploadedFile | None = None,
+    on: datetime.date | None = None,
+) -> Review:
+    """复查意见: uphold, change or revoke; the re-review window opens on delivery."""
+    return _decide(
+        actor=actor,
+        case=case,
+        level=ReviewLevel.REVIEW,
+        decision=decision,
+        opinion=opinion,
+        document=document,
+        on=on,
+    )
+
+
+@transaction.atomic
+def case_request_rereview(
+    *, actor: User, case: Case, request: str, on: datetime.date | None = None
+) -> Review:
+    """复核申请, within 30 days of the review opinion, at the reviewing unit's superior."""
+    return _request(actor=actor, case=case, level=ReviewLevel.REREVIEW, request=request, on=on)
+
+
+def case_rereview(
+    *,
+    actor: User,
+    case: Case,
+    decision: str,
+    opinion: str,
+    document: UploadedFile | None = None,
+    on: datetime.date | None = None,
+) -> Review:
+    """复核意见; the matter is then terminated (终结) and not accepted again."""
+    return _decide(
+        actor=actor,
+        case=case,
+        level=ReviewLevel.REREVIEW,
+        decision=decision,
+        opinion=opinion,
+        document=document,
+        on=on,
+    )
+
+
+@transaction.atomic
+def case_record_hearing(
+    *,
+    actor: User,
+    case: Case,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+) -> Hearing:
+    """听证 during a re-review: its days are not counted, so the re-review clock moves."""
+    case = case_lock(case)
+    review = case.reviews.filter(level=ReviewLevel.REREVIEW).first()
+    action = _("recording a hearing")
+    if review is None:
+        refuse_unless(case, action=action)
+    require(
+        can_decide_review(actor, case, review.unit),
+        _("Only a handler of %(unit)s holds the hearing.") % {"unit": review.unit},
+    )
+    refuse_unless(case, CaseStatus.REREVIEW_REQUESTED, action=action)
+    if starts_on is None or ends_on is None or ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The hearing cannot end before it starts.")})
+    effective_date(case, starts_on)
+    effective_date(case, ends_on)
+    if starts_on < review.requested_on:
+        raise ValidationError({"starts_on": _("The hearing cannot be before the request.")})
+    hearing = Hearing.objects.create(
+        review=review, starts_on=starts_on, ends_on=ends_on, note=(note or "").strip()
+    )
+    clock = open_clock(case, DeadlineKind.REREVIEW)
+    clock.paused_days += hearing.days
+    clock.due_on = due_date(
+        clock.starts_on, clock.rule.days + clock.paused_days, clock.rule.counting
+    )
+    clock.save(update_fields=["paused_days", "due_on"])
+    case_save(case, ends_on)
+    case_event_write(
+        case=case,
+        kind=EventKind.HEARING,
+        actor=actor,
+        comment=hearing.note,
+        data={
+            "from": starts_on.isoformat(),
+            "to": ends_on.isoformat(),
+            "due_on": clock.due_on.isoformat(),
+        },
+        effective_on=ends_on,
+    )
+    return hearing
