@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DeadlineRule
+from .models import Case, DeadlineRule
 
 
 @admin.register(DeadlineRule)
@@ -9,3 +9,22 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     list_filter = ["kind", "counting"]
     autocomplete_fields = ["jurisdiction"]
     list_select_related = ["jurisdiction"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases change only through the handling services, which keep the timeline."""
+
+    list_display = ["number", "status", "matter_kind", "owner_unit", "received_at"]
+    list_filter = ["status", "matter_kind"]
+    search_fields = ["number", "summary"]
+    list_select_related = ["owner_unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

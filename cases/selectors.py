@@ -212,52 +212,25 @@ def _open_work_clocks() -> QuerySet[Deadline]:
     return Deadline.objects.filter(met_at__isnull=True).exclude(kind__in=PETITIONER_WINDOWS)
 
 
-@dataclass(frozen=True)
-class CaseFilters:
-    """The filters of the case list (page and API)."""
-
-    status: list[str] | None = None
-    unit: OrgUnit | None = None
-    category: str = ""
-    due_from: datetime.date | None = None
-    due_to: datetime.date | None = None
-    overdue: bool | None = None
-    sponsored: bool | None = None
-    min_petitions: int | None = None
-    query: str = ""
-
-
-def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(*, user: User) -> QuerySet[Case]:
     """The case list in the user's scope with due dates and petition counts, newest first;
-    a constant number of queries whatever its length."""
-    filters = filters or CaseFilters()
+    a constant number of queries whatever its length. `filters.CaseFilter` narrows it."""
     queryset = cases_visible_to(user).select_related("owner_unit", "sponsoring_leader")
-    if filters.status:
-        queryset = queryset.filter(status__in=filters.status)
-    if filters.unit is not None:
-        queryset = queryset.filter(owner_unit__path__startswith=filters.unit.path)
-    if filters.category:
-        petitions = Case.petitions.rel.related_model.objects.filter(
-            case=OuterRef("pk"), category__code__startswith=filters.category
-        )
-        queryset = queryset.filter(Exists(petitions))
-    if filters.query:
-        queryset = queryset.filter(
-            Q(number__icontains=filters.query) | Q(summary__icontains=filters.query)
-        )
-    if filters.sponsored is not None:
-        queryset = queryset.filter(sponsoring_leader__isnull=not filters.sponsored)
-    if filters.overdue is not None:
-        late = _open_work_clocks().filter(case=OuterRef("pk"), due_on__lt=timezone.localdate())
-        queryset = queryset.filter(Exists(late) if filters.overdue else ~Exists(late))
-    queryset = with_due_dates(queryset)
-    if filters.due_from:
-        queryset = queryset.filter(next_due__gte=filters.due_from)
-    if filters.due_to:
-        queryset = queryset.filter(next_due__lte=filters.due_to)
-    if filters.min_petitions:
-        queryset = queryset.filter(petition_count__gte=filters.min_petitions)
-    return queryset.order_by("-received_at", "-pk")
+    return with_due_dates(queryset).order_by("-received_at", "-pk")
+
+
+def filter_overdue(queryset: QuerySet[Case], overdue: bool) -> QuerySet[Case]:
+    """Cases with (or without) a clock of the units' work past its due date."""
+    late = _open_work_clocks().filter(case=OuterRef("pk"), due_on__lt=timezone.localdate())
+    return queryset.filter(Exists(late) if overdue else ~Exists(late))
+
+
+def filter_category(queryset: QuerySet[Case], code: str) -> QuerySet[Case]:
+    """Cases with a petition in the category `code` or below it."""
+    petitions = Case.petitions.rel.related_model.objects.filter(
+        case=OuterRef("pk"), category__code__startswith=code
+    )
+    return queryset.filter(Exists(petitions))
 
 
 @dataclass

@@ -2,27 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import BooleanWidget
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from accounts.filters import CodeChoiceFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 
 from .models import Category, Channel, Petition
-
-
-class YesNoAll(BooleanWidget):
-    """Yes / no / all, rather than django-filter's "unknown" for the empty choice."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CodeChoiceFilter(django_filters.ModelChoiceFilter):
-    """Chooses a unit or category by its code."""
 
 
 class PetitionFilter(django_filters.FilterSet):
