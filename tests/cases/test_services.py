@@ -31,7 +31,10 @@ def received(day: datetime.date) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)
 
 
-def new_case(actor, day=D(2026, 8, 1), **overrides) -> Case:
+AUGUST_1 = D(2026, 8, 1)
+
+
+def new_case(actor, day=AUGUST_1, **overrides) -> Case:
     return register_petition(actor, received_at=received(day), **overrides).petition.case
 
 
