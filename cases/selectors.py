@@ -21,6 +21,7 @@ from accounts.workcalendar import Counting, due_date
 from .models import (
     ANSWER_CLOCKS,
     AWAITING_ACCEPTANCE,
+    CLOSED_STATUSES,
     Approval,
     ApprovalStatus,
     Assignment,
@@ -242,6 +243,7 @@ class Queue:
     due_soon: QuerySet[Deadline]
     overdue: QuerySet[Deadline]
     to_approve: QuerySet[Approval]
+    sponsored: QuerySet[Case]
 
 
 def _acted_unit_ids(user: User) -> list[int]:
@@ -257,7 +259,8 @@ def _acted_unit_ids(user: User) -> list[int]:
 
 def my_queue(*, user: User, limit: int = 50) -> Queue:
     """What waits for the user: cases to accept and assignments to sign for (handlers of
-    the unit), clocks of the user's units due soon or overdue, approvals (leaders)."""
+    the unit), clocks of the user's units due soon or overdue, approvals and the open cases
+    they sponsor (leaders)."""
     units = _acted_unit_ids(user)
     visible = cases_visible_to(user)
     today = timezone.localdate()
@@ -295,6 +298,11 @@ def my_queue(*, user: User, limit: int = 50) -> Queue:
         due_soon=clocks.filter(due_on__gte=today, due_on__lte=due_soon_limit(today))[:limit],
         overdue=clocks.filter(due_on__lt=today)[:limit],
         to_approve=to_approve[:limit],
+        sponsored=with_due_dates(
+            visible.filter(sponsoring_leader=user)
+            .exclude(status__in=CLOSED_STATUSES)
+            .select_related("owner_unit", "sponsor_staff")
+        ).order_by("sponsor_due_on", "pk")[:limit],
     )
 
 
