@@ -1,0 +1,55 @@
+"""The reply to the petitioner as a printable page and as a .docx download."""
+
+import re
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import documents
+from .models import Case, Reply
+from .selectors import case_detail
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _reply_or_404(request: HttpRequest, number: str, pk: int) -> Reply:
+    """The reply `pk` of case `number`, if the user may see the case and the reply is on it."""
+    try:
+        case = case_detail(user=request.user, number=number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    reply = Reply.objects.select_related("unit__parent").filter(case=case, pk=pk).first()
+    if reply is None:
+        raise Http404
+    reply.case = case
+    return reply
+
+
+@login_required
+@require_GET
+def reply_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """The reply on an A4 page to print (a draft carries a 草稿 mark)."""
+    reply = _reply_or_404(request, number, pk)
+    return render(
+        request,
+        "cases/reply_print.html",
+        {"case": reply.case, "reply": reply, "document": documents.reply_document(reply)},
+    )
+
+
+@login_required
+@require_GET
+def reply_docx(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """The reply as a Word document in the official layout, as a download."""
+    reply = _reply_or_404(request, number, pk)
+    document = documents.reply_document(reply)
+    response = HttpResponse(documents.docx_bytes(document), content_type=DOCX_TYPE)
+    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"reply-{reply.case.number}.docx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    )
+    return response
