@@ -1,8 +1,246 @@
-from django.http import Http404
-from rest_framework import mixins, serializers, viewsets
+"""The case API (issue 3 §11): the case list and detail, one POST per step of the handling,
+the assignment steps and the leaders' approvals. Each action parses its input with its own
+serializer, calls one service and answers with the case (or the object the step created).
 
-from .models import Case
-from .selectors import case_detail
+Every action takes an optional `date` (ISO date): the day the step happened, for a paper
+record entered later; the service refuses a future date or one before the case's
+previous step. Errors: 400 `{field: [messages]}`, 403 wrong role, 404 outside the caller's
+scope, 409 a conflict or an illegal transition (see `accounts.api.exception_handler`)."""
+
+from collections.abc import Callable
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.models import OrgUnit, User
+
+from . import services
+from .filters import CaseFilter
+from .models import (
+    Approval,
+    ApprovalStatus,
+    Assignment,
+    Case,
+    CaseEvent,
+    Deadline,
+    DeliveryMethod,
+    Document,
+    DocumentKind,
+    Evaluation,
+    EvaluationResult,
+    Hearing,
+    LegalChannel,
+    NotAcceptReason,
+    Opinion,
+    Reply,
+    Review,
+    ReviewDecision,
+)
+from .selectors import (
+    approval_detail,
+    approval_list,
+    assignment_detail,
+    case_detail,
+    case_for_display,
+    case_list,
+    cases_visible_to,
+)
+
+UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
+USER_FIELD = {"slug_field": "username", "queryset": User.objects.filter(is_active=True)}
+TEXT = 20000  # longest free text accepted in a TextField
+# Ids above this are no row of ours (BigAutoField); the database would reject them with an error.
+MAX_ID = 2**63 - 1
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def unit_code(**kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+
+
+def username(**kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    responsible_unit = unit_code()
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "kind",
+            "responsible_unit",
+            "assignment",
+            "starts_on",
+            "due_on",
+            "met_on",
+            "extended_days",
+            "paused_days",
+        ]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    assigning_unit = unit_code()
+    lead_unit = unit_code()
+    co_units = unit_code(many=True)
+    leader = username()
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "assigning_unit",
+            "lead_unit",
+            "co_units",
+            "responsible_person",
+            "leader",
+            "instructions",
+            "status",
+            "assigned_on",
+            "due_on",
+            "signed_on",
+            "reported_on",
+            "report",
+            "return_reason",
+            "returned_on",
+            "documents",
+        ]
+
+
+class AssignmentOutSerializer(AssignmentSerializer):
+    """An assignment on its own: with the number of its case."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = ["case", *AssignmentSerializer.Meta.fields]
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number", read_only=True)
+    owner_unit = serializers.CharField(source="case.owner_unit.code", read_only=True)
+    requested_by = username()
+    decided_by = username()
+
+    class Meta:
+        model = Approval
+        fields = [
+            "id",
+            "case",
+            "owner_unit",
+            "kind",
+            "status",
+            "reply",
+            "proposal",
+            "requested_by",
+            "requested_on",
+            "decided_by",
+            "decided_on",
+            "instruction",
+        ]
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    unit = unit_code()
+    drafted_by = username()
+    approved_by = username()
+    agreement = DocumentSerializer(read_only=True)
+
+    class Meta:
+        model = Reply
+        fields = [
+            "id",
+            "status",
+            "request",
+            "facts_and_reasons",
+            "opinion",
+            "legal_basis",
+            "resolved",
+            "agreement",
+            "unit",
+            "drafted_by",
+            "drafted_on",
+            "approved_by",
+            "approved_on",
+            "delivery_method",
+            "delivered_on",
+        ]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    recorded_by = username()
+
+    class Meta:
+        model = Evaluation
+        fields = ["result", "contact", "note", "evaluated_on", "recorded_by"]
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = ["starts_on", "ends_on", "days", "note"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    unit = unit_code()
+    decided_by = username()
+    document = DocumentSerializer(read_only=True)
+    hearings = HearingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "level",
+            "unit",
+            "requested_on",
+            "request",
+            "decision",
+            "opinion",
+            "decided_on",
+            "delivered_on",
+            "decided_by",
+            "document",
+            "hearings",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = username()
+    actor_unit = unit_code()
+    date = serializers.DateField(source="effective_on", read_only=True)
+    entered_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "kind",
+            "actor",
+            "actor_unit",
+            "date",
+            "entered_at",
+            "old_status",
+            "new_status",
+            "comment",
+            "data",
+        ]
 
 
 class CasePetitionSerializer(serializers.Serializer):
@@ -11,29 +249,531 @@ class CasePetitionSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseListSerializer(serializers.ModelSerializer):
+    """A row of the case list: the fields `selectors.case_list` loads (no query per row)."""
+
+    owner_unit = unit_code()
+    sponsoring_leader = username()
     acceptance_due = serializers.DateField(read_only=True)
-    owner_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handling_due = serializers.DateField(read_only=True)
+    next_due = serializers.DateField(read_only=True)
+    petition_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "status",
+            "matter_kind",
+            "summary",
+            "received_at",
+            "owner_unit",
+            "simplified",
+            "sponsoring_leader",
+            "acceptance_due",
+            "handling_due",
+            "next_due",
+            "petition_count",
+        ]
+
+
+class CaseDetailSerializer(serializers.ModelSerializer):
+    """A case with its clocks and everything done on it (see `case_display`: the relations
+    are loaded up front, one query each). Due dates are those of the latest clock of each
+    kind; `on_time` is whether the answer was delivered by its due date."""
+
+    receiving_unit = unit_code()
+    owner_unit = unit_code()
+    location_unit = unit_code()
+    accused_unit = unit_code()
+    answering_unit = unit_code()
+    sponsoring_leader = username()
+    sponsor_staff = username()
+    same_matter_as = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    acceptance_due = serializers.DateField(read_only=True)
+    handling_due = serializers.DateField(read_only=True)
+    review_request_due = serializers.DateField(read_only=True)
+    review_due = serializers.DateField(read_only=True)
+    rereview_request_due = serializers.DateField(read_only=True)
+    rereview_due = serializers.DateField(read_only=True)
+    next_due = serializers.DateField(read_only=True)
+    on_time = serializers.BooleanField(source="answered_on_time", read_only=True, allow_null=True)
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+    replies = ReplySerializer(many=True, read_only=True)
+    evaluations = EvaluationSerializer(many=True, read_only=True)
+    reviews = ReviewSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
     petitions = CasePetitionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Case
-        fields = ["number", "status", "matter_kind", "owner_unit", "acceptance_due", "petitions"]
+        fields = [
+            "number",
+            "status",
+            "matter_kind",
+            "summary",
+            "received_at",
+            "receiving_unit",
+            "owner_unit",
+            "location_unit",
+            "accused_unit",
+            "answering_unit",
+            "simplified",
+            "accepted_on",
+            "decision_reason",
+            "legal_channel",
+            "guided_to",
+            "acceptance_due",
+            "handling_due",
+            "review_request_due",
+            "review_due",
+            "rereview_request_due",
+            "rereview_due",
+            "next_due",
+            "on_time",
+            "resolved",
+            "sponsoring_leader",
+            "sponsor_staff",
+            "sponsor_due_on",
+            "sponsor_responsibility",
+            "same_matter_as",
+            "deadlines",
+            "assignments",
+            "approvals",
+            "replies",
+            "evaluations",
+            "reviews",
+            "documents",
+            "events",
+            "petitions",
+        ]
 
 
-class CaseViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Read-only case skeleton for now: number, status, acceptance due date, petitions."""
+def case_display(*, user: User, number: str) -> Case:
+    """The case as the detail shows it, if `user` may see it; Http404 otherwise."""
+    try:
+        case = case_detail(user=user, number=number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    case_for_display(case)
+    petitions = Case.petitions.rel.related_model.objects.order_by("received_at", "pk")
+    prefetch_related_objects([case], Prefetch("petitions", queryset=petitions))
+    return case
 
-    serializer_class = CaseSerializer
-    lookup_field = "number"
-    lookup_value_regex = "[^/]+"
 
-    def get_object(self) -> Case:
-        try:
-            case = case_detail(user=self.request.user, number=self.kwargs["number"])
-        except Case.DoesNotExist:
-            raise Http404 from None
+# --- input -------------------------------------------------------------------------------------
+
+
+class StepSerializer(serializers.Serializer):
+    """What every step takes: the day it happened, if earlier than today."""
+
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The day it happened, for a paper record entered later; empty: today."),
+    )
+
+    def service_kwargs(self) -> dict:
+        """The validated input as the service's keyword arguments (`date` becomes `on`)."""
+        data = dict(self.validated_data)
+        data["on"] = data.pop("date", None)
+        return data
+
+
+class AcceptSerializer(StepSerializer):
+    simplified = serializers.BooleanField(default=False)
+    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ForwardSerializer(StepSerializer):
+    to_unit = serializers.SlugRelatedField(**UNIT_FIELD)
+    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class AssignSerializer(StepSerializer):
+    lead_unit = serializers.SlugRelatedField(**UNIT_FIELD)
+    co_units = serializers.SlugRelatedField(many=True, required=False, **UNIT_FIELD)
+    responsible_person = serializers.CharField(max_length=50)
+    leader = serializers.SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
+    instructions = serializers.CharField(max_length=TEXT)
+    due_on = serializers.DateField()
+
+
+class NotAcceptSerializer(StepSerializer):
+    reason = serializers.ChoiceField(choices=NotAcceptReason.choices)
+    text = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    earlier_case = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+    def validate_earlier_case(self, value: str) -> Case | None:
+        if not value:
+            return None
+        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
+        if case is None:
+            raise serializers.ValidationError(_("No such case."))
         return case
 
+
+class DivertSerializer(StepSerializer):
+    channel = serializers.ChoiceField(choices=LegalChannel.choices)
+    guided_to = serializers.CharField(max_length=100)
+    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ReasonSerializer(StepSerializer):
+    reason = serializers.CharField(max_length=TEXT)
+
+
+class ExtensionSerializer(StepSerializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField(max_length=TEXT)
+
+
+class ReplyDraftSerializer(StepSerializer):
+    request = serializers.CharField(max_length=TEXT)
+    facts_and_reasons = serializers.CharField(max_length=TEXT)
+    opinion = serializers.ChoiceField(choices=Opinion.choices, required=False, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    resolved = serializers.BooleanField(default=False)
+    agreement = serializers.FileField(required=False, allow_null=True)
+    agreement_kind = serializers.ChoiceField(
+        choices=[
+            (kind, kind.label)
+            for kind in (DocumentKind.MEDIATION_AGREEMENT, DocumentKind.SETTLEMENT_AGREEMENT)
+        ],
+        default=DocumentKind.MEDIATION_AGREEMENT,
+    )
+
+
+class DeliverSerializer(StepSerializer):
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+
+
+class EvaluateSerializer(StepSerializer):
+    result = serializers.ChoiceField(choices=EvaluationResult.choices)
+    contact = serializers.CharField(max_length=50)
+    note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ReviewRequestSerializer(StepSerializer):
+    request = serializers.CharField(max_length=TEXT)
+
+
+class ReviewDecideSerializer(StepSerializer):
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
+    opinion = serializers.CharField(max_length=TEXT)
+    document = serializers.FileField(required=False, allow_null=True)
+
+
+class HearingInputSerializer(serializers.Serializer):
+    """A hearing's own dates are its effective dates (no `date`): it is recorded as of its
+    last day."""
+
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.validated_data)
+
+
+class SponsorSerializer(StepSerializer):
+    staff = serializers.SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
+    due_on = serializers.DateField()
+    responsibility = serializers.CharField(max_length=TEXT)
+
+    def service_kwargs(self) -> dict:
+        return {"staff": None, **super().service_kwargs()}
+
+
+class ReportSerializer(StepSerializer):
+    report = serializers.CharField(max_length=TEXT)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+
+
+class DecideSerializer(StepSerializer):
+    approve = serializers.BooleanField()
+    instruction = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ApprovalQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[*ApprovalStatus.choices, ("all", _("All"))],
+        default=ApprovalStatus.PENDING,
+        help_text=_("Pending ones by default; `all` for every status."),
+    )
+
+
+# --- views -------------------------------------------------------------------------------------
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+def object_id(value: str) -> int:
+    """A row id from the URL; Http404 for anything that cannot be one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
+def parse(serializer_class: type[serializers.Serializer], request) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.service_kwargs()
+
+
+def case_step(
+    summary: str, request_serializer, *, created: type[serializers.Serializer] | None = None
+):
+    """The schema of a case action: its input, and the case (or the object it created)."""
+    responses = {201: created} if created else {200: CaseDetailSerializer}
+    return extend_schema(summary=summary, request=request_serializer, responses=responses)
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cases in the caller's scope: the list (filters as on the case list page) and the
+    detail, and one action per step of the handling."""
+
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"
+    filterset_class = CaseFilter
+    parser_classes = PARSERS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Case.objects.none()
+        return case_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return CaseListSerializer if self.action == "list" else CaseDetailSerializer
+
+    def get_object(self) -> Case:
+        number = self.kwargs["number"]
+        if "\x00" in number:  # PostgreSQL refuses NUL in a string literal
+            raise Http404
+        return case_display(user=self.request.user, number=number)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(CaseDetailSerializer(self.get_object()).data)
+
+    def _step(self, request, serializer_class, service: Callable, *, created=None) -> Response:
+        """Parse the input, run `service` on the case (404 outside the caller's scope) and
+        answer with the object it created or the case as it now is."""
+        case = self.get_object()
+        kwargs = parse(serializer_class, request)
+        result = service(actor=request.user, case=case, **kwargs)
+        if created is not None:
+            return Response(created(result).data, status=status.HTTP_201_CREATED)
+        try:
+            case = case_display(user=request.user, number=case.number)
+        except Http404:  # it left the caller's scope (forwarded elsewhere): say where it is
+            return Response(Case.objects.filter(pk=case.pk).values("number", "status").get())
+        return Response(CaseDetailSerializer(case).data)
+
+    @case_step(_("Accept the case"), AcceptSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, number=None):
+        return self._step(request, AcceptSerializer, services.case_accept)
+
+    @case_step(_("Forward the case to a unit with authority"), ForwardSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, number=None):
+        return self._step(request, ForwardSerializer, services.case_forward)
+
+    @case_step(
+        _("Assign the case to a subordinate unit"),
+        AssignSerializer,
+        created=AssignmentOutSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, number=None):
+        return self._step(
+            request, AssignSerializer, services.case_assign, created=AssignmentOutSerializer
+        )
+
+    @case_step(
+        _("Propose not to accept the case, for a leader's approval"),
+        NotAcceptSerializer,
+        created=ApprovalSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="not-accept")
+    def not_accept(self, request, number=None):
+        return self._step(
+            request,
+            NotAcceptSerializer,
+            services.case_propose_not_accept,
+            created=ApprovalSerializer,
+        )
+
+    @case_step(_("Divert the matter to a legal channel"), DivertSerializer)
+    @action(detail=True, methods=["post"])
+    def divert(self, request, number=None):
+        return self._step(request, DivertSerializer, services.case_divert)
+
+    @case_step(_("Move the case to the normal procedure"), ReasonSerializer)
+    @action(detail=True, methods=["post"], url_path="leave-simplified")
+    def leave_simplified(self, request, number=None):
+        return self._step(request, ReasonSerializer, services.case_leave_simplified)
+
+    @case_step(
+        _("Ask a leader to extend the handling time limit"),
+        ExtensionSerializer,
+        created=ApprovalSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, number=None):
+        return self._step(
+            request,
+            ExtensionSerializer,
+            services.case_request_extension,
+            created=ApprovalSerializer,
+        )
+
+    @case_step(_("Draft the reply and put it to a leader"), ReplyDraftSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, number=None):
+        return self._step(request, ReplyDraftSerializer, services.reply_draft)
+
+    @case_step(_("Record the delivery of the approved reply"), DeliverSerializer)
+    @action(detail=True, methods=["post"], url_path="deliver-reply")
+    def deliver_reply(self, request, number=None):
+        return self._step(request, DeliverSerializer, services.reply_deliver)
+
+    @case_step(_("Record the satisfaction evaluation"), EvaluateSerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, number=None):
+        return self._step(request, EvaluateSerializer, services.case_evaluate)
+
+    @case_step(_("Register a review request"), ReviewRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="request-review")
+    def request_review(self, request, number=None):
+        return self._step(request, ReviewRequestSerializer, services.case_request_review)
+
+    @case_step(_("Decide the review"), ReviewDecideSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, number=None):
+        return self._step(request, ReviewDecideSerializer, services.case_review)
+
+    @case_step(_("Register a re-review request"), ReviewRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="request-rereview")
+    def request_rereview(self, request, number=None):
+        return self._step(request, ReviewRequestSerializer, services.case_request_rereview)
+
+    @case_step(_("Decide the re-review; the matter is terminated"), ReviewDecideSerializer)
+    @action(detail=True, methods=["post"])
+    def rereview(self, request, number=None):
+        return self._step(request, ReviewDecideSerializer, services.case_rereview)
+
+    @case_step(_("Record a hearing during the re-review"), HearingInputSerializer)
+    @action(detail=True, methods=["post"])
+    def hearing(self, request, number=None):
+        return self._step(request, HearingInputSerializer, services.case_record_hearing)
+
+    @case_step(_("Sponsor the case as a leader"), SponsorSerializer)
+    @action(detail=True, methods=["post"])
+    def sponsor(self, request, number=None):
+        return self._step(request, SponsorSerializer, services.case_sponsor)
+
+
+class AssignmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Assignments on cases in the caller's scope; the lead unit signs for, reports on or
+    objects to them."""
+
+    serializer_class = AssignmentOutSerializer
+    parser_classes = PARSERS
+
     def get_queryset(self):  # for schema generation only
-        return Case.objects.none()
+        return Assignment.objects.none()
+
+    def get_object(self) -> Assignment:
+        try:
+            return assignment_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
+        except Assignment.DoesNotExist:
+            raise Http404 from None
+
+    def _step(self, request, serializer_class, service: Callable) -> Response:
+        assignment = self.get_object()
+        kwargs = parse(serializer_class, request)
+        assignment = service(actor=request.user, assignment=assignment, **kwargs)
+        return Response(AssignmentOutSerializer(assignment).data)
+
+    @extend_schema(
+        summary=_("Sign for the assignment"),
+        request=StepSerializer,
+        responses={200: AssignmentOutSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        return self._step(request, StepSerializer, services.assignment_sign)
+
+    @extend_schema(
+        summary=_("Report back on the assignment"),
+        request=ReportSerializer,
+        responses={200: AssignmentOutSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        return self._step(request, ReportSerializer, services.assignment_report)
+
+    @extend_schema(
+        summary=_("Object to the assignment and return it"),
+        request=ReasonSerializer,
+        responses={200: AssignmentOutSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._step(request, ReasonSerializer, services.assignment_return)
+
+
+class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Approvals on cases in the caller's scope, pending ones first of all: the
+    leaders' inbox. A leader approves or sends back with an instruction."""
+
+    serializer_class = ApprovalSerializer
+    parser_classes = PARSERS
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Approval.objects.none()
+        query = ApprovalQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data["status"]
+        return approval_list(user=self.request.user, status=None if wanted == "all" else wanted)
+
+    def get_object(self) -> Approval:
+        try:
+            return approval_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
+        except Approval.DoesNotExist:
+            raise Http404 from None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=[*ApprovalStatus.values, "all"],
+                description="pending (default), approved, sent_back or all",
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Approve, or send back with an instruction"),
+        request=DecideSerializer,
+        responses={200: ApprovalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        approval = self.get_object()
+        kwargs = parse(DecideSerializer, request)
+        approval = services.approval_decide(actor=request.user, approval=approval, **kwargs)
+        return Response(ApprovalSerializer(approval).data)

@@ -3,7 +3,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet
-from cases.api import CaseViewSet
+from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
 
 router = DefaultRouter()
@@ -11,6 +11,8 @@ router.register("org-units", OrgUnitViewSet, basename="org-unit")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("petitions", PetitionViewSet, basename="petition")
 router.register("cases", CaseViewSet, basename="case")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("approvals", ApprovalViewSet, basename="approval")
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
