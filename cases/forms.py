@@ -1,0 +1,388 @@
+"""One form per case action. Each form's cleaned data maps 1:1 onto the keyword arguments of
+its service (`service_kwargs`), the optional back-entry date `date` becoming `on`."""
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import jurisdiction_path, scope_path
+
+from .models import (
+    Case,
+    DeliveryMethod,
+    DocumentKind,
+    EvaluationResult,
+    LegalChannel,
+    MatterKind,
+    NotAcceptReason,
+    Opinion,
+    ReviewDecision,
+)
+from .selectors import cases_visible_to
+
+DATE_INPUT = {"type": "date"}
+
+
+def date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+
+
+def textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit: OrgUnit) -> str:
+        return f"{unit.name}（{unit.code}）"
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, unit: OrgUnit) -> str:
+        return f"{unit.name}（{unit.code}）"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        unit = user.org_unit.name if user.org_unit_id else ""
+        return f"{user.get_full_name() or user.username}（{unit}）"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks their type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def single_file_field(label) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+def active_units() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(is_active=True).order_by("path")
+
+
+def units_below_owner(case: Case) -> QuerySet[OrgUnit]:
+    """Units a case may be assigned to: active units in the owner's area, below it (not the
+    owner itself nor a unit above it)."""
+    owner = case.owner_unit
+    return (
+        active_units()
+        .filter(path__startswith=jurisdiction_path(owner))
+        .exclude(pk__in=[owner.pk, *owner.ancestor_ids])
+    )
+
+
+def leaders_for(case: Case) -> QuerySet[User]:
+    """Leaders responsible for the case's owner unit: those of a unit above it or in its
+    area."""
+    owner = case.owner_unit
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.LEADER)
+        .filter(
+            Q(org_unit_id__in=owner.ancestor_ids)
+            | Q(org_unit__path__startswith=jurisdiction_path(owner))
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__path", "last_name", "first_name")
+        .distinct()
+    )
+
+
+def staff_for(leader: User) -> QuerySet[User]:
+    """Handlers within the leader's scope, who may be named responsible staff (包案责任人)."""
+    if leader.org_unit_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.HANDLER,
+            org_unit__path__startswith=scope_path(leader.org_unit),
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__path", "last_name", "first_name")
+        .distinct()
+    )
+
+
+class ActionForm(forms.Form):
+    """A case action: Bootstrap classes on every widget, the optional back-entry date last,
+    and the mapping onto the service's keyword arguments."""
+
+    # Long lists the user picks from by typing (Tom Select on the page).
+    searchable: tuple[str, ...] = ()
+    # Whether the form offers the back-entry date (补录).
+    back_entry = True
+
+    def __init__(self, *args, case: Case | None = None, user: User | None = None, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.back_entry:
+            self.fields["date"] = forms.DateField(
+                label=_("Back-entry date"),
+                required=False,
+                widget=date_widget(),
+                help_text=_("The day it happened, if earlier than today (paper records)."),
+            )
+        self.setup()
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = css
+        for name in self.searchable:
+            self.fields[name].widget.attrs["data-search"] = "true"
+        first = next(iter(self.fields.values()), None)
+        if first is not None:
+            first.widget.attrs["data-first"] = "true"
+
+    def setup(self) -> None:
+        """Narrow querysets and set initial values for the case at hand."""
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.back_entry:
+            data["on"] = data.pop("date")
+        return data
+
+
+# --- the acceptance decision ----------------------------------------------------------------
+
+
+class AcceptForm(ActionForm):
+    simplified = forms.BooleanField(
+        label=_("Simplified procedure (first-time, clear-cut complaint)"), required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=textarea(2)
+    )
+
+    def setup(self) -> None:
+        # Offered only where it may apply; the service checks the rest (the 3-workday limit).
+        if not (self.case.matter_kind == MatterKind.COMPLAINT and self.case.is_first_time):
+            del self.fields["simplified"]
+
+
+class ForwardForm(ActionForm):
+    searchable = ("to_unit",)
+
+    to_unit = UnitChoiceField(label=_("Forward to"), queryset=OrgUnit.objects.none())
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=textarea(2)
+    )
+
+    def setup(self) -> None:
+        self.fields["to_unit"].queryset = active_units().exclude(pk=self.case.owner_unit_id)
+
+
+class AssignForm(ActionForm):
+    searchable = ("lead_unit", "co_units", "leader")
+
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=OrgUnit.objects.none())
+    co_units = UnitMultipleChoiceField(
+        label=_("Co-units"), queryset=OrgUnit.objects.none(), required=False
+    )
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
+    leader = UserChoiceField(
+        label=_("Sponsoring leader"), queryset=User.objects.none(), required=False
+    )
+    instructions = forms.CharField(label=_("Instructions"), max_length=5000, widget=textarea())
+    due_on = forms.DateField(label=_("Report due"), widget=date_widget())
+
+    def clean_co_units(self) -> list[OrgUnit]:
+        return list(self.cleaned_data["co_units"])
+
+    def setup(self) -> None:
+        below = units_below_owner(self.case)
+        self.fields["lead_unit"].queryset = below
+        self.fields["co_units"].queryset = below
+        self.fields["leader"].queryset = leaders_for(self.case)
+        handling_due = getattr(self.case, "handling_due", None)
+        if handling_due and not self.case.awaits_acceptance:
+            self.fields["due_on"].help_text = _("At the latest %(date)s (the answer is due).") % {
+                "date": f"{handling_due:%Y-%m-%d}"
+            }
+
+
+class NotAcceptForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=NotAcceptReason.choices)
+    text = forms.CharField(
+        label=_("Explanation"), max_length=2000, required=False, widget=textarea(2)
+    )
+    earlier_case = forms.CharField(
+        label=_("Terminated case on the same matter"),
+        max_length=40,
+        required=False,
+        help_text=_("Its number, when the matter was already terminated."),
+    )
+
+    def setup(self) -> None:
+        if self.case.same_matter_as_id and not self.is_bound:
+            self.initial["earlier_case"] = self.case.same_matter_as.number
+
+    def clean_earlier_case(self) -> Case | None:
+        number = self.cleaned_data["earlier_case"].strip()
+        if not number:
+            return None
+        earlier = cases_visible_to(self.user).filter(number=number).first()
+        if earlier is None:
+            raise forms.ValidationError(_("No such case."))
+        return earlier
+
+
+class DivertForm(ActionForm):
+    channel = forms.ChoiceField(label=_("Legal channel"), choices=LegalChannel.choices)
+    guided_to = forms.CharField(
+        label=_("Guided to (court, arbitration body, reconsideration body)"), max_length=100
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=textarea(2)
+    )
+
+
+class LeaveSimplifiedForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=textarea(2))
+
+
+# --- handling to the answer -------------------------------------------------------------------
+
+
+class ExtensionForm(ActionForm):
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, initial=30)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=textarea(2))
+
+
+class ReplyForm(ActionForm):
+    request = forms.CharField(label=_("The request"), max_length=5000, widget=textarea(2))
+    facts_and_reasons = forms.CharField(
+        label=_("Facts and reasons"), max_length=20000, widget=textarea(4)
+    )
+    opinion = forms.ChoiceField(
+        label=_("Opinion"), choices=[("", "---------"), *Opinion.choices], required=False
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), max_length=5000, required=False, widget=textarea(2)
+    )
+    resolved = forms.BooleanField(label=_("Matter resolved"), required=False)
+    agreement = single_file_field(_("Mediation or settlement agreement (PDF, JPEG, PNG)"))
+    agreement_kind = forms.ChoiceField(
+        label=_("Kind of agreement"),
+        choices=[
+            (DocumentKind.MEDIATION_AGREEMENT, DocumentKind.MEDIATION_AGREEMENT.label),
+            (DocumentKind.SETTLEMENT_AGREEMENT, DocumentKind.SETTLEMENT_AGREEMENT.label),
+        ],
+        initial=DocumentKind.MEDIATION_AGREEMENT,
+        required=False,
+    )
+
+    def clean_agreement_kind(self) -> str:
+        return self.cleaned_data["agreement_kind"] or DocumentKind.MEDIATION_AGREEMENT
+
+
+class DeliverForm(ActionForm):
+    method = forms.ChoiceField(label=_("Delivered"), choices=DeliveryMethod.choices)
+
+
+class EvaluateForm(ActionForm):
+    result = forms.ChoiceField(label=_("Evaluation"), choices=EvaluationResult.choices)
+    contact = forms.CharField(label=_("Person called"), max_length=50)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=textarea(2))
+
+
+# --- review and re-review ---------------------------------------------------------------------
+
+
+class ReviewRequestForm(ActionForm):
+    request = forms.CharField(label=_("The request"), max_length=5000, widget=textarea())
+
+
+class ReviewDecisionForm(ActionForm):
+    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices)
+    opinion = forms.CharField(label=_("Opinion"), max_length=20000, widget=textarea(4))
+    document = single_file_field(_("Signed opinion (PDF, JPEG, PNG)"))
+
+
+class HearingForm(ActionForm):
+    # The hearing's own dates are its effective dates.
+    back_entry = False
+
+    starts_on = forms.DateField(label=_("From"), widget=date_widget())
+    ends_on = forms.DateField(label=_("To"), widget=date_widget())
+    note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=textarea(2))
+
+
+# --- leaders ----------------------------------------------------------------------------------
+
+
+class SponsorForm(ActionForm):
+    searchable = ("staff",)
+
+    staff = UserChoiceField(
+        label=_("Responsible staff"), queryset=User.objects.none(), required=False
+    )
+    due_on = forms.DateField(label=_("Time limit"), widget=date_widget())
+    responsibility = forms.CharField(label=_("Responsibility"), max_length=5000, widget=textarea(2))
+
+    def setup(self) -> None:
+        self.fields["staff"].queryset = staff_for(self.user)
+        if not self.is_bound and self.case.sponsoring_leader_id == self.user.pk:
+            self.initial.update(
+                staff=self.case.sponsor_staff_id,
+                due_on=self.case.sponsor_due_on,
+                responsibility=self.case.sponsor_responsibility,
+            )
+
+
+class ApprovalDecideForm(ActionForm):
+    """Approve or send back, with the leader's instruction (批示). The two submit buttons
+    carry `approve`."""
+
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("true", _("Approve")), ("false", _("Send back"))],
+        coerce=lambda value: value == "true",
+        widget=forms.HiddenInput,
+    )
+    instruction = forms.CharField(
+        label=_("Instruction"), max_length=5000, required=False, widget=textarea(2)
+    )
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+class SignForm(ActionForm):
+    pass
+
+
+class ReportForm(ActionForm):
+    report = forms.CharField(label=_("Report"), max_length=20000, widget=textarea(4))
+    files = MultipleFileField(label=_("Material (PDF, JPEG, PNG, 10 MB each)"), required=False)
+
+
+class ReturnForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Why the matter is outside your remit"), max_length=5000, widget=textarea(3)
+    )

@@ -1,0 +1,53 @@
+// Case pages: searchable selects, the action forms on the detail page, the list filters.
+(function () {
+  "use strict";
+  const configElement = document.getElementById("cases-config");
+  const config = configElement ? JSON.parse(configElement.textContent) : {};
+
+  // Unit and person lists are long: type part of a name to pick one.
+  if (window.TomSelect) {
+    document.querySelectorAll("select[data-search]").forEach((select) => {
+      new TomSelect(select, {
+        maxOptions: 500,
+        allowEmptyOption: true,
+        selectOnTab: true,
+        plugins: select.multiple ? ["remove_button"] : [],
+        render: { no_results: () => `<div class="no-results">${config.noResults || ""}</div>` },
+      });
+    });
+  }
+
+  // Put the cursor where typing starts: the first field with an error, else the first one.
+  function focusForm(container) {
+    const target =
+      container.querySelector(".invalid-feedback")?.parentElement.querySelector("input, select, textarea") ||
+      container.querySelector("[data-first]");
+    if (!target) return;
+    const wrapper = target.nextElementSibling;
+    if (wrapper && wrapper.classList.contains("ts-wrapper")) {
+      wrapper.querySelector("input")?.focus();
+    } else {
+      target.focus();
+    }
+  }
+
+  const actions = document.getElementById("actions");
+  if (actions) {
+    actions.addEventListener("shown.bs.collapse", (event) => focusForm(event.target));
+    const opened = actions.querySelector(".accordion-collapse.show");
+    if (opened) {
+      focusForm(opened);
+      opened.closest(".accordion-item").scrollIntoView({ block: "nearest" });
+    }
+    // A second click on a submit button must not send the form twice.
+    actions.addEventListener("submit", (event) => {
+      const button = event.target.querySelector("[type=submit]");
+      if (button) setTimeout(() => { button.disabled = true; }, 0);
+    });
+  }
+
+  // The filter form of the case list, styled like the other forms.
+  document.querySelectorAll("#case-filters input:not([type=checkbox]), #case-filters select").forEach((el) => {
+    el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control", el.tagName === "SELECT" ? "form-select-sm" : "form-control-sm");
+  });
+})();
