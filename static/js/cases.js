@@ -4,6 +4,12 @@
   const configElement = document.getElementById("cases-config");
   const config = configElement ? JSON.parse(configElement.textContent) : {};
 
+  // The filter form of the case list, styled like the other forms (before Tom Select
+  // copies the classes onto its own control).
+  document.querySelectorAll("#case-filters input:not([type=checkbox]), #case-filters select").forEach((el) => {
+    el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control", el.tagName === "SELECT" ? "form-select-sm" : "form-control-sm");
+  });
+
   // Unit and person lists are long: type part of a name to pick one.
   if (window.TomSelect) {
     document.querySelectorAll("select[data-search]").forEach((select) => {
@@ -46,8 +52,4 @@
     });
   }
 
-  // The filter form of the case list, styled like the other forms.
-  document.querySelectorAll("#case-filters input:not([type=checkbox]), #case-filters select").forEach((el) => {
-    el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control", el.tagName === "SELECT" ? "form-select-sm" : "form-control-sm");
-  });
 })();

@@ -573,6 +573,8 @@ def test_wrong_role_on_a_visible_case_is_403(case, request, user):
     response = client.post(action_url(case, "accept"), {})
     expected = 404 if user == "street_handler" else 403  # the street office sees nothing yet
     assert response.status_code == expected
+    if expected == 403:
+        assert 'id="not-allowed"' in html(response)  # with the reason, on a page
     case.refresh_from_db()
     assert case.status == CaseStatus.REGISTERED
 
@@ -669,3 +671,51 @@ def test_leader_sponsors_a_case(case, city_leader, colleague1):
     assert case.sponsoring_leader == city_leader and case.sponsor_staff == colleague1
     page = html(logged_in(city_leader).get(detail_url(case)))
     assert "包案化解" in page and "2026-12-31" in page
+
+
+def test_review_and_rereview_through_the_forms(
+    drafted, case, handler1, city_leader, d1_handler, city_handler
+):
+    approval = Approval.objects.get(case=case, kind=ApprovalKind.REPLY)
+    services.approval_decide(actor=city_leader, approval=approval, approve=True)
+    services.reply_deliver(actor=handler1, case=case, method="post")
+
+    district = logged_in(d1_handler)
+    assert "request-review" in offered(html(district.get(detail_url(case))))
+    response = district.post(action_url(case, "request-review"), {"request": "对答复不服"})
+    assert response.status_code == 302
+    assert offered(html(district.get(detail_url(case)))) == ["review"]
+    opinion = SimpleUploadedFile("复查意见书.pdf", pdf_bytes(), "application/pdf")
+    response = district.post(
+        action_url(case, "review"),
+        {"decision": "uphold", "opinion": "维持原处理意见", "document": opinion},
+    )
+    assert response.status_code == 302
+
+    city = logged_in(city_handler)
+    assert offered(html(city.get(detail_url(case)))) == ["request-rereview"]
+    assert city.post(action_url(case, "request-rereview"), {"request": "仍不服"}).status_code == 302
+    assert offered(html(city.get(detail_url(case)))) == ["hearing", "rereview"]
+    response = city.post(
+        action_url(case, "hearing"), {"starts_on": "2026-11-22", "ends_on": "2026-11-21"}
+    )
+    assert response.status_code == 400
+    assert field_error(html(response), "ends_on")
+    response = city.post(
+        action_url(case, "hearing"),
+        {"starts_on": "2026-11-22", "ends_on": "2026-11-22", "note": "公开听证"},
+    )
+    assert response.status_code == 302
+    response = city.post(action_url(case, "rereview"), {"decision": "uphold", "opinion": "维持"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TERMINATED
+    page = html(city.get(detail_url(case)))
+    assert "复查意见书.pdf" in page and "公开听证" in page
+    assert re.findall(r'data-event="([^"]+)"', page)[-5:] == [
+        EventKind.REVIEWED,
+        EventKind.REREVIEW_REQUESTED,
+        EventKind.HEARING,
+        EventKind.REREVIEWED,
+        EventKind.TERMINATED,
+    ]
