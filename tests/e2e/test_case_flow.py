@@ -168,3 +168,26 @@ def test_case_from_acceptance_to_the_delivered_reply(
     page.select_option("#id_overdue", "true")
     page.locator(f"tr[data-case='{number}']").wait_for(state="detached")
     assert "overdue=true" in page.url
+
+
+def test_a_refused_action_shows_its_error_in_the_open_form(
+    page, live_server, org, handler1, artifacts
+):
+    case = register_petition(handler1).petition.case
+    log_in(page, live_server, "handler1", PASSWORD)
+    page.goto(f"{live_server.url}/cases/{case.number}/")
+    open_action(page, "assign")
+    choose(page, "id_assign_lead_unit", org.d1_street.name)
+    page.fill("#id_assign_responsible_person", "孙街道")
+    page.fill("#id_assign_instructions", "请核实")
+    # Later than the answer is due: the service refuses it.
+    late = timezone.localdate() + datetime.timedelta(days=200)
+    page.fill("#id_assign_due_on", f"{late:%Y-%m-%d}")
+    page.click("[data-submit='assign']")
+    error = page.locator("#action-assign.show [data-field-error='due_on']")
+    error.wait_for()
+    # What was typed is kept, and the cursor waits in the field to correct.
+    assert page.input_value("#id_assign_instructions") == "请核实"
+    assert page.evaluate("document.activeElement.id") == "id_assign_due_on"
+    page.screenshot(path=str(artifacts / "case-assign-error.png"), full_page=True)
+    assert not Assignment.objects.exists()
