@@ -281,13 +281,7 @@ def my_queue(*, user: User, limit: int = 50) -> Queue:
         .select_related("case", "responsible_unit", "assignment__lead_unit")
         .order_by("due_on", "pk")
     )
-    to_approve = (
-        Approval.objects.filter(status=ApprovalStatus.PENDING, case__in=visible.values("pk"))
-        .select_related("case__owner_unit", "requested_by", "reply")
-        .order_by("requested_on", "pk")
-        if user.has_role(Role.LEADER)
-        else Approval.objects.none()
-    )
+    to_approve = approvals_awaiting(user)
     return Queue(
         to_accept=with_due_dates(to_accept.select_related("owner_unit")).order_by(
             "received_at", "pk"
@@ -308,6 +302,19 @@ def my_queue(*, user: User, limit: int = 50) -> Queue:
 
 def approvals_visible_to(user: User) -> QuerySet[Approval]:
     return Approval.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def approvals_awaiting(user: User) -> QuerySet[Approval]:
+    """Pending approvals a leader may decide (those on cases whose owner unit is in the
+    leader's scope, as `permissions.can_approve` requires), oldest first."""
+    if not user.has_role(Role.LEADER):
+        return Approval.objects.none()
+    return (
+        approvals_visible_to(user)
+        .filter(status=ApprovalStatus.PENDING, case__owner_unit__in=units_visible_to(user))
+        .select_related("case__owner_unit", "requested_by", "reply")
+        .order_by("requested_on", "pk")
+    )
 
 
 def approval_list(*, user: User, status: str | None = ApprovalStatus.PENDING) -> QuerySet[Approval]:

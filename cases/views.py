@@ -51,7 +51,7 @@ from .permissions import (
 )
 from .selectors import (
     approval_detail,
-    approval_list,
+    approvals_awaiting,
     assignment_detail,
     case_detail,
     case_for_display,
@@ -845,11 +845,9 @@ def _render_approvals(
     user = request.user
     if not user.has_role(Role.LEADER):
         return _forbidden(request, _("Only leaders approve."))
-    page = Paginator(approval_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(approvals_awaiting(user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for approval in page.object_list:
-        if not can_approve(user, approval.case):
-            continue
         form = bound[1] if bound and bound[0] == approval.pk else _decide_form(approval, user)
         number = approval.case.number
         rows.append(
