@@ -352,12 +352,18 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         ]
 
 
-def case_display(*, user: User, number: str) -> Case:
-    """The case as the detail shows it, if `user` may see it; Http404 otherwise."""
+def visible_case(*, user: User, number: str) -> Case:
+    """The case `number` with its due dates, if `user` may see it; Http404 otherwise."""
+    if "\x00" in number:  # PostgreSQL refuses NUL in a string literal
+        raise Http404
     try:
-        case = case_detail(user=user, number=number)
+        return case_detail(user=user, number=number)
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def case_display(case: Case) -> Case:
+    """Load what the detail shows (one query per relation, whatever the case's history)."""
     case_for_display(case)
     petitions = Case.petitions.rel.related_model.objects.order_by("received_at", "pk")
     prefetch_related_objects([case], Prefetch("petitions", queryset=petitions))
@@ -554,13 +560,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return CaseListSerializer if self.action == "list" else CaseDetailSerializer
 
     def get_object(self) -> Case:
-        number = self.kwargs["number"]
-        if "\x00" in number:  # PostgreSQL refuses NUL in a string literal
-            raise Http404
-        return case_display(user=self.request.user, number=number)
+        return visible_case(user=self.request.user, number=self.kwargs["number"])
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(CaseDetailSerializer(self.get_object()).data)
+        return Response(CaseDetailSerializer(case_display(self.get_object())).data)
 
     def _step(self, request, serializer_class, service: Callable, *, created=None) -> Response:
         """Parse the input, run `service` on the case (404 outside the caller's scope) and
@@ -571,10 +574,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         if created is not None:
             return Response(created(result).data, status=status.HTTP_201_CREATED)
         try:
-            case = case_display(user=request.user, number=case.number)
-        except Http404:  # it left the caller's scope (forwarded elsewhere): say where it is
+            case = visible_case(user=request.user, number=case.number)
+        except Http404:  # it left the caller's scope (forwarded elsewhere): number and status
             return Response(Case.objects.filter(pk=case.pk).values("number", "status").get())
-        return Response(CaseDetailSerializer(case).data)
+        return Response(CaseDetailSerializer(case_display(case)).data)
 
     @case_step(_("Accept the case"), AcceptSerializer)
     @action(detail=True, methods=["post"])

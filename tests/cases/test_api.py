@@ -815,3 +815,68 @@ def test_simplified_procedure_and_leaving_it(handler1, frozen_now):
     body = expect(step(handler1, case, "leave-simplified", reason="情况复杂"))
     assert body["simplified"] is False
     assert body["handling_due"] == "2027-01-21" != simplified_due
+
+
+def test_illegal_transitions_are_409_and_change_nothing(handler1, city_leader, frozen_now):
+    case = new_case(handler1, D(2026, 11, 20))
+    before = written(case)
+    for name, data in (
+        ("deliver-reply", {"method": "post"}),
+        ("evaluate", {"result": "satisfied", "contact": "信访人"}),
+        ("leave-simplified", {"reason": "复杂"}),
+        ("request-extension", {"days": 10, "reason": "需要"}),
+    ):
+        assert step(handler1, case, name, **data).status_code == 409, name
+        assert written(case) == before
+    expect(step(handler1, case, "accept"))
+    before = written(case)
+    response = step(handler1, case, "accept", lang="en")
+    assert case.number in expect(response, 409)["detail"]
+    assert step(handler1, case, "forward", to_unit="D2XFJ").status_code == 409
+    assert step(handler1, case, "deliver-reply", method="post").status_code == 409  # no reply
+    assert written(case) == before
+    approval = expect(step(handler1, case, "request-extension", days=5, reason="需要"), 201)
+    expect(decide(city_leader, approval["id"]))
+    before = written(case)
+    assert decide(city_leader, approval["id"]).status_code == 409  # already decided
+    assert written(case) == before
+
+
+def test_unknown_people_are_400_on_their_field(handler1, city_leader, frozen_now):
+    case = new_case(handler1, D(2026, 11, 20))
+    expect(step(handler1, case, "accept"))
+    before = written(case)
+    errors = expect(
+        step(
+            city_leader, case, "sponsor", staff="nobody", due_on="2026-12-31", responsibility="督促"
+        ),
+        400,
+    )
+    assert "staff" in errors
+    errors = expect(
+        step(city_leader, case, "sponsor", due_on="2026-11-01", responsibility="督促"), 400
+    )
+    assert "due_on" in errors
+    assert written(case) == before
+    body = expect(step(city_leader, case, "sponsor", due_on="2026-12-31", responsibility="督促"))
+    assert body["sponsoring_leader"] == "city_leader" and body["sponsor_staff"] is None
+
+
+def test_assignment_detail_is_scoped(handler1, street_handler, handler2, frozen_now):
+    case = new_case(handler1, D(2026, 11, 20))
+    assignment = expect(
+        step(
+            handler1,
+            case,
+            "assign",
+            lead_unit="D1S1",
+            responsible_person="孙",
+            instructions="查",
+            due_on=D(2026, 12, 10),
+        ),
+        201,
+    )
+    url = f"/api/v1/assignments/{assignment['id']}/"
+    assert expect(api(street_handler).get(url))["case"] == case.number
+    assert api(handler2).get(url).status_code == 404
+    assert api(handler2).post(url + "sign/", {}, format="json").status_code == 404
