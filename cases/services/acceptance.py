@@ -53,11 +53,15 @@ def _decision_checks(actor: User, case: Case, *, action: str) -> Case:
     )
     case = case_lock(case)
     refuse_unless(case, *AWAITING_ACCEPTANCE, action=action)
+    _refuse_pending_not_accept(case)
+    return case
+
+
+def _refuse_pending_not_accept(case: Case) -> None:
     if Approval.objects.filter(
         case=case, kind=ApprovalKind.NOT_ACCEPT, status=ApprovalStatus.PENDING
     ).exists():
         raise Conflict(_("A decision not to accept this case is awaiting a leader's approval."))
-    return case
 
 
 def _refuse_terminated_matter(case: Case) -> None:
@@ -221,16 +225,16 @@ def case_assign(
     """交办: send the case to a subordinate lead unit (and co-units) to work and report back
     by `due_on`. On a case still awaiting its acceptance decision this accepts it first."""
     co_units = co_units or []
+    require(
+        can_handle(actor, case),
+        _("Only a handler of %(unit)s assigns this case.") % {"unit": case.owner_unit},
+    )
+    case = case_lock(case)
     deciding = case.awaits_acceptance
     if deciding:
-        case = _decision_checks(actor, case, action=_("assigning"))
+        _refuse_pending_not_accept(case)
         _refuse_terminated_matter(case)
     else:
-        require(
-            can_handle(actor, case),
-            _("Only a handler of %(unit)s assigns this case.") % {"unit": case.owner_unit},
-        )
-        case = case_lock(case)
         refuse_unless(case, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, action=_("assigning"))
     on = effective_date(case, on)
     responsible_person = required_text(responsible_person, "responsible_person")
