@@ -221,6 +221,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "channel", "reason") get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "AssignmentStatusEnum": "cases.models.AssignmentStatus",
+        "ApprovalStatusEnum": "cases.models.ApprovalStatus",
+        "ReplyStatusEnum": "cases.models.ReplyStatus",
+        "PetitionChannelEnum": "petitions.models.Channel",
+        "LegalChannelEnum": "cases.models.LegalChannel",
+        "NotAcceptReasonEnum": "cases.models.NotAcceptReason",
+        "DeliveryMethodEnum": "cases.models.DeliveryMethod",
+    },
 }
 
 LOGGING = {
