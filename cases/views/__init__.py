@@ -1,0 +1,18 @@
+from .detail import (
+    assignment_action_view,
+    case_action_view,
+    case_detail_view,
+    document_download_view,
+)
+from .lists import approval_decide_view, approvals_view, case_list_view, queue_view
+
+__all__ = [
+    "approval_decide_view",
+    "approvals_view",
+    "assignment_action_view",
+    "case_action_view",
+    "case_detail_view",
+    "case_list_view",
+    "document_download_view",
+    "queue_view",
+]

@@ -1,0 +1,158 @@
+"""The case detail with one form per action the user may take, the actions themselves and
+document downloads. Thin: parse the form, call one service, render; which actions to offer
+comes from `actions` and the case state."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.exceptions import Conflict, NotAllowed, ValidationError
+
+from ..models import (
+    Assignment,
+    Document,
+)
+from ..permissions import (
+    can_approve,
+)
+from ..selectors import (
+    assignment_detail,
+    case_for_display,
+)
+from .actions import (
+    ASSIGNMENT_ACTIONS,
+    CASE_ACTIONS,
+    OfferedForm,
+    _assignment_form,
+    _case_form,
+    _offered_forms,
+)
+from .common import apply_service_errors, case_or_404, forbidden, proposal_text, status_badge
+from .rows import clock_rows, petition_infos, timeline_rows
+
+
+def _render_detail(
+    request: HttpRequest,
+    number: str,
+    *,
+    bound: OfferedForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    case = case_for_display(case_or_404(request, number))
+    user = request.user
+    today = timezone.localdate()
+    approvals = list(case.approvals.all())
+    context = {
+        "case": case,
+        "status_badge": status_badge(case.status),
+        "petitions": petition_infos(case),
+        "clocks": clock_rows(case, today),
+        "assignments": list(case.assignments.all()),
+        "approvals": [(approval, proposal_text(approval)) for approval in approvals],
+        "may_approve": can_approve(user, case),
+        "replies": list(case.replies.all()),
+        "evaluations": list(case.evaluations.all()),
+        "reviews": list(case.reviews.all()),
+        "documents": list(case.documents.all()),
+        "timeline": timeline_rows(case),
+        "actions": _offered_forms(user, case, bound),
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
+    return _render_detail(request, number)
+
+
+def _run_action(
+    request: HttpRequest,
+    *,
+    number: str,
+    offered: OfferedForm,
+    call: Callable[[dict], object],
+) -> HttpResponse:
+    """Validate the form, call the service, and answer: back to the detail on success; the
+    page again with inline errors (400) or the reason of a conflict (409); 403 if the user
+    may not do this."""
+    form = offered.form
+    if form.is_valid():
+        try:
+            call(form.service_kwargs())
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        except NotAllowed as error:
+            return forbidden(request, str(error), reverse("cases:detail", args=[number]))
+        except Conflict as error:
+            messages.error(request, str(error))
+            return _render_detail(request, number, bound=offered, status=409)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": offered.action.label})
+            return redirect("cases:detail", number=number)
+    return _render_detail(request, number, bound=offered, status=400)
+
+
+@login_required
+@require_POST
+def case_action_view(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    spec = CASE_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    case = case_or_404(request, number)
+    form = _case_form(spec, case, request.user, request.POST, request.FILES)
+    offered = OfferedForm(key=action, action=spec, form=form, url=request.path, title="")
+    return _run_action(
+        request,
+        number=number,
+        offered=offered,
+        call=lambda kwargs: spec.service(actor=request.user, case=case, **kwargs),
+    )
+
+
+@login_required
+@require_POST
+def assignment_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    spec = ASSIGNMENT_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    try:
+        assignment = assignment_detail(user=request.user, pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+    form = _assignment_form(spec, assignment, request.user, request.POST, request.FILES)
+    offered = OfferedForm(
+        key=f"assignment-{assignment.pk}-{action}",
+        action=spec,
+        form=form,
+        url=request.path,
+        title="",
+    )
+    return _run_action(
+        request,
+        number=assignment.case.number,
+        offered=offered,
+        call=lambda kwargs: spec.service(actor=request.user, assignment=assignment, **kwargs),
+    )
+
+
+@login_required
+@require_GET
+def document_download_view(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    case = case_or_404(request, number)
+    document = Document.objects.filter(case=case, pk=pk).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

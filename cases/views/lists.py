@@ -1,0 +1,293 @@
+"""My queue, the case list and the leaders approvals inbox."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.models import User
+from accounts.roles import Role
+
+from .. import forms as action_forms
+from .. import services
+from ..filters import CaseFilter
+from ..models import (
+    Approval,
+    Case,
+)
+from ..selectors import (
+    approval_detail,
+    approvals_awaiting,
+    case_list,
+    my_queue,
+)
+from .common import (
+    PAGE_SIZE,
+    DaysLeft,
+    apply_service_errors,
+    day_text,
+    forbidden,
+    is_htmx,
+    person_name,
+    proposal_text,
+    status_badge,
+)
+
+# --- my queue -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of a queue section, formatted once in Python."""
+
+    number: str
+    url: str
+    summary: str
+    what: str
+    unit: str
+    due: str
+    days_left: DaysLeft | None
+
+
+@login_required
+@require_GET
+def queue_view(request: HttpRequest) -> HttpResponse:
+    queue = my_queue(user=request.user)
+    today = timezone.localdate()
+
+    def case_url(number: str, anchor: str = "") -> str:
+        return reverse("cases:detail", args=[number]) + anchor
+
+    to_accept = [
+        QueueRow(
+            number=case.number,
+            url=case_url(case.number),
+            summary=case.summary,
+            what=case.get_status_display(),
+            unit=case.owner_unit.name,
+            due=day_text(case.acceptance_due),
+            days_left=DaysLeft.until(case.acceptance_due, today),
+        )
+        for case in queue.to_accept
+    ]
+    to_sign = [
+        QueueRow(
+            number=assignment.case.number,
+            url=case_url(assignment.case.number, f"#assignment-{assignment.pk}"),
+            summary=assignment.case.summary,
+            what=_("Assigned by %(unit)s on %(date)s")
+            % {"unit": assignment.assigning_unit.name, "date": day_text(assignment.assigned_on)},
+            unit=assignment.lead_unit.name,
+            due=day_text(assignment.due_on),
+            days_left=DaysLeft.until(assignment.due_on, today),
+        )
+        for assignment in queue.to_sign
+    ]
+
+    def clock_rows(clocks) -> list[QueueRow]:
+        rows = []
+        for clock in clocks:
+            what = clock.get_kind_display()
+            if clock.assignment_id:
+                what = f"{what} · {clock.assignment.lead_unit.name}"
+            rows.append(
+                QueueRow(
+                    number=clock.case.number,
+                    url=case_url(clock.case.number, "#clocks"),
+                    summary=clock.case.summary,
+                    what=what,
+                    unit=clock.responsible_unit.name,
+                    due=day_text(clock.due_on),
+                    days_left=DaysLeft.until(clock.due_on, today),
+                )
+            )
+        return rows
+
+    to_approve = [
+        QueueRow(
+            number=approval.case.number,
+            url=reverse("cases:approvals") + f"#approval-{approval.pk}",
+            summary=approval.case.summary,
+            what=approval.get_kind_display(),
+            unit=approval.case.owner_unit.name,
+            due=day_text(approval.requested_on),
+            days_left=None,
+        )
+        for approval in queue.to_approve
+    ]
+    sponsored = [
+        QueueRow(
+            number=case.number,
+            url=case_url(case.number),
+            summary=case.summary,
+            what=" · ".join(
+                part
+                for part in (case.get_status_display(), person_name(case.sponsor_staff))
+                if part
+            ),
+            unit=case.owner_unit.name,
+            due=day_text(case.sponsor_due_on or case.next_due),
+            days_left=DaysLeft.until(case.sponsor_due_on or case.next_due, today),
+        )
+        for case in queue.sponsored
+    ]
+    sections = [
+        ("to-accept", _("To accept"), _("Acceptance due"), to_accept),
+        ("to-sign", _("Assignments to sign for"), _("Report due"), to_sign),
+        ("due-soon", _("Due soon"), _("Due"), clock_rows(queue.due_soon)),
+        ("overdue", _("Overdue"), _("Due"), clock_rows(queue.overdue)),
+    ]
+    if request.user.has_role(Role.LEADER):
+        sections.append(("to-approve", _("Awaiting my approval"), _("Requested on"), to_approve))
+        sections.append(("sponsored", _("Cases I sponsor"), _("Time limit"), sponsored))
+    return render(request, "cases/queue.html", {"sections": sections})
+
+
+# --- case list --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list, formatted once in Python."""
+
+    number: str
+    url: str
+    received: str
+    summary: str
+    owner_unit: str
+    status: str
+    status_badge: str
+    next_due: str
+    days_left: DaysLeft | None
+    petition_count: int
+    sponsoring_leader: str
+
+    @classmethod
+    def of(cls, case: Case, today: datetime.date) -> "CaseRow":
+        return cls(
+            number=case.number,
+            url=reverse("cases:detail", args=[case.number]),
+            received=day_text(case.received_at),
+            summary=case.summary,
+            owner_unit=case.owner_unit.name,
+            status=case.get_status_display(),
+            status_badge=status_badge(case.status),
+            next_due=day_text(case.next_due),
+            days_left=DaysLeft.until(case.next_due, today) if case.is_open else None,
+            petition_count=case.petition_count or 0,
+            sponsoring_leader=person_name(case.sponsoring_leader),
+        )
+
+
+@login_required
+@require_GET
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    cases = CaseFilter(request.GET, queryset=case_list(user=request.user), request=request)
+    for name in ("status", "unit"):
+        cases.form.fields[name].widget.attrs["data-search"] = "true"
+    page = Paginator(cases.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = timezone.localdate()
+    rows = [CaseRow.of(case, today) for case in page.object_list]
+    context = {"filter": cases, "page": page, "rows": rows, "query": query.urlencode()}
+    template = "cases/_table.html" if is_htmx(request) else "cases/list.html"
+    return render(request, template, context)
+
+
+# --- approvals inbox --------------------------------------------------------------------------
+
+
+@dataclass
+class ApprovalRow:
+    approval: Approval
+    proposal: str
+    case_url: str
+    print_url: str
+    form: action_forms.ApprovalDecideForm
+
+
+def _decide_form(approval: Approval, user: User, data=None) -> action_forms.ApprovalDecideForm:
+    return action_forms.ApprovalDecideForm(
+        data, case=approval.case, user=user, auto_id=f"id_approval{approval.pk}_%s"
+    )
+
+
+def _render_approvals(
+    request: HttpRequest,
+    *,
+    bound: tuple[int, action_forms.ApprovalDecideForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    if not user.has_role(Role.LEADER):
+        return forbidden(request, _("Only leaders approve."))
+    page = Paginator(approvals_awaiting(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for approval in page.object_list:
+        form = bound[1] if bound and bound[0] == approval.pk else _decide_form(approval, user)
+        number = approval.case.number
+        rows.append(
+            ApprovalRow(
+                approval=approval,
+                proposal=proposal_text(approval),
+                case_url=reverse("cases:detail", args=[number]),
+                print_url=(
+                    reverse("cases:reply_print", args=[number, approval.reply_id])
+                    if approval.reply_id
+                    else ""
+                ),
+                form=form,
+            )
+        )
+    return render(request, "cases/approvals.html", {"rows": rows, "page": page}, status=status)
+
+
+@login_required
+@require_GET
+def approvals_view(request: HttpRequest) -> HttpResponse:
+    return _render_approvals(request)
+
+
+@login_required
+@require_POST
+def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        approval = approval_detail(user=request.user, pk=pk)
+    except Approval.DoesNotExist:
+        raise Http404 from None
+    form = _decide_form(approval, request.user, request.POST)
+    if form.is_valid():
+        try:
+            services.approval_decide(actor=request.user, approval=approval, **form.service_kwargs())
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        except NotAllowed as error:
+            return forbidden(
+                request, str(error), reverse("cases:detail", args=[approval.case.number])
+            )
+        except Conflict as error:
+            messages.error(request, str(error))
+            return _render_approvals(request, status=409)
+        else:
+            done = _("Approved") if form.cleaned_data["approve"] else _("Sent back")
+            messages.success(
+                request,
+                _("%(done)s: %(kind)s of case %(number)s.")
+                % {
+                    "done": done,
+                    "kind": approval.get_kind_display(),
+                    "number": approval.case.number,
+                },
+            )
+            return redirect("cases:approvals")
+    return _render_approvals(request, bound=(approval.pk, form), status=400)
