@@ -1,0 +1,3 @@
+from .viewsets import ApprovalViewSet, AssignmentViewSet, CaseViewSet
+
+__all__ = ["ApprovalViewSet", "AssignmentViewSet", "CaseViewSet"]

@@ -1,0 +1,169 @@
+"""Input serializers of the case API: one per step, each with the optional effective date."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import OrgUnit, User
+
+from ..models import (
+    ApprovalStatus,
+    Case,
+    DeliveryMethod,
+    DocumentKind,
+    EvaluationResult,
+    LegalChannel,
+    NotAcceptReason,
+    Opinion,
+    ReviewDecision,
+)
+from ..selectors import (
+    cases_visible_to,
+)
+
+UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
+USER_FIELD = {"slug_field": "username", "queryset": User.objects.filter(is_active=True)}
+TEXT = 20000  # longest free text accepted in a TextField
+# Ids above this are no row of ours (BigAutoField); the database would reject them with an error.
+MAX_ID = 2**63 - 1
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+class StepSerializer(serializers.Serializer):
+    """What every step takes: the day it happened, if earlier than today."""
+
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The day it happened, for a paper record entered later; empty: today."),
+    )
+
+    def service_kwargs(self) -> dict:
+        """The validated input as the service's keyword arguments (`date` becomes `on`)."""
+        data = dict(self.validated_data)
+        data["on"] = data.pop("date", None)
+        return data
+
+
+class AcceptSerializer(StepSerializer):
+    simplified = serializers.BooleanField(default=False)
+    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ForwardSerializer(StepSerializer):
+    to_unit = serializers.SlugRelatedField(**UNIT_FIELD)
+    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class AssignSerializer(StepSerializer):
+    lead_unit = serializers.SlugRelatedField(**UNIT_FIELD)
+    co_units = serializers.SlugRelatedField(many=True, required=False, **UNIT_FIELD)
+    responsible_person = serializers.CharField(max_length=50)
+    leader = serializers.SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
+    instructions = serializers.CharField(max_length=TEXT)
+    due_on = serializers.DateField()
+
+
+class NotAcceptSerializer(StepSerializer):
+    reason = serializers.ChoiceField(choices=NotAcceptReason.choices)
+    text = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    earlier_case = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+    def validate_earlier_case(self, value: str) -> Case | None:
+        if not value:
+            return None
+        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
+        if case is None:
+            raise serializers.ValidationError(_("No such case."))
+        return case
+
+
+class DivertSerializer(StepSerializer):
+    channel = serializers.ChoiceField(choices=LegalChannel.choices)
+    guided_to = serializers.CharField(max_length=100)
+    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ReasonSerializer(StepSerializer):
+    reason = serializers.CharField(max_length=TEXT)
+
+
+class ExtensionSerializer(StepSerializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField(max_length=TEXT)
+
+
+class ReplyDraftSerializer(StepSerializer):
+    request = serializers.CharField(max_length=TEXT)
+    facts_and_reasons = serializers.CharField(max_length=TEXT)
+    opinion = serializers.ChoiceField(choices=Opinion.choices, required=False, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    resolved = serializers.BooleanField(default=False)
+    agreement = serializers.FileField(required=False, allow_null=True)
+    agreement_kind = serializers.ChoiceField(
+        choices=[
+            (kind, kind.label)
+            for kind in (DocumentKind.MEDIATION_AGREEMENT, DocumentKind.SETTLEMENT_AGREEMENT)
+        ],
+        default=DocumentKind.MEDIATION_AGREEMENT,
+    )
+
+
+class DeliverSerializer(StepSerializer):
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+
+
+class EvaluateSerializer(StepSerializer):
+    result = serializers.ChoiceField(choices=EvaluationResult.choices)
+    contact = serializers.CharField(max_length=50)
+    note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ReviewRequestSerializer(StepSerializer):
+    request = serializers.CharField(max_length=TEXT)
+
+
+class ReviewDecideSerializer(StepSerializer):
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
+    opinion = serializers.CharField(max_length=TEXT)
+    document = serializers.FileField(required=False, allow_null=True)
+
+
+class HearingInputSerializer(serializers.Serializer):
+    """A hearing's own dates are its effective dates (no `date`): it is recorded as of its
+    last day."""
+
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.validated_data)
+
+
+class SponsorSerializer(StepSerializer):
+    staff = serializers.SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
+    due_on = serializers.DateField()
+    responsibility = serializers.CharField(max_length=TEXT)
+
+    def service_kwargs(self) -> dict:
+        return {"staff": None, **super().service_kwargs()}
+
+
+class ReportSerializer(StepSerializer):
+    report = serializers.CharField(max_length=TEXT)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+
+
+class DecideSerializer(StepSerializer):
+    approve = serializers.BooleanField()
+    instruction = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+
+
+class ApprovalQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[*ApprovalStatus.choices, ("all", _("All"))],
+        default=ApprovalStatus.PENDING,
+        help_text=_("Pending ones by default; `all` for every status."),
+    )
