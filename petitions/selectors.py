@@ -70,6 +70,7 @@ def petition_detail(*, user: User, number: str) -> Petition:
         "category__parent",
         "registered_by",
         "case__owner_unit",
+        "case__same_matter_as",
     )
     queryset = _with_parties(queryset).prefetch_related("attachments")
     petition = queryset.get(number=number)

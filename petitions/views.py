@@ -112,7 +112,7 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def petition_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     petition = _get_petition_or_404(request, number)
-    events = petition.case.events.select_related("actor", "actor_unit").order_by("created_at")
+    events = petition.case.events.select_related("actor", "actor_unit")
     context = {
         "petition": petition,
         "full_identity": may_see_full_identity(request.user, petition),
