@@ -1,8 +1,11 @@
 """Demo data for `manage.py seed_demo`: the 江州市 org tree, staff accounts, ~500 petitions over
-the past year and the starting states of the scenarios (SCENARIOS.md).
+the past year, and what the units did with them: every case handled through the case
+services with back-entered dates, the scenarios of SCENARIOS.md and the showcase cases
+scripted step by step (stories.py), the everyday ones by their age (handling.py).
 
 Idempotent: units and accounts are matched by code and username and only the missing ones
-are created; petitions are added only when no demo unit has received any petition yet.
+are created; petitions and their handling are added only when no demo unit has received any
+petition yet.
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ from django.utils import timezone
 
 from ..models import Petition
 from ..selectors import id_number_hash
+from .handling import Script, VolumeHandling, carry_out
 from .orgs import DEMO_UNIT_CODES, UNITS, AccountSpec, build_accounts, build_org_tree
 from .people import PersonFactory
-from .plan import VolumePlanner, register_plans
+from .plan import VolumePlanner
 from .scenarios import RESERVED_ID_NUMBERS, SCENARIOS, Scenario, ScenarioPlanner
+from .stories import SHOWCASE_ID_NUMBERS, SHOWCASES, script_stories, showcase_plans
 
 __all__ = [
     "DEFAULT_PETITIONS",
     "DEFAULT_SEED",
     "DEMO_UNIT_CODES",
     "SCENARIOS",
+    "SHOWCASES",
     "UNITS",
     "AccountRow",
     "DemoResult",
@@ -34,6 +40,7 @@ __all__ = [
     "demo_accounts",
     "scenario_numbers",
     "seed_demo",
+    "story_cases",
 ]
 
 DEFAULT_PETITIONS = 500
@@ -54,13 +61,23 @@ class DemoResult:
     units_created: int = 0
     users_created: int = 0
     petitions_created: int = 0
+    steps_taken: int = 0
     petitions_skipped: bool = False
     accounts: list[AccountRow] = field(default_factory=list)
     scenarios: dict[str, list[str]] = field(default_factory=dict)
+    # Scenario or showcase code → (case number, status) of each case its principal is on.
+    cases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def demo_petitions_exist() -> bool:
     return Petition.objects.filter(receiving_unit__code__in=DEMO_UNIT_CODES).exists()
+
+
+def _principal_petitions(id_number: str):
+    """Every petition on a case the person is on."""
+    return Petition.objects.filter(
+        case__petitions__parties__petitioner__id_number_hash=id_number_hash(id_number)
+    )
 
 
 def scenario_numbers() -> dict[str, list[str]]:
@@ -69,16 +86,28 @@ def scenario_numbers() -> dict[str, list[str]]:
     result = {}
     for code, scenario in SCENARIOS.items():
         numbers = (
-            Petition.objects.filter(
-                case__petitions__parties__petitioner__id_number_hash=id_number_hash(
-                    scenario.id_number
-                )
-            )
+            _principal_petitions(scenario.id_number)
             .order_by("received_at", "pk")
             .values_list("number", flat=True)
             .distinct()
         )
         result[code] = list(dict.fromkeys(numbers))
+    return result
+
+
+def story_cases() -> dict[str, list[tuple[str, str]]]:
+    """Scenario or showcase code → (case number, status label) of the cases its principal
+    is on, oldest first."""
+    from cases.models import Case
+
+    result = {}
+    for code, story in {**SCENARIOS, **SHOWCASES}.items():
+        cases = (
+            Case.objects.filter(pk__in=_principal_petitions(story.id_number).values("case_id"))
+            .order_by("received_at", "pk")
+            .only("number", "status")
+        )
+        result[code] = [(case.number, str(case.get_status_display())) for case in cases]
     return result
 
 
@@ -130,10 +159,26 @@ def seed_demo(
             result.petitions_skipped = True
         else:
             rng = random.Random(seed)
-            people = PersonFactory(rng, now.date(), reserved_ids=RESERVED_ID_NUMBERS)
-            plans = ScenarioPlanner(rng, people, now).plans()
+            reserved = RESERVED_ID_NUMBERS | SHOWCASE_ID_NUMBERS
+            people = PersonFactory(rng, now.date(), reserved_ids=reserved)
+            scenarios = ScenarioPlanner(rng, people, now)
+            plans = scenarios.plans() + showcase_plans(scenarios)
             plans += VolumePlanner(rng, people, now).plans(max(petitions - len(plans), 0))
-            result.petitions_created = register_plans(plans, units)
+            # The services refuse dates after today, whatever `now` the plans were made for.
+            script = Script(min(now.date(), timezone.localdate()))
+            script_stories(script, {plan.key: plan for plan in plans if plan.key})
+            VolumeHandling(random.Random(f"{seed}-handling"), script).plan_all(plans)
+            carry_out(plans, script.steps, units, _users(specs))
+            result.petitions_created = len(plans)
+            result.steps_taken = len(script.steps)
     result.accounts = demo_accounts(specs)
     result.scenarios = scenario_numbers()
+    result.cases = story_cases()
     return result
+
+
+def _users(specs: list[AccountSpec]) -> dict:
+    from accounts.models import User
+
+    usernames = [spec.username for spec in specs]
+    return {user.username: user for user in User.objects.filter(username__in=usernames)}

@@ -151,7 +151,8 @@ class AccountSpec:
 
 def account_specs(seed: int) -> list[AccountSpec]:
     """The named accounts of the issue, then a leader and a supervisor for the city and each
-    district, then one handler per org unit (petition offices: handler + reception)."""
+    district, then one handler per org unit (petition offices: handler + reception), then
+    the province's leader."""
     rng = random.Random(f"{seed}-staff")
     specs = [
         AccountSpec("reception1", "JZXFJ", (Role.RECEPTION,), "李", "晓燕"),
@@ -179,6 +180,8 @@ def account_specs(seed: int) -> list[AccountSpec]:
             else (Role.HANDLER,)
         )
         specs.append(AccountSpec(spec.code.lower(), spec.code, roles, *name()))
+    # The province's leader decides on what the province office does (S4's skip-level visit).
+    specs.append(AccountSpec("jn-leader", "JN", (Role.LEADER,), *name()))
     return specs
 
 

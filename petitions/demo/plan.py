@@ -61,6 +61,7 @@ class Plan:
     accused_person: str = ""
     parent: Plan | None = None  # a repeat petition attaches to the parent's case
     scenario: str = ""
+    key: str = ""  # names a hand-scripted petition (stories.py), e.g. "S4-city"
     petition: Petition | None = field(default=None, repr=False)
 
 
@@ -451,20 +452,23 @@ class VolumePlanner:
 # --- registration ---------------------------------------------------------------------
 
 
-def register_plans(plans: list[Plan], units: dict[str, OrgUnit]) -> int:
-    """Register every plan in the order received (numbers run with time), each as its
-    registering account would at the counter."""
-    usernames = {plan.actor for plan in plans}
-    users = {user.username: user for user in User.objects.filter(username__in=usernames)}
-    categories = {c.code: c for c in Category.objects.all()}
-    ordered = sorted(enumerate(plans), key=lambda pair: (pair[1].received_at, pair[0]))
-    for _, plan in ordered:
+class Registrar:
+    """Registers plans, each as its registering account would at the counter."""
+
+    def __init__(self, plans: list[Plan], units: dict[str, OrgUnit]) -> None:
+        usernames = {plan.actor for plan in plans}
+        self.users = {user.username: user for user in User.objects.filter(username__in=usernames)}
+        self.categories = {c.code: c for c in Category.objects.all()}
+        self.units = units
+
+    def register(self, plan: Plan) -> Petition:
+        units = self.units
         draft = PetitionDraft(
             channel=plan.channel,
             received_at=plan.received_at,
             receiving_unit=units[plan.receiving],
             location_unit=units[plan.location],
-            category=categories[plan.category],
+            category=self.categories[plan.category],
             matter_kind=plan.matter_kind,
             person_count=plan.person_count,
             summary=plan.summary,
@@ -485,5 +489,14 @@ def register_plans(plans: list[Plan], units: dict[str, OrgUnit]) -> int:
             accused_person=plan.accused_person,
             case=plan.parent.petition.case if plan.parent else None,
         )
-        plan.petition = petition_register(actor=users[plan.actor], draft=draft).petition
+        plan.petition = petition_register(actor=self.users[plan.actor], draft=draft).petition
+        return plan.petition
+
+
+def register_plans(plans: list[Plan], units: dict[str, OrgUnit]) -> int:
+    """Register every plan in the order received (numbers run with time)."""
+    registrar = Registrar(plans, units)
+    ordered = sorted(enumerate(plans), key=lambda pair: (pair[1].received_at, pair[0]))
+    for _, plan in ordered:
+        registrar.register(plan)
     return len(ordered)

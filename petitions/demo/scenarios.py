@@ -1,7 +1,6 @@
-"""Starting states of the scenarios of SCENARIOS.md (S1–S5; S6 reads the whole volume).
-
-Only registration exists so far, so each scenario starts as registered petitions and cases;
-its principal has a fixed, valid ID number so that tests and walkthroughs can find it."""
+"""The petitions of the scenarios of SCENARIOS.md (S1–S5; S6 reads the whole volume). Each
+principal has a fixed, valid ID number so that tests and walkthroughs can find it; what is
+done on the cases afterwards is scripted in stories.py."""
 
 from __future__ import annotations
 
@@ -106,7 +105,7 @@ class ScenarioPlanner:
                 "保洁人员闹矛盾后都不来收了，楼道异味很大，影响全楼居民生活。"
             ),
             demands="请求尽快清运垃圾，安排人员负责收取袋装垃圾。",
-            parties=[Party(_principal("S1"), PRINCIPAL)], scenario="S1",
+            parties=[Party(_principal("S1"), PRINCIPAL)], scenario="S1", key="S1",
         )]  # fmt: skip
 
     def s2(self) -> list[Plan]:
@@ -120,7 +119,7 @@ class ScenarioPlanner:
                 "院内地面常年积水，冬季结冰，老人出行多次滑倒。社区说管道产权不清，需要自来水公司处理。"
             ),
             demands="请求协调自来水公司维修或更换主管道。",
-            parties=[Party(_principal("S2"), PRINCIPAL)], scenario="S2",
+            parties=[Party(_principal("S2"), PRINCIPAL)], scenario="S2", key="S2",
         )]  # fmt: skip
 
     def s3(self) -> list[Plan]:
@@ -138,7 +137,7 @@ class ScenarioPlanner:
             parties=[
                 Party(_principal("S3"), PRINCIPAL), *self.others("JZD3S2V1", 4, REPRESENTATIVE)
             ],
-            scenario="S3",
+            scenario="S3", key="S3",
         )]  # fmt: skip
 
     def s4(self) -> list[Plan]:
@@ -177,6 +176,9 @@ class ScenarioPlanner:
             parties=[principal, *reps, *self.others("JZD3S1V2", 1, MEMBER)],
             content="县、市两级均未解决，移民户代表到省信访局反映。" + content, **common,
         )  # fmt: skip
+        keys = ("S4", "S4-again", "S4-city", "S4-province")
+        for plan, key in zip((first, again, city, province), keys, strict=True):
+            plan.key = key
         return [first, again, city, province]
 
     def s5(self) -> list[Plan]:
@@ -197,6 +199,7 @@ class ScenarioPlanner:
             received_at=self.day(160, 9, 10), channel=Channel.VISIT, person_count=15,
             content=content, parties=[principal, *reps], **common,
         )  # fmt: skip
+        first.key = "S5"
         plans = [first]
         follow_ups = [
             (130, Channel.VISIT, 1, None),

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: the demo org tree, accounts, petitions and scenario starting states."""
+"""`manage.py seed_demo`: the demo org tree, accounts, petitions, and the handling of the
+cases through the case services: every state of DESIGN §3 is there to see."""
 
 import datetime
 import re
@@ -13,8 +14,38 @@ from django.utils import timezone
 from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
-from cases.models import Case, CaseEvent, Deadline, MatterKind
-from petitions.demo import DEFAULT_PETITIONS, DEMO_UNIT_CODES, SCENARIOS, scenario_numbers
+from cases.documents import reply_document
+from cases.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Deadline,
+    DeadlineKind,
+    Document,
+    Evaluation,
+    EventKind,
+    Hearing,
+    MatterKind,
+    NotAcceptReason,
+    Reply,
+    ReplyStatus,
+    Review,
+    ReviewLevel,
+)
+from cases.selectors import my_queue
+from petitions.demo import (
+    DEFAULT_PETITIONS,
+    DEMO_UNIT_CODES,
+    SCENARIOS,
+    SHOWCASES,
+    scenario_numbers,
+    story_cases,
+)
 from petitions.demo.people import PersonFactory
 from petitions.demo.plan import VolumePlanner
 from petitions.management.commands.seed_demo import Command
@@ -90,6 +121,7 @@ def test_accounts(seeded):
     for code in ("JZ", "JZD1", "JZD2", "JZD3"):
         expected[f"{code.lower()}-leader"] = (code, {Role.LEADER})
         expected[f"{code.lower()}-supervisor"] = (code, {Role.SUPERVISOR})
+    expected["jn-leader"] = ("JN", {Role.LEADER})
     for unit in OrgUnit.objects.filter(code__in=DEMO_UNIT_CODES):
         roles = {Role.HANDLER}
         if unit.kind == OrgKind.PETITION_OFFICE:
@@ -112,15 +144,19 @@ def test_accounts(seeded):
 def test_second_run_creates_and_changes_nothing(seeded):
     models = (
         OrgUnit, User, Petition, Petitioner, PetitionPetitioner, Case, CaseEvent, Deadline,
-        NumberSequence,
+        NumberSequence, Assignment, Approval, Reply, Evaluation, Review, Hearing, Document,
     )  # fmt: skip
     before = {model: model.objects.count() for model in models}
+    statuses = list(Case.objects.order_by("pk").values_list("pk", "status", "last_step_on"))
     passwords = dict(User.objects.values_list("username", "password"))
     sequences = list(NumberSequence.objects.values_list("unit_id", "year", "last_value"))
 
     out = seed()
 
     assert {model: model.objects.count() for model in models} == before
+    assert list(Case.objects.order_by("pk").values_list("pk", "status", "last_step_on")) == (
+        statuses
+    )
     assert dict(User.objects.values_list("username", "password")) == passwords
     assert list(NumberSequence.objects.values_list("unit_id", "year", "last_value")) == sequences
     assert "none added" in out
@@ -149,7 +185,7 @@ def test_petition_mix(seeded):
     repeats = petitions.filter(is_repeat=True)
     assert repeats.exists()
     # A repeat attaches to an open case instead of opening one.
-    assert Case.objects.count() == SMALL - repeats.count()
+    assert Case.objects.count() == petitions.count() - repeats.count()
     for repeat in repeats:
         earlier = repeat.case.petitions.exclude(pk=repeat.pk)
         assert earlier.filter(received_at__lt=repeat.received_at).exists()
@@ -214,7 +250,7 @@ def test_scenarios(seeded):
     (s1,) = petitions["S1"]
     assert s1.channel == Channel.VISIT and s1.location_unit.name == "升平社区"
     assert s1.category.name == "环境卫生" and s1.category.parent.name == "城乡建设"
-    assert s1.is_first_time and s1.case.status == "registered"
+    assert s1.is_first_time and s1.case.status == CaseStatus.EVALUATED
 
     (s3,) = petitions["S3"]
     assert s3.person_count == 40 and s3.is_group
@@ -257,3 +293,208 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo", "--petitions", "0")
+
+
+# --- the handling of the cases -------------------------------------------------------------
+
+
+# One seeding per test is the slow part: each test below checks a group of things.
+
+
+def test_handling_states_timelines_and_queues(seeded):
+    check_every_state_of_handling_is_there()
+    check_timelines_run_forward_and_never_into_the_future()
+    check_named_accounts_find_work_in_their_queues()
+
+
+def test_scenario_cases(seeded):
+    check_s1_is_solved_on_the_day_of_the_visit()
+    check_s2_assignment_reported_and_s3_sponsored_by_leader1()
+    check_s4_reviewed_by_the_city_rereview_at_the_province()
+
+
+def test_showcase_cases(seeded):
+    check_c1_full_chain_street_district_city_then_terminated()
+    check_c2_review_c3_extension_c4_reply_pending_c7_accepted()
+    check_command_prints_the_showcase_cases(seeded)
+
+
+def story_case(code: str, index: int = 0) -> Case:
+    """The `index`-th case (oldest first) the principal of scenario/showcase `code` is on."""
+    number, _status = story_cases()[code][index]
+    return Case.objects.select_related("owner_unit", "answering_unit").get(number=number)
+
+
+def user(username: str) -> User:
+    return User.objects.select_related("org_unit").get(username=username)
+
+
+def event_kinds(case: Case) -> list[str]:
+    return list(case.events.values_list("kind", flat=True))
+
+
+def check_every_state_of_handling_is_there():
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {
+        CaseStatus.REGISTERED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.REPLIED,
+        CaseStatus.EVALUATED,
+        CaseStatus.NOT_ACCEPTED,
+        CaseStatus.REVIEW_REQUESTED,
+        CaseStatus.REREVIEW_REQUESTED,
+        CaseStatus.TERMINATED,
+    } <= statuses
+    assert set(Assignment.objects.values_list("status", flat=True)) >= {
+        AssignmentStatus.ASSIGNED,
+        AssignmentStatus.SIGNED,
+        AssignmentStatus.REPORTED,
+    }
+    pending = Approval.objects.filter(status=ApprovalStatus.PENDING)
+    assert {ApprovalKind.REPLY, ApprovalKind.EXTENSION} <= set(
+        pending.values_list("kind", flat=True)
+    )
+    assert Evaluation.objects.exists() and Hearing.objects.exists()
+    assert Case.objects.filter(sponsoring_leader__username="leader1").exists()
+
+
+def check_timelines_run_forward_and_never_into_the_future():
+    today = timezone.localdate()
+    events = CaseEvent.objects.order_by("case_id", "pk").values_list(
+        "case_id", "effective_on", "case__received_at"
+    )
+    previous: dict[int, datetime.date] = {}
+    for case_id, effective_on, received_at in events:
+        assert timezone.localdate(received_at) <= effective_on <= today
+        assert effective_on >= previous.get(case_id, effective_on)
+        previous[case_id] = effective_on
+    assert not Case.objects.filter(last_step_on__gt=today).exists()
+    # Handling happened: far more events than registrations.
+    assert (
+        CaseEvent.objects.exclude(
+            kind__in=[EventKind.REGISTERED, EventKind.PETITION_ATTACHED]
+        ).count()
+        > Case.objects.count()
+    )
+
+
+def check_named_accounts_find_work_in_their_queues():
+    handler1 = my_queue(user=user("handler1"))
+    assert story_case("C5") in handler1.to_accept
+    (to_sign,) = [a for a in handler1.to_sign if a.case == story_case("C6")]
+    assert to_sign.lead_unit.code == "JZD1" and to_sign.assigning_unit.code == "JZXFJ"
+
+    leader1 = my_queue(user=user("leader1"))
+    waiting = {(a.case.number, a.kind) for a in leader1.to_approve}
+    assert (story_case("C4").number, ApprovalKind.REPLY) in waiting
+    assert (story_case("C3").number, ApprovalKind.EXTENSION) in waiting
+
+
+def check_s1_is_solved_on_the_day_of_the_visit():
+    case = story_case("S1")
+    received = timezone.localdate(case.received_at)
+    assert case.simplified and case.resolved and case.answered_on_time
+    assert set(case.events.values_list("effective_on", flat=True)) == {received}
+    assert event_kinds(case) == [
+        EventKind.REGISTERED,
+        EventKind.ACCEPTED,
+        EventKind.ASSIGNED,
+        EventKind.ASSIGNMENT_SIGNED,
+        EventKind.ASSIGNMENT_REPORTED,
+        EventKind.REPLY_DRAFTED,
+        EventKind.REPLY_APPROVED,
+        EventKind.REPLY_DELIVERED,
+        EventKind.EVALUATED,
+    ]
+    assert case.assignments.get().lead_unit.name == "升平社区"
+    assert case.evaluations.get().result == "satisfied"
+
+
+def check_s2_assignment_reported_and_s3_sponsored_by_leader1():
+    s2 = story_case("S2")
+    assert s2.status == CaseStatus.IN_PROGRESS
+    assert s2.assignments.get().status == AssignmentStatus.REPORTED
+
+    s3 = story_case("S3")
+    assert s3.status == CaseStatus.IN_PROGRESS
+    assert s3.sponsoring_leader.username == "leader1"
+    assert s3.sponsor_staff.username == "jzxfj"
+    assert s3.sponsor_due_on and s3.sponsor_responsibility  # 四定一包
+    assignment = s3.assignments.get()
+    assert assignment.status == AssignmentStatus.SIGNED
+    assert assignment.lead_unit.code == "JZLYJ"
+    assert list(assignment.co_units.values_list("code", flat=True)) == ["JZD3"]
+
+
+def check_s4_reviewed_by_the_city_rereview_at_the_province():
+    county, city, province = (story_case("S4", i) for i in range(3))
+    assert county.status == CaseStatus.REREVIEW_REQUESTED
+    assert county.answering_unit.code == "JZD3"  # forwarded to the county government
+    assert county.sponsoring_leader.username == "jzd3-leader"
+    assert county.approvals.get(kind=ApprovalKind.EXTENSION).status == ApprovalStatus.APPROVED
+    assert county.petitions.count() == 2  # the letter attached as a repeat
+    review = county.reviews.get(level=ReviewLevel.REVIEW)
+    rereview = county.reviews.get(level=ReviewLevel.REREVIEW)
+    assert (review.unit.code, review.decision) == ("JZ", "uphold")
+    assert rereview.unit.code == "JN" and not rereview.decision
+    assert rereview.hearings.get().days == 3
+    clock = county.deadlines.get(kind=DeadlineKind.REREVIEW)
+    assert clock.paused_days == 3 and clock.is_open
+    for case in (city, province):  # Art. 19: the lower body is within its time limit
+        assert case.status == CaseStatus.NOT_ACCEPTED
+        assert case.decision_reason == NotAcceptReason.ACCEPTED_BELOW
+
+
+def check_c1_full_chain_street_district_city_then_terminated():
+    case = story_case("C1")
+    assert case.status == CaseStatus.TERMINATED
+    assert case.answering_unit.code == "JZD1S1"
+    assert case.answering_unit.level == OrgLevel.TOWNSHIP
+    units = dict(case.reviews.values_list("level", "unit__code"))
+    assert units == {ReviewLevel.REVIEW: "JZD1", ReviewLevel.REREVIEW: "JZ"}
+    assert event_kinds(case)[-5:] == [
+        EventKind.REVIEW_REQUESTED,
+        EventKind.REVIEWED,
+        EventKind.REREVIEW_REQUESTED,
+        EventKind.REREVIEWED,
+        EventKind.TERMINATED,
+    ]
+    reply = case.replies.get()
+    assert reply.status == ReplyStatus.DELIVERED
+    document = reply_document(reply)
+    assert document.issuing_unit == "升平街道" and "清河区请求复查" in document.review_notice
+
+    again = story_case("C1", 1)
+    assert again.same_matter_as == case
+    assert again.status == CaseStatus.NOT_ACCEPTED
+    assert again.decision_reason == NotAcceptReason.TERMINATED
+
+
+def check_c2_review_c3_extension_c4_reply_pending_c7_accepted():
+    c2 = story_case("C2")
+    assert c2.status == CaseStatus.REVIEW_REQUESTED
+    assert c2.reviews.get().unit.code == "JZD2"
+    assert c2.deadlines.get(kind=DeadlineKind.REVIEW).due_on > timezone.localdate()
+
+    c3 = story_case("C3")
+    extension = c3.approvals.get(kind=ApprovalKind.EXTENSION)
+    assert extension.status == ApprovalStatus.PENDING and extension.proposal["days"] == 30
+
+    c4 = story_case("C4")
+    assert list(c4.replies.order_by("pk").values_list("status", flat=True)) == [
+        ReplyStatus.SENT_BACK,
+        ReplyStatus.PENDING_APPROVAL,
+    ]
+    sent_back = c4.approvals.get(status=ApprovalStatus.SENT_BACK)
+    assert sent_back.decided_by.username == "leader1" and sent_back.instruction
+
+    c7 = story_case("C7")
+    assert c7.status == CaseStatus.ACCEPTED and c7.accepted_on
+
+
+def check_command_prints_the_showcase_cases(output: str):
+    for code, story in SHOWCASES.items():
+        assert f"{code} {story.principal}:" in output
+    number = story_case("C1").number
+    assert re.search(rf"{number} · \S+", output)

@@ -6,13 +6,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions.demo import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, seed_demo
+from petitions.demo import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, SHOWCASES, seed_demo
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo data (江州市 with three districts, staff accounts, ~500 petitions over "
-        "the past year, the scenario starting states). Safe to run again: nothing is duplicated."
+        "the past year and their handling: acceptance, assignments, replies, approvals, "
+        "evaluations, reviews). Safe to run again: nothing is duplicated."
     )
 
     def add_arguments(self, parser):
@@ -43,7 +44,10 @@ class Command(BaseCommand):
         if result.petitions_skipped:
             out.write("Petitions: demo petitions already exist, none added.")
         else:
-            out.write(f"Petitions registered: {result.petitions_created}.")
+            out.write(
+                f"Petitions registered: {result.petitions_created}; "
+                f"handling steps carried out: {result.steps_taken}."
+            )
         out.write(f"Done in {elapsed:.1f} s.\n")
 
         out.write("Accounts (username · roles · unit · name):")
@@ -69,3 +73,7 @@ class Command(BaseCommand):
         for code, scenario in SCENARIOS.items():
             numbers = ", ".join(result.scenarios.get(code, [])) or "—"
             out.write(f"  {code} {scenario.title}: {scenario.principal} {numbers}")
+        out.write("\nCases of the scenarios and showcases (case number · status):")
+        for code, story in {**SCENARIOS, **SHOWCASES}.items():
+            cases = "; ".join(f"{n} · {s}" for n, s in result.cases.get(code, [])) or "—"
+            out.write(f"  {code} {story.principal}: {cases}")
