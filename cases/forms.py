@@ -302,7 +302,7 @@ class ReplyForm(ActionForm):
 
 
 class DeliverForm(ActionForm):
-    method = forms.ChoiceField(label=_("Delivered"), choices=DeliveryMethod.choices)
+    method = forms.ChoiceField(label=_("Delivery method"), choices=DeliveryMethod.choices)
 
 
 class EvaluateForm(ActionForm):

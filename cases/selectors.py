@@ -115,6 +115,8 @@ def with_due_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
 def case_detail(*, user: User, number: str) -> Case:
     """The case `number` if `user` may see it, with its due dates; raises Case.DoesNotExist
     otherwise."""
+    if "\x00" in number:  # no case has one, and PostgreSQL refuses NUL in a string literal
+        raise Case.DoesNotExist
     return with_due_dates(
         cases_visible_to(user).select_related(
             "receiving_unit",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, views
+from . import views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path("<str:number>/", views.case_detail_view, name="detail"),
     path("<str:number>/documents/<int:pk>/", views.document_download_view, name="document"),
-    path("<str:number>/replies/<int:pk>/print/", document_views.reply_print, name="reply_print"),
-    path("<str:number>/replies/<int:pk>/docx/", document_views.reply_docx, name="reply_docx"),
+    path("<str:number>/replies/<int:pk>/print/", views.reply_print, name="reply_print"),
+    path("<str:number>/replies/<int:pk>/docx/", views.reply_docx, name="reply_docx"),
     path("<str:number>/<slug:action>/", views.case_action_view, name="action"),
 ]

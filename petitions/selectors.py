@@ -163,7 +163,7 @@ def terminated_same_matter(
     people: list[PersonKey], location: OrgUnit | None, category: Category
 ) -> Case | None:
     """The latest terminated case (终结) of the same petitioners in the same category: the
-    same matter, which acceptance will refuse (Art. 35)."""
+    same matter, which acceptance will refuse (Art. 36)."""
     earlier = _earlier_petitions(people, location).filter(category=category)
     return (
         Case.objects.filter(pk__in=earlier.values("case_id"), status=CaseStatus.TERMINATED)

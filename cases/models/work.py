@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import OrgUnit
 
@@ -134,7 +135,7 @@ class DeliveryMethod(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     POST = "post", _("By post")
     SMS = "sms", _("By SMS")
-    ONLINE = "online", _("Online")
+    ONLINE = "online", pgettext_lazy("delivery", "Online")
 
 
 class ReplyStatus(models.TextChoices):
@@ -180,7 +181,7 @@ class Reply(models.Model):
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     delivery_method = models.CharField(
-        _("delivered"), max_length=20, choices=DeliveryMethod.choices, blank=True
+        _("delivery method"), max_length=20, choices=DeliveryMethod.choices, blank=True
     )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
 
@@ -304,7 +305,7 @@ class Review(models.Model):
     """A review (复查) or re-review (复核) by the superior unit of the one that answered."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
-    level = models.CharField(_("level"), max_length=10, choices=ReviewLevel.choices)
+    level = models.CharField(_("review level"), max_length=10, choices=ReviewLevel.choices)
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("reviewing unit"), on_delete=models.PROTECT, related_name="+"
     )

@@ -70,7 +70,7 @@ def _refuse_terminated_matter(case: Case) -> None:
         raise Conflict(
             _(
                 "The same matter was terminated in case %(number)s; it is not accepted again "
-                "(Art. 35). Record a decision not to accept instead."
+                "(Art. 36). Record a decision not to accept instead."
             )
             % {"number": earlier.number}
         )

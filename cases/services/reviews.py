@@ -129,7 +129,9 @@ def _decide(
     def work(stored):
         locked = case_lock(case)
         review = locked.reviews.filter(level=level).first()
-        action = _("deciding the review")
+        action = (
+            _("deciding the review") if level == ReviewLevel.REVIEW else _("deciding the re-review")
+        )
         if review is None:
             refuse_unless(locked, action=action)
         require(

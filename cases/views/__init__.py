@@ -4,6 +4,7 @@ from .detail import (
     case_detail_view,
     document_download_view,
 )
+from .documents import reply_docx, reply_print
 from .lists import approval_decide_view, approvals_view, case_list_view, queue_view
 
 __all__ = [
@@ -15,4 +16,6 @@ __all__ = [
     "case_list_view",
     "document_download_view",
     "queue_view",
+    "reply_docx",
+    "reply_print",
 ]

@@ -1,5 +1,5 @@
 """A terminated matter (终结) raised again: registration links the new case to it, the pages
-warn, and acceptance refuses it (Art. 35)."""
+warn, and acceptance refuses it (Art. 36)."""
 
 import pytest
 from django.urls import reverse

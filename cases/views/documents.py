@@ -8,19 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import documents
-from .models import Case, Reply
-from .selectors import case_detail
+from .. import documents
+from ..models import Reply
+from .common import case_or_404
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _reply_or_404(request: HttpRequest, number: str, pk: int) -> Reply:
     """The reply `pk` of case `number`, if the user may see the case and the reply is on it."""
-    try:
-        case = case_detail(user=request.user, number=number)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    case = case_or_404(request, number)
     reply = Reply.objects.select_related("unit__parent").filter(case=case, pk=pk).first()
     if reply is None:
         raise Http404
