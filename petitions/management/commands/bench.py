@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.identity import id_check_character
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
+from cases.models import Case, CaseStatus
 
 
 def one_query_view(request):
@@ -115,9 +116,14 @@ class Command(BaseCommand):
             results[name] = self._measure(name, call, seconds, results.get(baseline))
 
         self._fill(client, intake_body, rows)
+        first_case = Case.objects.order_by("pk").values_list("number", flat=True).first()
         for name, url in [
             (f"petition list page, {rows} rows", "/petitions/"),
             (f"petition list API, {rows} rows", "/api/v1/petitions/"),
+            (f"case list page, {rows} cases", "/cases/"),
+            (f"case list API, {rows} cases", "/api/v1/cases/"),
+            (f"my queue page, {rows} cases to accept", "/cases/queue/"),
+            ("case detail page", f"/cases/{first_case}/"),
         ]:
             results[name] = self._measure(
                 name,
@@ -125,6 +131,19 @@ class Command(BaseCommand):
                 seconds,
                 results["baseline: one-query page"],
             )
+        waiting = iter(
+            Case.objects.filter(status=CaseStatus.REGISTERED)
+            .order_by("-pk")
+            .values_list("number", flat=True)
+        )
+        self._measure(
+            "accept API (POST /api/v1/cases/{n}/accept/)",
+            lambda: client.post(
+                f"/api/v1/cases/{next(waiting)}/accept/", {}, content_type="application/json"
+            ).status_code,
+            seconds,
+            results["baseline: three-insert write"],
+        )
 
     def _measure(
         self, name: str, call: Callable[[], int], seconds: float, baseline: float | None
@@ -133,7 +152,10 @@ class Command(BaseCommand):
             self._check(name, call())
         count, start = 0, time.perf_counter()
         while time.perf_counter() - start < seconds:
-            self._check(name, call())
+            try:
+                self._check(name, call())
+            except StopIteration:  # a write measurement ran out of rows to act on
+                break
             count += 1
         rate = count / (time.perf_counter() - start)
         ratio = f"  {rate / baseline:6.1%} of baseline" if baseline else ""
@@ -174,5 +196,5 @@ class Command(BaseCommand):
             parent=city,
         )
         clerk = User.objects.create_user("bench-clerk", org_unit=office)
-        clerk.groups.add(Group.objects.get(name=Role.RECEPTION))
+        clerk.groups.add(*Group.objects.filter(name__in=[Role.RECEPTION, Role.HANDLER]))
         return clerk, district
