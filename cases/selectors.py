@@ -86,22 +86,35 @@ def latest_deadline_due(kind: str | tuple[str, ...]) -> Subquery:
     )
 
 
+# The due dates shown in lists, on the detail and in the API: the latest clock of these kinds.
+DUE_DATES: dict[str, tuple[str, ...]] = {
+    "acceptance_due": (DeadlineKind.ACCEPTANCE,),
+    "handling_due": ANSWER_CLOCKS,
+    "review_request_due": (DeadlineKind.REVIEW_REQUEST,),
+    "review_due": (DeadlineKind.REVIEW,),
+    "rereview_request_due": (DeadlineKind.REREVIEW_REQUEST,),
+    "rereview_due": (DeadlineKind.REREVIEW,),
+}
+# Clocks the petitioner holds (request windows) are not the units' work: never "overdue".
+PETITIONER_WINDOWS = (DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST)
+
+
+def next_open_due() -> Subquery:
+    """Annotation: the earliest due date among the case's open clocks of the units' work."""
+    return Subquery(
+        Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
+        .exclude(kind__in=PETITIONER_WINDOWS)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+
+
 def with_due_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate each case with the due dates shown in lists and the API: acceptance,
-    handling (the answer clock), review request window, review and re-review."""
+    """Annotate each case of a list with its `DUE_DATES`, `next_due` (the earliest open
+    clock of the units' work) and `petition_count`."""
     return queryset.annotate(
-        acceptance_due=latest_deadline_due(DeadlineKind.ACCEPTANCE),
-        handling_due=latest_deadline_due(ANSWER_CLOCKS),
-        review_request_due=latest_deadline_due(DeadlineKind.REVIEW_REQUEST),
-        review_due=latest_deadline_due(DeadlineKind.REVIEW),
-        rereview_request_due=latest_deadline_due(DeadlineKind.REREVIEW_REQUEST),
-        rereview_due=latest_deadline_due(DeadlineKind.REREVIEW),
-        next_due=Subquery(
-            Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
-            .exclude(kind__in=[DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST])
-            .order_by("due_on")
-            .values("due_on")[:1]
-        ),
+        **{name: latest_deadline_due(kinds) for name, kinds in DUE_DATES.items()},
+        next_due=next_open_due(),
         petition_count=Subquery(
             Case.petitions.rel.related_model.objects.filter(case=OuterRef("pk"))
             .order_by()
@@ -112,13 +125,27 @@ def with_due_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def due_dates_from_clocks(case: Case) -> None:
+    """Set the due dates `with_due_dates` annotates, from the case's prefetched clocks: the
+    detail loads them anyway, and this spares its query eight subqueries."""
+    clocks = sorted(case.deadlines.all(), key=lambda clock: (clock.starts_on, clock.pk))
+    for name, kinds in DUE_DATES.items():
+        latest = [c for c in clocks if c.kind in kinds and c.assignment_id is None]
+        setattr(case, name, latest[-1].due_on if latest else None)
+    case.next_due = min(
+        (c.due_on for c in clocks if c.met_at is None and c.kind not in PETITIONER_WINDOWS),
+        default=None,
+    )
+
+
 def case_detail(*, user: User, number: str) -> Case:
-    """The case `number` if `user` may see it, with its due dates; raises Case.DoesNotExist
-    otherwise."""
+    """The case `number` if `user` may see it; raises Case.DoesNotExist otherwise.
+    `case_for_display` adds what its page shows."""
     if "\x00" in number:  # no case has one, and PostgreSQL refuses NUL in a string literal
         raise Case.DoesNotExist
-    return with_due_dates(
-        cases_visible_to(user).select_related(
+    return (
+        cases_visible_to(user)
+        .select_related(
             "receiving_unit",
             "owner_unit",
             "location_unit",
@@ -127,12 +154,14 @@ def case_detail(*, user: User, number: str) -> Case:
             "sponsor_staff",
             "same_matter_as",
         )
-    ).get(number=number)
+        .get(number=number)
+    )
 
 
 def case_for_display(case: Case) -> Case:
-    """Load what the detail page and the API show of a case: its clocks, assignments,
-    approvals, replies, evaluations, reviews, documents and timeline (one query each)."""
+    """Load what the detail page and the API show of a case: its clocks (and the due dates
+    from them), assignments, approvals, replies, evaluations, reviews, documents and
+    timeline (one query each)."""
     prefetch_related_objects(
         [case],
         Prefetch(
@@ -168,6 +197,7 @@ def case_for_display(case: Case) -> Case:
             queryset=CaseEvent.objects.select_related("actor", "actor_unit"),
         ),
     )
+    due_dates_from_clocks(case)
     return case
 
 
@@ -205,10 +235,6 @@ def deadline_rule_for(kind: str, unit: OrgUnit, on: datetime.date) -> DeadlineRu
 def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
     """The last due date that counts as "due soon" today."""
     return due_date(today or timezone.localdate(), DUE_SOON_WORKDAYS, Counting.WORKDAYS)
-
-
-# Clocks the petitioner holds (request windows) are not the units' work: never "overdue".
-PETITIONER_WINDOWS = (DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST)
 
 
 def _open_work_clocks() -> QuerySet[Deadline]:
@@ -285,20 +311,20 @@ def my_queue(*, user: User, limit: int = 50) -> Queue:
     )
     to_approve = approvals_awaiting(user)
     return Queue(
-        to_accept=with_due_dates(to_accept.select_related("owner_unit")).order_by(
-            "received_at", "pk"
-        )[:limit],
+        to_accept=to_accept.select_related("owner_unit")
+        .annotate(acceptance_due=latest_deadline_due(DeadlineKind.ACCEPTANCE))
+        .order_by("received_at", "pk")[:limit],
         to_sign=to_sign.select_related("case", "assigning_unit", "lead_unit").order_by(
             "due_on", "pk"
         )[:limit],
         due_soon=clocks.filter(due_on__gte=today, due_on__lte=due_soon_limit(today))[:limit],
         overdue=clocks.filter(due_on__lt=today)[:limit],
         to_approve=to_approve[:limit],
-        sponsored=with_due_dates(
-            visible.filter(sponsoring_leader=user)
-            .exclude(status__in=CLOSED_STATUSES)
-            .select_related("owner_unit", "sponsor_staff")
-        ).order_by("sponsor_due_on", "pk")[:limit],
+        sponsored=visible.filter(sponsoring_leader=user)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("owner_unit", "sponsor_staff")
+        .annotate(next_due=next_open_due())
+        .order_by("sponsor_due_on", "pk")[:limit],
     )
 
 
