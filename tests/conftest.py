@@ -132,6 +132,11 @@ def ensure_reference_data():
             "cases.migrations.0002_national_deadline_rules",
             "create_rules",
         ),
+        (
+            DeadlineRule.objects.filter(kind="objection_window", jurisdiction=None),
+            "cases.migrations.0004_window_rules",
+            "create_rules",
+        ),
     ]
     for present, module, function in seeds:
         if not present.exists():

@@ -184,10 +184,16 @@ def test_a_refused_action_shows_its_error_in_the_open_form(
     late = timezone.localdate() + datetime.timedelta(days=200)
     page.fill("#id_assign_due_on", f"{late:%Y-%m-%d}")
     page.click("[data-submit='assign']")
-    error = page.locator("#action-assign.show [data-field-error='due_on']")
-    error.wait_for()
+    page.locator(
+        "#action-assign.show .invalid-feedback, #action-assign.show .alert"
+    ).first.wait_for()
+    page.screenshot(path=str(artifacts / "case-assign-error.png"), full_page=True)
+    errors = page.eval_on_selector_all(
+        "#action-assign [data-field-error], #action-assign .alert",
+        "nodes => nodes.map(n => (n.dataset.fieldError || 'form') + ': ' + n.textContent.trim())",
+    )
+    assert [e.split(":")[0] for e in errors] == ["due_on"], errors
     # What was typed is kept, and the cursor waits in the field to correct.
     assert page.input_value("#id_assign_instructions") == "请核实"
     assert page.evaluate("document.activeElement.id") == "id_assign_due_on"
-    page.screenshot(path=str(artifacts / "case-assign-error.png"), full_page=True)
     assert not Assignment.objects.exists()
