@@ -66,7 +66,7 @@ from .outputs import (
 
 
 def visible_case(*, user: User, number: str) -> Case:
-    """The case `number` with its due dates, if `user` may see it; Http404 otherwise."""
+    """The case `number` if `user` may see it; Http404 otherwise."""
     try:
         return case_detail(user=user, number=number)
     except Case.DoesNotExist:

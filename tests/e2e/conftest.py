@@ -55,9 +55,30 @@ def log_in(page, live_server, username: str, password: str) -> None:
 def choose(page, select_id: str, text: str) -> None:
     """Pick an option of a searchable select the way a clerk does: type part of its label
     into the Tom Select control, then take the match offered."""
-    page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
-    page.fill(f"#{select_id}-ts-control", text)
-    page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    control = page.locator(f"#{select_id} + .ts-wrapper .ts-control")
+    search = page.locator(f"#{select_id}-ts-control")
+    option = page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first
+    for _attempt in range(3):
+        control.click()
+        search.fill(text)
+        try:
+            option.wait_for(state="visible", timeout=3000)
+            break
+        except PlaywrightTimeoutError:
+            # On a busy machine a live panel updating (the repeat check) can close the list
+            # between the click and the typing: open it again, as a clerk would.
+            continue
+    option.click()
     page.locator(f"#{select_id} + .ts-wrapper .item", has_text=text).wait_for()
-    page.keyboard.press("Escape")  # close the list and stay on the field
-    page.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
+    # Close the list and stay on the field. Pressed on the field itself: a script moving the
+    # focus (a form card opening) must not swallow the key.
+    search.press("Escape")
+    dropdown = page.locator(f"#{select_id}-ts-dropdown")
+    try:
+        dropdown.wait_for(state="hidden", timeout=3000)
+    except PlaywrightTimeoutError:
+        # A late focus event reopened the list (seen on a loaded machine): close it for good.
+        page.evaluate("id => document.getElementById(id).tomselect.close()", select_id)
+        dropdown.wait_for(state="hidden")
