@@ -24,6 +24,12 @@ def open_action(page, key: str) -> None:
     """Open an action's card on the detail page (the cursor goes to its first field)."""
     page.click(f"#toggle-{key}")
     page.locator(f"#action-{key}.show").wait_for()
+    # The page puts the cursor in the card once it has opened; typing before that would
+    # land wherever the focus was and then lose it.
+    page.wait_for_function(
+        "key => document.activeElement && document.activeElement.closest('#action-' + key)",
+        arg=key,
+    )
 
 
 def submit_action(page, key: str, number: str) -> None:
@@ -183,6 +189,7 @@ def test_a_refused_action_shows_its_error_in_the_open_form(
     # Later than the answer is due: the service refuses it.
     late = timezone.localdate() + datetime.timedelta(days=200)
     page.fill("#id_assign_due_on", f"{late:%Y-%m-%d}")
+    assert page.input_value("#id_assign_responsible_person") == "孙街道"
     page.click("[data-submit='assign']")
     page.locator(
         "#action-assign.show .invalid-feedback, #action-assign.show .alert"
