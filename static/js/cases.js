@@ -39,7 +39,10 @@
 
   const actions = document.getElementById("actions");
   if (actions) {
-    actions.addEventListener("shown.bs.collapse", (event) => focusForm(event.target));
+    // Unless the clerk has already clicked into the form while it was opening.
+    actions.addEventListener("shown.bs.collapse", (event) => {
+      if (!event.target.contains(document.activeElement)) focusForm(event.target);
+    });
     const opened = actions.querySelector(".accordion-collapse.show");
     if (opened) {
       focusForm(opened);
