@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, DeadlineRule
+from .models import Case, DeadlineKind, DeadlineRule
 
 
 @admin.register(DeadlineRule)
@@ -9,6 +9,14 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     list_filter = ["kind", "counting"]
     autocomplete_fields = ["jurisdiction"]
     list_select_related = ["jurisdiction"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # An assignment's due date is set by whoever assigns it; no rule governs it.
+        if db_field.name == "kind":
+            kwargs["choices"] = [
+                choice for choice in DeadlineKind.choices if choice[0] != DeadlineKind.ASSIGNMENT
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(Case)

@@ -75,3 +75,9 @@ def test_a_case_keeps_the_rule_in_force_when_its_clock_started(
     province_rule.save()
     old_clock.refresh_from_db()
     assert old_clock.due_on == D(2026, 6, 15)
+
+
+def test_admin_offers_no_rule_for_assignments(admin_client):
+    page = admin_client.get("/admin/cases/deadlinerule/add/").content.decode()
+    assert 'value="handling"' in page and 'value="objection_window"' in page
+    assert 'value="assignment"' not in page
