@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -166,8 +167,9 @@ def reply_document(reply: Reply) -> ReplyDocument:
     addressee, you = _addressee(petition)
 
     if petition is not None:
-        came = f"{you}于{arabic_date(petition.received_at.date())}" + CHANNEL_VERBS.get(
-            petition.channel, ""
+        came = (
+            f"{you}于{arabic_date(timezone.localdate(petition.received_at))}"
+            + CHANNEL_VERBS.get(petition.channel, "")
         )
     else:
         came = you

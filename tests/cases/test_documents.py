@@ -200,6 +200,23 @@ def test_group_petition_is_addressed_to_the_principal_and_the_others(street_hand
     assert "你们的信访请求" in document.opinion_text and "不予支持" in document.opinion_text
 
 
+def test_opening_dates_the_petition_in_china_time(street_handler, frozen_now):
+    # 07:30 in Shanghai on 1 June is still 31 May in UTC, where the database keeps it.
+    early = datetime.datetime(2026, 6, 1, 7, 30, tzinfo=SHANGHAI)
+    case = register_petition(street_handler, received_at=early).petition.case
+    services.case_accept(actor=street_handler, case=case)
+    reply = services.reply_draft(
+        actor=street_handler,
+        case=case,
+        request="r",
+        facts_and_reasons="f",
+        opinion="support",
+        legal_basis="b",
+    )
+    reply = type(reply).objects.select_related("case", "unit__parent").get(pk=reply.pk)
+    assert reply_document(reply).opening.startswith("你于2026年6月1日")
+
+
 def test_suggestion_gets_the_answer_letter_without_review_notice(handler1, frozen_now):
     case = register_petition(
         handler1,
