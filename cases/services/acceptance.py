@@ -29,6 +29,7 @@ from ..models import (
 from ..permissions import can_decide_acceptance, can_handle
 from .core import (
     answer_clock,
+    approval_request,
     case_event_write,
     case_lock,
     case_move,
@@ -333,23 +334,15 @@ def case_propose_not_accept(
         "text": text,
         "earlier_case": earlier_case.number if earlier_case else "",
     }
-    approval = Approval.objects.create(
+    return approval_request(
+        actor=actor,
         case=case,
         kind=ApprovalKind.NOT_ACCEPT,
         proposal=proposal,
-        requested_by=actor,
-        requested_on=on,
-    )
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EventKind.NOT_ACCEPT_PROPOSED,
-        actor=actor,
+        event=EventKind.NOT_ACCEPT_PROPOSED,
         comment=text,
-        data=proposal,
-        effective_on=on,
+        on=on,
     )
-    return approval
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from ..permissions import can_approve, can_handle, can_sponsor
 from ..selectors import deadline_rule_for
 from .core import (
     answer_clock,
+    approval_request,
     case_event_write,
     case_lock,
     case_move,
@@ -96,23 +97,15 @@ def case_request_extension(
         raise ValidationError({"days": _("Between 1 and %(limit)d days.") % {"limit": limit}})
     reason = required_text(reason, "reason")
     proposal = {"days": days, "reason": reason, "due_on": handling.due_on.isoformat()}
-    approval = Approval.objects.create(
+    return approval_request(
+        actor=actor,
         case=case,
         kind=ApprovalKind.EXTENSION,
         proposal=proposal,
-        requested_by=actor,
-        requested_on=on,
-    )
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EventKind.EXTENSION_REQUESTED,
-        actor=actor,
+        event=EventKind.EXTENSION_REQUESTED,
         comment=reason,
-        data=proposal,
-        effective_on=on,
+        on=on,
     )
-    return approval
 
 
 def _check_reply_content(case: Case, opinion: str, legal_basis: str) -> None:

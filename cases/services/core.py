@@ -18,6 +18,7 @@ from accounts.workcalendar import due_date
 from ..models import (
     ANSWER_CLOCKS,
     TRANSITIONS,
+    Approval,
     Assignment,
     Case,
     CaseEvent,
@@ -159,6 +160,27 @@ def case_save(case: Case, on: datetime.date, *fields: str) -> None:
     """Save the fields a step changed, moving the case's latest step date forward."""
     case.last_step_on = max(case.last_step_on, on)
     case.save(update_fields=[*fields, "status", "last_step_on", "updated_at"])
+
+
+def approval_request(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    proposal: dict,
+    event: str,
+    comment: str,
+    on: datetime.date,
+) -> Approval:
+    """Put a proposal (an extension, a decision not to accept) to a leader, on the timeline."""
+    approval = Approval.objects.create(
+        case=case, kind=kind, proposal=proposal, requested_by=actor, requested_on=on
+    )
+    case_save(case, on)
+    case_event_write(
+        case=case, kind=event, actor=actor, comment=comment, data=proposal, effective_on=on
+    )
+    return approval
 
 
 def required_text(value: str, field: str) -> str:
