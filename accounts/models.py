@@ -9,6 +9,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .fields import EncryptedTextField
+
 
 class OrgLevel(models.IntegerChoices):
     """Administrative level; a smaller number is a higher level."""
@@ -110,6 +112,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # For SMS reminders; encrypted like every phone number, shown masked.
+    mobile = EncryptedTextField(_("mobile phone"), blank=True)
 
     class Meta:
         verbose_name = _("user")

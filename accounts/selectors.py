@@ -1,4 +1,7 @@
-from django.db.models import QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
 
 from .models import OrgKind, OrgLevel, OrgUnit, User
 
@@ -66,3 +69,36 @@ def jurisdiction_units(user: User) -> QuerySet[OrgUnit]:
     if user.org_unit_id is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
     return OrgUnit.objects.filter(path__startswith=jurisdiction_path(user.org_unit))
+
+
+def users_acting_for(unit_ids: Iterable[int], *roles: str) -> dict[int, list[User]]:
+    """Active users with one of `roles` who act for each unit (their own unit, or, for a
+    petition office, also its government), by unit id: one query for any number of units."""
+    unit_ids = set(unit_ids)
+    if not unit_ids:
+        return {}
+    users = (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .filter(
+            Q(org_unit__in=unit_ids)
+            | Q(org_unit__kind=OrgKind.PETITION_OFFICE, org_unit__parent__in=unit_ids)
+        )
+        .select_related("org_unit")
+        .distinct()
+        .order_by("pk")
+    )
+    acting: dict[int, list[User]] = defaultdict(list)
+    for user in users:
+        unit = user.org_unit
+        if unit.pk in unit_ids:
+            acting[unit.pk].append(user)
+        if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id in unit_ids:
+            acting[unit.parent_id].append(user)
+    return acting
+
+
+def government_id_of(unit: OrgUnit) -> int:
+    """The government a unit belongs to: itself if a government, else its parent."""
+    if unit.kind == OrgKind.GOVERNMENT or unit.parent_id is None:
+        return unit.pk
+    return unit.parent_id

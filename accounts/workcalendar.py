@@ -88,6 +88,19 @@ def due_date(
     return load_calendar(start, horizon).add_period(start, days, counting)
 
 
+def overdue_since(today: datetime.date, workdays: int) -> datetime.date:
+    """The latest due date that is at least `workdays` workdays overdue on `today`: the
+    inverse of `due_date(…, Counting.WORKDAYS)` (a clock due on or before it has
+    `due_date(due, workdays, WORKDAYS) <= today`)."""
+    calendar = load_calendar(today - datetime.timedelta(days=workdays * 2 + 40), today)
+    day, counted = today, 0
+    while counted < workdays:
+        if calendar.is_workday(day):
+            counted += 1
+        day -= ONE_DAY
+    return day
+
+
 def is_workday(day: datetime.date) -> bool:
     return load_calendar(day, day).is_workday(day)
 

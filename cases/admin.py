@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, DeadlineKind, DeadlineRule
+from .models import HAND_SET_CLOCKS, Case, DeadlineKind, DeadlineRule
 
 
 @admin.register(DeadlineRule)
@@ -11,10 +11,10 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     list_select_related = ["jurisdiction"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        # An assignment's due date is set by whoever assigns it; no rule governs it.
+        # Assignments' and escalation tasks' due dates are set by hand; no rule governs them.
         if db_field.name == "kind":
             kwargs["choices"] = [
-                choice for choice in DeadlineKind.choices if choice[0] != DeadlineKind.ASSIGNMENT
+                choice for choice in DeadlineKind.choices if choice[0] not in HAND_SET_CLOCKS
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 

@@ -1,6 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -36,8 +37,6 @@ from .models import (
     Review,
 )
 
-# "Due soon" means due within this many workdays (a setting in the escalation issue).
-DUE_SOON_WORKDAYS = 3
 
 
 def case_scope_filter(user: User, *, prefix: str = "") -> tuple[Q, Q]:
@@ -234,7 +233,9 @@ def deadline_rule_for(kind: str, unit: OrgUnit, on: datetime.date) -> DeadlineRu
 
 def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
     """The last due date that counts as "due soon" today."""
-    return due_date(today or timezone.localdate(), DUE_SOON_WORKDAYS, Counting.WORKDAYS)
+    return due_date(
+        today or timezone.localdate(), settings.REMINDER_DUE_SOON_WORKDAYS, Counting.WORKDAYS
+    )
 
 
 def _open_work_clocks() -> QuerySet[Deadline]:

@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
+from escalation.api import consultations, joint, notices, rankings
+from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
 
 router = DefaultRouter()
@@ -13,6 +15,10 @@ router.register("petitions", PetitionViewSet, basename="petition")
 router.register("cases", CaseViewSet, basename="case")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("notifications", NotificationViewSet, basename="notification")
+for module in (joint, consultations, notices, rankings):
+    for prefix, viewset, basename in module.routes:
+        router.register(prefix, viewset, basename=basename)
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

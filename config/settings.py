@@ -8,6 +8,7 @@ secrets and turns on the HTTPS and cookie protections.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "notifications",
     "cases",
     "petitions",
+    "escalation",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,23 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xinfang@localhost")
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【信访通】")
+# The address of this site, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Notifications: email to users who have an address; retries with exponential backoff.
+NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=True)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=30)
+NOTIFY_REQUEUE_SECONDS = env.int("NOTIFY_REQUEUE_SECONDS", default=300)
+
+# Deadline reminders (escalation): "due soon" within this many workdays; escalation to the
+# sponsoring leader and an automatic supervision notice once overdue by this many workdays.
+REMINDER_DUE_SOON_WORKDAYS = env.int("REMINDER_DUE_SOON_WORKDAYS", default=3)
+REMINDER_ESCALATE_WORKDAYS = env.int("REMINDER_ESCALATE_WORKDAYS", default=5)
+# Workdays a unit has to answer a supervision notice the scan issues.
+SUPERVISION_RESPONSE_WORKDAYS = env.int("SUPERVISION_RESPONSE_WORKDAYS", default=5)
 
 # Petition rules that are settings rather than law (DESIGN §2).
 GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)
@@ -197,6 +216,19 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "accounts.tasks.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=60.0),
+    },
+    "scan-deadlines": {
+        "task": "escalation.tasks.scan_deadlines",
+        "schedule": env.float("SCAN_DEADLINES_SECONDS", default=600.0),
+    },
+    "requeue-pending-notifications": {
+        "task": "notifications.tasks.requeue_pending_notifications",
+        "schedule": 60.0,
+    },
+    # The 1st of each month at 01:30: last month's unit ranking.
+    "rank-units": {
+        "task": "escalation.tasks.rank_units",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
 }
 

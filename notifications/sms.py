@@ -1,10 +1,10 @@
-"""SMS backends: the interface and the console backend for development.
+"""SMS backends: the interface, a console backend for development and an HTTP gateway backend
+for production (`SMS_BACKEND`, `SMS_GATEWAY_URL`, `SMS_GATEWAY_TOKEN`)."""
 
-The HTTP gateway backend and the notification rows that use these come with the escalation
-issue; settings already name the backend (`SMS_BACKEND`).
-"""
-
+import json
 import logging
+import urllib.error
+import urllib.request
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -12,6 +12,10 @@ from django.utils.module_loading import import_string
 from accounts.identity import mask_phone
 
 logger = logging.getLogger(__name__)
+
+
+class SmsError(Exception):
+    """The message was not accepted; the caller retries later."""
 
 
 class BaseSmsBackend:
@@ -24,6 +28,39 @@ class ConsoleSmsBackend(BaseSmsBackend):
 
     def send(self, *, to: str, text: str) -> None:
         logger.info("SMS to %s: %s", mask_phone(to), text)
+
+
+class HttpGatewaySmsBackend(BaseSmsBackend):
+    """POSTs `{"to": ..., "text": ...}` as JSON to `SMS_GATEWAY_URL` with the bearer token
+    `SMS_GATEWAY_TOKEN`; any answer but 2xx, or no answer within the timeout, is an error."""
+
+    def __init__(self) -> None:
+        if not settings.SMS_GATEWAY_URL:
+            raise SmsError("SMS_GATEWAY_URL is not set.")
+        self.url = settings.SMS_GATEWAY_URL
+        self.token = settings.SMS_GATEWAY_TOKEN
+        self.timeout = settings.SMS_GATEWAY_TIMEOUT
+
+    def send(self, *, to: str, text: str) -> None:
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps({"to": to, "text": text}, ensure_ascii=False).encode(),
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            raise SmsError(f"gateway answered {exc.code}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsError(f"gateway unreachable: {exc}") from exc
+        if not 200 <= status < 300:
+            raise SmsError(f"gateway answered {status}")
+        logger.info("SMS to %s accepted by the gateway", mask_phone(to))
 
 
 def get_sms_backend() -> BaseSmsBackend:

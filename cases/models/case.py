@@ -199,10 +199,24 @@ class DeadlineKind(models.TextChoices):
     SIMPLIFIED_DECISION = "simplified_decision", _("Simplified procedure: decision")
     SIMPLIFIED_ANSWER = "simplified_answer", _("Simplified procedure: answer")
     ASSIGNMENT = "assignment", _("Assignment report-back")
+    # Units' tasks set by hand in escalation (a case can hold several of each at once).
+    SUPERVISION_NOTICE = "supervision_notice", _("Response to a supervision notice")
+    JOINT_TASK = "joint_task", _("Joint supervision task")
+    CONSULTATION_TASK = "consultation_task", _("Consultation task")
     # Rule-only kinds: windows checked when an action comes in, no clock row of their own.
     OBJECTION_WINDOW = "objection_window", _("Objection to an assignment")
     EVALUATION_WINDOW = "evaluation_window", _("Satisfaction evaluation window")
 
+
+# Clocks whose due date is set by hand (no DeadlineRule), several of a kind per case.
+HAND_SET_CLOCKS = (
+    DeadlineKind.ASSIGNMENT,
+    DeadlineKind.SUPERVISION_NOTICE,
+    DeadlineKind.JOINT_TASK,
+    DeadlineKind.CONSULTATION_TASK,
+)
+# Escalation's task clocks: not the case's own procedure, so never one of its due dates.
+TASK_CLOCKS = HAND_SET_CLOCKS[1:]
 
 # The clock the answer to the petitioner is due by, on the normal and the simplified track.
 ANSWER_CLOCKS = (DeadlineKind.HANDLING, DeadlineKind.SIMPLIFIED_ANSWER)
@@ -282,7 +296,8 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind"],
-                condition=Q(met_at__isnull=True, assignment__isnull=True),
+                condition=Q(met_at__isnull=True, assignment__isnull=True)
+                & ~Q(kind__in=TASK_CLOCKS),
                 name="deadline_one_open_clock_per_kind",
             ),
             models.UniqueConstraint(
@@ -331,6 +346,15 @@ class EventKind(models.TextChoices):
     REREVIEWED = "rereviewed", _("Re-review decided")
     TERMINATED = "terminated", _("Terminated")
     SPONSORED = "sponsored", _("Sponsored by a leader")
+    # Escalation (written by the escalation app's services).
+    OVERDUE_ESCALATED = "overdue_escalated", _("Escalated: long overdue")
+    SUPERVISION_ISSUED = "supervision_issued", _("Supervision notice issued")
+    SUPERVISION_ANSWERED = "supervision_answered", _("Supervision notice answered")
+    CONSULTATION_HELD = "consultation_held", _("Consultation held")
+    CONSULTATION_ESCALATED = "consultation_escalated", _("Consultation escalated")
+    JOINT_OPENED = "joint_opened", _("Joint supervision opened")
+    JOINT_REPORTED = "joint_reported", _("Joint supervision party reported")
+    JOINT_CLOSED = "joint_closed", _("Joint supervision closed")
 
 
 class CaseEvent(models.Model):

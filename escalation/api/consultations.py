@@ -1,0 +1,4 @@
+"""API: consultations."""
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = []

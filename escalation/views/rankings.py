@@ -1,0 +1,3 @@
+"""Pages: rankings (see escalation/urls.py)."""
+
+urlpatterns: list = []
