@@ -10,24 +10,37 @@ never carries an ID number or a phone number.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from docx import Document as new_docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
-from docx.text.paragraph import Paragraph
 
 from .models import Case, DeadlineKind, MatterKind, Opinion, Reply, ReplyStatus
+from .officialdoc import (
+    DRAFT_MARK,
+    SEAL,
+    OfficialDocument,
+    Section,
+    arabic_date,
+    chinese_date,
+    officialdoc_docx,
+    paragraphs_of,
+)
 from .selectors import deadline_rule_for
+
+__all__ = [
+    "ReplyDocument",
+    "Section",
+    "arabic_date",
+    "chinese_date",
+    "document_number",
+    "docx_bytes",
+    "reply_document",
+    "reply_docx",
+]
 
 COMPLAINT_TITLE = "信访处理意见书"
 SUGGESTION_TITLE = "信访事项答复意见书"
-SEAL = "（印章）"
-DRAFT_MARK = "草稿"
 DRAFT_NOTICE = "草稿：未经领导审批，不得送达信访人"
 
 # How the petition came in, as the opening sentence says it ("你于…来访反映的…").
@@ -55,28 +68,7 @@ SUGGESTION_OPINION_TEXTS = {
     Opinion.NOT_SUPPORT: "经研究论证，你提出的建议意见暂不具备采纳条件，暂不采纳。",
 }
 
-CHINESE_DIGITS = "〇一二三四五六七八九"
 NUMBER_PATTERN = re.compile(r"-(\d{4})-0*(\d+)$")
-
-
-def chinese_numeral(value: int) -> str:
-    """1–31 as written in a date: 一, 十, 十一, 二十, 二十二, 三十一."""
-    tens, ones = divmod(value, 10)
-    if tens == 0:
-        return CHINESE_DIGITS[ones]
-    head = "" if tens == 1 else CHINESE_DIGITS[tens]
-    return f"{head}十{CHINESE_DIGITS[ones] if ones else ''}"
-
-
-def chinese_date(day: datetime.date) -> str:
-    """The date under the issuing unit: 二〇二六年十一月二十二日."""
-    year = "".join(CHINESE_DIGITS[int(digit)] for digit in str(day.year))
-    return f"{year}年{chinese_numeral(day.month)}月{chinese_numeral(day.day)}日"
-
-
-def arabic_date(day: datetime.date) -> str:
-    """A date in the body text: 2026年11月20日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def document_number(case: Case, day: datetime.date) -> str:
@@ -86,12 +78,6 @@ def document_number(case: Case, day: datetime.date) -> str:
     if match:
         return f"〔{match.group(1)}〕第{match.group(2)}号"
     return f"〔{day.year}〕第{case.number}号"
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    paragraphs: list[str]
 
 
 @dataclass(frozen=True)
@@ -124,9 +110,23 @@ class ReplyDocument:
     def filename(self) -> str:
         return f"{self.title}-{self.case_number}.docx"
 
-
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    def official(self) -> OfficialDocument:
+        """The reply as a generic official document (what `docx_bytes` lays out)."""
+        return OfficialDocument(
+            title=self.title,
+            number=self.number,
+            addressee=self.addressee,
+            opening=[self.opening],
+            sections=self.sections,
+            closing=[text for text in (self.review_notice, self.closing) if text],
+            issuing_unit=self.issuing_unit,
+            date=self.date,
+            is_draft=self.is_draft,
+            seal=self.seal,
+            draft_mark=self.draft_mark,
+            draft_notice=self.draft_notice,
+            name=self.filename,
+        )
 
 
 def _first_petition(case: Case):
@@ -194,10 +194,10 @@ def reply_document(reply: Reply) -> ReplyDocument:
     )
     numerals = "一二三四"
     contents = [
-        _paragraphs(reply.request),
-        _paragraphs(reply.facts_and_reasons),
+        paragraphs_of(reply.request),
+        paragraphs_of(reply.facts_and_reasons),
         [opinion_text] if opinion_text else [],
-        _paragraphs(reply.legal_basis),
+        paragraphs_of(reply.legal_basis),
     ]
     sections = []
     for heading, paragraphs in zip(headings, contents, strict=True):
@@ -226,111 +226,12 @@ def reply_document(reply: Reply) -> ReplyDocument:
     )
 
 
-# --- .docx in the official layout (GB/T 9704 style) -------------------------------------
-
-TITLE_FONT = "方正小标宋简体"
-TITLE_FALLBACK = "宋体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-TITLE_SIZE = Pt(22)  # 二号
-BODY_SIZE = Pt(16)  # 三号
-LINE = Pt(28)
-RED = RGBColor(0xC0, 0x00, 0x00)
-
-
-def _font(run, name: str, size: Pt, *, bold: bool = False, color: RGBColor | None = None):
-    """Set a run's font for Latin and East Asian text alike: python-docx's `font.name` sets
-    only the Latin slots, so Chinese would fall back to the theme font without w:eastAsia."""
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), name)
-
-
-def _title_font(run, color: RGBColor | None = None) -> None:
-    """方正小标宋简体 for the Chinese title; 宋体 in the Latin slots, which is also what
-    renders digits and brackets where the 方正 font is not installed."""
-    _font(run, TITLE_FONT, TITLE_SIZE, bold=True, color=color)
-    fonts = run._element.rPr.rFonts
-    fonts.set(qn("w:ascii"), TITLE_FALLBACK)
-    fonts.set(qn("w:hAnsi"), TITLE_FALLBACK)
-
-
-def _layout(paragraph: Paragraph, *, align=None, indent: bool = False):
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(0)
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        # Two characters: firstLineChars is what Word and WPS honour, firstLine the fallback.
-        fmt.first_line_indent = BODY_SIZE * 2
-        paragraph._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
-
-
-def _body(doc, text: str, *, font: str = BODY_FONT, align=None, indent: bool = True):
-    paragraph = doc.add_paragraph()
-    _layout(paragraph, align=align, indent=indent)
-    _font(paragraph.add_run(text), font, BODY_SIZE)
-    return paragraph
-
-
 def reply_docx(reply: Reply) -> bytes:
     """The reply as a Word document (see `docx_bytes`)."""
     return docx_bytes(reply_document(reply))
 
 
 def docx_bytes(content: ReplyDocument) -> bytes:
-    """A reply document as .docx: A4, title in 小标宋 22 pt bold centred, body in
-    仿宋_GB2312 16 pt on a 28 pt line with a two-character first-line indent, headings in
-    黑体, the issuing unit and date right-aligned; a draft says so in its header and title."""
-    doc = new_docx()
-    section = doc.sections[0]
-    # A4 exactly as Word stores it (11906 × 16838 twips).
-    section.page_width, section.page_height = Twips(11906), Twips(16838)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-
-    if content.is_draft:
-        header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(header.add_run(DRAFT_NOTICE), HEADING_FONT, Pt(12), bold=True, color=RED)
-
-    title = doc.add_paragraph()
-    _layout(title, align=WD_ALIGN_PARAGRAPH.CENTER)
-    title.paragraph_format.line_spacing = Pt(40)
-    _title_font(title.add_run(content.title))
-    if content.is_draft:
-        _title_font(title.add_run(f"（{DRAFT_MARK}）"), color=RED)
-
-    _body(doc, content.number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _body(doc, "", indent=False)
-    _body(doc, f"{content.addressee}：", indent=False)
-    _body(doc, content.opening)
-    for part in content.sections:
-        _body(doc, part.heading, font=HEADING_FONT)
-        for text in part.paragraphs:
-            _body(doc, text)
-    for text in (content.review_notice, content.closing):
-        if text:
-            _body(doc, text)
-
-    _body(doc, "", indent=False)
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    for text in (content.issuing_unit, content.date_text, content.seal):
-        _body(doc, text, align=right, indent=False).paragraph_format.right_indent = BODY_SIZE * 2
-
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    """A reply document as .docx in the official layout (`cases.officialdoc`); a draft says
+    so in its header and title."""
+    return officialdoc_docx(content.official())
