@@ -38,7 +38,6 @@ from .models import (
 )
 
 
-
 def case_scope_filter(user: User, *, prefix: str = "") -> tuple[Q, Q]:
     """(include, exclude) filters for objects linked to a case: in scope when received by,
     owned by, or assigned (lead or co-unit) to a visible unit, and never when the user's

@@ -16,17 +16,13 @@ def _case_in_scope(user: User, case: Case) -> bool:
 
 def is_petition_office_handler(user: User) -> bool:
     unit = user.org_unit
-    return (
-        unit is not None and unit.kind == OrgKind.PETITION_OFFICE and user.has_role(Role.HANDLER)
-    )
+    return unit is not None and unit.kind == OrgKind.PETITION_OFFICE and user.has_role(Role.HANDLER)
 
 
 def can_issue_notice(user: User, case: Case, unit: OrgUnit) -> bool:
     """A supervisor whose scope holds both the case and the unit addressed."""
     return (
-        user.has_role(Role.SUPERVISOR)
-        and unit_in_scope(user, unit)
-        and _case_in_scope(user, case)
+        user.has_role(Role.SUPERVISOR) and unit_in_scope(user, unit) and _case_in_scope(user, case)
     )
 
 
@@ -38,9 +34,9 @@ def can_respond_to_notice(user: User, unit: OrgUnit) -> bool:
 def can_run_joint_supervision(user: User, case: Case) -> bool:
     """The joint-conference office (supervisors) or the petition office (its handlers), with
     the case in scope."""
-    return (
-        user.has_role(Role.SUPERVISOR) or is_petition_office_handler(user)
-    ) and _case_in_scope(user, case)
+    return (user.has_role(Role.SUPERVISOR) or is_petition_office_handler(user)) and _case_in_scope(
+        user, case
+    )
 
 
 def can_report_for_party(user: User, unit: OrgUnit) -> bool:

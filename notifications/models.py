@@ -15,6 +15,10 @@ from accounts.fields import EncryptedTextField
 
 
 class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned to your unit")
+    FORWARDED = "forwarded", _("Forwarded to your unit")
+    APPROVAL = "approval", _("Awaiting your approval")
+    DECIDED = "decided", _("Leader's decision")
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Long overdue: escalated")

@@ -52,7 +52,7 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
             raise SmsError(f"gateway answered {exc.code}") from exc

@@ -11,6 +11,7 @@ from accounts.exceptions import Conflict, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import jurisdiction_path
+from notifications.models import NotificationKind
 
 from ..models import (
     AWAITING_ACCEPTANCE,
@@ -27,6 +28,7 @@ from ..models import (
     NotAcceptReason,
 )
 from ..permissions import can_decide_acceptance, can_handle
+from .alerts import alert_units
 from .core import (
     answer_clock,
     approval_request,
@@ -190,6 +192,13 @@ def case_forward(
         data={"from": from_unit.code, "to": to_unit.code},
         effective_on=on,
     )
+    alert_units(
+        units=[to_unit],
+        kind=NotificationKind.FORWARDED,
+        title=_("Case %(case)s forwarded to your unit by %(unit)s for an acceptance decision")
+        % {"case": case.number, "unit": from_unit.name},
+        case=case,
+    )
     return case
 
 
@@ -301,6 +310,13 @@ def case_assign(
             "due_on": due_on.isoformat(),
         },
         effective_on=on,
+    )
+    alert_units(
+        units=[lead_unit, *co_units],
+        kind=NotificationKind.ASSIGNED,
+        title=_("Case %(case)s assigned to your unit by %(unit)s: report back by %(due)s")
+        % {"case": case.number, "unit": case.owner_unit.name, "due": due_on.isoformat()},
+        case=case,
     )
     return assignment
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
 from accounts.workcalendar import Counting, due_date
+from notifications.models import NotificationKind
 
 from ..models import (
     Approval,
@@ -34,6 +35,7 @@ from ..models import (
 from ..models import Evaluation as EvaluationRow
 from ..permissions import can_approve, can_handle, can_sponsor
 from ..selectors import deadline_rule_for
+from .alerts import alert_approvers, alert_user
 from .core import (
     answer_clock,
     approval_request,
@@ -182,12 +184,17 @@ def reply_draft(
             drafted_by=actor,
             drafted_on=day,
         )
-        Approval.objects.create(
+        approval = Approval.objects.create(
             case=locked,
             kind=ApprovalKind.REPLY,
             reply=reply,
             requested_by=actor,
             requested_on=day,
+        )
+        alert_approvers(
+            approval=approval,
+            kind=NotificationKind.APPROVAL,
+            title=_("Case %(case)s: a reply awaits your approval") % {"case": locked.number},
         )
         old = locked.status
         if locked.status == CaseStatus.ACCEPTED:
@@ -378,6 +385,17 @@ def approval_decide(
         comment=instruction,
         data=data,
         effective_on=on,
+    )
+    alert_user(
+        user=approval.requested_by,
+        kind=NotificationKind.DECIDED,
+        title=(
+            _("Case %(case)s: %(kind)s approved")
+            if approve
+            else _("Case %(case)s: %(kind)s sent back")
+        )
+        % {"case": case.number, "kind": approval.get_kind_display()},
+        case=case,
     )
     return approval
 

@@ -14,6 +14,7 @@ from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.uploads import check_attachments
 from accounts.workcalendar import due_date
+from notifications.models import NotificationKind
 
 from ..models import (
     ANSWER_CLOCKS,
@@ -29,6 +30,7 @@ from ..models import (
     EventKind,
 )
 from ..selectors import deadline_rule_for
+from .alerts import alert_approvers
 
 
 def deadline_start(
@@ -179,6 +181,12 @@ def approval_request(
     case_save(case, on)
     case_event_write(
         case=case, kind=event, actor=actor, comment=comment, data=proposal, effective_on=on
+    )
+    alert_approvers(
+        approval=approval,
+        kind=NotificationKind.APPROVAL,
+        title=_("Case %(case)s: %(kind)s awaits your approval")
+        % {"case": case.number, "kind": approval.get_kind_display()},
     )
     return approval
 

@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.workcalendar import Counting, due_date, overdue_since
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
 from cases.selectors import PETITIONER_WINDOWS
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
 
 from ..models import ConsultationTask, JointParty, Reminder, ReminderStage, SupervisionNotice
@@ -49,7 +49,9 @@ class ScanResult:
         setattr(self, stage, getattr(self, stage) + count)
 
 
-def deadlines_scan(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> ScanResult:
+def deadlines_scan(
+    *, today: datetime.date | None = None, batch_size: int = BATCH_SIZE
+) -> ScanResult:
     """Remind every open clock that is due soon, overdue, or overdue long enough to escalate,
     and that has not been reminded at that stage for its current due date."""
     today = today or timezone.localdate()
@@ -173,9 +175,15 @@ def _escalate(
             case=clock.case,
             unit=unit,
             due_on=automatic_response_due(today),
-            content=_("%(clock)s of case %(case)s was due on %(due)s and is still not done. "
-                      "Complete it at once and answer this notice in writing, stating the reasons for the delay.")
-            % {"clock": clock.get_kind_display(), "case": clock.case.number, "due": clock.due_on.isoformat()},
+            content=_(
+                "%(clock)s of case %(case)s was due on %(due)s and is still not done. Complete "
+                "it at once and answer this notice in writing, stating the reasons for the delay."
+            )
+            % {
+                "clock": clock.get_kind_display(),
+                "case": clock.case.number,
+                "due": clock.due_on.isoformat(),
+            },
             issuing_unit=recipients.issuer_above(unit),
             source_deadline=clock,
             recipients=recipients,

@@ -103,7 +103,8 @@ def test_due_soon_once_then_overdue_once_per_recipient_then_one_escalation_and_n
     assert notice.due_on == D(2026, 12, 8)  # five workdays to answer
     assert notice.deadline.kind == DeadlineKind.SUPERVISION_NOTICE
     assert received("supervision")["handler1"] == 1
-    assert CaseEvent.objects.filter(case=handling_case, kind=EventKind.OVERDUE_ESCALATED).count() == 1
+    escalations = CaseEvent.objects.filter(case=handling_case, kind=EventKind.OVERDUE_ESCALATED)
+    assert escalations.count() == 1
     assert received("due_soon") == {"handler1": 1}
     assert received("overdue") == {"handler1": 1, "d1_leader": 1, "city_supervisor": 1}
 
