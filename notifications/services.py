@@ -133,13 +133,16 @@ def enqueue_delivery(ids: Iterable[int]) -> int:
     and the sweeper queues them once the broker is back). Returns how many were queued."""
     from .tasks import deliver_notification
 
+    ids = list(ids)
     queued = 0
     for pk in ids:
         try:
             # No publish retries: a request must not hang on a broker that is down.
             deliver_notification.apply_async((pk,), retry=False)
         except Exception as exc:  # kombu raises several types for "broker unreachable"
-            logger.warning("broker unavailable, %s notification(s) left pending: %s", pk, exc)
+            logger.warning(
+                "broker unavailable, %s notification(s) left pending: %s", len(ids) - queued, exc
+            )
             break
         queued += 1
     return queued

@@ -42,15 +42,18 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
         self.timeout = settings.SMS_GATEWAY_TIMEOUT
 
     def send(self, *, to: str, text: str) -> None:
-        request = urllib.request.Request(
-            self.url,
-            data=json.dumps({"to": to, "text": text}, ensure_ascii=False).encode(),
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
-            },
-            method="POST",
-        )
+        try:
+            request = urllib.request.Request(
+                self.url,
+                data=json.dumps({"to": to, "text": text}, ensure_ascii=False).encode(),
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+                },
+                method="POST",
+            )
+        except ValueError as exc:  # a URL without a scheme: a setting to fix, not a crash
+            raise SmsError(f"SMS_GATEWAY_URL is not a valid URL: {exc}") from exc
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status = response.status
