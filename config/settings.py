@@ -194,7 +194,16 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
 # Celery. Without CELERY_BROKER_URL the filesystem broker keeps messages under var/.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# A web request that queues a message must not hang while the broker is down: one quick retry,
+# then the message is left to the notification sweeper (the row stays pending).
+NETWORK_BROKER_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = NETWORK_BROKER_OPTIONS
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
