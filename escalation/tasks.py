@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import translation
 
 from . import services
+from .services.ranking import last_month, parse_month, units_rank
 
 
 @shared_task(acks_late=True)
@@ -11,3 +12,12 @@ def scan_deadlines() -> dict:
     clock and stage (safe to run twice at once, or again by hand)."""
     with translation.override(settings.LANGUAGE_CODE):
         return vars(services.deadlines_scan())
+
+
+@shared_task(acks_late=True)
+def rank_units(month: str | None = None) -> dict:
+    """Beat, on the 1st at 01:30: rank the units for the month before (`month` "YYYY-MM" to
+    rank another). Running it again for a month gives the same rows and no second notice."""
+    with translation.override(settings.LANGUAGE_CODE):
+        first_day = parse_month(month) if month else last_month()
+        return units_rank(month=first_day).summary()

@@ -1,0 +1,416 @@
+"""Four-level consultation (四级会诊) on a hard case.
+
+Level 1 is the department in its remit; level 2 several departments under the reception
+hall's deputy director; level 3 the hall directors' joint meeting with invited experts; level
+4 the district joint conference (联席会议). A case starts at level 1 and goes up exactly one
+level at a time, each time with a recorded reason; every level is held at most once and its
+record stays on the case. Each task a consultation gives a unit runs on a clock of its own
+(`cases.Deadline` of kind CONSULTATION_TASK), which the deadline scan reminds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import (
+    district_ancestor,
+    government_id_of,
+    unit_in_scope,
+    users_acting_for,
+)
+from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind
+from cases.permissions import acts_for
+from cases.services import case_event_write
+from cases.services.core import case_lock, clock_meet
+from notifications.models import NotificationKind
+from notifications.services import notify
+
+from ..models import Consultation, ConsultationLevel, ConsultationTask
+from ..permissions import can_run_consultation
+
+LAST_LEVEL = ConsultationLevel.CONFERENCE
+# A case with no matter to work on has nothing to consult on.
+NOT_CONSULTABLE = (CaseStatus.NOT_ACCEPTED, CaseStatus.DIVERTED)
+# Who marks a task done for its unit (not reception staff only).
+TASK_ROLES = (Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
+TEXT_LIMIT = 20000
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """A task the consultation gives a unit, due on a date."""
+
+    unit: OrgUnit
+    task: str
+    due_on: datetime.date
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value:%Y-%m-%d}"
+
+
+def consultations_of(case: Case) -> dict[int, Consultation]:
+    """The case's consultations by level."""
+    return {c.level: c for c in Consultation.objects.filter(case=case).order_by("level")}
+
+
+def next_level(held: dict[int, Consultation]) -> int | None:
+    """The one level that may be recorded next on a case whose consultations are `held`:
+    1 when there are none; N when level N−1 was escalated and N not held yet; else None."""
+    if not held:
+        return ConsultationLevel.DEPARTMENT
+    latest = held[max(held)]
+    if latest.escalated_on is not None and latest.level < LAST_LEVEL:
+        return latest.level + 1
+    return None
+
+
+def _level_error(level: object, held: dict[int, Consultation]) -> str | None:
+    """Why `level` cannot be recorded now, or None when it can."""
+    if (
+        not isinstance(level, int)
+        or isinstance(level, bool)
+        or level not in ConsultationLevel.values
+    ):
+        return _("Choose a level from 1 to 4.")
+    if level in held:
+        return _("Level %(level)d was already held on %(date)s.") % {
+            "level": level,
+            "date": _day(held[level].held_on),
+        }
+    if level == ConsultationLevel.DEPARTMENT:
+        return None
+    previous = held.get(level - 1)
+    if previous is None or previous.escalated_on is None:
+        return _("Level %(level)d needs level %(previous)d escalated first.") % {
+            "level": level,
+            "previous": level - 1,
+        }
+    return None
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _check_units(actor: User, units: Sequence[OrgUnit]) -> list[str]:
+    errors = []
+    for unit in units:
+        if not unit.is_active:
+            errors.append(_("%(unit)s is no longer active.") % {"unit": unit.name})
+        elif not unit_in_scope(actor, unit):
+            errors.append(_("%(unit)s is outside your area.") % {"unit": unit.name})
+    return errors
+
+
+def _check_tasks(
+    actor: User, tasks: Sequence[TaskDraft], held_on: datetime.date | None
+) -> list[str]:
+    errors = []
+    for number, draft in enumerate(tasks, start=1):
+        values = {"number": number}
+        if not _text(draft.task):
+            errors.append(_("Task %(number)d: say what is to be done.") % values)
+        if draft.unit is None:
+            errors.append(_("Task %(number)d: choose the unit.") % values)
+        else:
+            errors += [
+                _("Task %(number)d: %(error)s") % {**values, "error": error}
+                for error in _check_units(actor, [draft.unit])
+            ]
+        if draft.due_on is None:
+            errors.append(_("Task %(number)d: give the due date.") % values)
+        elif held_on is not None and draft.due_on <= held_on:
+            errors.append(_("Task %(number)d: the due date must be after the meeting.") % values)
+    return errors
+
+
+def _check_held_on(
+    held_on: datetime.date | None, case: Case, previous: Consultation | None
+) -> str | None:
+    if held_on is None:
+        return _("Give the date of the meeting.")
+    if held_on > timezone.localdate():
+        return _("The date cannot be in the future.")
+    received_on = timezone.localdate(case.received_at)
+    if held_on < received_on:
+        return _("The date cannot be before the case was received (%(date)s).") % {
+            "date": _day(received_on)
+        }
+    if previous is not None and previous.escalated_on and held_on < previous.escalated_on:
+        return _("The date cannot be before level %(level)d was escalated (%(date)s).") % {
+            "level": previous.level,
+            "date": _day(previous.escalated_on),
+        }
+    return None
+
+
+@transaction.atomic
+def consultation_record(
+    *,
+    actor: User,
+    case: Case,
+    level: int,
+    held_on: datetime.date,
+    units: Sequence[OrgUnit],
+    attendees: str,
+    experts: str = "",
+    analysis: str,
+    decision: str,
+    tasks: Sequence[TaskDraft] = (),
+) -> Consultation:
+    """Record the consultation of `level` held on `held_on`: who attended (units, people,
+    experts), the analysis, the decision, and the tasks it gave units, each with a clock of
+    its own. Level 1 only on a case without consultations; level N > 1 only once level N−1
+    was escalated and N not held yet. The task units' staff are notified."""
+    if not can_run_consultation(actor, case):
+        raise NotAllowed(
+            _("Consultations are recorded by the petition office or the joint-conference office.")
+        )
+    case = case_lock(case)
+    if case.status in NOT_CONSULTABLE:
+        raise Conflict(
+            _("Case %(number)s is “%(status)s”: there is no matter to consult on.")
+            % {"number": case.number, "status": case.get_status_display()}
+        )
+    held = consultations_of(case)
+    errors: dict[str, list[str]] = {}
+    level_error = _level_error(level, held)
+    if level_error:
+        errors["level"] = [level_error]
+    previous = held.get(level - 1) if not level_error else None
+    date_error = _check_held_on(held_on, case, previous)
+    if date_error:
+        errors["date"] = [date_error]
+    units = list(dict.fromkeys(units or []))
+    if not units:
+        errors["units"] = [_("Name at least one unit that attended.")]
+    elif unit_errors := _check_units(actor, units):
+        errors["units"] = unit_errors
+    attendees, experts = _text(attendees), _text(experts)
+    analysis, decision = _text(analysis), _text(decision)
+    for field, value in (("attendees", attendees), ("analysis", analysis), ("decision", decision)):
+        if not value:
+            errors[field] = [_("This field is required.")]
+        elif len(value) > TEXT_LIMIT:
+            errors[field] = [_("This text is too long.")]
+    if level == ConsultationLevel.DIRECTORS and not experts:
+        errors["experts"] = [_("Level 3 is held with invited experts: name them.")]
+    tasks = list(tasks or [])
+    if task_errors := _check_tasks(actor, tasks, held_on if not date_error else None):
+        errors["tasks"] = task_errors
+    if errors:
+        raise ValidationError(errors)
+
+    consultation = Consultation.objects.create(
+        case=case,
+        level=level,
+        held_on=held_on,
+        attendees=attendees,
+        experts=experts,
+        analysis=analysis,
+        decision=decision,
+        recorded_by=actor,
+        recording_unit=actor.org_unit,
+    )
+    consultation.units.set(units)
+    rows = []
+    for draft in tasks:
+        clock = Deadline.objects.create(
+            case=case,
+            kind=DeadlineKind.CONSULTATION_TASK,
+            responsible_unit=draft.unit,
+            starts_on=held_on,
+            due_on=draft.due_on,
+        )
+        rows.append(
+            ConsultationTask(
+                consultation=consultation,
+                unit=draft.unit,
+                task=_text(draft.task),
+                due_on=draft.due_on,
+                deadline=clock,
+            )
+        )
+    ConsultationTask.objects.bulk_create(rows)
+    case_event_write(
+        case=case,
+        kind=EventKind.CONSULTATION_HELD,
+        actor=actor,
+        comment=decision,
+        data={
+            "consultation": consultation.pk,
+            "level": level,
+            "units": [unit.code for unit in units],
+            "tasks": len(rows),
+        },
+        effective_on=held_on,
+    )
+    _notify_task_units(case, consultation, rows)
+    return consultation
+
+
+def _notify_task_units(
+    case: Case, consultation: Consultation, tasks: list[ConsultationTask]
+) -> None:
+    if not tasks:
+        return
+    staff = users_acting_for({task.unit_id for task in tasks}, Role.HANDLER, Role.LEADER)
+    url = reverse("escalation:case_consultations", args=[case.number])
+    for task in tasks:
+        notify(
+            recipients=staff.get(task.unit_id, []),
+            kind=NotificationKind.CONSULTATION,
+            title=_("Consultation (%(level)s) on case %(case)s: a task for %(unit)s, due %(due)s")
+            % {
+                "level": consultation.get_level_display(),
+                "case": case.number,
+                "unit": task.unit.name,
+                "due": _day(task.due_on),
+            },
+            body=task.task,
+            case_number=case.number,
+            url=url,
+        )
+
+
+def convening_unit_id(consultation: Consultation, level: int) -> int:
+    """The unit whose staff convene `level`: the district joint conference (the district
+    government) for level 4, else the government of the petition office (the reception
+    hall) that recorded the consultation."""
+    recording = consultation.recording_unit
+    if level == LAST_LEVEL:
+        district = district_ancestor(recording) or district_ancestor(consultation.case.owner_unit)
+        if district is not None:
+            return district.pk
+    return government_id_of(recording)
+
+
+@transaction.atomic
+def consultation_escalate(
+    *,
+    actor: User,
+    consultation: Consultation,
+    level: int,
+    reason: str,
+    on: datetime.date | None = None,
+) -> Consultation:
+    """Escalate `consultation` to the next level (`level` must be exactly one above it) with
+    a reason; a consultation escalates once, and level 4 is the last. The supervisors and
+    leaders who convene the next level are notified."""
+    if not can_run_consultation(actor, consultation.case):
+        raise NotAllowed(
+            _("Consultations are escalated by the petition office or the joint-conference office.")
+        )
+    case = case_lock(consultation.case)
+    consultation = (
+        Consultation.objects.select_for_update()
+        .select_related("recording_unit")
+        .get(pk=consultation.pk)
+    )
+    consultation.case = case
+    if consultation.escalated_on is not None:
+        raise Conflict(
+            _("Level %(level)d was already escalated on %(date)s.")
+            % {"level": consultation.level, "date": _day(consultation.escalated_on)}
+        )
+    errors: dict[str, list[str]] = {}
+    if consultation.level >= LAST_LEVEL:
+        errors["level"] = [_("Level 4, the district joint conference, is the last level.")]
+    elif level != consultation.level + 1:
+        errors["level"] = [
+            _(
+                "A consultation goes up one level at a time: level %(level)d escalates only to "
+                "level %(next)d."
+            )
+            % {"level": consultation.level, "next": consultation.level + 1}
+        ]
+    reason = _text(reason)
+    if not reason:
+        errors["reason"] = [_("Give the reason for escalating.")]
+    elif len(reason) > TEXT_LIMIT:
+        errors["reason"] = [_("This text is too long.")]
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        errors["date"] = [_("The date cannot be in the future.")]
+    elif on < consultation.held_on:
+        errors["date"] = [
+            _("The date cannot be before the consultation (%(date)s).")
+            % {"date": _day(consultation.held_on)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    consultation.escalated_on = on
+    consultation.escalated_by = actor
+    consultation.escalation_reason = reason
+    consultation.save(update_fields=["escalated_on", "escalated_by", "escalation_reason"])
+    case_event_write(
+        case=case,
+        kind=EventKind.CONSULTATION_ESCALATED,
+        actor=actor,
+        comment=reason,
+        data={"consultation": consultation.pk, "from": consultation.level, "to": level},
+        effective_on=on,
+    )
+    convener = convening_unit_id(consultation, level)
+    people = users_acting_for([convener], Role.SUPERVISOR, Role.LEADER).get(convener, [])
+    notify(
+        recipients=[person for person in people if person.pk != actor.pk],
+        kind=NotificationKind.CONSULTATION,
+        title=_("Case %(case)s: the consultation goes up to %(level)s")
+        % {"case": case.number, "level": ConsultationLevel(level).label},
+        body=reason,
+        case_number=case.number,
+        url=reverse("escalation:case_consultations", args=[case.number]),
+    )
+    return consultation
+
+
+def can_mark_task_done(user: User, task: ConsultationTask) -> bool:
+    """Anyone acting for the task's unit, except reception staff only."""
+    return user.has_role(*TASK_ROLES) and acts_for(user, task.unit)
+
+
+@transaction.atomic
+def consultation_task_done(
+    *, actor: User, task: ConsultationTask, on: datetime.date | None = None
+) -> ConsultationTask:
+    """A user acting for the task's unit marks it done on `on` (today by default): its
+    clock is met, in time or late."""
+    if not can_mark_task_done(actor, task):
+        raise NotAllowed(_("Only staff of %(unit)s mark this task done.") % {"unit": task.unit})
+    task = (
+        ConsultationTask.objects.select_for_update()
+        .select_related("consultation", "deadline", "unit")
+        .get(pk=task.pk)
+    )
+    if task.done_on is not None:
+        raise Conflict(_("This task was already done on %(date)s.") % {"date": _day(task.done_on)})
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"date": [_("The date cannot be in the future.")]})
+    if on < task.consultation.held_on:
+        raise ValidationError(
+            {
+                "date": [
+                    _("The date cannot be before the consultation (%(date)s).")
+                    % {"date": _day(task.consultation.held_on)}
+                ]
+            }
+        )
+    task.done_on = on
+    task.save(update_fields=["done_on"])
+    if task.deadline is not None and task.deadline.is_open:
+        clock_meet(task.deadline, on)
+    return task
