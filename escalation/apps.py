@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EscalationConfig(AppConfig):
     name = "escalation"
     verbose_name = _("Escalation and supervision")
+
+    def ready(self) -> None:
+        from cases.panels import register_case_panel
+
+        # The case detail loads this fragment; cases never imports escalation.
+        register_case_panel("escalation:case_panel")

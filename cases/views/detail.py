@@ -19,6 +19,7 @@ from ..models import (
     Assignment,
     Document,
 )
+from ..panels import case_panel_urls
 from ..permissions import (
     can_approve,
 )
@@ -63,6 +64,8 @@ def _render_detail(
         "documents": list(case.documents.all()),
         "timeline": timeline_rows(case),
         "actions": _offered_forms(user, case, bound),
+        # Fragments of the apps above cases (escalation …), loaded by htmx after the page.
+        "panels": case_panel_urls(case.number),
     }
     return render(request, "cases/detail.html", context, status=status)
 

@@ -1,13 +1,209 @@
-"""Pages: supervision notices (stub: replaced by the notices work; keep the URL names)."""
+"""Pages: supervision notices (督办通知书 / 催办). The list with its tabs, a notice with the
+unit's response form, the supervisor's issue form on a case, and the notice as a printable
+page and a .docx. Thin: parse the form, call one service, render."""
 
-from django.http import Http404
-from django.urls import path
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.roles import Role
+from cases.officialdoc import DOCX_TYPE, officialdoc_docx
+from cases.selectors import cases_visible_to
+from cases.views.common import (
+    PAGE_SIZE,
+    DaysLeft,
+    apply_service_errors,
+    case_or_404,
+    forbidden,
+)
+
+from ..documents import notice_document, notice_title
+from ..forms import NoticeIssueForm, NoticeRespondForm
+from ..models import SupervisionNotice
+from ..permissions import can_respond_to_notice
+from ..selectors import NoticeTab, notice_detail, notice_list, notices_awaiting_response
+from ..services.notices import supervision_notice_issue, supervision_notice_respond
+from . import panel
 
 
-def notice_detail_view(request, pk):
-    raise Http404
+@dataclass(frozen=True)
+class NoticeRow:
+    """One line of the notice list, formatted once in Python."""
+
+    notice: SupervisionNotice
+    title: str
+    days_left: DaysLeft | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left.overdue
 
 
+def _row(notice: SupervisionNotice, today) -> NoticeRow:
+    return NoticeRow(
+        notice=notice,
+        title=notice_title(notice),
+        days_left=DaysLeft.until(notice.due_on, today) if notice.is_open else None,
+    )
+
+
+def _notice_or_404(request: HttpRequest, pk: int) -> SupervisionNotice:
+    try:
+        return notice_detail(user=request.user, pk=pk)
+    except SupervisionNotice.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def notice_list_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    default = NoticeTab.ISSUED if user.has_role(Role.SUPERVISOR) else NoticeTab.AWAITING
+    tab = request.GET.get("tab") or default
+    if tab not in NoticeTab.values:
+        tab = default
+    page = Paginator(notice_list(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    tabs = [
+        (NoticeTab.AWAITING, _("Awaiting our response")),
+        (NoticeTab.ISSUED, _("Issued in my area")),
+        (NoticeTab.ALL, _("All")),
+    ]
+    context = {
+        "tab": tab,
+        "tabs": tabs,
+        "awaiting_count": notices_awaiting_response(user).count(),
+        "page": page,
+        "rows": [_row(notice, today) for notice in page.object_list],
+    }
+    return render(request, "escalation/notice_list.html", context)
+
+
+def _render_detail(
+    request: HttpRequest,
+    notice: SupervisionNotice,
+    *,
+    form: NoticeRespondForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    may_respond = notice.is_open and can_respond_to_notice(user, notice.unit)
+    if may_respond and form is None:
+        form = NoticeRespondForm()
+    context = {
+        "notice": notice,
+        "row": _row(notice, timezone.localdate()),
+        "form": form if may_respond else None,
+        "case_visible": cases_visible_to(user).filter(pk=notice.case_id).exists(),
+    }
+    return render(request, "escalation/notice_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _notice_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def notice_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice_or_404(request, pk)
+    form = NoticeRespondForm(request.POST)
+    back = reverse("escalation:notice_detail", args=[notice.pk])
+    if form.is_valid():
+        try:
+            supervision_notice_respond(actor=request.user, notice=notice, **form.service_kwargs())
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        except NotAllowed as error:
+            return forbidden(request, str(error), back)
+        except Conflict as error:
+            messages.error(request, str(error))
+            return _render_detail(request, _notice_or_404(request, pk), status=409)
+        else:
+            messages.success(
+                request,
+                _("The response to notice %(number)s is recorded.") % {"number": notice.number},
+            )
+            return redirect(back)
+    return _render_detail(request, notice, form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_issue_view(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_or_404(request, number)
+    user = request.user
+    back = reverse("cases:detail", args=[case.number])
+    if not user.has_role(Role.SUPERVISOR):
+        return forbidden(request, _("Only a supervisor may issue a supervision notice."), back)
+    form = NoticeIssueForm(request.POST or None, user=user, case=case)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                notice = supervision_notice_issue(actor=user, case=case, **form.service_kwargs())
+            except ValidationError as error:
+                apply_service_errors(error, form)
+            except NotAllowed as error:
+                return forbidden(request, str(error), back)
+            else:
+                messages.success(
+                    request, _("Notice %(number)s is issued.") % {"number": notice.number}
+                )
+                return redirect("escalation:notice_detail", pk=notice.pk)
+    return render(
+        request, "escalation/notice_issue.html", {"case": case, "form": form}, status=status
+    )
+
+
+@login_required
+@require_GET
+def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice_or_404(request, pk)
+    return render(
+        request,
+        "escalation/notice_print.html",
+        {"notice": notice, "document": notice_document(notice)},
+    )
+
+
+@login_required
+@require_GET
+def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice_or_404(request, pk)
+    document = notice_document(notice)
+    response = HttpResponse(officialdoc_docx(document), content_type=DOCX_TYPE)
+    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"notice-{notice.pk}.docx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    )
+    return response
+
+
+# The case panel's page is reached from here (escalation/urls.py joins these lists).
 urlpatterns: list = [
+    *panel.urlpatterns,
+    path("notices/", notice_list_view, name="notice_list"),
     path("notices/<int:pk>/", notice_detail_view, name="notice_detail"),
+    path("notices/<int:pk>/respond/", notice_respond_view, name="notice_respond"),
+    path("notices/<int:pk>/print/", notice_print_view, name="notice_print"),
+    path("notices/<int:pk>/docx/", notice_docx_view, name="notice_docx"),
+    path("cases/<str:number>/notices/new/", notice_issue_view, name="notice_issue"),
 ]
