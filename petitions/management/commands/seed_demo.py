@@ -3,6 +3,7 @@
 import os
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -77,3 +78,10 @@ class Command(BaseCommand):
         for code, story in {**SCENARIOS, **SHOWCASES}.items():
             cases = "; ".join(f"{n} · {s}" for n, s in result.cases.get(code, [])) or "—"
             out.write(f"  {code} {story.principal}: {cases}")
+
+        # Apps above petitions (escalation, reception, …) add their demo data through their
+        # AppConfig's `seed_demo(stdout)`, so this command never imports them.
+        for app in apps.get_app_configs():
+            seed = getattr(app, "seed_demo", None)
+            if callable(seed):
+                seed(out)

@@ -1,0 +1,223 @@
+"""`manage.py bench_scan`: the deadline reminder scan over a large number of open clocks.
+
+Builds a throwaway test database on the configured server (PostgreSQL with DATABASE_URL),
+fills it with `--clocks` open clocks on half as many accepted cases across ten districts,
+about 1% of them near or past due, and times:
+
+- the query plan of the scan's candidate query (it must use the partial index on open
+  clocks' due dates, so its cost follows the due clocks, not all clocks);
+- the first scan, which reminds every due clock (and escalates the long-overdue ones);
+- a second scan, the steady state of the every-10-minutes beat job: nothing new to send.
+"""
+
+import datetime
+import time
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test import override_settings
+from django.utils import timezone, translation
+
+from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+from accounts.roles import Role
+from cases.models import Case, CaseStatus, Deadline, DeadlineKind
+from cases.selectors import PETITIONER_WINDOWS
+from escalation.models import Reminder, ReminderStage
+from escalation.services import deadlines_scan
+from notifications.models import Notification
+
+DISTRICTS = 10
+# Of every 10,000 clocks, this many are due within -20 … +3 days of today (about 1%).
+DUE_PER_10000 = 100
+
+
+class Command(BaseCommand):
+    help = "Time the deadline reminder scan over many open clocks (see README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--clocks",
+            type=int,
+            default=None,
+            help="open clocks (default 1,000,000 on PostgreSQL, 20,000 elsewhere)",
+        )
+
+    def handle(self, *args, clocks: int | None, **options):
+        if clocks is None:
+            clocks = 1_000_000 if connection.vendor == "postgresql" else 20_000
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            with override_settings(NOTIFY_BY_EMAIL=False), translation.override("zh-hans"):
+                self._run(clocks)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def _run(self, clocks: int) -> None:
+        today = timezone.localdate()
+        units = self._org()
+        start = time.perf_counter()
+        self._fill(clocks, units, today)
+        open_clocks = Deadline.objects.filter(met_at__isnull=True).count()
+        self.stdout.write(
+            f"database: {connection.vendor}; {open_clocks:,} open clocks, "
+            f"filled in {time.perf_counter() - start:.1f} s"
+        )
+        self._explain(today)
+        for label in ("first scan (reminds every due clock)", "second scan (steady state)"):
+            start = time.perf_counter()
+            result = deadlines_scan(today=today)
+            elapsed = time.perf_counter() - start
+            self.stdout.write(
+                f"{label:<40} {elapsed * 1000:9.1f} ms  due soon {result.due_soon:,}, "
+                f"overdue {result.overdue:,}, escalated {result.escalated:,}, "
+                f"notices {result.notices:,}, notifications {result.notifications:,}"
+            )
+        self.stdout.write(
+            f"reminders: {Reminder.objects.count():,}; notifications: "
+            f"{Notification.objects.count():,}"
+        )
+
+    def _org(self) -> list[OrgUnit]:
+        roles = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+        city = OrgUnit.objects.create(
+            code="BENCH", name="基准市", level=OrgLevel.CITY, kind=OrgKind.GOVERNMENT
+        )
+        OrgUnit.objects.create(
+            code="BENCHXFJ",
+            name="基准市信访局",
+            level=OrgLevel.CITY,
+            kind=OrgKind.PETITION_OFFICE,
+            parent=city,
+        )
+        self._user("bench-city-leader", city, roles[Role.LEADER])
+        self._user("bench-city-supervisor", city, roles[Role.SUPERVISOR])
+        offices = []
+        for number in range(1, DISTRICTS + 1):
+            district = OrgUnit.objects.create(
+                code=f"BD{number}",
+                name=f"基准{number}区",
+                level=OrgLevel.DISTRICT,
+                kind=OrgKind.GOVERNMENT,
+                parent=city,
+            )
+            office = OrgUnit.objects.create(
+                code=f"BD{number}XFJ",
+                name=f"基准{number}区信访局",
+                level=OrgLevel.DISTRICT,
+                kind=OrgKind.PETITION_OFFICE,
+                parent=district,
+            )
+            self._user(f"bench-d{number}-handler", office, roles[Role.HANDLER])
+            self._user(f"bench-d{number}-leader", district, roles[Role.LEADER])
+            offices.append(office)
+        return offices
+
+    @staticmethod
+    def _user(username: str, unit: OrgUnit, group: Group) -> None:
+        user = User.objects.create_user(username, org_unit=unit)
+        user.groups.add(group)
+
+    def _fill(self, clocks: int, offices: list[OrgUnit], today: datetime.date) -> None:
+        cases = max(clocks // 2, 1)
+        if connection.vendor == "postgresql":
+            self._fill_postgresql(cases, offices, today)
+        else:
+            self._fill_orm(cases, offices, today)
+
+    @staticmethod
+    def _due(index: int, today: datetime.date) -> datetime.date:
+        """About 1% of clocks within -20 … +3 days of today, the rest 20 … 300 days ahead."""
+        if index % 10000 < DUE_PER_10000:
+            return today + datetime.timedelta(days=index % 24 - 20)
+        return today + datetime.timedelta(days=20 + index % 281)
+
+    def _fill_orm(self, cases: int, offices: list[OrgUnit], today: datetime.date) -> None:
+        now = timezone.now()
+        batch = 5000
+        for first in range(0, cases, batch):
+            rows = [
+                Case(
+                    number=f"BENCH-{index:08d}",
+                    status=CaseStatus.IN_PROGRESS,
+                    matter_kind="complaint",
+                    receiving_unit=offices[index % DISTRICTS],
+                    owner_unit=offices[index % DISTRICTS],
+                    location_unit=offices[index % DISTRICTS],
+                    summary="基准案件",
+                    received_at=now,
+                    accepted_on=today,
+                    last_step_on=today,
+                )
+                for index in range(first, min(first + batch, cases))
+            ]
+            Case.objects.bulk_create(rows)
+            Deadline.objects.bulk_create(
+                Deadline(
+                    case=case,
+                    kind=kind,
+                    responsible_unit=case.owner_unit,
+                    starts_on=today,
+                    due_on=self._due(case.pk * 2 + offset, today),
+                )
+                for case in rows
+                for offset, kind in enumerate((DeadlineKind.HANDLING, DeadlineKind.JOINT_TASK))
+            )
+
+    def _fill_postgresql(self, cases: int, offices: list[OrgUnit], today: datetime.date) -> None:
+        office_ids = "ARRAY[" + ",".join(str(office.pk) for office in offices) + "]::bigint[]"
+        case_table, clock_table = Case._meta.db_table, Deadline._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {case_table} (
+                    number, status, matter_kind, receiving_unit_id, owner_unit_id,
+                    location_unit_id, summary, received_at, is_first_time, simplified,
+                    accepted_on, decision_reason, legal_channel, guided_to,
+                    sponsor_responsibility, last_step_on, created_at, updated_at)
+                SELECT 'BENCH-' || lpad(i::text, 8, '0'), %s, 'complaint',
+                    ({office_ids})[i %% {DISTRICTS} + 1], ({office_ids})[i %% {DISTRICTS} + 1],
+                    ({office_ids})[i %% {DISTRICTS} + 1], '基准案件', now(), false, false,
+                    %s, '', '', '', '', %s, now(), now()
+                FROM generate_series(0, %s - 1) AS i
+                """,
+                [CaseStatus.IN_PROGRESS, today, today, cases],
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO {clock_table} (
+                    case_id, kind, responsible_unit_id, starts_on, due_on,
+                    extended_days, paused_days)
+                SELECT c.id, k.kind, c.owner_unit_id, %s,
+                    CASE WHEN (c.id * 2 + k.n) %% 10000 < {DUE_PER_10000}
+                        THEN %s::date + ((c.id * 2 + k.n) %% 24 - 20)::int
+                        ELSE %s::date + (20 + (c.id * 2 + k.n) %% 281)::int END,
+                    0, 0
+                FROM {case_table} c CROSS JOIN (VALUES (0, %s), (1, %s)) AS k(n, kind)
+                """,
+                [today, today, today, DeadlineKind.HANDLING, DeadlineKind.JOINT_TASK],
+            )
+            cursor.execute(f"ANALYZE {case_table}")
+            cursor.execute(f"ANALYZE {clock_table}")
+
+    def _explain(self, today: datetime.date) -> None:
+        """The plan of the scan's heaviest candidate query (due soon: the widest window)."""
+        reminded = Reminder.objects.filter(
+            deadline=OuterRef("pk"), stage=ReminderStage.DUE_SOON, due_on=OuterRef("due_on")
+        )
+        query = (
+            Deadline.objects.filter(
+                met_at__isnull=True,
+                due_on__gte=today,
+                due_on__lte=today + datetime.timedelta(days=5),
+            )
+            .exclude(kind__in=PETITIONER_WINDOWS)
+            .exclude(Exists(reminded))
+            .order_by("due_on", "pk")
+            .values_list("pk", "due_on")[:500]
+        )
+        options = {"analyze": True} if connection.vendor == "postgresql" else {}
+        self.stdout.write("query plan of the scan's candidate query (due soon):")
+        for line in query.explain(**options).splitlines():
+            self.stdout.write(f"    {line}")
