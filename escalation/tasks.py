@@ -6,7 +6,9 @@ from . import services
 from .services.ranking import last_month, parse_month, units_rank
 
 
-@shared_task(acks_late=True)
+# A first scan over a large backlog may run long: each batch commits on its own, so a scan cut
+# off by the time limit has kept what it did and the next one carries on.
+@shared_task(acks_late=True, soft_time_limit=570, time_limit=600)
 def scan_deadlines() -> dict:
     """Beat, every 10 minutes: remind every open clock near or past its due date, once per
     clock and stage (safe to run twice at once, or again by hand)."""

@@ -78,6 +78,11 @@ class Command(BaseCommand):
             f"reminders: {Reminder.objects.count():,}; notifications: "
             f"{Notification.objects.count():,}"
         )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Reminder._meta.db_table}")
+        self.stdout.write("after the scans, with the reminders written:")
+        self._explain(today)
 
     def _org(self) -> list[OrgUnit]:
         roles = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
