@@ -124,6 +124,8 @@ class NoticeSerializer(serializers.ModelSerializer):
     issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     responded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     due = serializers.DateField(source="due_on", read_only=True)
+    # A plain string here: one enum component (the input's) for the notice kind.
+    kind = serializers.CharField(read_only=True, help_text="supervise | urge")
     status = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
 
