@@ -1,3 +1,151 @@
-"""Pages: rankings (see escalation/urls.py)."""
+"""The monthly unit ranking report (通报): the ranked table of a month limited to the units in
+the user's area (rates as percentages, the bottom three marked, their streaks), the notices
+the month brought, and each notice as a page to print and a .docx."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET
+
+from accounts.exceptions import ValidationError
+from cases.officialdoc import DOCX_TYPE, officialdoc_docx
+
+from ..documents_ranking import percent, ranking_notice_document
+from ..models import RankingNotice, UnitRanking
+from ..selectors_ranking import (
+    ranked_months,
+    ranking_notice_detail,
+    ranking_notices_for,
+    rankings_for,
+)
+from ..services.ranking import last_month, month_end, parse_month, previous_month
+
+
+@dataclass
+class Row:
+    ranking: UnitRanking
+
+    @property
+    def on_time_rate(self) -> str:
+        return percent(self.ranking.on_time, self.ranking.handled)
+
+    @property
+    def satisfaction_rate(self) -> str:
+        return percent(self.ranking.satisfied, self.ranking.evaluated)
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return month_end(month) + datetime.timedelta(days=1)
+
+
+def _render(
+    request: HttpRequest, month: datetime.date, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    user = request.user
+    rows = [Row(ranking) for ranking in rankings_for(user=user, month=month)]
+    notices = [
+        {
+            "notice": notice,
+            "print_url": reverse("escalation:ranking_notice_print", args=[notice.pk]),
+            "docx_url": reverse("escalation:ranking_notice_docx", args=[notice.pk]),
+        }
+        for notice in ranking_notices_for(user=user, month=month)
+    ]
+    newest = last_month()
+    following = _next_month(month)
+    context = {
+        "month": month,
+        "month_value": f"{month:%Y-%m}",
+        "rows": rows,
+        "notices": notices,
+        "months": ranked_months(),
+        "previous_url": reverse(
+            "escalation:ranking_month", args=[f"{previous_month(month):%Y-%m}"]
+        ),
+        "next_url": reverse("escalation:ranking_month", args=[f"{following:%Y-%m}"])
+        if following <= newest
+        else "",
+        "error": error,
+    }
+    return render(request, "escalation/ranking_report.html", context, status=status)
+
+
+@login_required
+@require_GET
+def ranking_report_view(request: HttpRequest) -> HttpResponse:
+    """Last month's ranking; the month picker (`?month=YYYY-MM`) goes to another month."""
+    value = request.GET.get("month")
+    if value is None:
+        return _render(request, last_month())
+    try:
+        month = parse_month(value)
+    except ValidationError as error:
+        return _render(request, last_month(), error=error.message_dict["month"][0], status=400)
+    return redirect("escalation:ranking_month", month=f"{month:%Y-%m}")
+
+
+@login_required
+@require_GET
+def ranking_month_view(request: HttpRequest, month: str) -> HttpResponse:
+    try:
+        first_day = parse_month(month)
+    except ValidationError:
+        raise Http404 from None
+    return _render(request, first_day)
+
+
+def _notice_or_404(request: HttpRequest, pk: int) -> RankingNotice:
+    try:
+        return ranking_notice_detail(user=request.user, pk=pk)
+    except RankingNotice.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def ranking_notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice_or_404(request, pk)
+    return render(
+        request,
+        "escalation/ranking_notice_print.html",
+        {
+            "notice": notice,
+            "document": ranking_notice_document(notice),
+            "docx_url": reverse("escalation:ranking_notice_docx", args=[notice.pk]),
+            "back_url": reverse("escalation:ranking_month", args=[f"{notice.month:%Y-%m}"]),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ranking_notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice_or_404(request, pk)
+    document = ranking_notice_document(notice)
+    response = HttpResponse(officialdoc_docx(document), content_type=DOCX_TYPE)
+    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
+    ascii_name = re.sub(
+        r"[^A-Za-z0-9._-]", "_", f"ranking-{notice.month:%Y-%m}-{notice.unit.code}.docx"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    )
+    return response
+
+
+urlpatterns: list = [
+    path("rankings/", ranking_report_view, name="ranking_report"),
+    path(
+        "rankings/notices/<int:pk>/print/", ranking_notice_print_view, name="ranking_notice_print"
+    ),
+    path("rankings/notices/<int:pk>/docx/", ranking_notice_docx_view, name="ranking_notice_docx"),
+    path("rankings/<str:month>/", ranking_month_view, name="ranking_month"),
+]
