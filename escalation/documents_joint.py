@@ -88,7 +88,7 @@ def assignment_letter(supervision: JointSupervision) -> OfficialDocument:
                 ],
             ),
         ],
-        closing=["附件：1.信访事由摘要", "2.责任分摊表"],
+        closing=["附件：1.信访事由摘要", "\u3000\u3000\u30002.责任分摊表"],
         issuing_unit=supervision.opening_unit.name,
         date=supervision.opened_on,
         name=f"交办函-{supervision.number}.docx",
