@@ -147,7 +147,7 @@ def supervision_notice_respond(
             % {"unit": notice.unit.name}
         )
     locked = (
-        SupervisionNotice.objects.select_for_update()
+        SupervisionNotice.objects.select_for_update(of=("self",))
         .select_related("case", "unit", "issuing_unit", "issued_by", "deadline")
         .get(pk=notice.pk)
     )

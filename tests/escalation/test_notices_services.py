@@ -235,3 +235,42 @@ def test_a_unit_named_the_accused_later_no_longer_sees_the_notice(
     assert not notices_visible_to(business).exists()
     assert not notice_list(user=business, tab=NoticeTab.AWAITING).exists()
     assert list(notices_visible_to(handler1)) == [to_business]
+
+
+# --- two answers at once --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_at_the_same_time_record_one(postgres_only, notice, street_handler, org):
+    import threading
+
+    from django.db import connection
+
+    colleague = _user("street_colleague", org.d1_street, "handler")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def answer(user, text):
+        try:
+            start.wait()
+            supervision_notice_respond(actor=user, notice=notice, response=text)
+            outcomes.append("answered")
+        except Conflict:
+            outcomes.append("conflict")
+        except Exception as exc:  # surfaced below
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=answer, args=(street_handler, "甲答复")),
+        threading.Thread(target=answer, args=(colleague, "乙答复")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["answered", "conflict"]
+    assert CaseEvent.objects.filter(kind=EventKind.SUPERVISION_ANSWERED).count() == 1
+    notice.refresh_from_db()
+    assert notice.response in ("甲答复", "乙答复")
