@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -231,14 +231,24 @@ def joint_supervision_open(
         raise ValidationError({"parties": errors})
     summary = (summary or "").strip() or default_summary(case)
 
-    supervision = JointSupervision.objects.create(
-        number=next_document_number(unit=actor.org_unit, series=JOINT_SERIES, year=today.year),
-        case=case,
-        summary=summary,
-        opened_on=today,
-        opened_by=actor,
-        opening_unit=actor.org_unit,
-    )
+    try:
+        # The case row lock keeps a second opener waiting; the one-open constraint is the
+        # backstop where the database has no row locks (SQLite).
+        with transaction.atomic():
+            supervision = JointSupervision.objects.create(
+                number=next_document_number(
+                    unit=actor.org_unit, series=JOINT_SERIES, year=today.year
+                ),
+                case=case,
+                summary=summary,
+                opened_on=today,
+                opened_by=actor,
+                opening_unit=actor.org_unit,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Case %(number)s is already under joint supervision.") % {"number": case.number}
+        ) from None
     order = {role: index for index, role in enumerate(PartyRole.values)}
     rows = []
     for draft in sorted(parties, key=lambda draft: order[draft.role]):
