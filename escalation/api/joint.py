@@ -38,7 +38,7 @@ from ..services.joint import PartyDraft, joint_party_report, joint_supervision_o
 # --- input --------------------------------------------------------------------------------------
 
 
-class PartyInputSerializer(serializers.Serializer):
+class JointPartyInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
     unit = serializers.SlugRelatedField(
         slug_field="code", queryset=OrgUnit.objects.filter(is_active=True)
@@ -47,9 +47,9 @@ class PartyInputSerializer(serializers.Serializer):
     due = serializers.DateField()
 
 
-class OpenSerializer(serializers.Serializer):
+class JointOpenSerializer(serializers.Serializer):
     case = serializers.CharField(max_length=40, help_text=_("The case number."))
-    parties = PartyInputSerializer(many=True, allow_empty=True, max_length=20)
+    parties = JointPartyInputSerializer(many=True, allow_empty=True, max_length=20)
     summary = serializers.CharField(
         max_length=TEXT,
         required=False,
@@ -77,7 +77,7 @@ class OpenSerializer(serializers.Serializer):
         }
 
 
-class ReportInputSerializer(serializers.Serializer):
+class JointReportInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
     content = serializers.CharField(max_length=TEXT, allow_blank=True)
     done = serializers.BooleanField(default=False)
@@ -88,7 +88,7 @@ class ReportInputSerializer(serializers.Serializer):
     )
 
 
-class QuerySerializer(serializers.Serializer):
+class JointQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=JointStatus.choices, required=False)
     case = serializers.CharField(max_length=40, required=False)
 
@@ -96,14 +96,14 @@ class QuerySerializer(serializers.Serializer):
 # --- output -------------------------------------------------------------------------------------
 
 
-class ReportOutSerializer(serializers.Serializer):
+class JointReportOutSerializer(serializers.Serializer):
     content = serializers.CharField()
     done = serializers.BooleanField()
     date = serializers.DateField(source="reported_on")
     reported_by = serializers.CharField(source="reported_by.username")
 
 
-class PartyOutSerializer(serializers.Serializer):
+class JointPartyOutSerializer(serializers.Serializer):
     role = serializers.CharField(source="party.role")
     duty = serializers.CharField(source="party.get_role_display")
     unit = serializers.CharField(source="party.unit.code")
@@ -115,8 +115,8 @@ class PartyOutSerializer(serializers.Serializer):
     days_left = serializers.IntegerField(allow_null=True)
 
 
-class PartyDetailSerializer(PartyOutSerializer):
-    reports = ReportOutSerializer(source="party.reports.all", many=True)
+class JointPartyDetailSerializer(JointPartyOutSerializer):
+    reports = JointReportOutSerializer(source="party.reports.all", many=True)
 
 
 class SupervisionListSerializer(serializers.Serializer):
@@ -129,14 +129,14 @@ class SupervisionListSerializer(serializers.Serializer):
     opening_unit = serializers.CharField(source="opening_unit.code")
     parties = serializers.SerializerMethodField()
 
-    @extend_schema_field(PartyOutSerializer(many=True))
+    @extend_schema_field(JointPartyOutSerializer(many=True))
     def get_parties(self, supervision: JointSupervision) -> list:
         today = timezone.localdate()
         rows = [party_row(party, today) for party in supervision.parties.all()]
-        return PartyOutSerializer(rows, many=True).data
+        return JointPartyOutSerializer(rows, many=True).data
 
 
-class DocumentSerializer(serializers.Serializer):
+class JointDocumentSerializer(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField()
     print_url = serializers.CharField()
@@ -147,11 +147,11 @@ class SupervisionDetailSerializer(SupervisionListSerializer):
     summary = serializers.CharField()
     documents = serializers.SerializerMethodField()
 
-    @extend_schema_field(PartyDetailSerializer(many=True))
+    @extend_schema_field(JointPartyDetailSerializer(many=True))
     def get_parties(self, supervision: JointSupervision) -> list:
-        return PartyDetailSerializer(detail_party_rows(supervision), many=True).data
+        return JointPartyDetailSerializer(detail_party_rows(supervision), many=True).data
 
-    @extend_schema_field(DocumentSerializer(many=True))
+    @extend_schema_field(JointDocumentSerializer(many=True))
     def get_documents(self, supervision: JointSupervision) -> list:
         request = self.context.get("request")
         items = []
@@ -169,7 +169,7 @@ class SupervisionDetailSerializer(SupervisionListSerializer):
                     "docx_url": docx_url,
                 }
             )
-        return DocumentSerializer(items, many=True).data
+        return JointDocumentSerializer(items, many=True).data
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ class JointSupervisionViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return JointSupervision.objects.none()
-        query = QuerySerializer(data=self.request.query_params)
+        query = JointQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return joint_board(
             user=self.request.user,
@@ -230,24 +230,24 @@ class JointSupervisionViewSet(
 
     @extend_schema(
         summary=_("Open a five-party joint supervision on a case"),
-        request=OpenSerializer,
+        request=JointOpenSerializer,
         responses={201: SupervisionDetailSerializer},
     )
     def create(self, request, *args, **kwargs):
-        serializer = OpenSerializer(data=request.data, context={"request": request})
+        serializer = JointOpenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         supervision = joint_supervision_open(actor=request.user, **serializer.service_kwargs())
         return Response(self._detail(supervision.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("A party reports progress or completion of its task"),
-        request=ReportInputSerializer,
+        request=JointReportInputSerializer,
         responses={200: SupervisionDetailSerializer},
     )
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         supervision = self.get_object()
-        serializer = ReportInputSerializer(data=request.data)
+        serializer = JointReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         joint_party_report(
