@@ -29,6 +29,7 @@ from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
 
 from ..models import ConsultationTask, JointParty, Reminder, ReminderStage, SupervisionNotice
+from .joint import joint_supervisions_close_answered
 from .notices import automatic_response_due, supervision_notice_issue
 from .recipients import Recipients
 
@@ -44,6 +45,7 @@ class ScanResult:
     escalated: int = 0
     notices: int = 0
     notifications: int = 0
+    joint_closed: int = 0
 
     def add(self, stage: str, count: int) -> None:
         setattr(self, stage, getattr(self, stage) + count)
@@ -79,6 +81,8 @@ def deadlines_scan(
                 claimed = _claim(stage, fresh)
                 if claimed:
                     _remind(stage, claimed, today, result)
+    # A joint supervision whose parties are all done closes once its case is answered.
+    result.joint_closed = joint_supervisions_close_answered(today=today)
     logger.info("deadline scan %s: %s", today, result)
     return result
 

@@ -14,5 +14,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"due soon: {result.due_soon}, overdue: {result.overdue}, "
             f"escalated: {result.escalated}, notices: {result.notices}, "
-            f"notifications: {result.notifications}"
+            f"notifications: {result.notifications}, "
+            f"joint supervisions closed: {result.joint_closed}"
         )
