@@ -314,7 +314,7 @@ def consultation_escalate(
         )
     case = case_lock(consultation.case)
     consultation = (
-        Consultation.objects.select_for_update()
+        Consultation.objects.select_for_update(of=("self",))
         .select_related("recording_unit")
         .get(pk=consultation.pk)
     )
@@ -390,7 +390,7 @@ def consultation_task_done(
     if not can_mark_task_done(actor, task):
         raise NotAllowed(_("Only staff of %(unit)s mark this task done.") % {"unit": task.unit})
     task = (
-        ConsultationTask.objects.select_for_update()
+        ConsultationTask.objects.select_for_update(of=("self",))
         .select_related("consultation", "deadline", "unit")
         .get(pk=task.pk)
     )

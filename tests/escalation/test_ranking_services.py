@@ -45,7 +45,7 @@ AUG, SEP, OCT = D(2026, 8, 1), D(2026, 9, 1), D(2026, 10, 1)
 _numbers = itertools.count(1)
 
 
-# --- building known data -------------------------------------------------------------------------
+# --- building known data --------------------------------------------------------------------------
 
 
 def _case(unit, **fields) -> Case:
@@ -206,7 +206,7 @@ def notices(month: D) -> list[tuple]:
     )
 
 
-# --- the acceptance scenario ---------------------------------------------------------------------
+# --- the acceptance scenario ----------------------------------------------------------------------
 
 
 def test_three_months_give_the_expected_order_notices_and_rerunning_sends_nothing(
@@ -304,7 +304,7 @@ def test_a_rectification_notice_is_due_in_a_month_and_names_its_issuer(three_mon
     assert notice_issuer_code(notice) == "D1XFJ"
 
 
-# --- the figures -------------------------------------------------------------------------------
+# --- the figures ----------------------------------------------------------------------------------
 
 
 def test_rows_of_units_no_longer_ranked_are_dropped_on_a_rerun(three_months, org):
@@ -411,3 +411,42 @@ def test_the_command_refuses_a_bad_month(db):
 
     with pytest.raises(CommandError):
         call_command("rank_units", "--month", "2026-13")
+
+
+# --- two runs at once -----------------------------------------------------------------------------
+
+
+def test_two_runs_at_once_issue_each_notice_and_notification_once(
+    postgres_only, transactional_db, three_months
+):
+    """Two beat processes (or a beat and a clerk's command) ranking September together on
+    PostgreSQL: the second waits on the first's rows and finds its notices already there."""
+    import threading
+
+    from django.db import connections
+
+    units_rank(month=AUG)
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            units_rank(month=SEP)
+        except BaseException as error:  # reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert notices(SEP) == [
+        ("D1S1", RankingNoticeKind.RECTIFICATION, "D1XFJ整改〔2026〕1号"),
+        ("D2JY", RankingNoticeKind.RECTIFICATION, "D2XFJ整改〔2026〕1号"),
+    ]
+    assert Notification.objects.filter(kind=NotificationKind.RANKING).count() == 3
+    assert UnitRanking.objects.filter(month=SEP).count() == 5
