@@ -272,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "LegalChannelEnum": "cases.models.LegalChannel",
         "NotAcceptReasonEnum": "cases.models.NotAcceptReason",
         "DeliveryMethodEnum": "cases.models.DeliveryMethod",
+        "PartyRoleEnum": "escalation.models.PartyRole",
     },
 }
 
