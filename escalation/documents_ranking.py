@@ -32,18 +32,29 @@ def month_text(row: UnitRanking) -> str:
 
 
 def _figures(row: UnitRanking) -> str:
+    if row.handled:
+        answered = (
+            f"办结信访事项{row.handled}件，其中按期办结{row.on_time}件，"
+            f"按期办结率{percent(row.on_time, row.handled)}"
+        )
+    else:
+        answered = "未办结信访事项"
+    if row.evaluated:
+        evaluated = (
+            f"回访评价{row.evaluated}件，满意（含基本满意）{row.satisfied}件，"
+            f"满意率{percent(row.satisfied, row.evaluated)}"
+        )
+    else:
+        evaluated = "无回访评价"
     return (
-        f"{month_text(row)}，你单位办结信访事项{row.handled}件，其中按期办结{row.on_time}件，"
-        f"按期办结率{percent(row.on_time, row.handled)}；超期{row.overdue}件；"
-        f"回访评价{row.evaluated}件，满意（含基本满意）{row.satisfied}件，"
-        f"满意率{percent(row.satisfied, row.evaluated)}；在参加排名的责任单位中列第{row.rank}位，"
-        f"处于后三位。"
+        f"{month_text(row)}，你单位{answered}；超期{row.overdue}件；{evaluated}；"
+        f"在参加排名的责任单位中列第{row.rank}位，处于后三位。"
     )
 
 
 def _table(rows: list[UnitRanking]) -> Table:
     return Table(
-        caption="连续排名后三位情况",
+        caption="附表：连续排名后三位情况",
         header=["月份", "排名", "办结件数", "按期办结率", "超期件数", "满意率"],
         rows=[
             [
