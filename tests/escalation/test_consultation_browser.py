@@ -55,6 +55,13 @@ def test_record_escalate_and_mark_a_task_done_in_the_browser(
     assert page.locator("[data-step='2']").get_attribute("data-state") == "next"
     assert page.locator("#form-record input[name='level']").input_value() == "2"
     page.screenshot(path=str(artifacts / "consultation-escalated.png"), full_page=True)
+    # Level 2 sent without its text: the errors show at the fields, the cursor at the first.
+    page.fill("#id_tasks-0-task", "只填了任务")
+    page.click("[data-submit='record']")
+    page.locator("[data-field-error='units']").wait_for()
+    assert page.locator("[data-field-error='tasks-0-due']").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_units-ts-control"
+    page.screenshot(path=str(artifacts / "consultation-errors.png"), full_page=True)
     consultation = Consultation.objects.get(case=case)
     assert consultation.escalation_reason.startswith("区教育局与街道")
 
