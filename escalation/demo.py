@@ -113,7 +113,14 @@ def _consultations(number: str) -> str | None:
     if Consultation.objects.filter(case=case).exists():
         return None
     actor = _user("jzd3-supervisor")
-    start = timezone.localdate(case.received_at)
+    # Seven dated steps (four meetings, three escalations) between the case's latest step and
+    # today, so that its timeline stays in order.
+    start, today = case.last_step_on, timezone.localdate()
+    step = max((today - start).days // 7, 0)
+
+    def day(index: int) -> datetime.date:
+        return min(start + datetime.timedelta(days=step * index), today)
+
     resettlement, water, office, county = _units("JZD3YMB", "JZD3SLJ", "JZD3XFJ", "JZD3")
     levels = [
         (
@@ -151,7 +158,7 @@ def _consultations(number: str) -> str | None:
     ]
     previous = None
     for level, (units, people, experts, analysis, decision, reason) in enumerate(levels, 1):
-        held_on = start + datetime.timedelta(days=10 * level)
+        held_on = day(2 * level - 1)
         tasks = []
         if level == 4:
             tasks = [
@@ -179,7 +186,7 @@ def _consultations(number: str) -> str | None:
                 consultation=previous,
                 level=level + 1,
                 reason=reason,
-                on=held_on + datetime.timedelta(days=3),
+                on=day(2 * level),
             )
     return case.number
 

@@ -352,6 +352,7 @@ class EventKind(models.TextChoices):
     SUPERVISION_ANSWERED = "supervision_answered", _("Supervision notice answered")
     CONSULTATION_HELD = "consultation_held", _("Consultation held")
     CONSULTATION_ESCALATED = "consultation_escalated", _("Consultation escalated")
+    CONSULTATION_TASK_DONE = "consultation_task_done", _("Consultation task done")
     JOINT_OPENED = "joint_opened", _("Joint supervision opened")
     JOINT_REPORTED = "joint_reported", _("Joint supervision party reported")
     JOINT_CLOSED = "joint_closed", _("Joint supervision closed")

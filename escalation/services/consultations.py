@@ -391,7 +391,7 @@ def consultation_task_done(
         raise NotAllowed(_("Only staff of %(unit)s mark this task done.") % {"unit": task.unit})
     task = (
         ConsultationTask.objects.select_for_update(of=("self",))
-        .select_related("consultation", "deadline", "unit")
+        .select_related("consultation__case", "deadline", "unit")
         .get(pk=task.pk)
     )
     if task.done_on is not None:
@@ -413,4 +413,12 @@ def consultation_task_done(
     task.save(update_fields=["done_on"])
     if task.deadline is not None and task.deadline.is_open:
         clock_meet(task.deadline, on)
+    case_event_write(
+        case=task.consultation.case,
+        kind=EventKind.CONSULTATION_TASK_DONE,
+        actor=actor,
+        comment=task.task,
+        data={"consultation": task.consultation_id, "unit": task.unit.code},
+        effective_on=on,
+    )
     return task

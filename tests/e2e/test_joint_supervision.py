@@ -10,15 +10,11 @@ from django.utils import timezone
 from cases import services
 from escalation.models import JointStatus, JointSupervision, PartyRole
 from tests.conftest import _user
-from tests.escalation import conftest as escalation_fixtures
 from tests.factories import PASSWORD, register_petition
 
 from .conftest import choose, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-party_units = escalation_fixtures.party_units
-party_users = escalation_fixtures.party_users
 
 TASKS = {
     "tracking": "全程跟踪督办，每周汇总各方进展",

@@ -5,24 +5,24 @@ import pytest
 
 from cases import services as case_services
 from escalation.models import SupervisionNotice
-from tests.e2e.conftest import artifacts, browser, choose, log_in, page  # noqa: F401
+from tests.e2e.conftest import choose, log_in
 from tests.factories import PASSWORD, register_petition
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def log_out(page) -> None:  # noqa: F811
+def log_out(page) -> None:
     page.click("#main-nav form[action$='/logout/'] button[type=submit]")
     page.wait_for_url("**/login/**")
 
 
 def test_supervisor_issues_a_notice_and_the_street_office_answers_it(
-    page,  # noqa: F811
+    page,
     live_server,
     handler1,
     d1_supervisor,
     street_handler,
-    artifacts,  # noqa: F811
+    artifacts,
 ):
     case = register_petition(handler1, summary="升平街3号楼楼道垃圾堆积").petition.case
     case_services.case_accept(actor=handler1, case=case)

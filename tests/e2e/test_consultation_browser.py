@@ -12,7 +12,7 @@ from django.utils import timezone
 from escalation.models import Consultation, ConsultationTask
 from escalation.services.ranking import last_month, previous_month, units_rank
 from tests.conftest import _user
-from tests.e2e.conftest import artifacts, browser, choose, log_in, page  # noqa: F401
+from tests.e2e.conftest import choose, log_in
 from tests.escalation.test_ranking_services import answered
 from tests.factories import PASSWORD, register_petition
 
@@ -20,12 +20,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_record_escalate_and_mark_a_task_done_in_the_browser(
-    page,  # noqa: F811
+    page,
     live_server,
     org,
     handler1,
     party_users,
-    artifacts,  # noqa: F811
+    artifacts,
 ):
     case = register_petition(handler1, summary="某公司拖欠工资三个月").petition.case
     url = f"{live_server.url}/escalation/cases/{case.number}/consultations/"
@@ -77,14 +77,14 @@ def test_record_escalate_and_mark_a_task_done_in_the_browser(
 
 
 def test_the_monthly_ranking_and_a_rectification_notice_in_the_browser(
-    page,  # noqa: F811
+    page,
     live_server,
     org,
     handler1,
     handler2,
     street_handler,
     city_supervisor,
-    artifacts,  # noqa: F811
+    artifacts,
 ):
     d1_business = _user("d1_business", org.d1_business, "handler")
     d2_business = _user("d2_business", org.d2_business, "handler")
