@@ -47,6 +47,10 @@ def test_the_demo_has_every_escalation_mechanism_in_use(seeded):
     assert SupervisionNotice.objects.filter(automatic=False).count() == 1
     assert UnitRanking.objects.values("month").distinct().count() == 3
     assert "Escalation demo: joint supervision" in seeded
+    # What the back-entered history told people is read; what the demo did today is not.
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert unread.exists()
+    assert not unread.filter(created_at__lt=joint.created_at).exists()
 
 
 def test_a_second_run_adds_nothing(seeded):
