@@ -35,6 +35,12 @@ def can_work_assignment(user: User, assignment: Assignment) -> bool:
     return user.has_role(Role.HANDLER) and acts_for(user, assignment.lead_unit)
 
 
+def can_assign(user: User, case: Case) -> bool:
+    """交办: a handler of the owner unit, or a leader responsible for it (a leader's
+    instruction at a reception, 批示交办)."""
+    return can_handle(user, case) or can_approve(user, case)
+
+
 def can_approve(user: User, case: Case) -> bool:
     """Approve or send back (审批): a leader whose scope covers the owner unit."""
     return user.has_role(Role.LEADER) and unit_in_scope(user, case.owner_unit)

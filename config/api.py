@@ -6,6 +6,11 @@ from accounts.api import OrgUnitViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from escalation.api import consultations, joint, notices, rankings
 from notifications.api import NotificationViewSet
+from reception.api import appointments as reception_appointments
+from reception.api import notices as reception_notices
+from reception.api import records as reception_records
+from reception.api import schedules as reception_schedules
+from reception.api import visits as reception_visits
 from petitions.api import CategoryViewSet, PetitionViewSet
 
 router = DefaultRouter()
@@ -16,7 +21,17 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("notifications", NotificationViewSet, basename="notification")
-for module in (joint, consultations, notices, rankings):
+for module in (
+    joint,
+    consultations,
+    notices,
+    rankings,
+    reception_schedules,
+    reception_appointments,
+    reception_notices,
+    reception_records,
+    reception_visits,
+):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)
 

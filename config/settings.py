@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cases",
     "petitions",
     "escalation",
+    "reception",
 ]
 
 MIDDLEWARE = [

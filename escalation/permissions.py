@@ -20,9 +20,12 @@ def is_petition_office_handler(user: User) -> bool:
 
 
 def can_issue_notice(user: User, case: Case, unit: OrgUnit) -> bool:
-    """A supervisor whose scope holds both the case and the unit addressed."""
+    """A supervisor, or a leader on their instruction (at a reception, for one), whose scope
+    holds both the case and the unit addressed."""
     return (
-        user.has_role(Role.SUPERVISOR) and unit_in_scope(user, unit) and _case_in_scope(user, case)
+        user.has_role(Role.SUPERVISOR, Role.LEADER)
+        and unit_in_scope(user, unit)
+        and _case_in_scope(user, case)
     )
 
 

@@ -27,7 +27,7 @@ from ..models import (
     MatterKind,
     NotAcceptReason,
 )
-from ..permissions import can_decide_acceptance, can_handle
+from ..permissions import can_assign, can_decide_acceptance, can_handle
 from .alerts import alert_units
 from .core import (
     answer_clock,
@@ -236,8 +236,9 @@ def case_assign(
     by `due_on`. On a case still awaiting its acceptance decision this accepts it first."""
     co_units = co_units or []
     require(
-        can_handle(actor, case),
-        _("Only a handler of %(unit)s assigns this case.") % {"unit": case.owner_unit},
+        can_assign(actor, case),
+        _("Only a handler of %(unit)s or a leader responsible for it assigns this case.")
+        % {"unit": case.owner_unit},
     )
     case = case_lock(case)
     deciding = case.awaits_acceptance

@@ -144,7 +144,8 @@ REPLY = {
 ACTIONS = [
     Action("accept", registered, {"date": TODAY}),
     Action("forward", registered, {"to_unit": "D2XFJ"}),
-    Action("assign", registered, ASSIGN, created=True),
+    # A leader responsible for the owner unit assigns too (批示交办, e.g. at a reception).
+    Action("assign", registered, ASSIGN, created=True, allowed=frozenset({"own", "leader"})),
     Action("not-accept", registered, {"reason": "outside_remit", "text": "不属信访"}, created=True),
     Action("divert", registered, {"channel": "litigation", "guided_to": "东湖区人民法院"}),
     Action("leave-simplified", simplified, {"reason": "情况复杂"}),

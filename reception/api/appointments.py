@@ -1,0 +1,4 @@
+"""API: appointments."""
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = []

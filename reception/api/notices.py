@@ -1,0 +1,4 @@
+"""API: notices."""
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = []

@@ -1,0 +1,4 @@
+"""API: records."""
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = []

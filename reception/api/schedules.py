@@ -1,0 +1,4 @@
+"""API: schedules."""
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = []

@@ -1,0 +1,4 @@
+"""API: visits."""
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = []

@@ -1,0 +1,3 @@
+"""Pages: appointments (see reception/urls.py)."""
+
+urlpatterns: list = []

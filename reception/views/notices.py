@@ -1,0 +1,3 @@
+"""Pages: notices (see reception/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: records (see reception/urls.py)."""
+
+urlpatterns: list = []

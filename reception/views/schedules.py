@@ -1,0 +1,3 @@
+"""Pages: schedules (see reception/urls.py)."""
+
+urlpatterns: list = []

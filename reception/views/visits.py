@@ -1,0 +1,3 @@
+"""Pages: visits (see reception/urls.py)."""
+
+urlpatterns: list = []
