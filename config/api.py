@@ -6,12 +6,12 @@ from accounts.api import OrgUnitViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from escalation.api import consultations, joint, notices, rankings
 from notifications.api import NotificationViewSet
+from petitions.api import CategoryViewSet, PetitionViewSet
 from reception.api import appointments as reception_appointments
 from reception.api import notices as reception_notices
 from reception.api import records as reception_records
 from reception.api import schedules as reception_schedules
 from reception.api import visits as reception_visits
-from petitions.api import CategoryViewSet, PetitionViewSet
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
