@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from accounts.workcalendar import Counting, load_calendar
+from accounts.workcalendar import Counting, WorkCalendar, load_calendar
 
 ONE_DAY = datetime.timedelta(days=1)
 # The longest run of rest days a nominal day can be moved across (Spring Festival, National
@@ -55,13 +55,23 @@ def nominal_days(
     return sorted(days)
 
 
+def calendar_for(start: datetime.date, end: datetime.date) -> WorkCalendar:
+    """The work calendar `occurrences` needs for a range (one query); load it once to compute
+    many schedules."""
+    return load_calendar(start - LONGEST_MOVE, end + LONGEST_MOVE)
+
+
 def occurrences(
-    kind: str, numbers: Iterable[int], start: datetime.date, end: datetime.date
+    kind: str,
+    numbers: Iterable[int],
+    start: datetime.date,
+    end: datetime.date,
+    work: WorkCalendar | None = None,
 ) -> list[Occurrence]:
     """The reception days between `start` and `end` (inclusive), each moved past rest days,
     with the nominal days that were moved onto it."""
     numbers = list(numbers)
-    work = load_calendar(start - LONGEST_MOVE, end + LONGEST_MOVE)
+    work = work or calendar_for(start, end)
     moved: dict[datetime.date, list[datetime.date]] = {}
     for nominal in nominal_days(kind, numbers, start - LONGEST_MOVE, end):
         # A period of 0 calendar days: the day itself, or the next workday (the rule of the
