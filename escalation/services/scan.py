@@ -159,6 +159,7 @@ def _escalate(
     """The timeline records the escalation; the unit gets an automatic supervision notice
     (not for a late answer to a notice itself: that one is already a notice)."""
     events = []
+    response_due = automatic_response_due(today)
     for clock in clocks:
         events.append(
             CaseEvent(
@@ -178,7 +179,7 @@ def _escalate(
             actor=None,
             case=clock.case,
             unit=unit,
-            due_on=automatic_response_due(today),
+            due_on=response_due,
             content=_(
                 "%(clock)s of case %(case)s was due on %(due)s and is still not done. Complete "
                 "it at once and answer this notice in writing, stating the reasons for the delay."
