@@ -274,3 +274,24 @@ def test_two_answers_at_the_same_time_record_one(postgres_only, notice, street_h
     assert CaseEvent.objects.filter(kind=EventKind.SUPERVISION_ANSWERED).count() == 1
     notice.refresh_from_db()
     assert notice.response in ("甲答复", "乙答复")
+
+
+def test_a_leader_issues_a_notice_on_an_instruction_but_not_outside_their_area(
+    case, city_leader, d2_leader, org
+):
+    notice = supervision_notice_issue(
+        actor=city_leader,
+        case=case,
+        unit=org.d1_street,
+        due_on=datetime.date(2026, 12, 4),
+        content="按领导批示，请于12月4日前办结并报告。",
+    )
+    assert notice.issued_by == city_leader and notice.issuing_unit == org.city
+    with pytest.raises(NotAllowed):
+        supervision_notice_issue(
+            actor=d2_leader,
+            case=case,
+            unit=org.d1_street,
+            due_on=datetime.date(2026, 12, 4),
+            content="请办理。",
+        )
