@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReceptionConfig(AppConfig):
     name = "reception"
     verbose_name = _("Leader reception")
+
+    def ready(self) -> None:
+        from cases.panels import register_case_panel
+
+        # The case detail loads this fragment; cases never imports reception.
+        register_case_panel("reception:case_panel")

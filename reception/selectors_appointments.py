@@ -143,16 +143,21 @@ def case_is_group(case) -> bool:
 # --- bookable days --------------------------------------------------------------------------
 
 
+def bookable_schedules(user: User) -> list[ReceptionSchedule]:
+    """The active schedules the user may book into (one query)."""
+    return [
+        schedule
+        for schedule in schedules_visible_to(user).filter(is_active=True)
+        if can_book(user, schedule)
+    ]
+
+
 def bookable_days(
     *, user: User, today: datetime.date, horizon: int = BOOKING_HORIZON_DAYS
 ) -> list[DayView]:
     """The open reception days from `today` for `horizon` days, of the schedules the user may
     book into, that still have a free slot."""
-    schedules = [
-        schedule
-        for schedule in schedules_visible_to(user).filter(is_active=True)
-        if can_book(user, schedule)
-    ]
+    schedules = bookable_schedules(user)
     days = reception_days(
         schedules=schedules, start=today, end=today + datetime.timedelta(days=horizon)
     )

@@ -295,6 +295,13 @@ def appointment_book(
             appointment = Appointment.objects.create(
                 day=day, case=case, slot=slot, booked_by=actor, note=note
             )
+    except IntegrityError:
+        # Only if the day's lock were bypassed: the constraints keep slot and case once.
+        raise Conflict(
+            _("The slot was just taken on %(date)s: try again.") % {"date": date.isoformat()}
+        ) from None
+    try:
+        with transaction.atomic():
             AppointmentPetitioner.objects.bulk_create(
                 AppointmentPetitioner(appointment=appointment, petitioner=person, date=date)
                 for person in people
