@@ -210,7 +210,7 @@ def _petitioner_document(notice, office, petitioners) -> OfficialDocument:
         office,
         addressee=names_of(petitioners),
         opening=[
-            f"{you}反映的“{clean(case.summary)}”问题（信访事项编号：{case.number}），"
+            f"关于{you}反映的信访事项（信访事项编号：{case.number}；事由：{clean(case.summary)}），"
             f"经预约，安排{post}{leader}同志接待{you}。现将有关事项通知如下："
         ],
         sections=[
@@ -327,6 +327,8 @@ def _leader_document(notice, office, petitioners, units) -> OfficialDocument:
         f"累计信访{len(petitions)}次。",
         f"办理单位：{case.owner_unit.name}；当前状态：{chinese(case.get_status_display())}。",
     ]
+    if content:
+        basics.append(f"主要反映内容：{shorten(petitions[0].content, 500)}")
     if case.sponsoring_leader_id:
         basics.append(f"包案领导：{leader_name(case.sponsoring_leader)}")
     if units:

@@ -26,32 +26,34 @@ from ..services.notices import notices_issue
 MAX_ID = 2**63 - 1  # ids above this are no row of ours
 
 
-class AppointmentField(serializers.IntegerField):
-    """An appointment id, resolved to what the caller may see of its notices."""
+def appointment_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("Id of the appointment.")
+    )
 
-    default_error_messages = {"missing": _("No such appointment.")}
 
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("help_text", _("Id of the appointment."))
-        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+class NoticeAppointmentSerializer(serializers.Serializer):
+    """`appointment`, resolved to what the caller may see of its notices (an appointment
+    they may see nothing of is no appointment)."""
 
-    def to_internal_value(self, data) -> NoticeAccess:
-        pk = super().to_internal_value(data)
+    appointment = appointment_field()
+
+    def validate_appointment(self, pk: int) -> NoticeAccess:
         try:
             return notice_access(user=self.context["request"].user, pk=pk)
         except Appointment.DoesNotExist:
-            self.fail("missing")
+            raise serializers.ValidationError(_("No such appointment.")) from None
 
 
-class NoticeQuerySerializer(serializers.Serializer):
-    appointment = AppointmentField()
+class ReceptionNoticeQuerySerializer(NoticeAppointmentSerializer):
+    pass
 
 
-class NoticeIssueSerializer(serializers.Serializer):
-    appointment = AppointmentField()
+class ReceptionNoticeIssueSerializer(NoticeAppointmentSerializer):
+    pass
 
 
-class NoticeLinkSerializer(serializers.Serializer):
+class ReceptionNoticeLinkSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="petitioner | leader | unit | supervision")
     label = serializers.CharField(help_text=_("The document's title (and the unit addressed)."))
     unit = serializers.CharField(
@@ -69,7 +71,7 @@ def _links(request, access: NoticeAccess) -> list[dict]:
     for link in links:
         link["print_url"] = request.build_absolute_uri(link["print_url"])
         link["docx_url"] = request.build_absolute_uri(link["docx_url"])
-    return NoticeLinkSerializer(links, many=True).data
+    return ReceptionNoticeLinkSerializer(links, many=True).data
 
 
 class ReceptionNoticeViewSet(viewsets.ViewSet):
@@ -78,21 +80,23 @@ class ReceptionNoticeViewSet(viewsets.ViewSet):
     @extend_schema(
         summary=_("The notices of an appointment, with their download links"),
         parameters=[OpenApiParameter("appointment", int, required=True)],
-        responses={200: NoticeLinkSerializer(many=True)},
+        responses={200: ReceptionNoticeLinkSerializer(many=True)},
     )
     def list(self, request):
-        query = NoticeQuerySerializer(data=request.query_params, context={"request": request})
+        query = ReceptionNoticeQuerySerializer(
+            data=request.query_params, context={"request": request}
+        )
         query.is_valid(raise_exception=True)
         return Response(_links(request, query.validated_data["appointment"]))
 
     @extend_schema(
         summary=_("Issue the notices of an appointment (reception staff; again is harmless)"),
-        request=NoticeIssueSerializer,
-        responses={200: NoticeLinkSerializer(many=True)},
+        request=ReceptionNoticeIssueSerializer,
+        responses={200: ReceptionNoticeLinkSerializer(many=True)},
     )
     @action(detail=False, methods=["post"])
     def issue(self, request):
-        serializer = NoticeIssueSerializer(data=request.data, context={"request": request})
+        serializer = ReceptionNoticeIssueSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         access = serializer.validated_data["appointment"]
         notices_issue(actor=request.user, appointment=access.appointment)
