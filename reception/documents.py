@@ -27,6 +27,8 @@ from escalation.documents import notice_title as supervision_title
 
 from .models import Appointment, NoticeKind, ReceptionNotice, ReceptionSchedule
 from .selectors_notices import (
+    NoticeAccess,
+    access_of,
     appointment_petitioners,
     attending_units,
     find_notice,
@@ -103,13 +105,17 @@ def notice_docx_url(appointment: Appointment, kind: str, unit: OrgUnit | None = 
     return f"{url}?unit={unit.code}" if unit is not None else url
 
 
-def notice_links(appointment: Appointment, *, access=None) -> list[dict]:
+def notice_links(
+    appointment: Appointment, *, user: User | None = None, access: NoticeAccess | None = None
+) -> list[dict]:
     """The notices of `appointment`, in order: the petitioner's, the leader's, one per
     attending unit, then the supervision notice once the reception's record issued one.
-    Each: kind, label, unit (code or None), unit_name, number ("" until issued), print_url,
-    docx_url, issued. With `access` (`selectors_notices.notice_access`), only the notices
-    that user may open: an issued one, or one they may issue by opening it. Three or four
-    queries."""
+    Each: kind, label (also as `name`), title, unit (code or None), unit_name, number (""
+    until issued), print_url, docx_url, issued. With `user` (or their `access`,
+    `selectors_notices.access_of`), only the notices that user may open: an issued one, or
+    one they may issue by opening it. Three to five queries."""
+    if access is None and user is not None:
+        access = access_of(user, appointment)
     units = access.units if access is not None else attending_units(appointment)
     notices = issued_notices(appointment)
     wanted = [
@@ -124,10 +130,13 @@ def notice_links(appointment: Appointment, *, access=None) -> list[dict]:
             access.may_open(kind, unit) and (notice is not None or access.may_issue)
         ):
             continue
+        label = TITLES[kind] + (f"（{unit.name}）" if unit is not None else "")
         links.append(
             {
                 "kind": str(kind),
-                "label": TITLES[kind] + (f"（{unit.name}）" if unit is not None else ""),
+                "label": label,
+                "name": label,
+                "title": TITLES[kind],
                 "unit": unit.code if unit is not None else None,
                 "unit_name": unit.name if unit is not None else "",
                 "number": notice.number if notice is not None else "",
@@ -138,10 +147,14 @@ def notice_links(appointment: Appointment, *, access=None) -> list[dict]:
         )
     supervision = supervision_notice_of(appointment)
     if supervision is not None and (access is None or access.area):
+        title = supervision_title(supervision)
+        label = f"{title}（{supervision.unit.name}）"
         links.append(
             {
                 "kind": SUPERVISION,
-                "label": supervision_title(supervision),
+                "label": label,
+                "name": label,
+                "title": title,
                 "unit": supervision.unit.code,
                 "unit_name": supervision.unit.name,
                 "number": supervision.number,

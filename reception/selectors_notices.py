@@ -81,18 +81,24 @@ def notice_access(*, user: User, pk: int) -> NoticeAccess:
     """The appointment `pk` with what `user` may see of its notices; raises
     Appointment.DoesNotExist when they may see none (404). Three queries."""
     appointment = Appointment.objects.select_related(*APPOINTMENT_RELATED).get(pk=pk)
+    access = access_of(user, appointment)
+    if not access.area and not access.own_units:
+        raise Appointment.DoesNotExist
+    return access
+
+
+def access_of(user: User, appointment: Appointment) -> NoticeAccess:
+    """What `user` may see of the notices of `appointment` (its day, schedule and case
+    loaded): possibly nothing (two queries)."""
     schedule = appointment.day.schedule
     units = attending_units(appointment)
     in_area = unit_in_scope(user, schedule.unit) or schedule.leader_id == user.pk
     area = in_area and cases_visible_to(user).filter(pk=appointment.case_id).exists()
-    own_units = [unit for unit in units if acts_for(user, unit)]
-    if not area and not own_units:
-        raise Appointment.DoesNotExist
     return NoticeAccess(
         appointment=appointment,
         units=units,
         area=area,
-        own_units=own_units,
+        own_units=[unit for unit in units if acts_for(user, unit)],
         may_issue=area and can_book(user, schedule),
     )
 

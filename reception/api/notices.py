@@ -56,6 +56,7 @@ class ReceptionNoticeIssueSerializer(NoticeAppointmentSerializer):
 class ReceptionNoticeLinkSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="petitioner | leader | unit | supervision")
     label = serializers.CharField(help_text=_("The document's title (and the unit addressed)."))
+    title = serializers.CharField(help_text=_("The document's title."))
     unit = serializers.CharField(
         allow_null=True, help_text=_("Code of the unit addressed (unit and supervision notices).")
     )
