@@ -151,3 +151,26 @@ def test_the_petitioner_notice_says_what_to_bring(appointment, reception1):
     assert "居民身份证" in text and "书面答复" in text and "证据材料" in text
     assert "星期四" in text and "09:00至11:30" in text
     assert "江城市信访局" in text  # the issuing unit
+
+
+def test_representatives_of_a_group_are_addressed_together(schedule, reception1, frozen_now):
+    from tests.factories import petitioner, register_petition
+    from tests.reception.notices_fixtures import book
+
+    case = register_petition(
+        reception1,
+        summary="小区业主反映物业问题",
+        petitioners=[
+            petitioner(name="王五"),
+            petitioner("representative", name="赵六"),
+            petitioner("member", name="钱七", phone=""),
+        ],
+    ).petition.case
+    group = book(schedule, case, reception1, slot=2)
+    client = logged_in(reception1)
+    text = docx_text(
+        client.get(f"/reception/appointments/{group.pk}/notices/petitioner/docx/").content
+    )
+    assert "王五、赵六、钱七：" in text
+    assert "关于你们反映的信访事项" in text
+    assert "参加接访的代表不超过5人" in text

@@ -178,3 +178,39 @@ def test_a_leader_acting_for_an_attending_government_is_told(
     schedule.attending_units.add(org.d1)
     notices_issue(actor=reception1, appointment=appointment)
     assert Notification.objects.filter(recipient=d1_leader).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_prints_at_the_same_time_issue_and_tell_once(
+    postgres_only, appointment, reception1, city_handler, leader, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    from notifications import services
+
+    monkeypatch.setattr(services, "enqueue_delivery", lambda ids: len(list(ids)))
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def issue(user):
+        try:
+            start.wait()
+            outcomes.append(len(notices_issue(actor=user, appointment=appointment)))
+        except Exception as exc:  # surfaced below
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(user,)) for user in (reception1, city_handler)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == [4, 4]
+    assert sorted(ReceptionNotice.objects.values_list("number", flat=True)) == [
+        f"CTXFJ接访〔2026〕{n}号" for n in (1, 2, 3, 4)
+    ]
+    assert Notification.objects.filter(recipient=leader).count() == 1
+    assert Notification.objects.filter(recipient__isnull=True).count() == 1
