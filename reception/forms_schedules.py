@@ -91,8 +91,8 @@ class ScheduleForm(forms.Form):
         required=False,
         help_text=_("E.g. 10, 20, 30. A day a month lacks means its last day."),
     )
-    start_time = forms.TimeField(label=_("From"), widget=time_widget())
-    end_time = forms.TimeField(label=_("Until"), widget=time_widget())
+    start_time = forms.TimeField(label=_("Reception starts at"), widget=time_widget())
+    end_time = forms.TimeField(label=_("Reception ends at"), widget=time_widget())
     place = forms.CharField(label=_("Place"), max_length=200)
     slots = forms.IntegerField(
         label=_("Appointment slots"), widget=forms.NumberInput(attrs={"min": 1, "max": 50})
@@ -147,10 +147,16 @@ class ScheduleForm(forms.Form):
     def clean(self):
         data = super().clean()
         # The other kind's numbers may still be in the form: they do not count.
+        # Nothing chosen is said at once, with the other missing fields (the service checks
+        # the rest).
         if data.get("kind") == ScheduleKind.WEEKLY:
             data["days"] = []
+            if "weekdays" in data and not data["weekdays"]:
+                self.add_error("weekdays", _("Choose at least one weekday."))
         elif data.get("kind") == ScheduleKind.MONTHLY:
             data["weekdays"] = []
+            if "days" in data and not data["days"]:
+                self.add_error("days", _("Type at least one day of the month."))
         return data
 
     def service_kwargs(self) -> dict:

@@ -1,0 +1,115 @@
+"""In Chromium: reception1 sets up the city leader's Thursday schedule from the navbar's
+reception menu, sees the days on the calendar, cancels a December day and replaces it by the
+Friday; the leader sees the days on their own list. Screenshots at 1400 and 800 px."""
+
+import pytest
+
+from reception.models import DayStatus, ReceptionDay, ReceptionSchedule
+from tests.e2e.conftest import artifacts, browser, log_in, page  # noqa: F401 (fixtures)
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def log_out(page) -> None:  # noqa: F811
+    page.click("#main-nav form[action$='/logout/'] button[type=submit]")
+    page.wait_for_url("**/login/**")
+
+
+def test_clerk_sets_up_a_schedule_and_replaces_a_day(
+    page,  # noqa: F811
+    live_server,
+    reception1,
+    city_leader,
+    org,
+    frozen_now,
+    artifacts,  # noqa: F811
+):
+    city_leader.last_name, city_leader.first_name = "张", "市长"
+    city_leader.save()
+    url = live_server.url
+    log_in(page, live_server, "reception1", PASSWORD)
+
+    # The reception menu in the navbar leads to the calendar.
+    page.click("#nav-reception")
+    page.locator("#nav-reception-calendar").wait_for()
+    assert page.locator("#nav-my-days").count() == 0  # a clerk has no days of their own
+    page.screenshot(path=str(artifacts / "reception-navbar-1400.png"))
+    page.click("#nav-reception-calendar")
+    page.wait_for_url("**/reception/calendar/")
+    page.locator("#no-schedules").wait_for()
+
+    # A new schedule: an empty form is refused at its fields, with the cursor on the leader.
+    page.click("#new-schedule")
+    page.wait_for_url("**/reception/schedules/new/")
+    assert page.evaluate("document.activeElement.id") == "id_leader"
+    assert page.locator("#id_days").is_hidden()  # weekly: the weekday boxes only
+    page.click("[data-submit='schedule']")
+    page.locator("[data-field-error='weekdays']").wait_for()
+    page.screenshot(path=str(artifacts / "reception-schedule-form-errors.png"), full_page=True)
+
+    page.select_option("#id_leader", str(city_leader.pk))
+    page.check("#id_weekdays_3")  # Thursday
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_end_time", "11:30")
+    page.fill("#id_place", "市信访局一楼接待大厅")
+    page.fill("#id_slots", "6")
+    page.fill("#id_valid_from", "2026-01-01")
+    page.screenshot(path=str(artifacts / "reception-schedule-form.png"), full_page=True)
+    page.click("[data-submit='schedule']")
+    page.wait_for_url("**/reception/calendar/?leader=city_leader")
+    page.locator(".alert-success").wait_for()
+    schedule = ReceptionSchedule.objects.get()
+    assert schedule.weekdays == [4] and schedule.slots == 6
+    page.locator(f"[data-day='{schedule.pk}-2026-11-26']").wait_for()
+    page.screenshot(path=str(artifacts / "reception-calendar-november.png"), full_page=True)
+
+    # October: National Day's Thursday is on the 8th.
+    page.goto(f"{url}/reception/calendar/?month=2026-10")
+    moved = page.locator(f"[data-day='{schedule.pk}-2026-10-08'] [data-moved-from]")
+    assert "10/1" in moved.inner_text() or "10月1日" in moved.inner_text()
+    page.screenshot(path=str(artifacts / "reception-calendar-october.png"), full_page=True)
+
+    # December 3 is cancelled and replaced by Friday the 4th.
+    page.goto(f"{url}/reception/calendar/?month=2026-12")
+    page.click(f"[data-day='{schedule.pk}-2026-12-03'] [data-cancel]")
+    page.wait_for_url("**/days/2026-12-03/cancel/")
+    assert page.evaluate("document.activeElement.id") == "id_reason"
+    page.fill("#id_reason", "参加市委全会")
+    page.fill("#id_move_to", "2026-12-05")  # a Saturday: refused at the field
+    page.click("[data-submit='cancel-day']")
+    page.locator("[data-field-error='move_to']").wait_for()
+    page.screenshot(path=str(artifacts / "reception-day-cancel-error.png"), full_page=True)
+    page.fill("#id_move_to", "2026-12-04")
+    page.click("[data-submit='cancel-day']")
+    page.wait_for_url("**/reception/calendar/?month=2026-12")
+    cancelled = page.locator(f"[data-day='{schedule.pk}-2026-12-03']")
+    assert cancelled.get_attribute("data-status") == "cancelled"
+    assert "参加市委全会" in cancelled.inner_text()
+    page.locator(f"[data-day='{schedule.pk}-2026-12-04'] [data-replaces]").wait_for()
+    assert ReceptionDay.objects.get(date="2026-12-03").status == DayStatus.CANCELLED
+    page.screenshot(path=str(artifacts / "reception-calendar-december.png"), full_page=True)
+
+    # At 800 px the menu collapses; the reception menu is inside it and tidy.
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.screenshot(path=str(artifacts / "reception-calendar-800.png"), full_page=True)
+    page.click(".navbar-toggler")
+    page.click("#nav-reception")
+    page.locator("#nav-reception-calendar").wait_for()
+    page.screenshot(path=str(artifacts / "reception-navbar-800.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{url}/reception/schedules/")
+    page.locator(f"[data-schedule='{schedule.pk}']").wait_for()
+    page.screenshot(path=str(artifacts / "reception-schedule-list.png"), full_page=True)
+    log_out(page)
+
+    # The leader finds their days, the replacement among them.
+    log_in(page, live_server, "city_leader", PASSWORD)
+    page.click("#nav-reception")
+    page.click("#nav-my-days")
+    page.wait_for_url("**/reception/my-days/")
+    page.locator("section[data-day='2026-12-04']").wait_for()
+    assert (
+        page.locator("section[data-day='2026-12-03']").get_attribute("data-status") == "cancelled"
+    )
+    page.screenshot(path=str(artifacts / "reception-my-days.png"), full_page=True)
