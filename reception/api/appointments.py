@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.models import Case
@@ -41,6 +41,7 @@ from ..services.appointments import (
     appointment_move,
     opinion_write,
 )
+from .records import RecordInputSerializer, RecordSerializer, record_from_request
 
 MAX_ID = 2**63 - 1  # ids above this are no row of ours (BigAutoField)
 TEXT = 20000
@@ -146,6 +147,10 @@ class AppointmentSerializer(serializers.ModelSerializer):
     petitioners = PetitionerOutSerializer(many=True, read_only=True)
     opinions = OpinionOutSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
+    # A plain string: another component's "status" enum would otherwise collide with it.
+    status = serializers.CharField(
+        read_only=True, help_text="booked | attended | no_show | cancelled"
+    )
 
     class Meta:
         model = Appointment
@@ -213,7 +218,8 @@ class AppointmentDetailSerializer(AppointmentSerializer):
     def get_notices(self, appointment: Appointment) -> list[dict]:
         request = self.context.get("request")
         links = []
-        for link in notice_links(appointment):
+        user = request.user if request is not None else None
+        for link in notice_links(appointment, user=user):
             link = dict(link)
             for key in ("print_url", "docx_url", "url"):
                 if request is not None and str(link.get(key, "")).startswith("/"):
@@ -254,7 +260,7 @@ class BookingSerializer(AppointmentDetailSerializer):
 )
 class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AppointmentSerializer
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
     filter_backends: list = []
     lookup_value_regex = r"[^/]+"
 
@@ -357,6 +363,15 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             actor=request.user, appointment=appointment, text=serializer.validated_data["text"]
         )
         return self._answer(appointment)
+
+    @extend_schema(
+        summary=_("Record the reception (the receiving leader; reception staff: a no-show)"),
+        request=RecordInputSerializer,
+        responses={201: RecordSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        return record_from_request(request, self.get_object())
 
 
 # (prefix, viewset, basename) triples registered by config/api.py.

@@ -72,7 +72,7 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
     parties = case_parties(case)
     group = case_is_group(case)
     initial = {}
-    wanted = day_key(request.GET.get("schedule", ""), request.GET.get("date", ""))
+    wanted = f"{request.GET.get('schedule', '')}:{request.GET.get('date', '')}"
     if any(day_key(d.schedule.pk, d.date) == wanted for d in days):
         initial["day"] = wanted
     elif days:
@@ -201,7 +201,7 @@ def _render_appointment(
         "opinion_unit": units[0] if units else None,
         "cancel_form": cancel_form if changeable else None,
         "move_form": move_form if changeable else None,
-        "notices": notice_links(appointment),
+        "notices": notice_links(appointment, user=user),
         "record": appointment.record_or_none,
         "case_visible": cases_visible_to(user).filter(pk=appointment.case_id).exists(),
     }
