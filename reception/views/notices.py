@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.exceptions import Conflict, NotAllowed
 from cases.officialdoc import DOCX_TYPE, OfficialDocument, officialdoc_docx
 from cases.views.common import forbidden
 
-from ..documents import TITLES, notice_document, notice_docx_url, notice_links
+from ..documents import notice_document, notice_docx_url, notice_links
 from ..models import Appointment, NoticeKind
 from ..selectors_notices import NoticeAccess, find_notice, issued_notices, notice_access
 from ..services.notices import notices_issue
@@ -95,9 +96,10 @@ def notice_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     context = {
         "appointment": appointment,
         "document": document,
-        "title": TITLES[kind],
         "docx_url": notice_docx_url(appointment, kind, access.unit_by_code(unit) if unit else None),
-        "back": back_url(appointment),
+        # An attending unit's user sees this notice only, not the appointment: back to the inbox.
+        "back": back_url(appointment) if access.area else reverse("notifications:inbox"),
+        "back_label": _("Back to the appointment") if access.area else _("Back to my messages"),
         "links": notice_links(appointment, access=access),
         "current": request.get_full_path(),
     }

@@ -86,6 +86,8 @@ def test_the_leader_and_a_unit_open_what_was_sent_to_them(
     assert response.status_code == 200
     # Only their own unit's notice, in the page's list too.
     assert re.findall(r'data-notice-kind="(\w+)"', response.content.decode()) == []
+    # Back to their messages: the appointment's page is not theirs.
+    assert re.search(r'href="/notifications/"[^>]*id="notice-back"', response.content.decode())
     assert unit_client.get(page(appointment, "unit", "D1XFJ")).status_code == 404
     assert unit_client.get(page(appointment, "petitioner")).status_code == 404
     assert unit_client.get(page(appointment, "leader", docx=True)).status_code == 404
