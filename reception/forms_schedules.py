@@ -16,6 +16,7 @@ from cases.forms import UnitMultipleChoiceField, UserChoiceField, date_widget
 
 from .models import ReceptionSchedule, ScheduleKind
 from .selectors_schedules import leaders_for_schedules
+from .services.schedules import schedule_problems
 
 WEEKDAYS = [
     (1, _("Mon")),
@@ -129,6 +130,7 @@ class ScheduleForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.schedule = schedule
+        self.user = user
         if schedule is None:
             leaders = leaders_for_schedules(user)
             self.fields["leader"].queryset = leaders
@@ -147,16 +149,31 @@ class ScheduleForm(forms.Form):
     def clean(self):
         data = super().clean()
         # The other kind's numbers may still be in the form: they do not count.
-        # Nothing chosen is said at once, with the other missing fields (the service checks
-        # the rest).
         if data.get("kind") == ScheduleKind.WEEKLY:
             data["days"] = []
-            if "weekdays" in data and not data["weekdays"]:
-                self.add_error("weekdays", _("Choose at least one weekday."))
         elif data.get("kind") == ScheduleKind.MONTHLY:
             data["weekdays"] = []
-            if "days" in data and not data["days"]:
-                self.add_error("days", _("Type at least one day of the month."))
+        # The service's rules, checked now too, so that every problem shows at once.
+        leader = data.get("leader") or (self.schedule.leader if self.schedule else None)
+        if leader is not None:
+            problems = schedule_problems(
+                actor=self.user,
+                leader=leader,
+                kind=data.get("kind"),
+                weekdays=data.get("weekdays") or [],
+                days=data.get("days") or [],
+                start_time=data.get("start_time"),
+                end_time=data.get("end_time"),
+                place=data.get("place") or "",
+                slots=data.get("slots"),
+                attending_units=list(data.get("attending_units") or []),
+                valid_from=data.get("valid_from"),
+                valid_until=data.get("valid_until"),
+            )
+            for name, messages in problems.items():
+                if name in self.fields and name not in self.errors:
+                    for message in messages:
+                        self.add_error(name, message)
         return data
 
     def service_kwargs(self) -> dict:

@@ -142,6 +142,16 @@ def _clean(
     }
 
 
+def schedule_problems(**values) -> dict[str, list[str]]:
+    """What `schedule_create` would refuse in these values, by field (none: `{}`), for a form
+    that shows every problem at once; the keyword arguments are `_clean`'s."""
+    try:
+        _clean(**values)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 def _may_manage(actor: User, leader: User) -> None:
     if not can_manage_schedule(actor, leader):
         raise NotAllowed(

@@ -80,6 +80,10 @@ class DayEntry:
         return "、".join(short_date(day) for day in self.view.moved_from)
 
     @property
+    def moved_from_iso(self) -> str:
+        return " ".join(day.isoformat() for day in self.view.moved_from)
+
+    @property
     def replaces_text(self) -> str:
         return short_date(self.replaces) if self.replaces else ""
 
