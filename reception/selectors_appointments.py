@@ -176,6 +176,16 @@ def slot_time(schedule: ReceptionSchedule, slot: int) -> datetime.time:
 # --- the day's sheet ------------------------------------------------------------------------
 
 
+def sheet_schedule(*, user: User, pk: int) -> ReceptionSchedule | None:
+    """The schedule `pk` if the user may see its days' sheets: it is in their area, theirs
+    (the leader's), or their unit attends it."""
+    attending = ReceptionSchedule.objects.filter(attending_units__in=acting_unit_ids(user))
+    visible = schedules_visible_to(user).filter(pk=pk).first()
+    if visible is None:
+        visible = attending.select_related("leader", "unit").filter(pk=pk).first()
+    return visible
+
+
 @dataclass
 class SheetRow:
     """One appointment on a day's sheet with its case's brief."""

@@ -23,7 +23,7 @@ from cases.views.common import case_or_404, forbidden
 from ..documents import notice_links
 from ..forms_appointments import BookingForm, CancelForm, MoveForm, OpinionForm, day_key
 from ..models import Appointment, AppointmentStatus
-from ..selectors import reception_days, schedules_visible_to
+from ..selectors import reception_days
 from ..selectors_appointments import (
     BOOKING_HORIZON_DAYS,
     appointment_detail,
@@ -33,6 +33,7 @@ from ..selectors_appointments import (
     case_parties,
     day_sheet,
     principal_of,
+    sheet_schedule,
     slot_time,
 )
 from ..services.appointments import (
@@ -305,7 +306,7 @@ def day_sheet_view(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         date = datetime.date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    schedule = schedules_visible_to(request.user).filter(pk=pk).first()
+    schedule = sheet_schedule(user=request.user, pk=pk)
     if schedule is None:
         raise Http404
     views = reception_days(schedules=[schedule], start=date, end=date)
