@@ -6,26 +6,26 @@ prints. Screenshots in test-artifacts/."""
 import pytest
 
 from reception.models import Appointment, PreliminaryOpinion
-from tests.e2e.conftest import artifacts, browser, log_in, page  # noqa: F401 (fixtures)
+from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.reception.test_appointments_services import make_case, make_schedule, principal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def log_out(page) -> None:  # noqa: F811
+def log_out(page) -> None:
     page.click("#main-nav form[action$='/logout/'] button[type=submit]")
     page.wait_for_url("**/login/**")
 
 
 def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
-    page,  # noqa: F811
+    page,
     live_server,
     reception1,
     city_leader,
     org,
     frozen_now,
-    artifacts,  # noqa: F811
+    artifacts,
 ):
     city_leader.last_name, city_leader.first_name = "张", "市长"
     city_leader.save()
