@@ -5,25 +5,25 @@ Friday; the leader sees the days on their own list. Screenshots at 1400 and 800 
 import pytest
 
 from reception.models import DayStatus, ReceptionDay, ReceptionSchedule
-from tests.e2e.conftest import artifacts, browser, log_in, page  # noqa: F401 (fixtures)
+from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def log_out(page) -> None:  # noqa: F811
+def log_out(page) -> None:
     page.click("#main-nav form[action$='/logout/'] button[type=submit]")
     page.wait_for_url("**/login/**")
 
 
 def test_clerk_sets_up_a_schedule_and_replaces_a_day(
-    page,  # noqa: F811
+    page,
     live_server,
     reception1,
     city_leader,
     org,
     frozen_now,
-    artifacts,  # noqa: F811
+    artifacts,
 ):
     city_leader.last_name, city_leader.first_name = "张", "市长"
     city_leader.save()
