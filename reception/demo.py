@@ -141,7 +141,7 @@ def _field_visit() -> str:
     visit = field_visit_record(
         actor=leader,
         leader=leader,
-        date=today - datetime.timedelta(days=7),
+        date=today,
         place="清河区升平街道",
         summary="带案下访，现场听取群众意见，督促街道落实整改。",
         cases=[(case, "现场协调，明确责任单位和办结时限。") for case in cases],

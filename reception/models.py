@@ -106,7 +106,7 @@ class ReceptionDay(models.Model):
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
-    ATTENDED = "attended", _("Received")
+    ATTENDED = "attended", _("Received by the leader")
     NO_SHOW = "no_show", _("Did not come")
     CANCELLED = "cancelled", _("Cancelled")
 

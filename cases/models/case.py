@@ -356,6 +356,11 @@ class EventKind(models.TextChoices):
     JOINT_OPENED = "joint_opened", _("Joint supervision opened")
     JOINT_REPORTED = "joint_reported", _("Joint supervision party reported")
     JOINT_CLOSED = "joint_closed", _("Joint supervision closed")
+    # Leader reception (written by the reception app's services).
+    RECEPTION_BOOKED = "reception_booked", _("Booked for a leader's reception")
+    RECEPTION_CANCELLED = "reception_cancelled", _("Leader's reception appointment cancelled")
+    RECEPTION_HELD = "reception_held", _("Received by a leader")
+    FIELD_VISIT = "field_visit", _("Taken along on a leader's field visit")
 
 
 class CaseEvent(models.Model):

@@ -28,9 +28,10 @@ from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import users_acting_for
-from cases.models import CLOSED_STATUSES, Case
+from cases.models import CLOSED_STATUSES, Case, EventKind
 from cases.permissions import acts_for
 from cases.selectors import cases_visible_to
+from cases.services import case_event_write
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 from petitions.models import Petitioner
@@ -317,7 +318,25 @@ def appointment_book(
         % {"case": case.number, "leader": _name(schedule.leader), "when": _when(appointment)},
         body=case.summary,
     )
+    _on_timeline(appointment, actor, EventKind.RECEPTION_BOOKED, _when(appointment))
     return Booking(appointment=appointment, warnings=booking_warnings(case=case, schedule=schedule))
+
+
+def _on_timeline(appointment: Appointment, actor: User, kind: str, comment: str, **data) -> None:
+    """The case's timeline shows its reception appointments (booked, moved, cancelled)."""
+    schedule = appointment.day.schedule
+    case_event_write(
+        case=appointment.case,
+        kind=kind,
+        actor=actor,
+        comment=f"{_name(schedule.leader)} · {comment}",
+        data={
+            "appointment": appointment.pk,
+            "leader": schedule.leader.username,
+            "date": appointment.day.date.isoformat(),
+            **data,
+        },
+    )
 
 
 def can_change_appointment(user: User, schedule: ReceptionSchedule) -> bool:
@@ -371,6 +390,7 @@ def appointment_cancel(
         _("The reception of case %(case)s on %(date)s is cancelled: %(reason)s")
         % {"case": case.number, "date": day.date.isoformat(), "reason": reason},
     )
+    _on_timeline(locked, actor, EventKind.RECEPTION_CANCELLED, reason)
     if tell_petitioners:
         _tell_petitioners(
             locked,
@@ -434,6 +454,13 @@ def appointment_move(
         locked,
         _("The reception of case %(case)s moves from %(old)s to %(when)s")
         % {"case": case.number, "old": old_date.isoformat(), "when": _when(locked)},
+    )
+    _on_timeline(
+        locked,
+        actor,
+        EventKind.RECEPTION_BOOKED,
+        _("moved from %(old)s to %(when)s") % {"old": old_date.isoformat(), "when": _when(locked)},
+        moved_from=old_date.isoformat(),
     )
     if tell_petitioners:
         _tell_petitioners(

@@ -129,6 +129,18 @@ def _sponsor_on_the_spot(*, leader: User, case: Case, appointment: Appointment) 
     )
 
 
+def _reception_summary(leader: User, attended: bool, resolved: bool, instruction: str) -> str:
+    name = leader.get_full_name() or leader.username
+    if not attended:
+        return _("%(leader)s: the petitioner did not come.") % {"leader": name}
+    if resolved:
+        return _("%(leader)s: resolved on the spot.") % {"leader": name}
+    return _("%(leader)s instructed: %(instruction)s") % {
+        "leader": name,
+        "instruction": instruction,
+    }
+
+
 @transaction.atomic
 def reception_record(
     *,
@@ -218,6 +230,14 @@ def reception_record(
             raise _renamed(error, NOTICE_FIELDS) from None
     elif attended:
         _sponsor_on_the_spot(leader=leader, case=case, appointment=appointment)
+    case_event_write(
+        case=case,
+        kind=EventKind.RECEPTION_HELD,
+        actor=actor,
+        comment=_reception_summary(leader, attended, resolved_on_spot, instruction),
+        data={"appointment": appointment.pk, "leader": leader.username, "attended": attended},
+        effective_on=appointment.day.date,
+    )
     return ReceptionRecord.objects.create(
         appointment=appointment,
         attended=attended,

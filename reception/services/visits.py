@@ -13,8 +13,9 @@ from accounts.exceptions import NotAllowed, ValidationError
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
-from cases.models import Case
+from cases.models import Case, EventKind
 from cases.selectors import cases_visible_to
+from cases.services import case_event_write
 
 from ..models import FieldVisit, FieldVisitCase
 
@@ -90,4 +91,14 @@ def field_visit_record(
         FieldVisitCase(visit=visit, case=case, outcome=(outcome or "").strip())
         for case, outcome in cases
     )
+    for case, outcome in cases:
+        case_event_write(
+            case=case,
+            kind=EventKind.FIELD_VISIT,
+            actor=actor,
+            comment=f"{leader.get_full_name() or leader.username} · {place}"
+            + (f"：{outcome.strip()}" if (outcome or "").strip() else ""),
+            data={"visit": visit.pk, "leader": leader.username},
+            effective_on=date,
+        )
     return visit

@@ -110,6 +110,8 @@ def test_booking_takes_the_first_slot_with_the_principal_and_tells_leader_and_un
         )
     )
     assert told == {"city_leader", "ctjy_handler"}
+    booked = case.events.get(kind="reception_booked")
+    assert booked.data["date"] == THURSDAY.isoformat() and booked.actor == reception1
 
 
 def test_the_next_booking_takes_the_next_slot_and_the_last_slot_gone_is_a_conflict(
@@ -129,6 +131,7 @@ def test_a_cancelled_slot_is_free_again(reception1, schedule):
     book(reception1, second, schedule)
     appointment_cancel(actor=reception1, appointment=gone, reason="信访人已息诉")
     assert book(reception1, third, schedule).appointment.slot == 1
+    assert "信访人已息诉" in first.events.get(kind="reception_cancelled").comment
 
 
 def test_a_day_that_is_not_a_reception_day_is_a_field_error(reception1, case, schedule):

@@ -85,6 +85,8 @@ def test_an_instruction_becomes_an_assignment_and_a_supervision_notice_on_the_ti
     assert case.status == "in_progress"
     kinds = list(case.events.values_list("kind", flat=True))
     assert EventKind.ASSIGNED in kinds and EventKind.SUPERVISION_ISSUED in kinds
+    held = case.events.get(kind=EventKind.RECEPTION_HELD)
+    assert held.effective_on == appointment.day.date and "请东湖街道十日内核实" in held.comment
     # The street office hears of both.
     titles = list(
         Notification.objects.filter(recipient=street_handler).values_list("title", flat=True)

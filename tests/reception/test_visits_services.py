@@ -44,6 +44,9 @@ def test_a_leader_records_a_visit_with_the_cases_taken_along(reception_now, d1_l
         (first.number, "公司承诺月底前支付"),
         (second.number, ""),
     ]
+    # Each case's timeline shows the visit.
+    assert "公司承诺月底前支付" in first.events.get(kind="field_visit").comment
+    assert second.events.filter(kind="field_visit").count() == 1
 
 
 def test_the_petition_office_records_a_visit_for_a_leader_of_its_area(
