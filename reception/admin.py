@@ -6,6 +6,8 @@ Petitioners appear by name only (no ID numbers or phones)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Appointment,
     AppointmentPetitioner,
@@ -17,32 +19,6 @@ from .models import (
     ReceptionRecord,
     ReceptionSchedule,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReceptionSchedule)
