@@ -10,6 +10,20 @@ from .exceptions import Conflict, NotAllowed
 from .models import OrgUnit
 from .selectors import org_unit_list
 
+# Ids above this are no row of ours (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def object_id(value) -> int:
+    """A row id from the URL; Http404 for anything that cannot be one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
 
 def exception_handler(exc, context):
     """One error shape for the API: DRF's `{field: [messages]}` for bad input, and

@@ -23,8 +23,6 @@ from ..selectors import (
 UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
 USER_FIELD = {"slug_field": "username", "queryset": User.objects.filter(is_active=True)}
 TEXT = 20000  # longest free text accepted in a TextField
-# Ids above this are no row of ours (BigAutoField); the database would reject them with an error.
-MAX_ID = 2**63 - 1
 
 
 # --- input -------------------------------------------------------------------------------------

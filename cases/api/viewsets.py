@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api import object_id
 from accounts.models import User
 
 from .. import services
@@ -37,7 +38,6 @@ from ..selectors import (
     case_list,
 )
 from .inputs import (
-    MAX_ID,
     AcceptSerializer,
     ApprovalQuerySerializer,
     AssignSerializer,
@@ -84,17 +84,6 @@ def case_display(case: Case) -> Case:
 # --- views -------------------------------------------------------------------------------------
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
-
-
-def object_id(value: str) -> int:
-    """A row id from the URL; Http404 for anything that cannot be one."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
 
 
 def parse(serializer_class: type[serializers.Serializer], request) -> dict:

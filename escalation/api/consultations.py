@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
+from accounts.api import object_id
 from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -40,18 +41,7 @@ from ..services.consultations import (
 )
 
 TEXT = 20000  # longest free text accepted
-MAX_ID = 2**63 - 1  # ids above this are no row of ours (BigAutoField)
 UNIT = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
-
-
-def object_id(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
 
 
 def task_state(task: ConsultationTask, today=None) -> str:

@@ -20,8 +20,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api import object_id
 from accounts.models import OrgUnit
-from cases.api.inputs import MAX_ID, TEXT
+from cases.api.inputs import TEXT
 from cases.models import Case
 from cases.selectors import cases_visible_to
 
@@ -175,16 +176,6 @@ class SupervisionDetailSerializer(SupervisionListSerializer):
 # --- views --------------------------------------------------------------------------------------
 
 
-def _object_id(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
-
-
 class JointSupervisionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -207,7 +198,7 @@ class JointSupervisionViewSet(
 
     def get_object(self) -> JointSupervision:
         try:
-            return supervision_detail(user=self.request.user, pk=_object_id(self.kwargs["pk"]))
+            return supervision_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
         except JointSupervision.DoesNotExist:
             raise Http404 from None
 

@@ -25,6 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
+from accounts.api import object_id
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 from cases.models import Case
@@ -35,7 +36,6 @@ from ..selectors import NoticeTab, notice_detail, notice_list
 from ..services.notices import supervision_notice_issue, supervision_notice_respond
 
 TEXT = 20000  # longest free text accepted
-MAX_ID = 2**63 - 1  # ids above this are no row of ours (BigAutoField)
 
 
 class NoticeState:
@@ -178,16 +178,6 @@ class NoticeSerializer(serializers.ModelSerializer):
         ]
 
 
-def _object_id(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("Supervision notices the caller may see"),
@@ -225,7 +215,7 @@ class SupervisionNoticeViewSet(
 
     def get_object(self) -> SupervisionNotice:
         try:
-            return notice_detail(user=self.request.user, pk=_object_id(self.kwargs["pk"]))
+            return notice_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
         except SupervisionNotice.DoesNotExist:
             raise Http404 from None
 

@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api import MAX_ID, object_id
 from cases.models import Case
 from cases.selectors import cases_visible_to
 
@@ -43,18 +44,7 @@ from ..services.appointments import (
 )
 from .records import RecordInputSerializer, RecordSerializer, record_from_request
 
-MAX_ID = 2**63 - 1  # ids above this are no row of ours (BigAutoField)
 TEXT = 20000
-
-
-def _object_id(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -281,7 +271,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_object(self) -> Appointment:
         try:
-            return appointment_detail(user=self.request.user, pk=_object_id(self.kwargs["pk"]))
+            return appointment_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
         except Appointment.DoesNotExist:
             raise Http404 from None
 

@@ -36,6 +36,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
+from accounts.api import object_id
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 
@@ -49,18 +50,7 @@ from ..services.schedules import (
     schedule_update,
 )
 
-MAX_ID = 2**63 - 1
 MAX_RANGE_DAYS = 366
-
-
-def _object_id(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
 
 
 # --- fields -----------------------------------------------------------------------------------
@@ -329,7 +319,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_object(self) -> ReceptionSchedule:
         try:
-            return schedule_detail(user=self.request.user, pk=_object_id(self.kwargs["pk"]))
+            return schedule_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
         except ReceptionSchedule.DoesNotExist:
             raise Http404 from None
 

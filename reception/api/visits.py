@@ -17,6 +17,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from accounts.api import object_id
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.selectors import cases_visible_to
@@ -24,18 +25,6 @@ from cases.selectors import cases_visible_to
 from ..models import FieldVisit
 from ..selectors_visits import field_visit_detail, field_visit_list
 from ..services.visits import MAX_CASES, PLACE, TEXT, field_visit_record
-
-MAX_ID = 2**63 - 1
-
-
-def _object_id(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
 
 
 class VisitCaseInputSerializer(serializers.Serializer):
@@ -140,7 +129,7 @@ class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_object(self) -> FieldVisit:
         try:
-            return field_visit_detail(user=self.request.user, pk=_object_id(self.kwargs["pk"]))
+            return field_visit_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
         except FieldVisit.DoesNotExist:
             raise Http404 from None
 
