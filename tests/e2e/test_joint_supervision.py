@@ -68,8 +68,12 @@ def test_supervisor_opens_a_joint_supervision_parties_report_and_the_board_shows
     for role in PartyRole.values:
         if role != "stability":  # forgotten at first
             choose(page, f"id_{role}_unit", units[role].name)
+    # The texts after the pickers: a picker closing late must not take a keystroke of them.
+    for role in PartyRole.values:
         page.fill(f"#id_{role}_task", TASKS[role])
         page.fill(f"#id_{role}_due", f"{today + datetime.timedelta(days=DAYS[role]):%Y-%m-%d}")
+    for role in PartyRole.values:
+        assert page.input_value(f"#id_{role}_task") == TASKS[role]
     page.click("#joint-open-submit")
     error = page.locator("[data-field-error='stability_unit']")
     error.wait_for()
