@@ -33,7 +33,8 @@ def browser(chromium_path):
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    # Generous: with -n 2 two browsers and two live servers share the two cores.
+    page.set_default_timeout(30000)
     yield page
     context.close()
 
