@@ -127,6 +127,11 @@ class User(AbstractUser):
         # Chinese names are written surname first, without a space.
         return f"{self.last_name}{self.first_name}".strip()
 
+    @property
+    def display_name(self) -> str:
+        """The name pages and documents show: the full name, else the username."""
+        return self.get_full_name() or self.username
+
     @cached_property
     def roles(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))

@@ -46,7 +46,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
         unit = user.org_unit.name if user.org_unit_id else ""
-        return f"{user.get_full_name() or user.username}（{unit}）"
+        return f"{user.display_name}（{unit}）"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -62,7 +62,7 @@ def time_window(schedule: ReceptionSchedule) -> str:
 
 
 def leader_name(leader: User) -> str:
-    return leader.get_full_name() or leader.username
+    return leader.display_name
 
 
 def leader_post(leader: User) -> str:

@@ -99,9 +99,7 @@ def day_text(value: datetime.date | datetime.datetime | None) -> str:
 
 
 def person_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+    return user.display_name if user is not None else ""
 
 
 def proposal_text(approval: Approval) -> str:

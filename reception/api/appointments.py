@@ -170,7 +170,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
     def get_leader_name(self, appointment: Appointment) -> str:
         leader = appointment.day.schedule.leader
-        return leader.get_full_name() or leader.username
+        return leader.display_name
 
     def get_url(self, appointment: Appointment) -> str:
         return reverse("reception:appointment", args=[appointment.pk])

@@ -261,7 +261,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_leader_name(self, schedule: ReceptionSchedule) -> str:
-        return schedule.leader.get_full_name() or schedule.leader.username
+        return schedule.leader.display_name
 
 
 class DaySerializer(serializers.Serializer):
@@ -281,7 +281,7 @@ class DaySerializer(serializers.Serializer):
     schedule = serializers.IntegerField(source="schedule.pk")
 
     def get_leader_name(self, view: DayView) -> str:
-        return view.leader.get_full_name() or view.leader.username
+        return view.leader.display_name
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_replaces(self, view: DayView) -> datetime.date | None:

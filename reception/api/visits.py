@@ -100,7 +100,7 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_leader_name(self, visit: FieldVisit) -> str:
-        return visit.leader.get_full_name() or visit.leader.username
+        return visit.leader.display_name
 
 
 @extend_schema_view(

@@ -61,12 +61,6 @@ class Booking:
     warnings: list[str] = field(default_factory=list)
 
 
-def _name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
-
-
 def _url(name: str, *args) -> str:
     try:
         return reverse(name, args=args)
@@ -85,7 +79,11 @@ def booking_warnings(*, case: Case, schedule: ReceptionSchedule) -> list[str]:
                 "Case %(case)s is sponsored by %(sponsor)s, not by %(leader)s: check that the "
                 "petitioner should see this leader."
             )
-            % {"case": case.number, "sponsor": _name(leader), "leader": _name(schedule.leader)}
+            % {
+                "case": case.number,
+                "sponsor": leader.display_name,
+                "leader": schedule.leader.display_name,
+            }
         )
     return warnings
 
@@ -101,7 +99,7 @@ def _open_day(schedule: ReceptionSchedule, date: datetime.date, field_name: str 
             {
                 field_name: [
                     _("%(leader)s does not receive petitioners on %(date)s.")
-                    % {"leader": _name(schedule.leader), "date": date.isoformat()}
+                    % {"leader": schedule.leader.display_name, "date": date.isoformat()}
                 ]
             }
         )
@@ -132,7 +130,11 @@ def _free_slot(day: ReceptionDay, schedule: ReceptionSchedule) -> int:
             return slot
     raise Conflict(
         _("No free slot on %(date)s with %(leader)s: all %(slots)d are booked.")
-        % {"date": day.date.isoformat(), "leader": _name(schedule.leader), "slots": schedule.slots}
+        % {
+            "date": day.date.isoformat(),
+            "leader": schedule.leader.display_name,
+            "slots": schedule.slots,
+        }
     )
 
 
@@ -179,7 +181,7 @@ def _already_booked(people: list[Petitioner], date: datetime.date, exclude=None)
                     % {
                         "name": names.get(row.petitioner_id, ""),
                         "date": date.isoformat(),
-                        "leader": _name(row.appointment.day.schedule.leader),
+                        "leader": row.appointment.day.schedule.leader.display_name,
                     }
                     for row in taken
                 ]
@@ -256,7 +258,7 @@ def appointment_book(
     if not can_book(actor, schedule):
         raise NotAllowed(
             _("Only reception staff whose area holds %(leader)s's unit may book this leader.")
-            % {"leader": _name(schedule.leader)}
+            % {"leader": schedule.leader.display_name}
         )
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise ValidationError({"case": [_("No such case.")]})
@@ -284,7 +286,7 @@ def appointment_book(
                     % {
                         "case": case.number,
                         "date": date.isoformat(),
-                        "leader": _name(schedule.leader),
+                        "leader": schedule.leader.display_name,
                     }
                 ]
             }
@@ -315,7 +317,7 @@ def appointment_book(
     _tell_staff(
         appointment,
         _("Case %(case)s is booked for reception by %(leader)s on %(when)s")
-        % {"case": case.number, "leader": _name(schedule.leader), "when": _when(appointment)},
+        % {"case": case.number, "leader": schedule.leader.display_name, "when": _when(appointment)},
         body=case.summary,
     )
     _on_timeline(appointment, actor, EventKind.RECEPTION_BOOKED, _when(appointment))
@@ -329,7 +331,7 @@ def _on_timeline(appointment: Appointment, actor: User, kind: str, comment: str,
         case=appointment.case,
         kind=kind,
         actor=actor,
-        comment=f"{_name(schedule.leader)} · {comment}",
+        comment=f"{schedule.leader.display_name} · {comment}",
         data={
             "appointment": appointment.pk,
             "leader": schedule.leader.username,
@@ -399,7 +401,7 @@ def appointment_cancel(
                 "%(reason)s. We will contact you again."
             )
             % {
-                "leader": _name(day.schedule.leader),
+                "leader": day.schedule.leader.display_name,
                 "date": day.date.isoformat(),
                 "case": case.number,
                 "reason": reason,
@@ -467,7 +469,7 @@ def appointment_move(
             locked,
             _("Your appointment with %(leader)s (case %(case)s) moves from %(old)s to %(when)s.")
             % {
-                "leader": _name(schedule.leader),
+                "leader": schedule.leader.display_name,
                 "case": case.number,
                 "old": old_date.isoformat(),
                 "when": _when(locked),

@@ -130,7 +130,7 @@ def _sponsor_on_the_spot(*, leader: User, case: Case, appointment: Appointment) 
 
 
 def _reception_summary(leader: User, attended: bool, resolved: bool, instruction: str) -> str:
-    name = leader.get_full_name() or leader.username
+    name = leader.display_name
     if not attended:
         return _("%(leader)s: the petitioner did not come.") % {"leader": name}
     if resolved:
@@ -172,7 +172,7 @@ def reception_record(
         if not can_record_no_show(actor, appointment):
             raise NotAllowed(
                 _("Only %(leader)s, who receives on this day, records this reception.")
-                % {"leader": leader.get_full_name() or leader.username}
+                % {"leader": leader.display_name}
             )
         if attended:
             raise NotAllowed(_("Reception staff may record only that the petitioner did not come."))

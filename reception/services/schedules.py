@@ -393,10 +393,6 @@ def schedule_deactivate(*, actor: User, schedule: ReceptionSchedule) -> Receptio
 _MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
 
 
-def _name(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 def _calendar_url(date: datetime.date) -> str:
     try:
         return f"{reverse('reception:calendar')}?month={date:%Y-%m}"
@@ -468,7 +464,7 @@ def reception_day_cancel(
         if view is None:
             errors["date"] = [
                 _("%(leader)s does not receive petitioners on %(date)s.")
-                % {"leader": _name(schedule.leader), "date": date.isoformat()}
+                % {"leader": schedule.leader.display_name, "date": date.isoformat()}
             ]
     if move_to is not None:
         problems = _check_move_to(schedule, date, move_to, today)
@@ -496,7 +492,7 @@ def reception_day_cancel(
         )
     day.status, day.reason = DayStatus.CANCELLED, reason
     day.save(update_fields=["status", "reason"])
-    leader = _name(schedule.leader)
+    leader = schedule.leader.display_name
     if move_to is not None:
         replacement = ReceptionDay.objects.create(schedule=schedule, date=move_to, replaces=day)
         when = _("%(date)s %(start)s–%(end)s at %(place)s") % {

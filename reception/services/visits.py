@@ -96,7 +96,7 @@ def field_visit_record(
             case=case,
             kind=EventKind.FIELD_VISIT,
             actor=actor,
-            comment=f"{leader.get_full_name() or leader.username} · {place}"
+            comment=f"{leader.display_name} · {place}"
             + (f"：{outcome.strip()}" if (outcome or "").strip() else ""),
             data={"visit": visit.pk, "leader": leader.username},
             effective_on=date,
