@@ -38,7 +38,8 @@ help:
 	@echo "make migrate    apply database migrations"
 	@echo "make seed       load the demo data (manage.py seed_demo, idempotent)"
 	@echo "make messages   update and compile the zh_Hans translation catalogue"
-	@echo "make bench      measure views against bare baselines, and the reminder scan (bench_scan)"
+	@echo "make bench      measure views against bare baselines, the reminder scan (bench_scan)"
+	@echo "                and the dashboards at 1,000,000 petitions (bench_dashboard)"
 	@echo "make vendor     refresh static/vendor/ from the npm registry"
 
 # --- environment ---------------------------------------------------------------------------
@@ -99,6 +100,7 @@ messages: venv
 bench: venv var-dirs
 	$(MANAGE) bench $(BENCH_ARGS)
 	$(MANAGE) bench_scan $(BENCH_SCAN_ARGS)
+	$(MANAGE) bench_dashboard $(BENCH_DASHBOARD_ARGS)
 
 # --- vendored front-end files (static/vendor/README.md) ----------------------------------
 

@@ -7,12 +7,14 @@ know, the calendar falls back to weekends plus the overrides, and never raises.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import functools
 from collections.abc import Mapping
 
 import chinese_calendar
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -115,3 +117,16 @@ def years_lacking_holiday_list(years: list[int]) -> list[int]:
     )
     entered_years = {d.year for d in entered}
     return [year for year in unknown if year not in entered_years]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later (earlier when negative), or the month's
+    last day when it has fewer days (31 March − 1 month = 28 or 29 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the current (Shanghai) time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

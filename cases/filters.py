@@ -8,7 +8,7 @@ from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 
 from .models import Case, CaseStatus
-from .selectors import filter_category, filter_overdue
+from .selectors import filter_answered, filter_backlog, filter_category, filter_overdue
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -53,6 +53,27 @@ class CaseFilter(django_filters.FilterSet):
         min_value=1,
         label=_("At least this many petitions"),
     )
+    backlog = django_filters.BooleanFilter(
+        method="filter_backlog", label=_("Backlog case"), widget=YesNoAll
+    )
+    answering_unit = CodeChoiceFilter(
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        method="filter_answering_unit",
+        label=_("Answering unit"),
+    )
+    answered_from = django_filters.DateFilter(
+        method="filter_answered_from",
+        label=_("Answered from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    answered_to = django_filters.DateFilter(
+        method="filter_answered_to",
+        label=_("Answered to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    answered_on_time = django_filters.BooleanFilter(label=_("Answered on time"), widget=YesNoAll)
+    resolved = django_filters.BooleanFilter(label=_("Resolved"), widget=YesNoAll)
     q = django_filters.CharFilter(method="filter_text", label=_("Number or summary"))
 
     class Meta:
@@ -62,10 +83,24 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.request is not None:
-            self.filters["unit"].queryset = units_visible_to(self.request.user).order_by("path")
+            units = units_visible_to(self.request.user).order_by("path")
+            self.filters["unit"].queryset = units
+            self.filters["answering_unit"].queryset = units
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(owner_unit__path__startswith=value.path)
+
+    def filter_answering_unit(self, queryset, name, value):
+        return queryset.filter(answering_unit__path__startswith=value.path)
+
+    def filter_answered_from(self, queryset, name, value):
+        return filter_answered(queryset, value, None)
+
+    def filter_answered_to(self, queryset, name, value):
+        return filter_answered(queryset, None, value)
+
+    def filter_backlog(self, queryset, name, value):
+        return filter_backlog(queryset, value)
 
     def filter_category(self, queryset, name, value):
         return filter_category(queryset, value.strip())

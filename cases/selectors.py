@@ -17,12 +17,13 @@ from django.utils import timezone
 from accounts.models import OrgKind, OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_ancestor_ids, units_visible_to
-from accounts.workcalendar import Counting, due_date
+from accounts.workcalendar import Counting, add_months, due_date, start_of_day
 
 from .models import (
     ANSWER_CLOCKS,
     AWAITING_ACCEPTANCE,
     CLOSED_STATUSES,
+    IN_WORK_STATUSES,
     Approval,
     ApprovalStatus,
     Assignment,
@@ -237,7 +238,8 @@ def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
     )
 
 
-def _open_work_clocks() -> QuerySet[Deadline]:
+def open_work_clocks() -> QuerySet[Deadline]:
+    """Open clocks of the units' work (not the petitioner's request windows)."""
     return Deadline.objects.filter(met_at__isnull=True).exclude(kind__in=PETITIONER_WINDOWS)
 
 
@@ -250,8 +252,56 @@ def case_list(*, user: User) -> QuerySet[Case]:
 
 def filter_overdue(queryset: QuerySet[Case], overdue: bool) -> QuerySet[Case]:
     """Cases with (or without) a clock of the units' work past its due date."""
-    late = _open_work_clocks().filter(case=OuterRef("pk"), due_on__lt=timezone.localdate())
+    late = open_work_clocks().filter(case=OuterRef("pk"), due_on__lt=timezone.localdate())
     return queryset.filter(Exists(late) if overdue else ~Exists(late))
+
+
+# 积案 (backlog): still in work after this many months, or this many petitions in this many
+# years on a case that is not closed.
+BACKLOG_OPEN_MONTHS = 6
+BACKLOG_PETITIONS = 3
+BACKLOG_PETITION_YEARS = 2
+
+
+def backlog_condition(today: datetime.date | None = None) -> Q:
+    """积案: a case still in work more than `BACKLOG_OPEN_MONTHS` months after it was first
+    received, or a case not closed with `BACKLOG_PETITIONS` or more petitions received in the
+    last `BACKLOG_PETITION_YEARS` years. The dashboards count, and the case list filters, by
+    this one condition."""
+    today = today or timezone.localdate()
+    petitions = Case.petitions.rel.related_model.objects
+    frequent = (
+        petitions.filter(
+            received_at__gte=start_of_day(add_months(today, -12 * BACKLOG_PETITION_YEARS))
+        )
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=BACKLOG_PETITIONS)
+        .values("case")
+    )
+    long_open = Q(
+        status__in=IN_WORK_STATUSES,
+        received_at__lt=start_of_day(add_months(today, -BACKLOG_OPEN_MONTHS)),
+    )
+    return long_open | (~Q(status__in=CLOSED_STATUSES) & Q(pk__in=frequent))
+
+
+def filter_backlog(queryset: QuerySet[Case], backlog: bool) -> QuerySet[Case]:
+    condition = backlog_condition()
+    return queryset.filter(condition) if backlog else queryset.exclude(condition)
+
+
+def filter_answered(
+    queryset: QuerySet[Case], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet[Case]:
+    """Cases whose answer reached the petitioner between `start` and `end` (either open)."""
+    delivered = Reply.objects.filter(case=OuterRef("pk"), delivered_on__isnull=False)
+    if start:
+        delivered = delivered.filter(delivered_on__gte=start)
+    if end:
+        delivered = delivered.filter(delivered_on__lte=end)
+    return queryset.filter(Exists(delivered))
 
 
 def filter_category(queryset: QuerySet[Case], code: str) -> QuerySet[Case]:
@@ -304,7 +354,7 @@ def my_queue(*, user: User, limit: int = 50) -> Queue:
         else Assignment.objects.none()
     )
     clocks = (
-        _open_work_clocks()
+        open_work_clocks()
         .filter(responsible_unit__in=units, case__in=visible.values("pk"))
         .select_related("case", "responsible_unit", "assignment__lead_unit")
         .order_by("due_on", "pk")

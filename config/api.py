@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
+from dashboards.api import StatsSummaryView
 from escalation.api import consultations, joint, notices, rankings
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
@@ -37,5 +38,6 @@ for module in (
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("", include(router.urls)),
 ]

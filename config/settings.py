@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "petitions",
     "escalation",
     "reception",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,10 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests read the replica alias from the default test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The dashboards read from the replica when one is set (they tolerate its lag).
+DASHBOARD_DATABASE = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -234,6 +239,15 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "notifications.tasks.requeue_pending_notifications",
         "schedule": 60.0,
+    },
+    "refresh-dashboards": {
+        "task": "dashboards.tasks.refresh_rollup",
+        "schedule": env.float("DASHBOARD_REFRESH_SECONDS", default=300.0),
+    },
+    # Every night at 02:30: the whole rollup again (see dashboards.services).
+    "rebuild-dashboards": {
+        "task": "dashboards.tasks.rebuild_rollup",
+        "schedule": crontab(minute=30, hour=2),
     },
     # The 1st of each month at 01:30: last month's unit ranking.
     "rank-units": {

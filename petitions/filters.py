@@ -7,7 +7,7 @@ from accounts.filters import CodeChoiceFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 
-from .models import Category, Channel, Petition
+from .models import Category, Channel, Petition, ReceivedLevel
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -38,25 +38,43 @@ class PetitionFilter(django_filters.FilterSet):
         method="filter_unit",
         label=_("Receiving unit"),
     )
+    area = CodeChoiceFilter(
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        method="filter_area",
+        label=_("Matter location"),
+    )
+    level = django_filters.ChoiceFilter(
+        choices=ReceivedLevel.choices, method="filter_level", label=_("Received at level")
+    )
     is_group = django_filters.BooleanFilter(label=_("Group visit"), widget=YesNoAll)
     is_repeat = django_filters.BooleanFilter(label=_("Repeat petition"), widget=YesNoAll)
     is_skip_level = django_filters.BooleanFilter(label=_("Skip-level visit"), widget=YesNoAll)
+    is_first_time = django_filters.BooleanFilter(label=_("First-time petition"), widget=YesNoAll)
     q = django_filters.CharFilter(method="filter_text", label=_("Number or summary"))
 
     class Meta:
         model = Petition
-        fields = ["channel", "is_group", "is_repeat", "is_skip_level"]
+        fields = ["channel", "is_group", "is_repeat", "is_skip_level", "is_first_time"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.request is not None:
-            self.filters["unit"].queryset = units_visible_to(self.request.user).order_by("path")
+            units = units_visible_to(self.request.user).order_by("path")
+            self.filters["unit"].queryset = units
+            self.filters["area"].queryset = units
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value))
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(receiving_unit__path__startswith=value.path)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(location_unit__path__startswith=value.path)
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(ReceivedLevel.condition(value))
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.fields import EncryptedTextField
 from accounts.identity import Sex, mask_id_number, mask_phone, parse_resident_id
-from accounts.models import OrgUnit
+from accounts.models import OrgLevel, OrgUnit
 from cases.models import Case, MatterKind
 
 
@@ -85,6 +85,36 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("Visit")
     ONLINE = "online", _("Online")
     PHONE = "phone", pgettext_lazy("channel", "Phone call")
+
+
+class ReceivedLevel(models.TextChoices):
+    """The level of the body a petition was received at (进京, 赴省, 到市, 到区县及以下)."""
+
+    NATIONAL = "national", pgettext_lazy("received at", "National")
+    PROVINCE = "province", pgettext_lazy("received at", "Province")
+    CITY = "city", pgettext_lazy("received at", "City")
+    DISTRICT = "district", pgettext_lazy("received at", "District and below")
+
+    @classmethod
+    def of(cls, level: int) -> "ReceivedLevel":
+        """The bucket of a receiving unit's `OrgLevel`."""
+        return next(
+            (bucket for bucket, exact in RECEIVED_LEVELS.items() if exact == level), cls.DISTRICT
+        )
+
+    @classmethod
+    def condition(cls, value: str, prefix: str = "receiving_unit__") -> models.Q:
+        """The filter on a petition's receiving unit for the level `value`."""
+        if value == cls.DISTRICT:
+            return models.Q(**{f"{prefix}level__gte": OrgLevel.DISTRICT})
+        return models.Q(**{f"{prefix}level": RECEIVED_LEVELS[value]})
+
+
+RECEIVED_LEVELS = {
+    ReceivedLevel.NATIONAL: OrgLevel.NATIONAL,
+    ReceivedLevel.PROVINCE: OrgLevel.PROVINCE,
+    ReceivedLevel.CITY: OrgLevel.CITY,
+}
 
 
 class Petition(models.Model):

@@ -70,6 +70,20 @@ CLOSED_STATUSES = frozenset(
 )
 
 
+# Statuses in which a unit still owes work on the case (在办): a decision, the answer, or a
+# review. A replied or evaluated case waits on the petitioner, not on a unit.
+IN_WORK_STATUSES = frozenset(
+    {
+        CaseStatus.REGISTERED,
+        CaseStatus.FORWARDED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.REVIEW_REQUESTED,
+        CaseStatus.REREVIEW_REQUESTED,
+    }
+)
+
+
 class NotAcceptReason(models.TextChoices):
     OUTSIDE_REMIT = "outside_remit", _("Outside the remit of petition work")
     TERMINATED = "terminated", _("Already terminated")
@@ -173,6 +187,12 @@ class Case(models.Model):
                 fields=["sponsoring_leader"],
                 condition=Q(sponsoring_leader__isnull=False),
                 name="case_sponsored",
+            ),
+            # The dashboards' open-work counts and backlog, per owner unit.
+            models.Index(
+                fields=["owner_unit", "received_at"],
+                condition=Q(status__in=sorted(IN_WORK_STATUSES)),
+                name="case_in_work",
             ),
         ]
 
@@ -292,6 +312,8 @@ class Deadline(models.Model):
             models.Index(
                 fields=["due_on"], condition=Q(met_at__isnull=True), name="deadline_open_due"
             ),
+            # The dashboards' rollup reads every clock due on a day, met or not.
+            models.Index(fields=["due_on", "kind"], name="deadline_due_kind"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -388,6 +410,8 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["effective_on", "created_at", "pk"]
+        # The dashboards' rollup finds the cases changed since its last run.
+        indexes = [models.Index(fields=["created_at"], name="case_event_created")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()}"

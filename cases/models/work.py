@@ -189,6 +189,14 @@ class Reply(models.Model):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["drafted_on", "pk"]
+        # The dashboards' rollup reads the answers delivered on a day.
+        indexes = [
+            models.Index(
+                fields=["delivered_on"],
+                condition=models.Q(delivered_on__isnull=False),
+                name="reply_delivered",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_status_display()}"

@@ -7,6 +7,8 @@ from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_success
 
+import config.celery
+
 
 @pytest.fixture
 def redis_celery(redis_url):
@@ -19,6 +21,10 @@ def redis_celery(redis_url):
     app.autodiscover_tasks(["accounts"], force=True)
     yield app
     app.close()
+    # Creating the app, and its worker, made it the current app: put the project's back, or
+    # the shared tasks of later tests on this process resolve against this one (which knows
+    # only the heartbeat) and raise NotRegistered.
+    config.celery.app.set_current()
 
 
 def test_heartbeat_runs_through_redis(redis_celery):

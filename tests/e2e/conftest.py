@@ -35,8 +35,30 @@ def page(browser):
     page = context.new_page()
     # Generous: with -n 2 two browsers and two live servers share the two cores.
     page.set_default_timeout(30000)
+    page.screenshot = _screenshot_keeping_focus(page, page.screenshot)
     yield page
     context.close()
+
+
+# After a full-page screenshot (the page is resized and back), headless Chromium has been
+# seen to hand the focus back to a Tom Select picker, whose list then opens over the form's
+# buttons. A screenshot must not change the page: put the focus back and close the lists.
+RESTORE_FOCUS = """focused => {
+    document.querySelectorAll(".tomselected").forEach((el) => el.tomselect.close());
+    const element = focused && document.getElementById(focused);
+    if (element && document.activeElement !== element) element.focus();
+    document.querySelectorAll(".tomselected").forEach((el) => el.tomselect.close());
+}"""
+
+
+def _screenshot_keeping_focus(page, screenshot):
+    def take(*args, **kwargs):
+        focused = page.evaluate("() => document.activeElement && document.activeElement.id")
+        result = screenshot(*args, **kwargs)
+        page.evaluate(RESTORE_FOCUS, focused)
+        return result
+
+    return take
 
 
 @pytest.fixture
