@@ -10,18 +10,7 @@
     el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control", el.tagName === "SELECT" ? "form-select-sm" : "form-control-sm");
   });
 
-  // Unit and person lists are long: type part of a name to pick one.
-  if (window.TomSelect) {
-    document.querySelectorAll("select[data-search]").forEach((select) => {
-      new TomSelect(select, {
-        maxOptions: 500,
-        allowEmptyOption: true,
-        selectOnTab: true,
-        plugins: select.multiple ? ["remove_button"] : [],
-        render: { no_results: () => `<div class="no-results">${config.noResults || ""}</div>` },
-      });
-    });
-  }
+  searchableSelects(document, config.noResults);
 
   // Put the cursor where typing starts: the first field with an error, else the first one.
   function focusForm(container) {

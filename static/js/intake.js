@@ -88,15 +88,7 @@
     banner.classList.remove("d-none");
   }
 
-  // Unit and category lists are long: the clerk types part of a name to pick one.
-  form.querySelectorAll("select[data-search]").forEach((select) => {
-    new TomSelect(select, {
-      maxOptions: 500,
-      allowEmptyOption: true,
-      selectOnTab: true,
-      render: { no_results: () => `<div class="no-results">${config.noResults}</div>` },
-    });
-  });
+  searchableSelects(form, config.noResults);
 
   document.getElementById("add-petitioner").addEventListener("click", addRow);
   rows.addEventListener("click", (event) => {

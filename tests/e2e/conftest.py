@@ -35,30 +35,8 @@ def page(browser):
     page = context.new_page()
     # Generous: with -n 2 two browsers and two live servers share the two cores.
     page.set_default_timeout(30000)
-    page.screenshot = _screenshot_keeping_focus(page, page.screenshot)
     yield page
     context.close()
-
-
-# After a full-page screenshot (the page is resized and back), headless Chromium has been
-# seen to hand the focus back to a Tom Select picker, whose list then opens over the form's
-# buttons. A screenshot must not change the page: put the focus back and close the lists.
-RESTORE_FOCUS = """focused => {
-    document.querySelectorAll(".tomselected").forEach((el) => el.tomselect.close());
-    const element = focused && document.getElementById(focused);
-    if (element && document.activeElement !== element) element.focus();
-    document.querySelectorAll(".tomselected").forEach((el) => el.tomselect.close());
-}"""
-
-
-def _screenshot_keeping_focus(page, screenshot):
-    def take(*args, **kwargs):
-        focused = page.evaluate("() => document.activeElement && document.activeElement.id")
-        result = screenshot(*args, **kwargs)
-        page.evaluate(RESTORE_FOCUS, focused)
-        return result
-
-    return take
 
 
 @pytest.fixture
@@ -98,10 +76,4 @@ def choose(page, select_id: str, text: str) -> None:
     # Close the list and stay on the field. Pressed on the field itself: a script moving the
     # focus (a form card opening) must not swallow the key.
     search.press("Escape")
-    dropdown = page.locator(f"#{select_id}-ts-dropdown")
-    try:
-        dropdown.wait_for(state="hidden", timeout=3000)
-    except PlaywrightTimeoutError:
-        # A late focus event reopened the list (seen on a loaded machine): close it for good.
-        page.evaluate("id => document.getElementById(id).tomselect.close()", select_id)
-        dropdown.wait_for(state="hidden")
+    page.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
