@@ -35,6 +35,15 @@ def units_visible_to(user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__startswith=scope_path(user.org_unit))
 
 
+def subtree_ids(unit: OrgUnit, *, using: str | None = None) -> list[int]:
+    """The ids of `unit` and every unit below it, read once: filtering a large table by this
+    list uses its unit index, where a join on the path leads the planner astray (it cannot
+    know how many units a path prefix matches)."""
+    return list(
+        OrgUnit.objects.using(using).filter(path__startswith=unit.path).values_list("pk", flat=True)
+    )
+
+
 def unit_ancestor_ids(user: User) -> list[int]:
     """Ids of the user's unit and all units above it (an accusation against any of them
     must stay hidden from the user)."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import IN_WORK_STATUSES
+from cases.selectors import ClockState
 from petitions.models import Channel, ReceivedLevel
 
 from .selectors import SPECIAL_KEYS
@@ -19,6 +20,11 @@ SPECIAL_FILTERS = {
     "group": "is_group",
     "repeat": "is_repeat",
     "first_time": "is_first_time",
+}
+# Rates over the clocks due in the period, and the filters narrowing to the numerator.
+CLOCK_RATES = {
+    "timely_acceptance_rate": {"clock": "acceptance", "clock_state": ClockState.ON_TIME},
+    "completion_rate": {"clock": "answer", "clock_state": ClockState.MET},
 }
 # Rates over the answers delivered in the period, and the filter narrowing to the numerator.
 ANSWER_RATES = {
@@ -36,7 +42,8 @@ def _url(name: str, params: list[tuple[str, str]]) -> str:
 
 def drilldown_links(summary: dict, today: datetime.date | None = None) -> dict:
     """Links: `batches`, `open`, `due_soon`, `overdue`, `backlog`, and by key within
-    `channel`, `level`, `special`, `category` (code), `rate` (the answer rates) and `unit`
+    `channel`, `level`, `special`, `category` (code), `rate` (the cases behind each rate's
+    numerator: a clock kept, an answer on time, resolved...) and `unit`
     (the same dashboard for a unit of the ranking)."""
     today = today or timezone.localdate()
     unit, start, end = summary["unit"], summary["from"], summary["to"]
@@ -46,6 +53,7 @@ def drilldown_links(summary: dict, today: datetime.date | None = None) -> dict:
         return _url("petitions:list", [*received, *extra])
 
     answered = [("answering_unit", unit), ("answered_from", str(start)), ("answered_to", str(end))]
+    clocks = [("clock_unit", unit), ("clock_due_from", str(start)), ("clock_due_to", str(end))]
     owned = [("unit", unit)]
     period = [("from", str(start)), ("to", str(end))]
     return {
@@ -57,8 +65,14 @@ def drilldown_links(summary: dict, today: datetime.date | None = None) -> dict:
             row["code"]: petitions(("category", row["code"])) for row in summary["top_categories"]
         },
         "rate": {
-            key: _url("cases:list", [*answered, *narrower.items()])
-            for key, narrower in ANSWER_RATES.items()
+            **{
+                key: _url("cases:list", [*clocks, *narrower.items()])
+                for key, narrower in CLOCK_RATES.items()
+            },
+            **{
+                key: _url("cases:list", [*answered, *narrower.items()])
+                for key, narrower in ANSWER_RATES.items()
+            },
         },
         "open": _url(
             "cases:list", [*owned, *(("status", status) for status in sorted(IN_WORK_STATUSES))]

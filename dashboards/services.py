@@ -25,11 +25,11 @@ from django.utils import timezone
 from accounts.models import OrgUnit
 from accounts.workcalendar import start_of_day
 from cases.models import (
+    ACCEPTANCE_CLOCKS,
     ANSWER_CLOCKS,
     Case,
     CaseEvent,
     Deadline,
-    DeadlineKind,
     Evaluation,
     EvaluationResult,
     Reply,
@@ -40,7 +40,6 @@ from petitions.models import Petition, ReceivedLevel
 
 from .models import COUNT_FIELDS, BacklogCase, DailyCategoryStat, DailyStat, RollupState
 
-ACCEPTANCE_CLOCKS = (DeadlineKind.ACCEPTANCE, DeadlineKind.SIMPLIFIED_DECISION)
 SATISFIED = (EvaluationResult.SATISFIED, EvaluationResult.BASICALLY_SATISFIED)
 # Events are written inside their transactions: one committed a little after a refresh read
 # the newer ones must still be seen, so each refresh looks back this far past its watermark.

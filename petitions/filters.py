@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import CodeChoiceFilter, YesNoAll
 from accounts.models import OrgUnit
-from accounts.selectors import units_visible_to
+from accounts.selectors import subtree_ids, units_visible_to
 
 from .models import Category, Channel, Petition, ReceivedLevel
 
@@ -68,10 +68,10 @@ class PetitionFilter(django_filters.FilterSet):
         return queryset.filter(Q(category=value) | Q(category__parent=value))
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(receiving_unit__path__startswith=value.path)
+        return queryset.filter(receiving_unit_id__in=subtree_ids(value))
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(location_unit__path__startswith=value.path)
+        return queryset.filter(location_unit_id__in=subtree_ids(value))
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(ReceivedLevel.condition(value))

@@ -1,4 +1,5 @@
 from .case import (
+    ACCEPTANCE_CLOCKS,
     ACCEPTANCE_DECISIONS,
     ANSWER_CLOCKS,
     AWAITING_ACCEPTANCE,
@@ -39,6 +40,7 @@ from .work import (
 )
 
 __all__ = [
+    "ACCEPTANCE_CLOCKS",
     "ACCEPTANCE_DECISIONS",
     "ANSWER_CLOCKS",
     "AWAITING_ACCEPTANCE",

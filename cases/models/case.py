@@ -240,6 +240,8 @@ TASK_CLOCKS = HAND_SET_CLOCKS[1:]
 
 # The clock the answer to the petitioner is due by, on the normal and the simplified track.
 ANSWER_CLOCKS = (DeadlineKind.HANDLING, DeadlineKind.SIMPLIFIED_ANSWER)
+# The clock the decision to accept is due by, on the normal and the simplified track.
+ACCEPTANCE_CLOCKS = (DeadlineKind.ACCEPTANCE, DeadlineKind.SIMPLIFIED_DECISION)
 
 
 class DeadlineRule(models.Model):

@@ -181,6 +181,33 @@ def test_list_shows_cases_in_scope_with_due_dates_and_filters(
     assert expect(api(street_handler).get(CASES))["count"] == 0
 
 
+def test_the_time_limit_filters_take_one_clock_and_refuse_bad_values(handler1, frozen_now):
+    """The acceptance clock (15 days: due 2026-12-11 for a case received 2026-11-20) of D1's
+    petition office, still running: due, not yet counted, not kept."""
+    case = new_case(handler1, D(2026, 11, 20))
+    due = case.deadlines.get(kind="acceptance").due_on
+
+    def numbers(**params):
+        return {row["number"] for row in expect(api(handler1).get(CASES, params))["results"]}
+
+    clock = {
+        "clock": "acceptance",
+        "clock_unit": case.deadlines.get(kind="acceptance").responsible_unit.code,
+    }
+    assert numbers(**clock, clock_due_from=due, clock_due_to=due) == {case.number}
+    assert numbers(**clock, clock_due_to=due - datetime.timedelta(days=1)) == set()
+    assert numbers(clock="answer", clock_due_from=due, clock_due_to=due) == set()
+    assert numbers(**clock, clock_state="counted") == set()  # not yet due
+    assert numbers(**clock, clock_state="on_time") == set()
+    for field, value in (
+        ("clock", "review"),
+        ("clock_state", "late"),
+        ("clock_unit", "D2"),
+        ("clock_due_from", "2026-13-01"),
+    ):
+        assert field in expect(api(handler1).get(CASES, {field: value}), 400)
+
+
 def test_detail_has_the_contract_fields(handler1, street_handler, frozen_now):
     case = new_case(handler1, D(2026, 11, 20))
     assignment = expect(

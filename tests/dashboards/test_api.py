@@ -1,6 +1,7 @@
 """`GET /api/v1/stats/summary/`: the contract, bad input, scope and drill-down."""
 
 import os
+import re
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -164,6 +165,36 @@ def test_drill_down_lists_hold_exactly_what_the_numbers_count(api, october, org,
     assert _list_count(api, links["rate"]["satisfaction_rate"], cases) == answered == 4
     assert _list_count(api, links["rate"]["on_time_rate"], cases) == on_time == 3
     assert _list_count(api, links["rate"]["resolution_rate"], cases) == 2
+    for key in ("timely_acceptance_rate", "completion_rate"):
+        kept, counted = body["rate_parts"][key]
+        link = links["rate"][key]
+        assert _list_count(api, link, cases) == kept
+        base = re.sub(r"clock_state=\w+", "clock_state=counted", link)
+        assert _list_count(api, base, cases) == counted
+    assert body["rate_parts"]["timely_acceptance_rate"] == [2, 4]
+    # Missed: decided late (A2) or not yet decided and past due (A3).
+    missed = links["rate"]["timely_acceptance_rate"].replace("on_time", "missed")
+    assert _list_count(api, missed, cases) == 2
+
+
+def _numbers(client, link: str) -> list[str]:
+    response = client.get(f"/api/v1/cases/?{urlsplit(link).query}")
+    assert response.status_code == 200, response.content
+    return [row["number"] for row in response.json()["results"]]
+
+
+def test_the_clock_rates_drill_down_leaves_out_clocks_not_yet_due(api, october, frozen_now):
+    """November: C7's answer clock (due 24 November) is still running, so neither the rate
+    nor its list counts it; C5's (due 26 November, met in October) is in both."""
+    body = api.get(URL, {"unit": "CT", "from": "2026-11-01", "to": "2026-11-30"}).json()
+    links = drilldown_links(body, today=TODAY)
+    completion = links["rate"]["completion_rate"]
+    counted = re.sub(r"clock_state=\w+", "clock_state=counted", completion)
+    every_clock = re.sub(r"&clock_state=\w+", "", completion)
+    c5, c7 = october.c5.number, october.c7.number
+    assert _numbers(api, completion) == _numbers(api, counted) == [c5]
+    assert body["rate_parts"]["completion_rate"] == [1, 1]
+    assert set(_numbers(api, every_clock)) == {c5, c7}
 
 
 def test_dashboards_read_the_replica_when_one_is_set(tmp_path):

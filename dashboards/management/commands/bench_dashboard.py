@@ -12,6 +12,7 @@ COPY. Then it times:
 - the summary of every indicator (`stats_summary`) over the twelve months up to today, for
   the whole city (a city supervisor) and for one district (a district supervisor): the
   function's time, its number of queries, and the plan of each of its queries;
+- the lists the dashboard's numbers drill down to, rendered by their views for the city;
 - a steady-state refresh (`rollup_refresh`) after a handful of new case events.
 """
 
@@ -33,7 +34,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, connections
 from django.db.models import Count, Model
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -57,6 +58,7 @@ from cases.models import (
     Reply,
     ReplyStatus,
 )
+from dashboards.links import drilldown_links
 from dashboards.models import DailyCategoryStat, DailyStat
 from dashboards.periods import Period
 from dashboards.selectors import read_database, stats_summary
@@ -185,7 +187,10 @@ class Command(BaseCommand):
         self.plan_lines = None if full_plans else PLAN_LINES
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
-            with override_settings(NOTIFY_BY_EMAIL=False), translation.override("zh-hans"):
+            with (
+                override_settings(NOTIFY_BY_EMAIL=False, ALLOWED_HOSTS=["testserver"]),
+                translation.override("zh-hans"),
+            ):
                 self._run(max(petitions, 10), max(runs, 1))
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -227,6 +232,7 @@ class Command(BaseCommand):
             ("district", org.district_supervisor, org.district, "brief"),
         ):
             figures.append(self._time_summary(label, user, unit, period, runs, plans))
+        figures.extend(self._time_drilldown(org.city_supervisor, org.city, period, runs))
 
         figures.append(self._time_refresh(today))
 
@@ -484,6 +490,43 @@ class Command(BaseCommand):
             f"min {min(times):.1f} ms, median {statistics.median(times):.1f} ms, "
             f"{len(queries)} queries",
         )
+
+    def _time_drilldown(
+        self, user: User, unit: OrgUnit, period: Period, runs: int
+    ) -> list[tuple[str, str]]:
+        """The lists a city supervisor reaches from the dashboard's numbers, rendered whole
+        by their views (the count, the first page, the filter form)."""
+        links = drilldown_links(stats_summary(user=user, unit=unit, period=period))
+        targets = {
+            name: links[name] for name in ("open", "due_soon", "overdue", "backlog", "batches")
+        }
+        targets["on_time_rate"] = links["rate"]["on_time_rate"]
+        targets["timely_acceptance_rate"] = links["rate"]["timely_acceptance_rate"]
+        client = Client()
+        client.force_login(user)
+        figures = []
+        self.stdout.write(f"\n--- drill-down lists, city: {unit.name} ---")
+        for name, url in targets.items():
+            connection.queries_log.clear()  # full (at its length limit) after the steps above
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)  # warm-up, and the queries it runs
+            assert response.status_code == 200, (url, response.status_code)
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                client.get(url)
+                times.append(self._since(start) * 1000)
+            slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+            self.stdout.write(
+                f"{name}: {url}\n  {len(captured.captured_queries)} queries; median "
+                f"{statistics.median(times):.1f} ms; slowest query "
+                f"{float(slowest['time']) * 1000:.1f} ms:"
+            )
+            self._explain(connection, [slowest], full=True)
+            figures.append(
+                (f"drill-down {name}", f"median {statistics.median(times):.1f} ms (whole page)")
+            )
+        return figures
 
     def _explain(self, database, queries: list[dict], *, full: bool) -> None:
         self.stdout.write(
