@@ -1,6 +1,10 @@
 """Filter pieces shared by the list filters of every app (page and API)."""
 
 import django_filters
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -17,3 +21,28 @@ class YesNoAll(django_filters.widgets.BooleanWidget):
 @extend_schema_field(OpenApiTypes.STR)
 class CodeChoiceFilter(django_filters.ModelChoiceFilter):
     """Chooses a unit or category by its code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
+
+
+class QuickSelect(forms.Select):
+    """A select rendered without a template per option: a unit list has a thousand
+    options or more, and a list's filter bar several such selects, which Django's option
+    templates take a tenth of a second or more to render."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            f'<option value="{escape(str(option["value"]))}"'
+            f"{' selected' if option['selected'] else ''}>{escape(str(option['label']))}</option>"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe(options),  # every value and label escaped above
+        )

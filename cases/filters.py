@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.filters import CodeChoiceFilter, YesNoAll
 from accounts.models import OrgUnit
@@ -14,20 +15,36 @@ from .selectors import (
     filter_backlog,
     filter_category,
     filter_clocks,
+    filter_next_due,
     filter_overdue,
 )
 
 # The clocks the rates over clocks count (及时受理率 over decisions, 办结率 over answers).
 CLOCK_KINDS = {"acceptance": ACCEPTANCE_CLOCKS, "answer": ANSWER_CLOCKS}
 CLOCK_FILTERS = ("clock", "clock_unit", "clock_due_from", "clock_due_to", "clock_state")
+# The answer and time-limit filters, which the dashboards' figures drill down with: the list
+# page shows them folded under "more conditions" unless one of them is in use.
+MORE_FILTERS = (
+    "answering_unit",
+    "answered_from",
+    "answered_to",
+    "answered_on_time",
+    "resolved",
+    *CLOCK_FILTERS,
+)
 
 
 class CaseFilter(django_filters.FilterSet):
     """Filters of the case list, shared by the page and the API. Works on
     `selectors.case_list`, whose due dates and petition counts it filters on."""
 
+    # Not distinct (django-filter's default): nothing is joined, and SELECT DISTINCT over a
+    # list's columns makes the database compute every matching row before the first page.
     status = django_filters.MultipleChoiceFilter(
-        choices=CaseStatus.choices, label=_("Status"), widget=forms.SelectMultiple
+        choices=CaseStatus.choices,
+        label=_("Status"),
+        widget=forms.SelectMultiple,
+        distinct=False,
     )
     unit = CodeChoiceFilter(
         queryset=OrgUnit.objects.none(),
@@ -37,14 +54,12 @@ class CaseFilter(django_filters.FilterSet):
     )
     category = django_filters.CharFilter(method="filter_category", label=_("Category code"))
     due_from = django_filters.DateFilter(
-        field_name="next_due",
-        lookup_expr="gte",
+        method="applied_together",
         label=_("Next due from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     due_to = django_filters.DateFilter(
-        field_name="next_due",
-        lookup_expr="lte",
+        method="applied_together",
         label=_("Next due to"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -74,42 +89,42 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Answering unit"),
     )
     answered_from = django_filters.DateFilter(
-        method="filter_answered_from",
+        method="applied_together",
         label=_("Answered from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     answered_to = django_filters.DateFilter(
-        method="filter_answered_to",
+        method="applied_together",
         label=_("Answered to"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     answered_on_time = django_filters.BooleanFilter(label=_("Answered on time"), widget=YesNoAll)
     resolved = django_filters.BooleanFilter(label=_("Resolved"), widget=YesNoAll)
-    # One clock matching all five (filter_queryset): a case with an acceptance clock due in
-    # October and another unit's answer clock met on time is not "met on time in October".
+    # One clock matching all five: a case with an acceptance clock due in October and another
+    # unit's answer clock met on time is not "met on time in October".
     clock = django_filters.ChoiceFilter(
         choices=[("acceptance", _("Acceptance decision")), ("answer", _("Answer"))],
-        method="clock_part",
-        label=_("Time limit"),
+        method="applied_together",
+        label=pgettext_lazy("case filter", "Time limit"),
     )
     clock_unit = CodeChoiceFilter(
         queryset=OrgUnit.objects.none(),
         to_field_name="code",
-        method="clock_part",
+        method="applied_together",
         label=_("Unit responsible for the time limit"),
     )
     clock_due_from = django_filters.DateFilter(
-        method="clock_part",
+        method="applied_together",
         label=_("Time limit due from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     clock_due_to = django_filters.DateFilter(
-        method="clock_part",
+        method="applied_together",
         label=_("Time limit due to"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     clock_state = django_filters.ChoiceFilter(
-        choices=ClockState.choices, method="clock_part", label=_("Time limit kept")
+        choices=ClockState.choices, method="applied_together", label=_("Time limit kept")
     )
     q = django_filters.CharFilter(method="filter_text", label=_("Number or summary"))
 
@@ -125,35 +140,44 @@ class CaseFilter(django_filters.FilterSet):
             self.filters["answering_unit"].queryset = units
             self.filters["clock_unit"].queryset = units
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        wanted = {name: self.form.cleaned_data.get(name) for name in CLOCK_FILTERS}
-        if not any(wanted.values()):
-            return queryset
-        unit = wanted["clock_unit"]
-        return filter_clocks(
-            queryset,
-            kinds=CLOCK_KINDS.get(wanted["clock"]) or ACCEPTANCE_CLOCKS + ANSWER_CLOCKS,
-            unit_ids=subtree_ids(unit) if unit else None,
-            due_from=wanted["clock_due_from"],
-            due_to=wanted["clock_due_to"],
-            state=wanted["clock_state"] or None,
-        )
+    def main_fields(self) -> list:
+        return [field for field in self.form if field.name not in MORE_FILTERS]
 
-    def clock_part(self, queryset, name, value):
-        return queryset  # applied together in filter_queryset
+    def more_fields(self) -> list:
+        return [field for field in self.form if field.name in MORE_FILTERS]
+
+    def more_in_use(self) -> bool:
+        return any(self.data.get(name) for name in MORE_FILTERS)
+
+    def filter_queryset(self, queryset):
+        """The filters on dates of one thing (the next clock, the answer, one clock) apply
+        together, each group as one condition on that thing."""
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("due_from") or data.get("due_to"):
+            queryset = filter_next_due(queryset, data.get("due_from"), data.get("due_to"))
+        if data.get("answered_from") or data.get("answered_to"):
+            queryset = filter_answered(queryset, data.get("answered_from"), data.get("answered_to"))
+        if any(data.get(name) for name in CLOCK_FILTERS):
+            unit = data.get("clock_unit")
+            queryset = filter_clocks(
+                queryset,
+                kinds=CLOCK_KINDS.get(data.get("clock")) or ACCEPTANCE_CLOCKS + ANSWER_CLOCKS,
+                unit_ids=subtree_ids(unit) if unit else None,
+                due_from=data.get("clock_due_from"),
+                due_to=data.get("clock_due_to"),
+                state=data.get("clock_state") or None,
+            )
+        return queryset
+
+    def applied_together(self, queryset, name, value):
+        return queryset  # see filter_queryset
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(owner_unit_id__in=subtree_ids(value))
 
     def filter_answering_unit(self, queryset, name, value):
         return queryset.filter(answering_unit_id__in=subtree_ids(value))
-
-    def filter_answered_from(self, queryset, name, value):
-        return filter_answered(queryset, value, None)
-
-    def filter_answered_to(self, queryset, name, value):
-        return filter_answered(queryset, None, value)
 
     def filter_backlog(self, queryset, name, value):
         return filter_backlog(queryset, value)

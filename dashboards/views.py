@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
+from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE
 from petitions.models import Channel, ReceivedLevel
 
@@ -79,12 +80,6 @@ def _last_month() -> str:
     return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     _require_viewer(request)
@@ -109,12 +104,10 @@ def export_view(request: HttpRequest) -> HttpResponse:
             backlog_row(case) for case in backlog_ledger(request.user, form.unit(), limit=None)
         ]
     content, filename = summary_workbook(summary, table, ledger)
-    return _attachment(content, XLSX_TYPE, filename)
+    return attachment(content, XLSX_TYPE, filename)
 
 
 def _unknown_table() -> str:
-    from django.utils.translation import gettext
-
     return gettext("There is no such table to export.")
 
 
@@ -128,4 +121,4 @@ def report_view(request: HttpRequest) -> HttpResponse:
         return _page(request, _filter_form(request), report_form, status=400)
     ledger = backlog_ledger(request.user, report_form.unit(), limit=None)
     content, filename = monthly_report_docx(summary, [backlog_row(case) for case in ledger])
-    return _attachment(content, DOCX_TYPE, filename)
+    return attachment(content, DOCX_TYPE, filename)

@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import is_htmx
+
 from . import services
 from .filters import NotificationFilter
 from .models import Notification, NotificationKind
@@ -31,10 +33,6 @@ KIND_BADGE = {
     NotificationKind.JOINT_SUPERVISION: "text-bg-primary",
     NotificationKind.CONSULTATION: "text-bg-info",
 }
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def local_path(url: str) -> str:

@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -6,22 +8,26 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import CodeChoiceFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import subtree_ids, units_visible_to
+from accounts.workcalendar import start_of_day
 
 from .models import Category, Channel, Petition, ReceivedLevel
+
+# Dates typed beyond these bound nothing.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9999, 12, 1)
 
 
 class PetitionFilter(django_filters.FilterSet):
     """Filters of the petition list, shared by the page and the API."""
 
+    # Compared with the day's bounds in local time, not with received_at's date: so the
+    # index on received_at serves.
     received_from = django_filters.DateFilter(
-        field_name="received_at",
-        lookup_expr="date__gte",
+        method="filter_received_from",
         label=_("Received from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     received_to = django_filters.DateFilter(
-        field_name="received_at",
-        lookup_expr="date__lte",
+        method="filter_received_to",
         label=_("Received to"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -66,6 +72,16 @@ class PetitionFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value))
+
+    def filter_received_from(self, queryset, name, value):
+        if value <= EARLIEST:  # every petition (and midnight of year 1 has no UTC instant)
+            return queryset
+        return queryset.filter(received_at__gte=start_of_day(value))
+
+    def filter_received_to(self, queryset, name, value):
+        if value >= LATEST:
+            return queryset
+        return queryset.filter(received_at__lt=start_of_day(value + datetime.timedelta(days=1)))
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(receiving_unit_id__in=subtree_ids(value))

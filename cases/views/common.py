@@ -28,10 +28,6 @@ from ..selectors import (
 PAGE_SIZE = 50
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def case_or_404(request: HttpRequest, number: str) -> Case:
     try:
         return case_detail(user=request.user, number=number)

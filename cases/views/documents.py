@@ -1,18 +1,16 @@
 """The reply to the petitioner as a printable page and as a .docx download."""
 
-import re
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import attachment
+
 from .. import documents
 from ..models import Reply
+from ..officialdoc import DOCX_TYPE
 from .common import case_or_404
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _reply_or_404(request: HttpRequest, number: str, pk: int) -> Reply:
@@ -43,10 +41,9 @@ def reply_docx(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """The reply as a Word document in the official layout, as a download."""
     reply = _reply_or_404(request, number, pk)
     document = documents.reply_document(reply)
-    response = HttpResponse(documents.docx_bytes(document), content_type=DOCX_TYPE)
-    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"reply-{reply.case.number}.docx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    return attachment(
+        documents.docx_bytes(document),
+        DOCX_TYPE,
+        document.filename,
+        f"reply-{reply.case.number}.docx",
     )
-    return response

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.http import is_htmx
 from accounts.models import User
 from accounts.roles import Role
 
@@ -36,7 +37,6 @@ from .common import (
     apply_service_errors,
     day_text,
     forbidden,
-    is_htmx,
     person_name,
     proposal_text,
     status_badge,
@@ -192,7 +192,7 @@ class CaseRow:
 @require_GET
 def case_list_view(request: HttpRequest) -> HttpResponse:
     cases = CaseFilter(request.GET, queryset=case_list(user=request.user), request=request)
-    for name in ("status", "unit"):
+    for name in ("status", "unit", "answering_unit", "clock_unit"):
         cases.form.fields[name].widget.attrs["data-search"] = "true"
     page = Paginator(cases.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

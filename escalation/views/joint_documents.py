@@ -4,15 +4,13 @@ units included)."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
+from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE, officialdoc_docx
 
 from ..documents_joint import JOINT_DOCUMENTS, JointDocumentKind
@@ -64,13 +62,12 @@ def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 @require_GET
 def joint_document_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     supervision, spec, document = _document(request, pk, kind)
-    response = HttpResponse(officialdoc_docx(document), content_type=DOCX_TYPE)
-    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"joint-{supervision.pk}-{spec.slug}.docx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    return attachment(
+        officialdoc_docx(document),
+        DOCX_TYPE,
+        document.filename,
+        f"joint-{supervision.pk}-{spec.slug}.docx",
     )
-    return response
 
 
 urlpatterns: list = [

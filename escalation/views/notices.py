@@ -4,9 +4,7 @@ page and a .docx. Thin: parse the form, call one service, render."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.http import attachment
 from accounts.roles import Role
 from cases.officialdoc import DOCX_TYPE, officialdoc_docx
 from cases.selectors import cases_visible_to
@@ -188,13 +187,9 @@ def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
     document = notice_document(notice)
-    response = HttpResponse(officialdoc_docx(document), content_type=DOCX_TYPE)
-    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"notice-{notice.pk}.docx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    return attachment(
+        officialdoc_docx(document), DOCX_TYPE, document.filename, f"notice-{notice.pk}.docx"
     )
-    return response
 
 
 # The case panel's page is reached from here (escalation/urls.py joins these lists).

@@ -5,9 +5,7 @@ the month brought, and each notice as a page to print and a .docx."""
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from accounts.exceptions import ValidationError
+from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE, officialdoc_docx
 
 from ..documents_ranking import percent, ranking_notice_document
@@ -130,15 +129,12 @@ def ranking_notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking_notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
     document = ranking_notice_document(notice)
-    response = HttpResponse(officialdoc_docx(document), content_type=DOCX_TYPE)
-    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
-    ascii_name = re.sub(
-        r"[^A-Za-z0-9._-]", "_", f"ranking-{notice.month:%Y-%m}-{notice.unit.code}.docx"
+    return attachment(
+        officialdoc_docx(document),
+        DOCX_TYPE,
+        document.filename,
+        f"ranking-{notice.month:%Y-%m}-{notice.unit.code}.docx",
     )
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
-    )
-    return response
 
 
 urlpatterns: list = [

@@ -6,9 +6,6 @@ nobody twice. Thin: look up, call the service, lay out."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.exceptions import Conflict, NotAllowed
+from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE, OfficialDocument, officialdoc_docx
 from cases.views.common import forbidden
 
@@ -113,13 +111,9 @@ def notice_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         _access, document = _document(request, pk, kind)
     except Refused as refused:
         return refused.response
-    response = HttpResponse(officialdoc_docx(document), content_type=DOCX_TYPE)
-    # An ASCII name for old clients, the real one (RFC 5987/6266) for everyone else.
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"reception-{pk}-{kind}.docx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    return attachment(
+        officialdoc_docx(document), DOCX_TYPE, document.filename, f"reception-{pk}-{kind}.docx"
     )
-    return response
 
 
 urlpatterns: list = [
