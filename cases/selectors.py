@@ -305,7 +305,9 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
         status__in=IN_WORK_STATUSES,
         received_at__lt=start_of_day(add_months(today, -BACKLOG_OPEN_MONTHS)),
     )
-    return long_open | (~Q(status__in=CLOSED_STATUSES) & Exists(frequent))
+    # Sorted as in the index `case_not_closed`, which the database uses only for the same list.
+    not_closed = ~Q(status__in=sorted(CLOSED_STATUSES))
+    return not_closed & (long_open | Exists(frequent))
 
 
 def filter_backlog(queryset: QuerySet[Case], backlog: bool) -> QuerySet[Case]:

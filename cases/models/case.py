@@ -194,6 +194,12 @@ class Case(models.Model):
                 condition=Q(status__in=sorted(IN_WORK_STATUSES)),
                 name="case_in_work",
             ),
+            # 积案 are among the cases not closed (`selectors.backlog_condition`).
+            models.Index(
+                fields=["owner_unit"],
+                condition=~Q(status__in=sorted(CLOSED_STATUSES)),
+                name="case_not_closed",
+            ),
         ]
 
     def __str__(self) -> str:
