@@ -32,6 +32,7 @@ from cases.models import (
     Deadline,
     Evaluation,
     EvaluationResult,
+    EventKind,
     Reply,
     ReplyStatus,
 )
@@ -199,20 +200,61 @@ def _answer_counts(counts: DayCounts, start: datetime.date, end: datetime.date) 
         counts.add(day, unit_id, row)
 
 
+STAT_KEY = ("day", "unit_id")
+CATEGORY_KEY = ("day", "unit_id", "category_id")
+CATEGORY_VALUES = ("batches", "persons")
+
+
 def _write(counts: DayCounts, start: datetime.date, end: datetime.date, *, replace: bool) -> None:
+    """Write the days' rows: all of them into emptied tables (a rebuild), else only the rows
+    that changed (a refresh: most of a recomputed day is as it was, and rewriting it whole
+    made the writes and their indexes most of a refresh's time)."""
+    stats = {
+        key: tuple(values[name] for name in COUNT_FIELDS) for key, values in counts.stats.items()
+    }
+    categories = {key: tuple(values) for key, values in counts.categories.items()}
     if replace:
-        DailyStat.objects.filter(day__range=(start, end)).delete()
-        DailyCategoryStat.objects.filter(day__range=(start, end)).delete()
-    stats = (
-        (day, unit_id, *(values[name] for name in COUNT_FIELDS))
-        for (day, unit_id), values in counts.stats.items()
+        _write_changes(DailyStat, STAT_KEY, COUNT_FIELDS, stats, start, end)
+        _write_changes(DailyCategoryStat, CATEGORY_KEY, CATEGORY_VALUES, categories, start, end)
+        return
+    _insert(DailyStat, (*STAT_KEY, *COUNT_FIELDS), (k + v for k, v in stats.items()))
+    _insert(
+        DailyCategoryStat, (*CATEGORY_KEY, *CATEGORY_VALUES), (k + v for k, v in categories.items())
     )
-    categories = (
-        (day, unit_id, category_id, batches, persons)
-        for (day, unit_id, category_id), (batches, persons) in counts.categories.items()
+
+
+def _write_changes(
+    model,
+    key_fields: tuple[str, ...],
+    value_fields: tuple[str, ...],
+    rows: dict[tuple, tuple[int, ...]],
+    start: datetime.date,
+    end: datetime.date,
+) -> None:
+    """Make the days' stored rows of `model` equal to `rows` (key → values): delete the
+    rows no longer counted, update those whose counts changed, insert the new ones."""
+    width = len(key_fields)
+    stored = {
+        row[1 : 1 + width]: (row[0], row[1 + width :])
+        for row in model.objects.filter(day__range=(start, end))
+        .values_list("pk", *key_fields, *value_fields)
+        .order_by()
+        .iterator(chunk_size=5000)
+    }
+    gone = [pk for key, (pk, _values) in stored.items() if key not in rows]
+    changed = [
+        model(pk=stored[key][0], **dict(zip(value_fields, values, strict=True)))
+        for key, values in rows.items()
+        if key in stored and stored[key][1] != values
+    ]
+    for first in range(0, len(gone), 500):
+        model.objects.filter(pk__in=gone[first : first + 500]).delete()
+    model.objects.bulk_update(changed, value_fields, batch_size=500)
+    _insert(
+        model,
+        (*key_fields, *value_fields),
+        (key + values for key, values in rows.items() if key not in stored),
     )
-    _insert(DailyStat, ("day", "unit_id", *COUNT_FIELDS), stats)
-    _insert(DailyCategoryStat, ("day", "unit_id", "category_id", "batches", "persons"), categories)
 
 
 def _insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
@@ -266,10 +308,23 @@ def _runs(
         yield start, end
 
 
+# Events that move a counted fact to another day, and the key of their data that holds the
+# day it left (whose rows must lose it).
+MOVED_FROM = {EventKind.EXTENSION_APPROVED: "old_due"}
+
+
 def _fact_days(since: datetime.datetime) -> set[datetime.date]:
-    """The days on which the cases with an event since `since` count."""
-    changed = CaseEvent.objects.filter(created_at__gte=since).values("case_id")
-    days = set(
+    """The days on which the cases with an event since `since` count, and the days their
+    facts have moved from."""
+    events = CaseEvent.objects.filter(created_at__gte=since)
+    changed = events.values("case_id")
+    left = events.filter(kind__in=list(MOVED_FROM)).values_list("kind", "data")
+    days = {
+        datetime.date.fromisoformat(data[MOVED_FROM[kind]])
+        for kind, data in left
+        if data.get(MOVED_FROM[kind])
+    }
+    days.update(
         Petition.objects.filter(case__in=changed)
         .annotate(day=TruncDate("received_at"))
         .values_list("day", flat=True)

@@ -6,10 +6,16 @@ import datetime
 import pytest
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit
-from cases.services import case_accept, case_forward
-from dashboards.models import DailyStat, RollupState
+from cases.services import (
+    approval_decide,
+    case_accept,
+    case_forward,
+    case_request_extension,
+)
+from dashboards.models import COUNT_FIELDS, DailyCategoryStat, DailyStat, RollupState
 from dashboards.services import rollup_rebuild, rollup_refresh
 from petitions.models import Channel
+from tests.cases.test_api import at
 from tests.factories import register_petition
 
 TODAY = datetime.date(2026, 11, 22)
@@ -88,3 +94,41 @@ def test_a_changed_unit_tree_rebuilds(rolled_up, org):
     )
     assert rollup_refresh().rebuilt
     assert not rollup_refresh().rebuilt
+
+
+def _tables() -> tuple[set, set]:
+    stats = set(DailyStat.objects.values_list("day", "unit_id", *COUNT_FIELDS))
+    categories = set(
+        DailyCategoryStat.objects.values_list("day", "unit_id", "category_id", "batches", "persons")
+    )
+    return stats, categories
+
+
+def test_a_refresh_writes_only_what_changed_and_leaves_what_a_rebuild_would(
+    rolled_up, org, reception1, city_handler, city_leader
+):
+    """A registration today, then its acceptance and a 30-day extension of its answer clock:
+    the answer is no longer due on the old day (its row drops the clock), but on the new one.
+    The refreshed rows equal a rebuild's, and the rows of other days keep their ids."""
+    register_petition(
+        reception1, received_at=at(datetime.date(2026, 9, 1)), location_unit=org.d1_community
+    )
+    rollup_rebuild()
+    untouched = DailyStat.objects.get(unit=org.city, day=datetime.date(2026, 9, 1))
+    case = register_petition(reception1, location_unit=org.d1_community).petition.case
+    case = case_accept(actor=city_handler, case=case)
+    old_due = case.deadlines.get(kind="handling").due_on
+    rollup_refresh()
+    assert DailyStat.objects.get(unit=org.city, day=old_due).answer_due == 1
+    approval = case_request_extension(actor=city_handler, case=case, days=30, reason="需现场调查")
+    approval_decide(actor=city_leader, approval=approval, approve=True)
+    new_due = case.deadlines.get(kind="handling").due_on
+    assert new_due > old_due
+
+    rollup_refresh()
+    assert not DailyStat.objects.filter(unit=org.city, day=old_due, answer_due__gt=0).exists()
+    assert DailyStat.objects.get(unit=org.city, day=new_due).answer_due == 1
+    assert DailyStat.objects.get(pk=untouched.pk) == untouched
+    refreshed = _tables()
+    rollup_rebuild()
+    assert refreshed == _tables()
