@@ -18,6 +18,14 @@ class YesNoAll(django_filters.widgets.BooleanWidget):
         self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class DayFilter(django_filters.DateFilter):
+    """A date, typed in the browser's date picker."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class CodeChoiceFilter(django_filters.ModelChoiceFilter):
     """Chooses a unit or category by its code."""

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.filters import CodeChoiceFilter, YesNoAll
+from accounts.filters import CodeChoiceFilter, DayFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import subtree_ids, units_visible_to
 
@@ -53,15 +53,13 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Owner unit"),
     )
     category = django_filters.CharFilter(method="filter_category", label=_("Category code"))
-    due_from = django_filters.DateFilter(
+    due_from = DayFilter(
         method="applied_together",
         label=_("Next due from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    due_to = django_filters.DateFilter(
+    due_to = DayFilter(
         method="applied_together",
         label=_("Next due to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Overdue"), widget=YesNoAll
@@ -88,15 +86,13 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_answering_unit",
         label=_("Answering unit"),
     )
-    answered_from = django_filters.DateFilter(
+    answered_from = DayFilter(
         method="applied_together",
         label=_("Answered from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    answered_to = django_filters.DateFilter(
+    answered_to = DayFilter(
         method="applied_together",
         label=_("Answered to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     answered_on_time = django_filters.BooleanFilter(label=_("Answered on time"), widget=YesNoAll)
     resolved = django_filters.BooleanFilter(label=_("Resolved"), widget=YesNoAll)
@@ -113,15 +109,13 @@ class CaseFilter(django_filters.FilterSet):
         method="applied_together",
         label=_("Unit responsible for the time limit"),
     )
-    clock_due_from = django_filters.DateFilter(
+    clock_due_from = DayFilter(
         method="applied_together",
         label=_("Time limit due from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    clock_due_to = django_filters.DateFilter(
+    clock_due_to = DayFilter(
         method="applied_together",
         label=_("Time limit due to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     clock_state = django_filters.ChoiceFilter(
         choices=ClockState.choices, method="applied_together", label=_("Time limit kept")

@@ -1,11 +1,10 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import CodeChoiceFilter, YesNoAll
+from accounts.filters import CodeChoiceFilter, DayFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import subtree_ids, units_visible_to
 from accounts.workcalendar import start_of_day
@@ -21,15 +20,13 @@ class PetitionFilter(django_filters.FilterSet):
 
     # Compared with the day's bounds in local time, not with received_at's date: so the
     # index on received_at serves.
-    received_from = django_filters.DateFilter(
+    received_from = DayFilter(
         method="filter_received_from",
         label=_("Received from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    received_to = django_filters.DateFilter(
+    received_to = DayFilter(
         method="filter_received_to",
         label=_("Received to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     category = CodeChoiceFilter(
