@@ -356,7 +356,9 @@ def filter_clocks(
     state: str | None = None,
 ) -> QuerySet[Case]:
     """Cases with one clock of `kinds` (the case's own, not an assignment's) that has all
-    of: its responsible unit among `unit_ids`, its due date between the dates, `state`."""
+    of: its responsible unit among `unit_ids`, its due date between the dates, `state`.
+    A case is listed once even with two such clocks (a forwarded case's decisions by both
+    offices due the same week), where a rate over clocks counts both."""
     clocks = Deadline.objects.filter(case=OuterRef("pk"), kind__in=kinds, assignment__isnull=True)
     if unit_ids is not None:
         clocks = clocks.filter(responsible_unit_id__in=unit_ids)
