@@ -22,6 +22,7 @@ from accounts.selectors import scope_path, subtree_ids, unit_ancestor_ids, units
 from accounts.workcalendar import add_months, load_calendar
 from cases.models import IN_WORK_STATUSES, Case, DeadlineKind
 from cases.selectors import (
+    case_ids_of,
     deadline_rule_for,
     due_soon_limit,
     open_work_clocks,
@@ -257,19 +258,13 @@ def area_cases(user: User, unit_ids: list[int]) -> QuerySet[Case]:
     )
 
 
-def _case_ids(clocks: QuerySet) -> set[int]:
-    return set(clocks.values_list("case_id", flat=True).order_by())
-
-
 def _work(user: User, unit_ids: list[int], today: datetime.date) -> dict:
-    """In work, due soon and overdue today. The open clocks are read first (a few thousand,
-    by their partial index) and the area's cases among them counted by id: PostgreSQL
-    estimates the past-due open clocks from every clock's due date (31,000 for 5,000 at a
-    million petitions), and joined it hashes them against a scan of every case (1.2 s)."""
+    """In work, due soon and overdue today; the open clocks' cases are read first
+    (`case_ids_of`), as the case list's `overdue` filter does."""
     limit = due_soon_limit(today)
     clocks = open_work_clocks().using(read_database())
-    late = _case_ids(clocks.filter(due_on__lt=today))
-    soon = _case_ids(clocks.filter(due_on__range=(today, limit))) - late
+    late = case_ids_of(clocks.filter(due_on__lt=today))
+    soon = case_ids_of(clocks.filter(due_on__range=(today, limit))) - late
     cases = area_cases(user, unit_ids)
     return {
         "open": cases.filter(status__in=IN_WORK_STATUSES).count(),
