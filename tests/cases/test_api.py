@@ -540,6 +540,13 @@ LIST_QUERIES = [
     {"status": "accepted", "overdue": "false", "sponsored": "false"},
     {"unit": "D1", "q": "事项"},
     {"category": "03", "min_petitions": 1},
+    {"overdue": "true", "backlog": "false", "answered_from": "2026-01-01"},
+    {
+        "clock": "acceptance",
+        "clock_unit": "D1",
+        "clock_state": "counted",
+        "clock_due_to": "2030-12-31",
+    },
     {"due_from": "2026-01-01", "due_to": "2030-12-31", "page": 2},
 ]
 
@@ -560,7 +567,7 @@ def test_case_list_runs_the_same_queries_for_10_and_1000_cases(handler1):
     few = counts()
     _bulk_cases(handler1.org_unit, 990, 10)
     assert expect(client.get(CASES))["count"] == 1000
-    assert counts()[:4] == few[:4]
+    assert counts()[:-1] == few[:-1]
     assert max(few) <= 4, few
     with CaptureQueriesContext(connection) as queries:
         expect(client.get(CASES, LIST_QUERIES[-1]))  # page 2 exists now
