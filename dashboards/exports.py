@@ -30,6 +30,7 @@ from accounts.identity import mask_personal_data
 from petitions.models import Channel, ReceivedLevel
 
 from . import indicators
+from .selectors import ratio
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -123,10 +124,14 @@ def _indicators(summary: dict, backlog_rows: list[dict]) -> Sheet:
     return Sheet(columns, rows, rate_cells={(row, 1) for row in rate_rows})
 
 
-def _pairs(label: Promise, choices, figures: dict, note: Promise, share: bool) -> Sheet:
-    columns = [Column(label, "text"), Column(BATCHES), Column(PERSONS)]
-    if share:
-        columns.append(Column(_("Share of batches"), "rate"))
+def _pairs(label: Promise, choices, figures: dict, note: Promise) -> Sheet:
+    """Batches and persons by `choices`, with the total and each one's share of batches."""
+    columns = [
+        Column(label, "text"),
+        Column(BATCHES),
+        Column(PERSONS),
+        Column(_("Share of batches"), "rate"),
+    ]
     total = {
         "batches": sum(f["batches"] for f in figures.values()),
         "persons": sum(f["persons"] for f in figures.values()),
@@ -134,10 +139,9 @@ def _pairs(label: Promise, choices, figures: dict, note: Promise, share: bool) -
     rows = []
     for value, name in [*choices, (None, _("Total"))]:
         pair = figures[value] if value else total
-        row = [name, pair["batches"], pair["persons"]]
-        if share:
-            row.append(round(pair["batches"] / total["batches"], 4) if total["batches"] else None)
-        rows.append(row)
+        rows.append(
+            [name, pair["batches"], pair["persons"], ratio(pair["batches"], total["batches"])]
+        )
     return Sheet(columns, rows, note)
 
 
@@ -147,7 +151,6 @@ def _channels(summary: dict, backlog_rows: list[dict]) -> Sheet:
         Channel.choices,
         summary["by_channel"],
         indicators.CHANNELS_DEFINITION,
-        share=True,
     )
 
 
@@ -157,7 +160,6 @@ def _levels(summary: dict, backlog_rows: list[dict]) -> Sheet:
         ReceivedLevel.choices,
         summary["by_level"],
         indicators.LEVELS_DEFINITION,
-        share=True,
     )
 
 
