@@ -80,9 +80,31 @@ def jurisdiction_units(user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__startswith=jurisdiction_path(user.org_unit))
 
 
+def acted_unit_ids(user: User) -> list[int]:
+    """The units `user` acts for: their own and, for a petition office, its government (the
+    office does that government's petition work). The one statement of that rule;
+    `users_acting_for` reads it the other way round."""
+    unit = user.org_unit if user.is_authenticated else None
+    if unit is None:
+        return []
+    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
+        return [unit.pk, unit.parent_id]
+    return [unit.pk]
+
+
+def acts_for(user: User, unit: OrgUnit) -> bool:
+    """Whether `user` acts for `unit` (`acted_unit_ids`), decided without a query."""
+    return unit.pk in acted_unit_ids(user)
+
+
+def acting_filter(user: User, *, field: str = "unit") -> Q:
+    """Rows whose `field` is a unit `user` acts for (`acted_unit_ids`)."""
+    return Q(**{f"{field}_id__in": acted_unit_ids(user)})
+
+
 def users_acting_for(unit_ids: Iterable[int], *roles: str) -> dict[int, list[User]]:
-    """Active users with one of `roles` who act for each unit (their own unit, or, for a
-    petition office, also its government), by unit id: one query for any number of units."""
+    """Active users with one of `roles` who act for each unit (`acted_unit_ids` read the other
+    way round), by unit id: one query for any number of units."""
     unit_ids = set(unit_ids)
     if not unit_ids:
         return {}
@@ -98,11 +120,9 @@ def users_acting_for(unit_ids: Iterable[int], *roles: str) -> dict[int, list[Use
     )
     acting: dict[int, list[User]] = defaultdict(list)
     for user in users:
-        unit = user.org_unit
-        if unit.pk in unit_ids:
-            acting[unit.pk].append(user)
-        if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id in unit_ids:
-            acting[unit.parent_id].append(user)
+        for unit_id in acted_unit_ids(user):
+            if unit_id in unit_ids:
+                acting[unit_id].append(user)
     return acting
 
 

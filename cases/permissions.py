@@ -1,22 +1,11 @@
 """Who may do what to a case: predicates used by the services (which refuse) and the pages
 (which offer only the actions a user may take). Visibility is `selectors.cases_visible_to`."""
 
-from accounts.models import OrgKind, OrgUnit, User
+from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import unit_in_scope
+from accounts.selectors import acts_for, unit_in_scope
 
 from .models import Assignment, Case
-
-
-def acts_for(user: User, unit: OrgUnit) -> bool:
-    """A user acts for their own unit; a petition office also acts for its government (it
-    does that government's petition work)."""
-    own = user.org_unit
-    if own is None:
-        return False
-    if own.pk == unit.pk:
-        return True
-    return own.kind == OrgKind.PETITION_OFFICE and own.parent_id == unit.pk
 
 
 def can_decide_acceptance(user: User, case: Case) -> bool:

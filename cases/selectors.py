@@ -17,9 +17,9 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgKind, OrgUnit, User
+from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import unit_ancestor_ids, units_visible_to
+from accounts.selectors import acted_unit_ids, unit_ancestor_ids, units_visible_to
 from accounts.workcalendar import Counting, add_months, due_date, start_of_day
 
 from .models import (
@@ -399,22 +399,11 @@ class Queue:
     sponsored: QuerySet[Case]
 
 
-def _acted_unit_ids(user: User) -> list[int]:
-    """The units the user acts for: their own and, for a petition office, its government."""
-    unit = user.org_unit
-    if unit is None:
-        return []
-    ids = [unit.pk]
-    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id:
-        ids.append(unit.parent_id)
-    return ids
-
-
 def my_queue(*, user: User, limit: int = 50) -> Queue:
     """What waits for the user: cases to accept and assignments to sign for (handlers of
     the unit), clocks of the user's units due soon or overdue, approvals and the open cases
     they sponsor (leaders)."""
-    units = _acted_unit_ids(user)
+    units = acted_unit_ids(user)
     visible = cases_visible_to(user)
     today = timezone.localdate()
     is_handler = user.has_role(Role.HANDLER)

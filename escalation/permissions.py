@@ -3,9 +3,8 @@ Seeing an object is the selectors' business (404 outside scope); these decide ac
 
 from accounts.models import OrgKind, OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import unit_in_scope
+from accounts.selectors import acts_for, unit_in_scope
 from cases.models import Case
-from cases.permissions import acts_for
 
 
 def _case_in_scope(user: User, case: Case) -> bool:

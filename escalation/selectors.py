@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import OrgKind, User
-from accounts.selectors import unit_ancestor_ids, units_visible_to
+from accounts.models import User
+from accounts.selectors import acting_filter, unit_ancestor_ids, units_visible_to
 from cases.models import Case
 from cases.selectors import case_scope_filter
 
@@ -25,18 +25,6 @@ class NoticeTab:
     values = (AWAITING, ISSUED, ALL)
 
 
-def acting_unit_filter(user: User, *, field: str = "unit") -> Q:
-    """Objects whose `field` is a unit the user acts for (`cases.permissions.acts_for`): their
-    own unit, and for a petition office also its government."""
-    own = user.org_unit
-    if own is None:
-        return Q(pk__in=[])
-    acting = Q(**{f"{field}_id": own.pk})
-    if own.kind == OrgKind.PETITION_OFFICE and own.parent_id is not None:
-        acting |= Q(**{f"{field}_id": own.parent_id})
-    return acting
-
-
 def _not_accused(user: User) -> Q:
     """Never a case that accuses the user's unit or a unit above it (Art. 30)."""
     return Q(case__accused_unit_id__in=unit_ancestor_ids(user))
@@ -49,16 +37,16 @@ def notices_visible_to(user: User) -> QuerySet[SupervisionNotice]:
         return SupervisionNotice.objects.none()
     include, exclude = case_scope_filter(user, prefix="case__")
     # `exclude` is the accusation rule (Art. 30) for every row, the acting ones too.
-    return SupervisionNotice.objects.filter(include | acting_unit_filter(user)).exclude(exclude)
+    return SupervisionNotice.objects.filter(include | acting_filter(user)).exclude(exclude)
 
 
 def notices_awaiting_response(user: User) -> QuerySet[SupervisionNotice]:
     """Open notices addressed to the units the user acts for."""
     if not user.is_authenticated:
         return SupervisionNotice.objects.none()
-    return SupervisionNotice.objects.filter(
-        acting_unit_filter(user), responded_on__isnull=True
-    ).exclude(_not_accused(user))
+    return SupervisionNotice.objects.filter(acting_filter(user), responded_on__isnull=True).exclude(
+        _not_accused(user)
+    )
 
 
 def _for_display(queryset: QuerySet[SupervisionNotice]) -> QuerySet[SupervisionNotice]:

@@ -10,27 +10,17 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import OrgKind, User
-from accounts.selectors import unit_ancestor_ids
+from accounts.models import User
+from accounts.selectors import acted_unit_ids, unit_ancestor_ids
 from cases.models import Case
 from cases.selectors import cases_visible_to
 
 from .models import Consultation, ConsultationTask
 
 
-def acting_unit_ids(user: User) -> list[int]:
-    """The units `user` acts for: their own, and a petition office's government."""
-    unit = user.org_unit
-    if unit is None:
-        return []
-    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
-        return [unit.pk, unit.parent_id]
-    return [unit.pk]
-
-
 def consultation_case_ids(user: User) -> QuerySet:
     """Ids of the cases whose consultations `user` sees (a subquery)."""
-    acting = acting_unit_ids(user)
+    acting = acted_unit_ids(user)
     taking_part = Consultation.objects.filter(
         Q(units__in=acting) | Q(tasks__unit__in=acting)
     ).values("case_id")

@@ -12,8 +12,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgKind, User
-from accounts.selectors import unit_ancestor_ids
+from accounts.models import User
+from accounts.selectors import acted_unit_ids, unit_ancestor_ids
 from cases.selectors import cases_visible_to
 
 from .models import JointParty, JointReport, JointStatus, JointSupervision
@@ -24,18 +24,6 @@ class PartyState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     OVERDUE = "overdue", _("Overdue")
-
-
-def acted_unit_ids(user: User) -> list[int]:
-    """The units the user acts for (`cases.permissions.acts_for`): their own and, for a
-    petition office, its government."""
-    unit = user.org_unit if user.is_authenticated else None
-    if unit is None:
-        return []
-    ids = [unit.pk]
-    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id:
-        ids.append(unit.parent_id)
-    return ids
 
 
 def supervisions_visible_to(user: User) -> QuerySet[JointSupervision]:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.models import OrgKind, User
-from accounts.selectors import unit_ancestor_ids
+from accounts.models import User
+from accounts.selectors import acted_unit_ids, unit_ancestor_ids
 from cases.selectors import cases_visible_to
 from petitions.models import Petition, PetitionerRole, PetitionPetitioner
 
@@ -26,24 +26,13 @@ from .selectors import DayView, reception_days, schedules_visible_to
 BOOKING_HORIZON_DAYS = 60
 
 
-def acting_unit_ids(user: User) -> list[int]:
-    """The units a user acts for: their own, and for a petition office also its government."""
-    unit = user.org_unit
-    if unit is None:
-        return []
-    ids = [unit.pk]
-    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
-        ids.append(unit.parent_id)
-    return ids
-
-
 def appointments_visible_to(user: User) -> QuerySet[Appointment]:
     """Appointments of cases the user sees, of the user's own reception days (a leader), and
     of days their unit attends (it writes a preliminary opinion); never one of a case that
     accuses the user's unit or a unit above it (Art. 30)."""
     if not user.is_authenticated:
         return Appointment.objects.none()
-    attending = ReceptionSchedule.objects.filter(attending_units__in=acting_unit_ids(user)).values(
+    attending = ReceptionSchedule.objects.filter(attending_units__in=acted_unit_ids(user)).values(
         "pk"
     )
     return Appointment.objects.filter(
@@ -179,7 +168,7 @@ def slot_time(schedule: ReceptionSchedule, slot: int) -> datetime.time:
 def sheet_schedule(*, user: User, pk: int) -> ReceptionSchedule | None:
     """The schedule `pk` if the user may see its days' sheets: it is in their area, theirs
     (the leader's), or their unit attends it."""
-    attending = ReceptionSchedule.objects.filter(attending_units__in=acting_unit_ids(user))
+    attending = ReceptionSchedule.objects.filter(attending_units__in=acted_unit_ids(user))
     visible = schedules_visible_to(user).filter(pk=pk).first()
     if visible is None:
         visible = attending.select_related("leader", "unit").filter(pk=pk).first()

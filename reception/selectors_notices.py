@@ -7,9 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from accounts.models import OrgKind, OrgUnit, User
-from accounts.selectors import unit_in_scope
+from accounts.selectors import acts_for, unit_in_scope
 from accounts.workcalendar import load_calendar
-from cases.permissions import acts_for
 from cases.selectors import cases_visible_to
 
 from .models import (

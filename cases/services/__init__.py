@@ -1,6 +1,7 @@
 """Every write to a case: one function per use case (DESIGN §4). Each checks the actor, the
 state and the clock under the case's row lock and writes the timeline event."""
 
+from ..guards import superior_unit
 from .acceptance import (
     case_accept,
     case_assign,
@@ -25,7 +26,6 @@ from .reviews import (
     case_request_review,
     case_rereview,
     case_review,
-    superior_unit,
 )
 
 __all__ = [

@@ -13,11 +13,10 @@ from accounts.roles import Role
 from accounts.selectors import jurisdiction_path
 from notifications.models import NotificationKind
 
+from ..guards import acceptance_guard, assign_guard, leave_simplified_guard
 from ..models import (
-    AWAITING_ACCEPTANCE,
     Approval,
     ApprovalKind,
-    ApprovalStatus,
     Assignment,
     Case,
     CaseStatus,
@@ -27,7 +26,6 @@ from ..models import (
     MatterKind,
     NotAcceptReason,
 )
-from ..permissions import can_assign, can_decide_acceptance, can_handle
 from .alerts import alert_units
 from .core import (
     answer_clock,
@@ -40,31 +38,16 @@ from .core import (
     deadline_start,
     effective_date,
     open_clock,
-    refuse_unless,
-    require,
     required_text,
     window_end,
 )
 
 
-def _decision_checks(actor: User, case: Case, *, action: str) -> Case:
-    """Lock the case and check that `actor` may take an acceptance decision on it now."""
-    require(
-        can_decide_acceptance(actor, case),
-        _("Only a handler of %(unit)s decides whether to accept this case.")
-        % {"unit": case.owner_unit},
-    )
+def _decision_lock(actor: User, case: Case, *, action: str) -> Case:
+    """Lock the case, then check on that row that `actor` may take an acceptance decision."""
     case = case_lock(case)
-    refuse_unless(case, *AWAITING_ACCEPTANCE, action=action)
-    _refuse_pending_not_accept(case)
+    acceptance_guard(actor, case, action)
     return case
-
-
-def _refuse_pending_not_accept(case: Case) -> None:
-    if Approval.objects.filter(
-        case=case, kind=ApprovalKind.NOT_ACCEPT, status=ApprovalStatus.PENDING
-    ).exists():
-        raise Conflict(_("A decision not to accept this case is awaiting a leader's approval."))
 
 
 def _refuse_terminated_matter(case: Case) -> None:
@@ -143,7 +126,7 @@ def case_accept(
 ) -> Case:
     """受理: the deciding unit becomes the owner and the handling clock starts (or the
     simplified answer clock)."""
-    case = _decision_checks(actor, case, action=_("accepting"))
+    case = _decision_lock(actor, case, action=_("accepting"))
     _refuse_terminated_matter(case)
     on = effective_date(case, on)
     old = case_move(case, CaseStatus.ACCEPTED, action=_("accepting"))
@@ -172,7 +155,7 @@ def case_forward(
 ) -> Case:
     """转送: the case goes to another unit with authority, with its own acceptance clock
     from the day it receives it."""
-    case = _decision_checks(actor, case, action=_("forwarding"))
+    case = _decision_lock(actor, case, action=_("forwarding"))
     on = effective_date(case, on)
     if to_unit.pk == case.owner_unit_id:
         raise ValidationError({"to_unit": _("The case is already with this unit.")})
@@ -235,18 +218,11 @@ def case_assign(
     """交办: send the case to a subordinate lead unit (and co-units) to work and report back
     by `due_on`. On a case still awaiting its acceptance decision this accepts it first."""
     co_units = co_units or []
-    require(
-        can_assign(actor, case),
-        _("Only a handler of %(unit)s or a leader responsible for it assigns this case.")
-        % {"unit": case.owner_unit},
-    )
     case = case_lock(case)
+    assign_guard(actor, case)
     deciding = case.awaits_acceptance
     if deciding:
-        _refuse_pending_not_accept(case)
         _refuse_terminated_matter(case)
-    else:
-        refuse_unless(case, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, action=_("assigning"))
     on = effective_date(case, on)
     responsible_person = required_text(responsible_person, "responsible_person")
     instructions = required_text(instructions, "instructions")
@@ -333,7 +309,7 @@ def case_propose_not_accept(
     on: datetime.date | None = None,
 ) -> Approval:
     """不予受理, proposed by the handler and decided by a leader (see `approval_decide`)."""
-    case = _decision_checks(actor, case, action=_("not accepting"))
+    case = _decision_lock(actor, case, action=_("not accepting"))
     on = effective_date(case, on)
     if reason not in NotAcceptReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
@@ -374,7 +350,7 @@ def case_divert(
 ) -> Case:
     """诉访分离: the matter belongs to a statutory channel; record which, and the body the
     petitioner was guided to."""
-    case = _decision_checks(actor, case, action=_("diverting"))
+    case = _decision_lock(actor, case, action=_("diverting"))
     on = effective_date(case, on)
     if channel not in LegalChannel.values:
         raise ValidationError({"channel": _("Choose litigation, arbitration or reconsideration.")})
@@ -402,16 +378,8 @@ def case_leave_simplified(
 ) -> Case:
     """Move a case from the simplified to the normal procedure: the handling clock runs from
     the original acceptance date under the rule in force then."""
-    require(
-        can_handle(actor, case),
-        _("Only a handler of %(unit)s handles this case.") % {"unit": case.owner_unit},
-    )
     case = case_lock(case)
-    refuse_unless(
-        case, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, action=_("changing the procedure")
-    )
-    if not case.simplified:
-        raise Conflict(_("The case is not on the simplified procedure."))
+    leave_simplified_guard(actor, case)
     on = effective_date(case, on)
     reason = required_text(reason, "reason")
     simplified_clock = open_clock(case, DeadlineKind.SIMPLIFIED_ANSWER)

@@ -13,12 +13,18 @@ from accounts.models import User
 from accounts.workcalendar import Counting, due_date
 from notifications.models import NotificationKind
 
+from ..guards import (
+    approval_guard,
+    deliver_guard,
+    evaluate_guard,
+    extension_guard,
+    reply_guard,
+    sponsor_guard,
+)
 from ..models import (
     Approval,
     ApprovalKind,
     ApprovalStatus,
-    Assignment,
-    AssignmentStatus,
     Case,
     CaseStatus,
     DeadlineKind,
@@ -33,7 +39,6 @@ from ..models import (
     ReplyStatus,
 )
 from ..models import Evaluation as EvaluationRow
-from ..permissions import can_approve, can_handle, can_sponsor
 from ..selectors import deadline_rule_for
 from .alerts import alert_approvers, alert_user
 from .core import (
@@ -48,22 +53,10 @@ from .core import (
     documents_store,
     effective_date,
     open_clock,
-    refuse_unless,
-    require,
     required_text,
     window_end,
     with_files_cleaned_up,
 )
-
-WORKING = (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
-
-
-def _handler_lock(actor: User, case: Case) -> Case:
-    require(
-        can_handle(actor, case),
-        _("Only a handler of %(unit)s handles this case.") % {"unit": case.owner_unit},
-    )
-    return case_lock(case)
 
 
 def _short(day: datetime.date) -> str:
@@ -75,20 +68,9 @@ def case_request_extension(
     *, actor: User, case: Case, days: int, reason: str, on: datetime.date | None = None
 ) -> Approval:
     """延期: asked of a leader before the handling due day passes, once per case."""
-    case = _handler_lock(actor, case)
-    refuse_unless(case, *WORKING, action=_("requesting an extension"))
+    case = case_lock(case)
+    handling = extension_guard(actor, case)
     on = effective_date(case, on)
-    handling = open_clock(case, DeadlineKind.HANDLING)
-    if handling is None:
-        raise Conflict(_("A case on the simplified procedure is not extended; move it first."))
-    if (
-        handling.extended_days
-        or case.approvals.filter(
-            kind=ApprovalKind.EXTENSION,
-            status__in=[ApprovalStatus.PENDING, ApprovalStatus.APPROVED],
-        ).exists()
-    ):
-        raise Conflict(_("The handling time limit can be extended only once."))
     if on > handling.due_on:
         raise Conflict(
             _("The handling time limit ended on %(date)s; an extension can no longer be asked.")
@@ -120,20 +102,6 @@ def _check_reply_content(case: Case, opinion: str, legal_basis: str) -> None:
     required_text(legal_basis, "legal_basis")
 
 
-def _refuse_open_assignments(case: Case) -> None:
-    waiting = (
-        Assignment.objects.filter(
-            case=case, status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.SIGNED]
-        )
-        .select_related("lead_unit")
-        .first()
-    )
-    if waiting is not None:
-        raise Conflict(
-            _("%(unit)s has not reported back on its assignment yet.") % {"unit": waiting.lead_unit}
-        )
-
-
 def reply_draft(
     *,
     actor: User,
@@ -150,14 +118,9 @@ def reply_draft(
     """Draft the answer (信访处理意见书 or reply letter) and put it to a leader."""
 
     def work(stored):
-        locked = _handler_lock(actor, case)
-        refuse_unless(locked, *WORKING, action=_("drafting a reply"))
+        locked = case_lock(case)
+        reply_guard(actor, locked)
         day = effective_date(locked, on)
-        if locked.replies.filter(
-            status__in=[ReplyStatus.PENDING_APPROVAL, ReplyStatus.APPROVED]
-        ).exists():
-            raise Conflict(_("A reply is already awaiting approval or delivery."))
-        _refuse_open_assignments(locked)
         _check_reply_content(locked, opinion, legal_basis)
         if agreement_kind not in (
             DocumentKind.MEDIATION_AGREEMENT,
@@ -219,11 +182,9 @@ def reply_deliver(
 ) -> Reply:
     """Record that the approved reply reached the petitioner: the answer clock stops, the
     case records whether it was answered on time and resolved, and the review window opens."""
-    case = _handler_lock(actor, case)
-    refuse_unless(case, CaseStatus.IN_PROGRESS, action=_("delivering the reply"))
+    case = case_lock(case)
+    deliver_guard(actor, case)
     reply = case.replies.filter(status=ReplyStatus.APPROVED).order_by("-pk").first()
-    if reply is None:
-        raise Conflict(_("There is no approved reply to deliver."))
     on = effective_date(case, on)
     if method not in DeliveryMethod.values:
         raise ValidationError({"method": _("Choose how the reply was delivered.")})
@@ -265,8 +226,8 @@ def case_evaluate(
     on: datetime.date | None = None,
 ) -> EvaluationRow:
     """满意度评价 from a follow-up call (回访) within the evaluation window after delivery."""
-    case = _handler_lock(actor, case)
-    refuse_unless(case, CaseStatus.REPLIED, action=_("recording the evaluation"))
+    case = case_lock(case)
+    evaluate_guard(actor, case)
     on = effective_date(case, on)
     if result not in EvaluationResult.values:
         raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
@@ -339,19 +300,10 @@ def approval_decide(
 ) -> Approval:
     """A leader approves, or sends back with an instruction (批示), a reply, an extension or
     a decision not to accept."""
-    require(
-        can_approve(actor, approval.case),
-        _("Only a leader responsible for %(unit)s approves this.")
-        % {"unit": approval.case.owner_unit},
-    )
-    case = case_lock(approval.case)
+    case = case_lock(approval.case_id)
     approval = Approval.objects.select_related("reply").get(pk=approval.pk)
     approval.case = case
-    if approval.status != ApprovalStatus.PENDING:
-        raise Conflict(
-            _("This has already been decided: %(status)s.")
-            % {"status": approval.get_status_display()}
-        )
+    approval_guard(actor, approval)
     on = effective_date(case, on)
     instruction = (instruction or "").strip()
     if not approve and not instruction:
@@ -412,14 +364,8 @@ def case_sponsor(
 ) -> Case:
     """包案 with 四定一包: the leader takes the case on, naming the staff, the time limit and
     the responsibility."""
-    require(can_sponsor(actor, case), _("Only a leader responsible for this case sponsors it."))
     case = case_lock(case)
-    if not case.is_open:
-        refuse_unless(case, action=_("sponsoring"))
-    if case.sponsoring_leader_id not in (None, actor.pk):
-        raise Conflict(
-            _("%(leader)s already sponsors this case.") % {"leader": case.sponsoring_leader}
-        )
+    sponsor_guard(actor, case)
     on = effective_date(case, on)
     if due_on is None or due_on < on:
         raise ValidationError({"due_on": _("The time limit cannot be before today.")})

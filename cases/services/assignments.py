@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import Conflict
 from accounts.models import User
 
+from ..guards import assignment_guard
 from ..models import Assignment, AssignmentStatus, DeadlineKind, DocumentKind, EventKind
-from ..permissions import can_work_assignment
 from .core import (
     case_event_write,
     case_lock,
@@ -19,28 +19,19 @@ from .core import (
     clock_meet,
     documents_store,
     effective_date,
-    require,
     required_text,
     window_end,
     with_files_cleaned_up,
 )
 
 
-def _lock(actor: User, assignment: Assignment, *statuses: str, action: str) -> Assignment:
-    """Check the actor, lock the case (the one lock every case change takes) and re-read the
-    assignment; Conflict unless it is in one of `statuses`."""
-    require(
-        can_work_assignment(actor, assignment),
-        _("Only a handler of %(unit)s works this assignment.") % {"unit": assignment.lead_unit},
-    )
-    case = case_lock(assignment.case)
+def _lock(actor: User, assignment: Assignment, step: str) -> Assignment:
+    """Lock the case (the one lock every case change takes), re-read the assignment and
+    check `step`'s guard on it."""
+    case = case_lock(assignment.case_id)
     assignment = Assignment.objects.select_related("lead_unit").get(pk=assignment.pk)
     assignment.case = case
-    if assignment.status not in statuses:
-        raise Conflict(
-            _("The assignment is “%(status)s”: %(action)s is not possible now.")
-            % {"status": assignment.get_status_display(), "action": action}
-        )
+    assignment_guard(actor, assignment, step)
     return assignment
 
 
@@ -53,7 +44,7 @@ def assignment_sign(
     *, actor: User, assignment: Assignment, on: datetime.date | None = None
 ) -> Assignment:
     """签收: the lead unit confirms it has received the assignment."""
-    assignment = _lock(actor, assignment, AssignmentStatus.ASSIGNED, action=_("signing for it"))
+    assignment = _lock(actor, assignment, "sign")
     case = assignment.case
     on = effective_date(case, on)
     assignment.status = AssignmentStatus.SIGNED
@@ -83,7 +74,7 @@ def assignment_report(
     stops."""
 
     def work(stored):
-        locked = _lock(actor, assignment, AssignmentStatus.SIGNED, action=_("reporting back"))
+        locked = _lock(actor, assignment, "report")
         case = locked.case
         day = effective_date(case, on)
         text = required_text(report, "report")
@@ -127,13 +118,7 @@ def assignment_return(
 ) -> Assignment:
     """异议/退回: within 5 workdays of receipt the lead unit may object that the matter is
     outside its remit; the case goes back to the assigning unit."""
-    assignment = _lock(
-        actor,
-        assignment,
-        AssignmentStatus.ASSIGNED,
-        AssignmentStatus.SIGNED,
-        action=_("objecting"),
-    )
+    assignment = _lock(actor, assignment, "return")
     case = assignment.case
     on = effective_date(case, on)
     last_day = window_end(

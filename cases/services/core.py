@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.exceptions import ValidationError
 from accounts.models import OrgUnit, User
 from accounts.uploads import check_attachments
 from accounts.workcalendar import due_date
 from notifications.models import NotificationKind
 
+from ..guards import refuse_unless
 from ..models import (
     ANSWER_CLOCKS,
     TRANSITIONS,
@@ -111,15 +112,12 @@ def case_event_write(
     )
 
 
-def case_lock(case: Case) -> Case:
+def case_lock(case: Case | int) -> Case:
     """The case row, locked until the transaction ends and read afresh: whoever comes second
-    sees what the first one did."""
-    return Case.objects.select_for_update().select_related("owner_unit").get(pk=case.pk)
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise NotAllowed(message)
+    sees what the first one did. Every step locks first and then runs its guard
+    (`cases.guards`) on this row, never on the caller's copy."""
+    pk = case if isinstance(case, int) else case.pk
+    return Case.objects.select_for_update().select_related("owner_unit").get(pk=pk)
 
 
 def effective_date(case: Case, on: datetime.date | None) -> datetime.date:
@@ -138,15 +136,6 @@ def effective_date(case: Case, on: datetime.date | None) -> datetime.date:
             }
         )
     return on
-
-
-def refuse_unless(case: Case, *statuses: str, action: str) -> None:
-    """Conflict unless the case is in one of `statuses`."""
-    if case.status not in statuses:
-        raise Conflict(
-            _("Case %(number)s is “%(status)s”: %(action)s is not possible now.")
-            % {"number": case.number, "status": case.get_status_display(), "action": action}
-        )
 
 
 def case_move(case: Case, new_status: str, *, action: str) -> str:

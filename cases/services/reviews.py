@@ -9,9 +9,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, ValidationError
-from accounts.models import OrgUnit, User
+from accounts.models import User
 from accounts.workcalendar import due_date
 
+from ..guards import (
+    REQUESTED,
+    hearing_guard,
+    review_decision_guard,
+    review_request_guard,
+)
 from ..models import (
     Case,
     CaseStatus,
@@ -23,7 +29,6 @@ from ..models import (
     ReviewDecision,
     ReviewLevel,
 )
-from ..permissions import can_decide_review, can_receive_review_request
 from .core import (
     case_event_write,
     case_lock,
@@ -34,8 +39,6 @@ from .core import (
     documents_store,
     effective_date,
     open_clock,
-    refuse_unless,
-    require,
     required_text,
     with_files_cleaned_up,
 )
@@ -45,14 +48,6 @@ REQUEST_WINDOW = {
     ReviewLevel.REREVIEW: DeadlineKind.REREVIEW_REQUEST,
 }
 CLOCK = {ReviewLevel.REVIEW: DeadlineKind.REVIEW, ReviewLevel.REREVIEW: DeadlineKind.REREVIEW}
-REQUESTABLE_FROM = {
-    ReviewLevel.REVIEW: (CaseStatus.REPLIED, CaseStatus.EVALUATED),
-    ReviewLevel.REREVIEW: (CaseStatus.REVIEWED,),
-}
-REQUESTED = {
-    ReviewLevel.REVIEW: CaseStatus.REVIEW_REQUESTED,
-    ReviewLevel.REREVIEW: CaseStatus.REREVIEW_REQUESTED,
-}
 DECIDED = {ReviewLevel.REVIEW: CaseStatus.REVIEWED, ReviewLevel.REREVIEW: CaseStatus.REREVIEWED}
 DOCUMENT = {
     ReviewLevel.REVIEW: DocumentKind.REVIEW_DECISION,
@@ -64,31 +59,14 @@ EVENTS = {
 }
 
 
-def superior_unit(case: Case, level: str) -> OrgUnit | None:
-    """Who reviews: the parent of the unit that answered; who re-reviews: the parent of the
-    reviewing unit."""
-    if level == ReviewLevel.REVIEW:
-        below = case.answering_unit
-    else:
-        below = case.reviews.get(level=ReviewLevel.REVIEW).unit
-    return below.parent if below is not None else None
-
-
 def _request(
     *, actor: User, case: Case, level: str, request: str, on: datetime.date | None
 ) -> Review:
     case = case_lock(case)
-    unit = superior_unit(case, level)
-    if unit is None:
-        raise Conflict(_("The unit that answered has no superior unit in the system."))
-    require(
-        can_receive_review_request(actor, case, unit),
-        _("The request is received by %(unit)s.") % {"unit": unit},
-    )
+    unit = review_request_guard(actor, case, level)
     action = (
         _("requesting a review") if level == ReviewLevel.REVIEW else _("requesting a re-review")
     )
-    refuse_unless(case, *REQUESTABLE_FROM[level], action=action)
     on = effective_date(case, on)
     window = open_clock(case, REQUEST_WINDOW[level])
     if window is None or on > window.due_on:
@@ -128,17 +106,10 @@ def _decide(
 ) -> Review:
     def work(stored):
         locked = case_lock(case)
-        review = locked.reviews.filter(level=level).first()
+        review = review_decision_guard(actor, locked, level)
         action = (
             _("deciding the review") if level == ReviewLevel.REVIEW else _("deciding the re-review")
         )
-        if review is None:
-            refuse_unless(locked, action=action)
-        require(
-            can_decide_review(actor, locked, review.unit),
-            _("Only a handler of %(unit)s decides this.") % {"unit": review.unit},
-        )
-        refuse_unless(locked, REQUESTED[level], action=action)
         day = effective_date(locked, on)
         if decision not in ReviewDecision.values:
             raise ValidationError({"decision": _("Choose uphold, change or revoke.")})
@@ -261,15 +232,7 @@ def case_record_hearing(
 ) -> Hearing:
     """听证 during a re-review: its days are not counted, so the re-review clock moves."""
     case = case_lock(case)
-    review = case.reviews.filter(level=ReviewLevel.REREVIEW).first()
-    action = _("recording a hearing")
-    if review is None:
-        refuse_unless(case, action=action)
-    require(
-        can_decide_review(actor, case, review.unit),
-        _("Only a handler of %(unit)s holds the hearing.") % {"unit": review.unit},
-    )
-    refuse_unless(case, CaseStatus.REREVIEW_REQUESTED, action=action)
+    review = hearing_guard(actor, case)
     if starts_on is None or ends_on is None or ends_on < starts_on:
         raise ValidationError({"ends_on": _("The hearing cannot end before it starts.")})
     effective_date(case, starts_on)

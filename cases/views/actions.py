@@ -9,38 +9,23 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 
 from .. import forms as action_forms
+from .. import guards as G
 from .. import services
-from ..models import (
-    ApprovalKind,
-    ApprovalStatus,
-    Assignment,
-    AssignmentStatus,
-    Case,
-    CaseStatus,
-    DeadlineKind,
-    ReplyStatus,
-    ReviewLevel,
-)
-from ..permissions import (
-    can_decide_acceptance,
-    can_decide_review,
-    can_handle,
-    can_receive_review_request,
-    can_sponsor,
-    can_work_assignment,
-)
+from ..models import Assignment, Case, ReviewLevel
 
 # --- case detail and actions ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Action:
-    """A case or assignment action: its form, its service and how the page offers it."""
+    """A case or assignment action: its form, its service, the guard that decides whether
+    the page offers it (the service checks it again on the locked row) and how it looks."""
 
     slug: str
     label: str
     form: type[action_forms.ActionForm]
     service: Callable
+    guard: Callable[[User, Case], object] | None = None
     accesskey: str = ""
     danger: bool = False
 
@@ -49,158 +34,118 @@ def _actions(*rows: tuple) -> dict[str, Action]:
     return {row[0]: Action(*row) for row in rows}
 
 
+def _at(guard: Callable, level: str) -> Callable[[User, Case], object]:
+    return lambda user, case: guard(user, case, level)
+
+
 F = action_forms
-# slug (the URL), label, form, service, accesskey, whether it is a refusal (red)
+L = gettext_lazy
+# slug (the URL), label, form, service, guard, accesskey, whether it is a refusal (red)
 CASE_ACTIONS = _actions(
-    ("accept", gettext_lazy("Accept"), F.AcceptForm, services.case_accept, "a"),
-    ("assign", gettext_lazy("Assign"), F.AssignForm, services.case_assign, "j"),
-    ("forward", gettext_lazy("Forward"), F.ForwardForm, services.case_forward),
+    ("accept", L("Accept"), F.AcceptForm, services.case_accept, G.acceptance_guard, "a"),
+    ("assign", L("Assign"), F.AssignForm, services.case_assign, G.assign_guard, "j"),
+    ("forward", L("Forward"), F.ForwardForm, services.case_forward, G.acceptance_guard),
     (
         "not-accept",
-        gettext_lazy("Not accept"),
+        L("Not accept"),
         F.NotAcceptForm,
         services.case_propose_not_accept,
+        G.acceptance_guard,
         "",
         True,
     ),
-    ("divert", gettext_lazy("Divert to a legal channel"), F.DivertForm, services.case_divert),
+    (
+        "divert",
+        L("Divert to a legal channel"),
+        F.DivertForm,
+        services.case_divert,
+        G.acceptance_guard,
+    ),
     (
         "leave-simplified",
-        gettext_lazy("Move to the normal procedure"),
+        L("Move to the normal procedure"),
         F.LeaveSimplifiedForm,
         services.case_leave_simplified,
+        G.leave_simplified_guard,
     ),
     (
         "request-extension",
-        gettext_lazy("Request an extension"),
+        L("Request an extension"),
         F.ExtensionForm,
         services.case_request_extension,
+        G.extension_guard,
     ),
-    ("reply", gettext_lazy("Draft the reply"), F.ReplyForm, services.reply_draft, "r"),
+    ("reply", L("Draft the reply"), F.ReplyForm, services.reply_draft, G.reply_guard, "r"),
     (
         "deliver-reply",
-        gettext_lazy("Deliver the reply"),
+        L("Deliver the reply"),
         F.DeliverForm,
         services.reply_deliver,
+        G.deliver_guard,
         "d",
     ),
-    ("evaluate", gettext_lazy("Record the evaluation"), F.EvaluateForm, services.case_evaluate),
+    (
+        "evaluate",
+        L("Record the evaluation"),
+        F.EvaluateForm,
+        services.case_evaluate,
+        G.evaluate_guard,
+    ),
     (
         "request-review",
-        gettext_lazy("Register a review request"),
+        L("Register a review request"),
         F.ReviewRequestForm,
         services.case_request_review,
+        _at(G.review_request_guard, ReviewLevel.REVIEW),
     ),
-    ("review", gettext_lazy("Decide the review"), F.ReviewDecisionForm, services.case_review),
+    (
+        "review",
+        L("Decide the review"),
+        F.ReviewDecisionForm,
+        services.case_review,
+        _at(G.review_decision_guard, ReviewLevel.REVIEW),
+    ),
     (
         "request-rereview",
-        gettext_lazy("Register a re-review request"),
+        L("Register a re-review request"),
         F.ReviewRequestForm,
         services.case_request_rereview,
+        _at(G.review_request_guard, ReviewLevel.REREVIEW),
     ),
-    ("hearing", gettext_lazy("Record a hearing"), F.HearingForm, services.case_record_hearing),
+    (
+        "hearing",
+        L("Record a hearing"),
+        F.HearingForm,
+        services.case_record_hearing,
+        G.hearing_guard,
+    ),
     (
         "rereview",
-        gettext_lazy("Decide the re-review"),
+        L("Decide the re-review"),
         F.ReviewDecisionForm,
         services.case_rereview,
+        _at(G.review_decision_guard, ReviewLevel.REREVIEW),
     ),
-    ("sponsor", gettext_lazy("Sponsor this case"), F.SponsorForm, services.case_sponsor),
+    ("sponsor", L("Sponsor this case"), F.SponsorForm, services.case_sponsor, G.sponsor_guard),
 )
+# The assignment steps' guard is `guards.assignment_guard` with the slug as its step.
 ASSIGNMENT_ACTIONS = _actions(
-    ("sign", gettext_lazy("Sign for it"), F.SignForm, services.assignment_sign, "q"),
-    ("report", gettext_lazy("Report back"), F.ReportForm, services.assignment_report, "b"),
-    (
-        "return",
-        gettext_lazy("Object and return"),
-        F.ReturnForm,
-        services.assignment_return,
-        "",
-        True,
-    ),
+    ("sign", L("Sign for it"), F.SignForm, services.assignment_sign, None, "q"),
+    ("report", L("Report back"), F.ReportForm, services.assignment_report, None, "b"),
+    ("return", L("Object and return"), F.ReturnForm, services.assignment_return, None, "", True),
 )
-
-ACCEPTANCE_ACTIONS = ("accept", "assign", "forward", "not-accept", "divert")
-WORKING = (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
 
 
 def offered_case_actions(user: User, case: Case) -> list[str]:
-    """The actions `user` may take on `case` now (from the predicates and the case's state;
-    the services check again). `case` comes from `case_for_display`."""
-    offered: list[str] = []
-    status = case.status
-    approvals = list(case.approvals.all())
-    pending = {approval.kind for approval in approvals if approval.status == ApprovalStatus.PENDING}
-    if case.awaits_acceptance:
-        if can_decide_acceptance(user, case) and ApprovalKind.NOT_ACCEPT not in pending:
-            offered += ACCEPTANCE_ACTIONS
-    elif status in WORKING and can_handle(user, case):
-        replies = list(case.replies.all())
-        open_reply = any(
-            reply.status in (ReplyStatus.PENDING_APPROVAL, ReplyStatus.APPROVED)
-            for reply in replies
-        )
-        working_assignment = any(
-            a.status in (AssignmentStatus.ASSIGNED, AssignmentStatus.SIGNED)
-            for a in case.assignments.all()
-        )
-        offered.append("assign")
-        if case.simplified:
-            offered.append("leave-simplified")
-        handling = next(
-            (
-                clock
-                for clock in case.deadlines.all()
-                if clock.kind == DeadlineKind.HANDLING and clock.is_open and not clock.assignment_id
-            ),
-            None,
-        )
-        extended = any(
-            approval.kind == ApprovalKind.EXTENSION
-            and approval.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED)
-            for approval in approvals
-        )
-        if handling is not None and not handling.extended_days and not extended:
-            offered.append("request-extension")
-        if not open_reply and not working_assignment:
-            offered.append("reply")
-        if status == CaseStatus.IN_PROGRESS and any(
-            reply.status == ReplyStatus.APPROVED for reply in replies
-        ):
-            offered.append("deliver-reply")
-    elif status == CaseStatus.REPLIED and can_handle(user, case):
-        offered.append("evaluate")
-    reviews = {review.level: review for review in case.reviews.all()}
-    if status in (CaseStatus.REPLIED, CaseStatus.EVALUATED):
-        unit = services.superior_unit(case, ReviewLevel.REVIEW)
-        if unit is not None and can_receive_review_request(user, case, unit):
-            offered.append("request-review")
-    elif status == CaseStatus.REVIEW_REQUESTED:
-        review = reviews.get(ReviewLevel.REVIEW)
-        if review is not None and can_decide_review(user, case, review.unit):
-            offered.append("review")
-    elif status == CaseStatus.REVIEWED:
-        review = reviews.get(ReviewLevel.REVIEW)
-        unit = review.unit.parent if review is not None else None
-        if unit is not None and can_receive_review_request(user, case, unit):
-            offered.append("request-rereview")
-    elif status == CaseStatus.REREVIEW_REQUESTED:
-        review = reviews.get(ReviewLevel.REREVIEW)
-        if review is not None and can_decide_review(user, case, review.unit):
-            offered += ["hearing", "rereview"]
-    if case.is_open and can_sponsor(user, case) and case.sponsoring_leader_id in (None, user.pk):
-        offered.append("sponsor")
-    return offered
+    """The steps `user` may take on `case` now: those whose guard passes (the services run
+    the same guards on the locked row). `case` comes from `case_for_display`."""
+    return [slug for slug, action in CASE_ACTIONS.items() if G.allows(action.guard, user, case)]
 
 
 def offered_assignment_actions(user: User, assignment: Assignment) -> list[str]:
-    if not can_work_assignment(user, assignment):
-        return []
-    if assignment.status == AssignmentStatus.ASSIGNED:
-        return ["sign", "return"]
-    if assignment.status == AssignmentStatus.SIGNED:
-        return ["report", "return"]
-    return []
+    return [
+        step for step in ASSIGNMENT_ACTIONS if G.allows(G.assignment_guard, user, assignment, step)
+    ]
 
 
 @dataclass

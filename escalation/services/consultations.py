@@ -23,13 +23,13 @@ from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import (
+    acts_for,
     district_ancestor,
     government_id_of,
     unit_in_scope,
     users_acting_for,
 )
 from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind
-from cases.permissions import acts_for
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from notifications.models import NotificationKind

@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import users_acting_for
+from accounts.selectors import acts_for, users_acting_for
 from cases.models import CLOSED_STATUSES, Case, EventKind
-from cases.permissions import acts_for
 from cases.selectors import cases_visible_to
 from cases.services import case_event_write
 from notifications.models import NotificationKind

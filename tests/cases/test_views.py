@@ -361,7 +361,8 @@ def test_detail_offers_the_actions_each_user_may_take(
     assert offered(html(logged_in(colleague1).get(detail_url(case)))) == acceptance
     assert offered(html(logged_in(reception1).get(detail_url(case)))) == []
     assert offered(html(logged_in(city_supervisor).get(detail_url(case)))) == []
-    assert offered(html(logged_in(city_leader).get(detail_url(case)))) == ["sponsor"]
+    # A leader responsible for the unit may assign (批示交办) as the service allows, and sponsor.
+    assert offered(html(logged_in(city_leader).get(detail_url(case)))) == ["assign", "sponsor"]
 
     assignment = services.case_assign(
         actor=handler1,
