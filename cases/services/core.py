@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import ValidationError
+from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.uploads import check_attachments
 from accounts.workcalendar import due_date
@@ -117,7 +118,7 @@ def case_lock(case: Case | int) -> Case:
     sees what the first one did. Every step locks first and then runs its guard
     (`cases.guards`) on this row, never on the caller's copy."""
     pk = case if isinstance(case, int) else case.pk
-    return Case.objects.select_for_update().select_related("owner_unit").get(pk=pk)
+    return lock_and_read(Case.objects.select_related("owner_unit"), pk)
 
 
 def effective_date(case: Case, on: datetime.date | None) -> datetime.date:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import (
@@ -173,11 +174,11 @@ def consultation_record(
     experts), the analysis, the decision, and the tasks it gave units, each with a clock of
     its own. Level 1 only on a case without consultations; level N > 1 only once level N−1
     was escalated and N not held yet. The task units' staff are notified."""
+    case = case_lock(case)
     if not can_run_consultation(actor, case):
         raise NotAllowed(
             _("Consultations are recorded by the petition office or the joint-conference office.")
         )
-    case = case_lock(case)
     if case.status in NOT_CONSULTABLE:
         raise Conflict(
             _("Case %(number)s is “%(status)s”: there is no matter to consult on.")
@@ -308,15 +309,13 @@ def consultation_escalate(
     """Escalate `consultation` to the next level (`level` must be exactly one above it) with
     a reason; a consultation escalates once, and level 4 is the last. The supervisors and
     leaders who convene the next level are notified."""
-    if not can_run_consultation(actor, consultation.case):
+    case = case_lock(consultation.case_id)
+    if not can_run_consultation(actor, case):
         raise NotAllowed(
             _("Consultations are escalated by the petition office or the joint-conference office.")
         )
-    case = case_lock(consultation.case)
-    consultation = (
-        Consultation.objects.select_for_update(of=("self",))
-        .select_related("recording_unit")
-        .get(pk=consultation.pk)
+    consultation = lock_and_read(
+        Consultation.objects.select_related("recording_unit"), consultation.pk
     )
     consultation.case = case
     if consultation.escalated_on is not None:
@@ -387,13 +386,12 @@ def consultation_task_done(
 ) -> ConsultationTask:
     """A user acting for the task's unit marks it done on `on` (today by default): its
     clock is met, in time or late."""
+    task = lock_and_read(
+        ConsultationTask.objects.select_related("consultation__case", "deadline", "unit"),
+        task.pk,
+    )
     if not can_mark_task_done(actor, task):
         raise NotAllowed(_("Only staff of %(unit)s mark this task done.") % {"unit": task.unit})
-    task = (
-        ConsultationTask.objects.select_for_update(of=("self",))
-        .select_related("consultation__case", "deadline", "unit")
-        .get(pk=task.pk)
-    )
     if task.done_on is not None:
         raise Conflict(_("This task was already done on %(date)s.") % {"date": _day(task.done_on)})
     today = timezone.localdate()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.identity import mask_personal_data
+from accounts.locking import lock_and_read
 from accounts.models import OrgKind, OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
@@ -205,6 +206,7 @@ def joint_supervision_open(
     today). Each party's task runs on a clock of its own; the timeline records the opening
     and the handlers and leaders of the five units are notified (the assignment letter,
     summary and responsibility table are on the supervision's page)."""
+    case = case_lock(case)
     if actor.org_unit_id is None or not can_run_joint_supervision(actor, case):
         raise NotAllowed(
             _(
@@ -212,7 +214,6 @@ def joint_supervision_open(
                 "its area, opens a joint supervision."
             )
         )
-    case = case_lock(case)
     today = timezone.localdate()
     if case.status in CLOSED_STATUSES:
         raise Conflict(
@@ -310,10 +311,8 @@ def case_answered(case: Case) -> bool:
 
 
 def _supervision_lock(supervision: JointSupervision) -> JointSupervision:
-    return (
-        JointSupervision.objects.select_for_update()
-        .select_related("case", "opened_by")
-        .get(pk=supervision.pk)
+    return lock_and_read(
+        JointSupervision.objects.select_related("case", "opened_by"), supervision.pk
     )
 
 

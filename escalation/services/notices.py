@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
 from accounts.workcalendar import Counting, due_date
 from cases.models import Case, Deadline, DeadlineKind, EventKind
 from cases.services import case_event_write
-from cases.services.core import clock_meet
+from cases.services.core import case_lock, clock_meet
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -50,6 +51,7 @@ def supervision_notice_issue(
     """Issue a notice to `unit` on `case`, its response due on `due_on`, with a clock of its
     own, a timeline event and the unit's users notified. `actor=None` is the deadline scan
     (an automatic notice, issued in the name of `issuing_unit`)."""
+    case = case_lock(case)
     today = timezone.localdate()
     automatic = actor is None
     if not automatic:
@@ -141,16 +143,17 @@ def supervision_notice_respond(
     is met on the day of the response (`on`, for a paper answer entered later: not in the
     future, not before the notice was issued), the case's timeline records it and the issuer
     is told."""
-    if not can_respond_to_notice(actor, notice.unit):
+    locked = lock_and_read(
+        SupervisionNotice.objects.select_related(
+            "case", "unit", "issuing_unit", "issued_by", "deadline"
+        ),
+        notice.pk,
+    )
+    if not can_respond_to_notice(actor, locked.unit):
         raise NotAllowed(
             _("Only a handler or leader of %(unit)s may answer this notice.")
-            % {"unit": notice.unit.name}
+            % {"unit": locked.unit.name}
         )
-    locked = (
-        SupervisionNotice.objects.select_for_update(of=("self",))
-        .select_related("case", "unit", "issuing_unit", "issued_by", "deadline")
-        .get(pk=notice.pk)
-    )
     if locked.responded_on is not None:
         raise Conflict(
             _("Notice %(number)s was already answered on %(date)s.")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import acts_for, users_acting_for
@@ -346,10 +347,8 @@ def can_change_appointment(user: User, schedule: ReceptionSchedule) -> bool:
 
 
 def _locked_booked(appointment: Appointment) -> Appointment:
-    locked = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("day__schedule__leader", "case")
-        .get(pk=appointment.pk)
+    locked = lock_and_read(
+        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
     )
     if locked.status != AppointmentStatus.BOOKED:
         raise Conflict(
@@ -518,10 +517,8 @@ def opinion_write(
         raise ValidationError({"text": [_("Write the unit's preliminary opinion.")]})
     if len(text) > 20000:
         raise ValidationError({"text": [_("At most %(count)d characters.") % {"count": 20000}]})
-    locked = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("day__schedule__leader", "case")
-        .get(pk=appointment.pk)
+    locked = lock_and_read(
+        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
     )
     if locked.status != AppointmentStatus.BOOKED:
         raise Conflict(

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
@@ -60,10 +61,9 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 
 def _lock(appointment: Appointment) -> Appointment:
     """The appointment row, locked and read afresh, with its day and schedule."""
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("day__schedule__leader", "day__schedule__unit", "case")
-        .get(pk=appointment.pk)
+    return lock_and_read(
+        Appointment.objects.select_related("day__schedule__leader", "day__schedule__unit", "case"),
+        appointment.pk,
     )
 
 
@@ -110,9 +110,9 @@ def _check(
 def _sponsor_on_the_spot(*, leader: User, case: Case, appointment: Appointment) -> None:
     """首接负责制: the leader who received the petitioner sponsors the case if nobody does.
     (`case_sponsor` wants a time limit and named staff, which a reception does not set.)"""
-    if not can_sponsor(leader, case):
-        return
     locked = case_lock(case)
+    if not can_sponsor(leader, locked):
+        return
     if locked.sponsoring_leader_id is not None or not locked.is_open:
         return
     today = timezone.localdate()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
@@ -254,10 +255,8 @@ def _check_stored_days(
 
 
 def _lock(schedule: ReceptionSchedule) -> ReceptionSchedule:
-    return (
-        ReceptionSchedule.objects.select_for_update(of=("self",))
-        .select_related("leader", "leader__org_unit", "unit")
-        .get(pk=schedule.pk)
+    return lock_and_read(
+        ReceptionSchedule.objects.select_related("leader", "leader__org_unit", "unit"), schedule.pk
     )
 
 
