@@ -136,7 +136,7 @@ PAIRS = 25
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_accept_and_forward_never_both_succeed_and_never_500(
     postgres_only, handler1, colleague1, org
 ):
