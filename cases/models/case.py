@@ -322,7 +322,9 @@ class Deadline(models.Model):
     # is open while `met_at` is empty.
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     met_on = models.DateField(_("met on"), null=True, blank=True)
-    lapsed = models.BooleanField(_("lapsed unused"), default=False)
+    # With a database default too: bulk loaders (the benches' COPY and INSERT … SELECT) name
+    # only the columns they fill.
+    lapsed = models.BooleanField(_("lapsed unused"), default=False, db_default=False)
     extended_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
     # Days not counted (a hearing during a re-review, Art. 36).
     paused_days = models.PositiveSmallIntegerField(_("paused (days)"), default=0)

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,7 +111,7 @@ def _close(candidates: list[Window], today: datetime.date, result: ClosingResult
         return
     now = timezone.now()
     Deadline.objects.filter(pk__in=[pk for pk, *_rest in windows]).update(met_at=now, lapsed=True)
-    by_day: dict[datetime.date, list[int]] = defaultdict(list)
+    closing: list[int] = []
     events = []
     for _pk, case_id, kind, due_on in windows:
         status = statuses.get(case_id)
@@ -120,7 +119,7 @@ def _close(candidates: list[Window], today: datetime.date, result: ClosingResult
             result.lapsed_only += 1
             continue
         statuses[case_id] = CaseStatus.CLOSED
-        by_day[due_on].append(case_id)
+        closing.append(case_id)
         events.append(
             CaseEvent(
                 case_id=case_id,
@@ -133,11 +132,17 @@ def _close(candidates: list[Window], today: datetime.date, result: ClosingResult
                 effective_on=due_on,
             )
         )
-    for day, ids in by_day.items():
-        Case.objects.filter(pk__in=ids).update(
-            status=CaseStatus.CLOSED,
-            last_step_on=Greatest(F("last_step_on"), Value(day)),
-            updated_at=now,
-        )
+    # One statement for the batch: each case's latest step becomes its window's last day
+    # (the window just marked lapsed), unless a later step was entered before the job ran.
+    window_end = (
+        Deadline.objects.filter(case=OuterRef("pk"), kind__in=PETITIONER_WINDOWS, lapsed=True)
+        .order_by("-due_on")
+        .values("due_on")[:1]
+    )
+    Case.objects.filter(pk__in=closing).update(
+        status=CaseStatus.CLOSED,
+        last_step_on=Greatest(F("last_step_on"), Subquery(window_end)),
+        updated_at=now,
+    )
     CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     result.closed += len(events)
