@@ -232,10 +232,13 @@ class NotAcceptForm(ActionForm):
         label=_("Explanation"), max_length=2000, required=False, widget=textarea(2)
     )
     earlier_case = forms.CharField(
-        label=_("Terminated case on the same matter"),
+        label=_("Earlier case on the same matter"),
         max_length=40,
         required=False,
-        help_text=_("Its number, when the matter was already terminated."),
+        help_text=_(
+            "Its number, when the matter was already terminated, or answered and closed "
+            "without a review request."
+        ),
     )
 
     def setup(self) -> None:

@@ -27,6 +27,7 @@ from .models import (
     AWAITING_ACCEPTANCE,
     CLOSED_STATUSES,
     IN_WORK_STATUSES,
+    PETITIONER_WINDOWS,
     Approval,
     ApprovalStatus,
     Assignment,
@@ -97,8 +98,6 @@ DUE_DATES: dict[str, tuple[str, ...]] = {
     "rereview_request_due": (DeadlineKind.REREVIEW_REQUEST,),
     "rereview_due": (DeadlineKind.REREVIEW,),
 }
-# Clocks the petitioner holds (request windows) are not the units' work: never "overdue".
-PETITIONER_WINDOWS = (DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST)
 
 
 def next_open_due() -> Subquery:

@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.scan_deadlines",
         "schedule": env.float("SCAN_DEADLINES_SECONDS", default=600.0),
     },
+    # On the deadline scan's interval: a case closes soon after its last window has lapsed.
+    "close-lapsed-cases": {
+        "task": "cases.tasks.close_lapsed_cases",
+        "schedule": env.float("SCAN_DEADLINES_SECONDS", default=600.0),
+    },
     "requeue-pending-notifications": {
         "task": "notifications.tasks.requeue_pending_notifications",
         "schedule": 60.0,

@@ -126,8 +126,9 @@ RATES = (
         "one_time_rate",
         _("One-time completion rate"),
         _(
-            "Of the first-time petitions answered in the period: those with no later repeat "
-            "petition / all answered."
+            "Of the first-time petitions answered in the period: those on whose matter no "
+            "petition came again at any time after the first, before or after the answer (no "
+            "repeat petition, no new case on the same matter after closing) / all answered."
         ),
     ),
 )

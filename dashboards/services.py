@@ -168,17 +168,19 @@ def _clock_counts(counts: DayCounts, start: datetime.date, end: datetime.date) -
 
 def _answer_counts(counts: DayCounts, start: datetime.date, end: datetime.date) -> None:
     evaluations = Evaluation.objects.filter(case=OuterRef("case"))
-    # A repeat petition received after the answer: the answer did not settle the matter.
-    later = Petition.objects.filter(
-        case=OuterRef("case"), received_at__date__gt=OuterRef("delivered_on")
-    )
+    # The matter raised again at any time after the first petition, before the answer or
+    # after it: a repeat petition on the case, or a new case on the same matter once this
+    # one was closed. Either way it was not settled at one go (一次性办结).
+    repeats = Petition.objects.filter(case=OuterRef("case"), is_repeat=True)
+    raised_again = Case.objects.filter(same_matter_as=OuterRef("case"))
     first_time = Q(case__is_first_time=True)
     rows = (
         Reply.objects.filter(status=ReplyStatus.DELIVERED, delivered_on__range=(start, end))
         .annotate(
             was_evaluated=Exists(evaluations),
             was_satisfied=Exists(evaluations.filter(result__in=SATISFIED)),
-            repeated=Exists(later),
+            repeated=Exists(repeats),
+            raised_again=Exists(raised_again),
         )
         .values("delivered_on", "case__answering_unit")
         .annotate(
@@ -188,7 +190,9 @@ def _answer_counts(counts: DayCounts, start: datetime.date, end: datetime.date) 
             evaluated=Count("pk", filter=Q(was_evaluated=True)),
             satisfied=Count("pk", filter=Q(was_satisfied=True)),
             first_time_answered=Count("pk", filter=first_time),
-            first_time_repeated=Count("pk", filter=first_time & Q(repeated=True)),
+            first_time_repeated=Count(
+                "pk", filter=first_time & (Q(repeated=True) | Q(raised_again=True))
+            ),
         )
         .order_by()
     )
@@ -318,6 +322,10 @@ def _fact_days(since: datetime.datetime) -> set[datetime.date]:
     facts have moved from."""
     events = CaseEvent.objects.filter(created_at__gte=since)
     changed = events.values("case_id")
+    # A new case on the same matter counts against the answer of the case it follows.
+    followed = Case.objects.filter(pk__in=changed, same_matter_as__isnull=False).values(
+        "same_matter_as"
+    )
     left = events.filter(kind__in=list(MOVED_FROM)).values_list("kind", "data")
     days = {
         datetime.date.fromisoformat(data[MOVED_FROM[kind]])
@@ -336,7 +344,7 @@ def _fact_days(since: datetime.datetime) -> set[datetime.date]:
         .distinct()
     )
     days.update(
-        Reply.objects.filter(case__in=changed, delivered_on__isnull=False)
+        Reply.objects.filter(Q(case__in=changed) | Q(case__in=followed), delivered_on__isnull=False)
         .values_list("delivered_on", flat=True)
         .distinct()
     )

@@ -224,9 +224,13 @@ class RepeatCaseSerializer(serializers.Serializer):
     acceptance_due = serializers.DateField(allow_null=True)
     is_open = serializers.BooleanField()
     is_terminated = serializers.SerializerMethodField()
+    is_closed = serializers.SerializerMethodField()
 
     def get_is_terminated(self, case) -> bool:
         return case.status == "terminated"
+
+    def get_is_closed(self, case) -> bool:
+        return case.status == "closed"
 
 
 class RepeatCheckQuerySerializer(serializers.Serializer):

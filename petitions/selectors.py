@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts import crypto
@@ -159,15 +160,23 @@ def repeat_cases(
     return cases
 
 
-def terminated_same_matter(
+def ended_same_matter(
     people: list[PersonKey], location: OrgUnit | None, category: Category
 ) -> Case | None:
-    """The latest terminated case (终结) of the same petitioners in the same category: the
-    same matter, which acceptance will refuse (Art. 36)."""
+    """The earlier case of the same petitioners in the same category that ended the matter:
+    terminated (终结, which acceptance refuses, Art. 36) or, failing that, the latest one
+    closed (已办结) after its answer without a review request (which may be refused)."""
     earlier = _earlier_petitions(people, location).filter(category=category)
     return (
-        Case.objects.filter(pk__in=earlier.values("case_id"), status=CaseStatus.TERMINATED)
-        .order_by("-last_step_on", "-pk")
+        Case.objects.filter(
+            pk__in=earlier.values("case_id"),
+            status__in=[CaseStatus.TERMINATED, CaseStatus.CLOSED],
+        )
+        .order_by(
+            models.Case(models.When(status=CaseStatus.TERMINATED, then=0), default=1),
+            "-last_step_on",
+            "-pk",
+        )
         .first()
     )
 

@@ -36,10 +36,10 @@ from .models import (
 from .rules import default_authority_unit, is_group, is_skip_level
 from .selectors import (
     PersonKey,
+    ended_same_matter,
     has_earlier_petition,
     id_number_hash,
     phone_hash,
-    terminated_same_matter,
 )
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -283,9 +283,7 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
                     summary=draft.summary,
                     received_at=draft.received_at,
                     is_first_time=first_time,
-                    same_matter_as=terminated_same_matter(
-                        people, draft.location_unit, draft.category
-                    ),
+                    same_matter_as=ended_same_matter(people, draft.location_unit, draft.category),
                 )
             else:
                 case = case_attach_petition(

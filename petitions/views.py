@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.exceptions import NotAllowed
 from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgUnit
-from cases.models import CaseStatus
+from cases.models import Case, CaseStatus
 
 from .filters import PetitionFilter
 from .forms import PetitionerFormSet, PetitionForm
@@ -150,6 +150,18 @@ def attachment_download_view(request: HttpRequest, number: str, pk: int) -> File
     )
 
 
+def same_matter_warning(earlier: Case) -> str:
+    """What the clerk is told when the new case is linked to a case that ended the matter."""
+    if earlier.status == CaseStatus.TERMINATED:
+        return _(
+            "The same matter was terminated in case %(number)s: acceptance will be refused."
+        ) % {"number": earlier.number}
+    return _(
+        "The same matter was answered in case %(number)s, closed (已办结) without a review "
+        "request: this case may be refused for that reason."
+    ) % {"number": earlier.number}
+
+
 def _apply_service_errors(error: ValidationError, form, formset) -> None:
     for field, messages_ in error.message_dict.items():
         if field in form.fields:
@@ -190,6 +202,9 @@ def petition_intake_view(request: HttpRequest) -> HttpResponse:
                 codes[number] = registration.query_code
                 request.session[RECEIPT_CODES] = codes
                 messages.success(request, _("Petition %(number)s registered.") % {"number": number})
+                earlier = registration.petition.case.same_matter_as
+                if earlier is not None:
+                    messages.warning(request, same_matter_warning(earlier))
                 return redirect("petitions:receipt", number=number)
         status = 400
     else:
@@ -247,6 +262,7 @@ def repeat_panel_view(request: HttpRequest) -> HttpResponse:
         "searched": bool(people),
         "attached": request.POST.get("case", ""),
         "terminated": CaseStatus.TERMINATED,
+        "closed": CaseStatus.CLOSED,
     }
     return render(request, "petitions/_repeat_panel.html", context)
 

@@ -44,6 +44,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "starts_on",
             "due_on",
             "met_on",
+            "lapsed",
             "extended_days",
             "paused_days",
         ]

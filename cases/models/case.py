@@ -87,6 +87,12 @@ IN_WORK_STATUSES = frozenset(
 class NotAcceptReason(models.TextChoices):
     OUTSIDE_REMIT = "outside_remit", _("Outside the remit of petition work")
     TERMINATED = "terminated", _("Already terminated")
+    # The matter was answered and its case closed (已办结) when the review request window
+    # lapsed unused; like TERMINATED, the decision names that earlier case.
+    NOT_REVIEWED_IN_TIME = (
+        "not_reviewed_in_time",
+        _("Already answered, and no review requested within the time limit"),
+    )
     ACCEPTED_BELOW = "accepted_below", _("Already accepted by a lower body, within its time limit")
     OTHER = "other", _("Other")
 
@@ -137,7 +143,7 @@ class Case(models.Model):
     is_first_time = models.BooleanField(_("first-time petition"), default=False)
     same_matter_as = models.ForeignKey(
         "self",
-        verbose_name=_("terminated case on the same matter"),
+        verbose_name=_("earlier case on the same matter"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -244,6 +250,10 @@ HAND_SET_CLOCKS = (
 # Escalation's task clocks: not the case's own procedure, so never one of its due dates.
 TASK_CLOCKS = HAND_SET_CLOCKS[1:]
 
+# Clocks the petitioner holds (request windows) are not the units' work: never "overdue".
+# When one lapses unused, the case closes (`services.closing`).
+PETITIONER_WINDOWS = (DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST)
+
 # The clock the answer to the petitioner is due by, on the normal and the simplified track.
 ANSWER_CLOCKS = (DeadlineKind.HANDLING, DeadlineKind.SIMPLIFIED_ANSWER)
 # The clock the decision to accept is due by, on the normal and the simplified track.
@@ -307,8 +317,14 @@ class Deadline(models.Model):
     )
     starts_on = models.DateField(_("start"))
     due_on = models.DateField(_("due"))
+    # When the clock stopped: the step it waited for happened (on `met_on`), or, for a
+    # petitioner's request window, the window lapsed unused (`lapsed`, no `met_on`). A clock
+    # is open while `met_at` is empty.
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     met_on = models.DateField(_("met on"), null=True, blank=True)
+    # With a database default too: bulk loaders (the benches' COPY and INSERT … SELECT) name
+    # only the columns they fill.
+    lapsed = models.BooleanField(_("lapsed unused"), default=False, db_default=False)
     extended_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
     # Days not counted (a hearing during a re-review, Art. 36).
     paused_days = models.PositiveSmallIntegerField(_("paused (days)"), default=0)
@@ -322,6 +338,12 @@ class Deadline(models.Model):
             ),
             # The dashboards' rollup reads every clock due on a day, met or not.
             models.Index(fields=["due_on", "kind"], name="deadline_due_kind"),
+            # The closing job reads the petitioner's open request windows past their end.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(met_at__isnull=True, kind__in=sorted(PETITIONER_WINDOWS)),
+                name="deadline_open_window_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -375,6 +397,7 @@ class EventKind(models.TextChoices):
     HEARING = "hearing", _("Hearing held")
     REREVIEWED = "rereviewed", _("Re-review decided")
     TERMINATED = "terminated", _("Terminated")
+    CLOSED = "closed", _("Closed")
     SPONSORED = "sponsored", _("Sponsored by a leader")
     # Escalation (written by the escalation app's services).
     OVERDUE_ESCALATED = "overdue_escalated", _("Escalated: long overdue")

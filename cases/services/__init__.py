@@ -19,6 +19,7 @@ from .answers import (
     reply_draft,
 )
 from .assignments import assignment_report, assignment_return, assignment_sign
+from .closing import ClosingResult, cases_close_lapsed
 from .core import case_attach_petition, case_event_write, case_open, deadline_start
 from .reviews import (
     case_record_hearing,
@@ -29,6 +30,7 @@ from .reviews import (
 )
 
 __all__ = [
+    "ClosingResult",
     "approval_decide",
     "assignment_report",
     "assignment_return",
@@ -50,6 +52,7 @@ __all__ = [
     "case_rereview",
     "case_review",
     "case_sponsor",
+    "cases_close_lapsed",
     "deadline_start",
     "reply_deliver",
     "reply_draft",

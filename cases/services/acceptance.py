@@ -298,6 +298,19 @@ def case_assign(
     return assignment
 
 
+# Reasons not to accept that name an earlier case on the same matter, in this status.
+EARLIER_CASE_STATUS = {
+    NotAcceptReason.TERMINATED: CaseStatus.TERMINATED,
+    NotAcceptReason.NOT_REVIEWED_IN_TIME: CaseStatus.CLOSED,
+}
+
+
+def _earlier_case_missing(reason: str) -> str:
+    if reason == NotAcceptReason.TERMINATED:
+        return _("Name the terminated case on the same matter.")
+    return _("Name the closed case on the same matter (answered, no review requested in time).")
+
+
 @transaction.atomic
 def case_propose_not_accept(
     *,
@@ -316,12 +329,10 @@ def case_propose_not_accept(
     text = (text or "").strip()
     if reason == NotAcceptReason.OTHER and not text:
         raise ValidationError({"text": _("Explain the reason.")})
-    if reason == NotAcceptReason.TERMINATED:
+    if reason in EARLIER_CASE_STATUS:
         earlier_case = earlier_case or case.same_matter_as
-        if earlier_case is None or earlier_case.status != CaseStatus.TERMINATED:
-            raise ValidationError(
-                {"earlier_case": _("Name the terminated case on the same matter.")}
-            )
+        if earlier_case is None or earlier_case.status != EARLIER_CASE_STATUS[reason]:
+            raise ValidationError({"earlier_case": _earlier_case_missing(reason)})
     proposal = {
         "reason": reason,
         "text": text,

@@ -250,8 +250,9 @@ def case_open(
     same_matter_as: Case | None = None,
 ) -> Case:
     """Open a case for a first petition: status registered, with the receiving unit, its
-    acceptance clock (receipt + the rule's days) and the first event. `same_matter_as` is a
-    terminated case on the same matter, which will block acceptance."""
+    acceptance clock (receipt + the rule's days) and the first event. `same_matter_as` is an
+    earlier case that ended the same matter: terminated (acceptance is then refused) or
+    closed."""
     received_on = timezone.localdate(received_at)
     case = Case.objects.create(
         number=number,

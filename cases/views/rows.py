@@ -71,6 +71,7 @@ class ClockRow:
     days_left: DaysLeft | None
     met_on: str
     in_time: bool | None
+    lapsed: bool
     extended_days: int
     paused_days: int
 
@@ -90,6 +91,7 @@ def clock_rows(case: Case, today: datetime.date) -> list[ClockRow]:
                 days_left=DaysLeft.until(clock.due_on, today) if clock.is_open else None,
                 met_on=day_text(clock.met_on),
                 in_time=clock.met_in_time,
+                lapsed=clock.lapsed,
                 extended_days=clock.extended_days,
                 paused_days=clock.paused_days,
             )

@@ -1,7 +1,8 @@
 """Demo data for `manage.py seed_demo`: the 江州市 org tree, staff accounts, ~500 petitions over
 the past year, and what the units did with them: every case handled through the case
 services with back-entered dates, the scenarios of SCENARIOS.md and the showcase cases
-scripted step by step (stories.py), the everyday ones by their age (handling.py).
+scripted step by step (stories.py), the everyday ones by their age (handling.py); the cases
+whose review window lapsed unused closed by the closing job, day by day.
 
 Idempotent: units and accounts are matched by code and username and only the missing ones
 are created; petitions and their handling are added only when no demo unit has received any
@@ -168,7 +169,7 @@ def seed_demo(
             script = Script(min(now.date(), timezone.localdate()))
             script_stories(script, {plan.key: plan for plan in plans if plan.key})
             VolumeHandling(random.Random(f"{seed}-handling"), script).plan_all(plans)
-            carry_out(plans, script.steps, units, _users(specs))
+            carry_out(plans, script, units, _users(specs))
             result.petitions_created = len(plans)
             result.steps_taken = len(script.steps)
     result.accounts = demo_accounts(specs)

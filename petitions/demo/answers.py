@@ -91,6 +91,11 @@ EVALUATION_NOTES = {
 }
 # A query about a procedure, answered on the spot: not a matter to accept (category 16).
 NOT_ACCEPT_TEXT = "来信人咨询户籍迁移政策，已当场告知办理流程和受理部门，不属于信访事项受理范围。"
+# A matter answered earlier, whose review request window lapsed unused (the case closed).
+NOT_REVIEWED_TEXT = (
+    "该事项已于{date}作出书面答复并送达，信访人未在规定期限内请求复查，已办结（{number}）。"
+    "以同一事实和理由再次反映的，不再作为新的信访事项受理。"
+)
 DIVERSIONS = {
     # sub-category: (legal channel, body the petitioner is guided to)
     "0401": ("litigation", "{district}人民法院"),

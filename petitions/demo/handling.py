@@ -11,6 +11,7 @@ stories.py scripts the scenarios and the showcase cases step by step.
 from __future__ import annotations
 
 import datetime
+import heapq
 import random
 from dataclasses import dataclass, field
 
@@ -25,7 +26,9 @@ from cases.models import (
     Assignment,
     AssignmentStatus,
     Case,
+    CaseStatus,
     MatterKind,
+    NotAcceptReason,
     Opinion,
 )
 
@@ -34,6 +37,7 @@ from .answers import (
     EVALUATION_NOTES,
     INSTRUCTIONS,
     NOT_ACCEPT_TEXT,
+    NOT_REVIEWED_TEXT,
     REPORTS,
     facts,
     legal_basis,
@@ -144,8 +148,15 @@ class Runner:
             actor=actor, case=case, to_unit=self.units[to], comment=comment, on=on
         )
 
-    def do_not_accept(self, actor, case, on, *, reason, text=""):
-        services.case_propose_not_accept(actor=actor, case=case, reason=reason, text=text, on=on)
+    def do_not_accept(self, actor, case, on, *, reason, text="", earlier=""):
+        services.case_propose_not_accept(
+            actor=actor,
+            case=case,
+            reason=reason,
+            text=text,
+            earlier_case=Case.objects.get(number=earlier) if earlier else None,
+            on=on,
+        )
 
     def do_divert(self, actor, case, on, *, channel, guided_to):
         services.case_divert(actor=actor, case=case, channel=channel, guided_to=guided_to, on=on)
@@ -252,23 +263,70 @@ class Runner:
 
 
 def carry_out(
-    plans: list[Plan], steps: list[Step], units: dict[str, OrgUnit], users: dict[str, User]
+    plans: list[Plan], script: Script, units: dict[str, OrgUnit], users: dict[str, User]
 ) -> None:
     """Register the plans and run the steps in the order they happened: a day's petitions
-    (by time of receipt) before that day's steps (in the order they were scripted)."""
+    (by time of receipt) before that day's steps (in the order they were scripted). Each day
+    starts with the closing job (`cases_close_lapsed`) as beat runs it, so a case closes on the
+    day after its last window ended and a petition that comes later finds it closed. A
+    repeat that came after its case had closed opened a new case (see `Registrar`); an
+    everyday one is then refused as already answered (`refuse_reopened`)."""
     registrar = Registrar(plans, units)
     runner = Runner(units, users)
-    timeline: list[tuple[tuple, object]] = [
+    timeline: list[tuple[tuple, Plan | Step]] = [
         ((timezone.localdate(plan.received_at), 0, plan.received_at.timestamp(), i), plan)
         for i, plan in enumerate(plans)
     ]
-    timeline += [((step.on, 1, 0.0, step.seq), step) for step in steps]
-    timeline.sort(key=lambda entry: entry[0])
-    for _key, item in timeline:
-        if isinstance(item, Plan):
-            registrar.register(item)
-        else:
+    timeline += [((step.on, 1, 0.0, step.seq), step) for step in script.steps]
+    heapq.heapify(timeline)  # steps scripted on the way join it in their place
+    closed_before = None
+    while timeline:
+        (day, *_rest), item = heapq.heappop(timeline)
+        if day != closed_before:
+            services.cases_close_lapsed(today=day)
+            closed_before = day
+        if isinstance(item, Step):
             runner.run(item)
+            continue
+        registrar.register(item)
+        for step in refuse_reopened(script, item):
+            heapq.heappush(timeline, ((step.on, 1, 0.0, step.seq), step))
+    services.cases_close_lapsed(today=script.today)
+
+
+def refuse_reopened(script: Script, plan: Plan) -> list[Step]:
+    """The office's decision on an everyday repeat that came after its matter's case had
+    closed: not accepted, the matter having been answered without a review request in time
+    (the story cases decide for themselves)."""
+    if plan.reopened_from is None or plan.scenario or plan.key:
+        return []
+    case = Case.objects.select_related("same_matter_as").get(pk=plan.petition.case_id)
+    earlier = case.same_matter_as or plan.reopened_from
+    if earlier.status != CaseStatus.CLOSED:
+        return []
+    delivered = earlier.replies.filter(delivered_on__isnull=False).latest("pk").delivered_on
+    owner = plan.receiving
+    proposed = workday_on_or_after(timezone.localdate(plan.received_at) + ONE_DAY)
+    date = f"{delivered.year}年{delivered.month}月{delivered.day}日"
+    text = NOT_REVIEWED_TEXT.format(date=date, number=earlier.number)
+    steps = script.case(plan)
+    first = len(script.steps)
+    if steps.at(
+        proposed,
+        "not_accept",
+        by=handler_of(owner),
+        reason=NotAcceptReason.NOT_REVIEWED_IN_TIME,
+        text=text,
+        earlier=earlier.number,
+    ):
+        steps.at(
+            workday_on_or_after(proposed + ONE_DAY),
+            "decide",
+            by=leader_of(owner),
+            kind="not_accept",
+            instruction="同意。",
+        )
+    return script.steps[first:]
 
 
 # --- the everyday petitions ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.workcalendar import WorkCalendar
-from cases.models import MatterKind
+from cases.models import Case, MatterKind
 
 from ..models import Category, Channel, Petition, PetitionerRole
 from ..services import PetitionDraft, PetitionerDraft, petition_register
@@ -63,6 +63,9 @@ class Plan:
     scenario: str = ""
     key: str = ""  # names a hand-scripted petition (stories.py), e.g. "S4-city"
     petition: Petition | None = field(default=None, repr=False)
+    # A repeat whose case had closed by the time it came: the closed case (the petition
+    # opened a new one, linked to it).
+    reopened_from: Case | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -453,16 +456,30 @@ class VolumePlanner:
 
 
 class Registrar:
-    """Registers plans, each as its registering account would at the counter."""
+    """Registers plans, each as its registering account would at the counter: a repeat is
+    attached to its matter's case while that is open; once it has closed, the repeat opens a
+    new case (linked to the closed one by the registration) and later repeats attach there."""
 
     def __init__(self, plans: list[Plan], units: dict[str, OrgUnit]) -> None:
         usernames = {plan.actor for plan in plans}
         self.users = {user.username: user for user in User.objects.filter(username__in=usernames)}
         self.categories = {c.code: c for c in Category.objects.all()}
         self.units = units
+        self.latest: dict[int, Petition] = {}  # id(opener) → the petition holding its case
+
+    def _case_for(self, plan: Plan) -> Case | None:
+        if plan.parent is None:
+            return None
+        holder = self.latest.get(id(plan.parent), plan.parent.petition)
+        case = Case.objects.get(pk=holder.case_id)
+        if not case.is_open:
+            plan.reopened_from = case
+            return None
+        return case
 
     def register(self, plan: Plan) -> Petition:
         units = self.units
+        case = self._case_for(plan)
         draft = PetitionDraft(
             channel=plan.channel,
             received_at=plan.received_at,
@@ -487,9 +504,11 @@ class Registrar:
             authority_unit=units[plan.authority] if plan.authority else None,
             accused_unit=units[plan.accused] if plan.accused else None,
             accused_person=plan.accused_person,
-            case=plan.parent.petition.case if plan.parent else None,
+            case=case,
         )
         plan.petition = petition_register(actor=self.users[plan.actor], draft=draft).petition
+        if plan.reopened_from is not None:
+            self.latest[id(plan.parent)] = plan.petition
         return plan.petition
 
 

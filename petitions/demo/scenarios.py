@@ -183,7 +183,9 @@ class ScenarioPlanner:
 
     def s5(self) -> list[Plan]:
         """One case for the dismissed substitute teachers: a group visit, then individual and
-        group visits and a letter attached to it as repeats."""
+        group visits and a letter attached to it as repeats. The answer (stories.py) is not
+        taken to review, so the case closes; their group visit after that opens a new case,
+        linked to the closed one, which the district leader is to receive them on."""
         principal = Party(_principal("S5"), PRINCIPAL)
         reps = self.others("JZD2S1C3", 4, REPRESENTATIVE)
         common = dict(
@@ -205,7 +207,7 @@ class ScenarioPlanner:
             (130, Channel.VISIT, 1, None),
             (95, Channel.VISIT, 23, [principal, *reps]),
             (66, Channel.LETTER, 1, [principal]),
-            (33, Channel.VISIT, 1, None),
+            (52, Channel.VISIT, 1, None),
             (8, Channel.VISIT, 12, [principal, *reps[:3]]),
         ]
         for days_ago, channel, count, parties in follow_ups:

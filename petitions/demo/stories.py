@@ -10,8 +10,9 @@ timeline. Days are counted back from today and moved to the workday on or before
 - S4: forwarded to the county government, sponsored by the county leader, extended,
   answered, reviewed by the city, re-review at the province with a hearing; the visits to
   the city and the province are not accepted (Art. 19).
-- S5: assigned with a co-unit, extended, answered (解释说明), rated 不满意; the teachers keep
-  coming.
+- S5: assigned with a co-unit, extended, answered (解释说明), rated 不满意; no review is
+  requested, so the case closes (已办结) when the window lapses; the teachers keep coming, and
+  their next group visit opens a new case linked to the closed one.
 - C1: the street office answers, the district reviews, the city re-reviews: terminated; the
   same matter raised again is not accepted.
 - C2: review in progress at the district.  C3: extension awaiting the leader.

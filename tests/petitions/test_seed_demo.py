@@ -263,10 +263,18 @@ def test_scenarios(seeded):
     assert any(p.is_skip_level and p.receiving_unit.code == "JNXFJ" for p in s4)
     assert any(p.is_repeat for p in s4)
 
+    # S5: the visits up to the answer's review window attach to one case, which closes when
+    # the window lapses; the teachers' group visit after that opens a new case, linked.
     s5 = petitions["S5"]
-    assert len(s5) >= 4
-    assert len({p.case_id for p in s5}) == 1
-    assert sum(p.is_repeat for p in s5) == len(s5) - 1
+    first = s5[0].case
+    attached = [p for p in s5 if p.case_id == first.pk]
+    assert len(attached) >= 4
+    assert sum(p.is_repeat for p in attached) == len(attached) - 1
+    assert first.status == CaseStatus.CLOSED
+    (later,) = [p for p in s5 if p.case_id != first.pk]
+    assert not later.is_repeat and later.is_group
+    assert later.case.same_matter_as == first and later.case.status == CaseStatus.REGISTERED
+    assert timezone.localdate(later.received_at) > first.last_step_on
     assert sum(p.is_group for p in s5) >= 2
 
 
@@ -305,6 +313,7 @@ def test_handling_states_timelines_and_queues(seeded):
     check_every_state_of_handling_is_there()
     check_timelines_run_forward_and_never_into_the_future()
     check_named_accounts_find_work_in_their_queues()
+    check_cases_close_when_their_review_window_lapses()
 
 
 def test_scenario_cases(seeded):
@@ -345,6 +354,7 @@ def check_every_state_of_handling_is_there():
         CaseStatus.REVIEW_REQUESTED,
         CaseStatus.REREVIEW_REQUESTED,
         CaseStatus.TERMINATED,
+        CaseStatus.CLOSED,
     } <= statuses
     assert set(Assignment.objects.values_list("status", flat=True)) >= {
         AssignmentStatus.ASSIGNED,
@@ -377,6 +387,36 @@ def check_timelines_run_forward_and_never_into_the_future():
         ).count()
         > Case.objects.count()
     )
+
+
+def check_cases_close_when_their_review_window_lapses():
+    """The demo's answered cases closed through the closing job, day by day: each on the
+    last day of its lapsed window, with one event; no window past its end is left open."""
+    today = timezone.localdate()
+    closed = Case.objects.filter(status=CaseStatus.CLOSED)
+    assert closed.count() >= 10
+    assert not Deadline.objects.filter(
+        kind__in=[DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST],
+        met_at__isnull=True,
+        due_on__lt=today,
+    ).exists()
+    windows = dict(
+        Deadline.objects.filter(case__in=closed, lapsed=True).values_list("case_id", "due_on")
+    )
+    events = CaseEvent.objects.filter(case__in=closed, kind=EventKind.CLOSED)
+    assert events.count() == closed.count() == len(windows)
+    for case_id, effective_on in events.values_list("case_id", "effective_on"):
+        assert effective_on == windows[case_id] < today
+    for case in closed.only("last_step_on"):
+        assert case.last_step_on == windows[case.pk]
+    # Everyday repeats that came after their case had closed opened a new case, linked to
+    # it, which the office did not accept as answered without a review request in time.
+    for case in Case.objects.filter(decision_reason=NotAcceptReason.NOT_REVIEWED_IN_TIME):
+        assert case.same_matter_as.status == CaseStatus.CLOSED
+        assert case.approvals.get().proposal["earlier_case"] == case.same_matter_as.number
+    # Every other answered case is still within its window.
+    for case in Case.objects.filter(status__in=[CaseStatus.REPLIED, CaseStatus.EVALUATED]):
+        assert case.deadlines.get(kind=DeadlineKind.REVIEW_REQUEST, met_at__isnull=True)
 
 
 def check_named_accounts_find_work_in_their_queues():

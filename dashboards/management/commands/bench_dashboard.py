@@ -4,10 +4,13 @@ Builds a throwaway test database on the configured server (PostgreSQL with DATAB
 fills it with a large city's unit tree (city, 12 districts, their departments, townships and
 villages: about 1,200 units under a province and a national root) and `--petitions`
 petitions received over the last three years, about two thirds of them the first petition of
-a case and the rest repeat petitions, with each case's acceptance and answer clocks, answers
-and satisfaction evaluations. On PostgreSQL the rows are planned in Python and loaded with
-COPY. Then it times:
+a case and the rest repeat petitions, with each case's acceptance and answer clocks, answers,
+review request windows and satisfaction evaluations. On PostgreSQL the rows are planned in
+Python and loaded with COPY. The answered cases are loaded replied or evaluated; the closing
+job (`cases_close_lapsed`, as beat runs it) then closes those whose review window has lapsed.
+Then it times:
 
+- the closing job's first run over all of them;
 - the full rebuild of the rollup (`rollup_rebuild`);
 - the summary of every indicator (`stats_summary`) over the twelve months up to today, for
   the whole city (a city supervisor) and for one district (a district supervisor): the
@@ -33,7 +36,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, connections
-from django.db.models import Count, Model
+from django.db.models import Count, DateTimeField, ExpressionWrapper, Model
+from django.db.models.functions import Cast
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -58,6 +62,7 @@ from cases.models import (
     Reply,
     ReplyStatus,
 )
+from cases.services import cases_close_lapsed
 from dashboards.links import drilldown_links
 from dashboards.models import DailyCategoryStat, DailyStat
 from dashboards.periods import Period
@@ -88,8 +93,11 @@ FIRST_TIME_SHARE = 0.38
 # Acceptance and answer clocks (信访工作条例: 15 and 60 days).
 ACCEPTANCE_DAYS = 15
 HANDLING_DAYS = 60
-# Answered cases are closed once the review request and evaluation windows are over.
-CLOSED_AFTER_DAYS = 60
+# The review request window after the answer (30 days; the bench does not roll past rest
+# days). Once it has lapsed, the closing job closes the case.
+REVIEW_WINDOW_DAYS = 30
+# The closing job's batch in the bench (beat's runs use the service's default).
+CLOSING_BATCH = 5000
 # Of the cases left without a decision or an answer, those older than this are mostly
 # settled late; only `KEPT_OPEN` of them stay open (the long-open part of the backlog).
 STUCK_OLD_DAYS = 183
@@ -231,6 +239,22 @@ class Command(BaseCommand):
         rows = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         analyze = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         figures.append(("generated", f"{rows} in {generated:.1f} s (with {analyze})"))
+
+        # The cases close by the closing rule, not by the generator.
+        start = time.perf_counter()
+        closing = cases_close_lapsed(today=today, batch_size=CLOSING_BATCH)
+        closed = self._since(start)
+        backdate_closing_events()
+        self._analyze()
+        figures.append(
+            (
+                "cases_close_lapsed",
+                f"{closing.closed:,} cases closed in {closed:.1f} s "
+                f"(batches of {CLOSING_BATCH:,}); a second run: "
+                f"{self._time_closing_again(today)}",
+            )
+        )
+        self.stdout.write(f"cases_close_lapsed: {closing.closed:,} cases in {closed:.1f} s")
         self._write_counts(today)
 
         start = time.perf_counter()
@@ -262,6 +286,12 @@ class Command(BaseCommand):
         width = max(len(name) for name, _ in figures)
         for name, value in figures:
             self.stdout.write(f"{name:<{width}}  {value}")
+
+    def _time_closing_again(self, today: datetime.date) -> str:
+        """The steady state of beat's job: nothing left to close, one index probe."""
+        start = time.perf_counter()
+        again = cases_close_lapsed(today=today)
+        return f"{again.closed} closed in {self._since(start) * 1000:.0f} ms"
 
     @staticmethod
     def _since(start: float) -> float:
@@ -708,12 +738,7 @@ def plan_case(
                     evaluated = delivered + rng.randrange(1, 25) * day
                     if evaluated <= today:
                         evaluated_on, result = evaluated, RESULTS[rng.randrange(len(RESULTS))]
-                if (today - delivered).days > CLOSED_AFTER_DAYS:
-                    status = CaseStatus.CLOSED
-                elif evaluated_on:
-                    status = CaseStatus.EVALUATED
-                else:
-                    status = CaseStatus.REPLIED
+                status = CaseStatus.EVALUATED if evaluated_on else CaseStatus.REPLIED
     return CasePlan(
         received_at=received_at,
         received_on=received_on,
@@ -849,7 +874,8 @@ def met_at(day: datetime.date | None) -> datetime.datetime | None:
 
 
 def deadline_rows(plans: list[CasePlan]) -> Iterator[tuple]:
-    """The acceptance clock of every case, the answer clock of every accepted one."""
+    """The acceptance clock of every case, the answer clock of every accepted one, and the
+    review request window of every answered one (open: the closing job ends it)."""
     for pk, plan in enumerate(plans, start=1):
         due = plan.received_on + datetime.timedelta(days=ACCEPTANCE_DAYS)
         decided = plan.decided_on
@@ -877,6 +903,29 @@ def deadline_rows(plans: list[CasePlan]) -> Iterator[tuple]:
                 0,
                 0,
             )
+        if plan.delivered_on is not None:
+            yield (
+                pk,
+                DeadlineKind.REVIEW_REQUEST,
+                plan.slot.owner,
+                plan.delivered_on,
+                plan.delivered_on + datetime.timedelta(days=REVIEW_WINDOW_DAYS),
+                None,
+                None,
+                0,
+                0,
+            )
+
+
+def backdate_closing_events() -> int:
+    """Beat writes each closing event early on the day after its window ended, not all of
+    them now, as the bench's one run over three years did: entered so, they are history to
+    the rollup, whose refresh reads the events entered since its last run."""
+    entered = ExpressionWrapper(
+        Cast("effective_on", DateTimeField()) + datetime.timedelta(days=1, minutes=10),
+        output_field=DateTimeField(),
+    )
+    return CaseEvent.objects.filter(kind=EventKind.CLOSED).update(created_at=entered)
 
 
 REPLY_COLUMNS = columns(
