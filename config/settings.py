@@ -118,6 +118,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: web, worker and beat share one file. WAL lets them read while one
+    # writes; IMMEDIATE takes the write lock when a transaction begins, so one that reads then
+    # writes waits its turn (up to the busy timeout) instead of failing with "database is
+    # locked" when SQLite cannot upgrade its read lock. WAL is kept in the file; on the
+    # in-memory test database the pragma is a harmless no-op.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20.0),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Persistent connections: a new connection per request caps a page at ~160 requests/s.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
