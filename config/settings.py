@@ -197,6 +197,9 @@ NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=True)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=30)
 NOTIFY_REQUEUE_SECONDS = env.int("NOTIFY_REQUEUE_SECONDS", default=300)
+# A delivery attempt in flight for longer than this has no worker left to record it (the task
+# time limit has killed any): the sweeper marks it "unknown" for an operator, never resends it.
+NOTIFY_IN_FLIGHT_SECONDS = env.int("NOTIFY_IN_FLIGHT_SECONDS", default=900)
 
 # Deadline reminders (escalation): "due soon" within this many workdays; escalation to the
 # sponsoring leader and an automatic supervision notice once overdue by this many workdays.
@@ -237,6 +240,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+if NOTIFY_IN_FLIGHT_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    # Shorter, and a slow send still running would be marked unknown (and could be resent).
+    raise ImproperlyConfigured(
+        f"NOTIFY_IN_FLIGHT_SECONDS must be more than the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} s)."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {

@@ -121,3 +121,11 @@ def test_two_processes_writing_at_once_never_hit_database_is_locked(sqlite_env):
     assert [writer.returncode for writer in writers] == [0, 0], errors
     assert run(sqlite_env, "count").strip() == "600"  # and no update was lost
 
+
+def test_an_in_flight_timeout_within_the_task_time_limit_is_refused(sqlite_env):
+    sqlite_env["NOTIFY_IN_FLIGHT_SECONDS"] = "300"
+    process = start(sqlite_env, "pragmas")
+    _out, err = process.communicate(timeout=120)
+
+    assert process.returncode != 0
+    assert "NOTIFY_IN_FLIGHT_SECONDS must be more than the task time limit" in err
