@@ -118,6 +118,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: web, worker and beat share one file. WAL lets them read while one
+    # writes; IMMEDIATE takes the write lock when a transaction begins, so one that reads then
+    # writes waits its turn (up to the busy timeout) instead of failing with "database is
+    # locked" when SQLite cannot upgrade its read lock. WAL is kept in the file; on the
+    # in-memory test database the pragma is a harmless no-op.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20.0),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Persistent connections: a new connection per request caps a page at ~160 requests/s.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -185,6 +197,9 @@ NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=True)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=30)
 NOTIFY_REQUEUE_SECONDS = env.int("NOTIFY_REQUEUE_SECONDS", default=300)
+# A delivery attempt in flight for longer than this has no worker left to record it (the task
+# time limit has killed any): the sweeper marks it "unknown" for an operator, never resends it.
+NOTIFY_IN_FLIGHT_SECONDS = env.int("NOTIFY_IN_FLIGHT_SECONDS", default=900)
 
 # Deadline reminders (escalation): "due soon" within this many workdays; escalation to the
 # sponsoring leader and an automatic supervision notice once overdue by this many workdays.
@@ -225,6 +240,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+if NOTIFY_IN_FLIGHT_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    # Shorter, and a slow send still running would be marked unknown (and could be resent).
+    raise ImproperlyConfigured(
+        f"NOTIFY_IN_FLIGHT_SECONDS must be more than the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} s)."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {

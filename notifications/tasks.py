@@ -17,6 +17,10 @@ def deliver_notification(notification_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def requeue_pending_notifications() -> int:
-    """Beat, every minute: queue again what a broker outage left pending."""
-    return services.pending_requeue()
+def requeue_pending_notifications() -> dict[str, int]:
+    """Beat, every minute: mark unknown the delivery attempts left in flight too long, then
+    queue again what a broker outage left pending. Returns what it did."""
+    return {
+        "unknown": services.attempts_mark_unknown(),
+        "requeued": services.pending_requeue(),
+    }

@@ -2,11 +2,9 @@
 the task, retried with backoff, never twice, and failed after the last attempt."""
 
 import datetime
-import http.server
 import json
 import logging
 import socket
-import threading
 
 import pytest
 from django.db import connection, transaction
@@ -300,54 +298,6 @@ def test_the_task_retries_with_backoff_on_a_failed_channel():
 
 
 # --- the HTTP gateway backend -----------------------------------------------------------------
-
-
-class Gateway:
-    """A real HTTP server on 127.0.0.1 (port 0) that records each request and answers with
-    `status`."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 200
-        gateway = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                gateway.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "body": self.rfile.read(length),
-                    }
-                )
-                self.send_response(gateway.status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, format, *args):  # keep the test output clean
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/sms/send"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def gateway(settings):
-    server = Gateway()
-    settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
-    settings.SMS_GATEWAY_URL = server.url
-    settings.SMS_GATEWAY_TOKEN = "secret-token"
-    settings.SMS_GATEWAY_TIMEOUT = 2.0
-    yield server
-    server.close()
 
 
 def test_gateway_receives_the_json_body_and_the_bearer_token(gateway, caplog):
