@@ -307,6 +307,9 @@ class Deadline(models.Model):
     )
     starts_on = models.DateField(_("start"))
     due_on = models.DateField(_("due"))
+    # The due date depends on a day of a provisional calendar year (`accounts.workcalendar`):
+    # it may still move when the year's official holiday schedule is entered.
+    due_provisional = models.BooleanField(_("due date provisional"), default=False)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     met_on = models.DateField(_("met on"), null=True, blank=True)
     extended_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
@@ -391,6 +394,8 @@ class EventKind(models.TextChoices):
     RECEPTION_CANCELLED = "reception_cancelled", _("Leader's reception appointment cancelled")
     RECEPTION_HELD = "reception_held", _("Received by a leader")
     FIELD_VISIT = "field_visit", _("Taken along on a leader's field visit")
+    # Written when a change of the work calendar moves an open clock's due date.
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("Time limit moved by the work calendar")
 
 
 class CaseEvent(models.Model):

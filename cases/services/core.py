@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.uploads import check_attachments
-from accounts.workcalendar import due_date
+from accounts.workcalendar import due, due_date
 from notifications.models import NotificationKind
 
 from ..models import (
@@ -44,10 +44,10 @@ def deadline_start(
 ) -> Deadline:
     """Open a clock of `kind` on `case` under the rule in force on `starts_on` for the
     responsible unit, or with the due date given (an assignment's is set by hand)."""
-    rule = None
+    rule, provisional = None, False
     if due_on is None:
         rule = deadline_rule_for(kind, responsible_unit, starts_on)
-        due_on = due_date(starts_on, rule.days, rule.counting)
+        due_on, provisional = due(starts_on, rule.days, rule.counting)
     return Deadline.objects.create(
         case=case,
         kind=kind,
@@ -56,6 +56,7 @@ def deadline_start(
         responsible_unit=responsible_unit,
         starts_on=starts_on,
         due_on=due_on,
+        due_provisional=provisional,
     )
 
 
