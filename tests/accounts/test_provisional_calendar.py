@@ -181,3 +181,21 @@ def test_year_statuses_tell_where_the_rest_days_come_from():
     assert statuses[2028].kind == "official" and statuses[2028].source.startswith("国办")
     assert statuses[2027].is_provisional
     assert (D(2027, 2, 5), D(2027, 2, 10)) in statuses[2027].holidays
+
+
+@pytest.mark.django_db
+def test_the_upgrade_keeps_years_with_admin_rest_days_as_they_were():
+    """Before, a year the package lacked counted weekends plus the admin's days; one with
+    admin rest days stays so (official), so that no due date moves by the upgrade."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0004_calendar_year")
+    CalendarDay.objects.create(date=D(2026, 10, 9), is_workday=False)  # a year the package knows
+    CalendarDay.objects.create(date=D(2027, 2, 8), is_workday=False, note="春节")
+    CalendarDay.objects.create(date=D(2028, 1, 8), is_workday=True)  # a workday alone: no list
+
+    migration.mark_entered_years_official(apps, None)
+
+    assert list(CalendarYear.objects.values_list("year", "official")) == [(2027, True)]
