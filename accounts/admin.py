@@ -1,14 +1,27 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .calendar_forms import OfficialScheduleForm
+from .calendar_services import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    DayEntry,
+    calendar_days_set,
+    calendar_year_load_official,
+    can_edit_calendar,
+)
 from .identity import mask_phone, normalize_phone
 from .models import CalendarDay, OrgUnit, User
-from .workcalendar import years_lacking_holiday_list
+from .workcalendar import year_statuses
 
 
 @admin.register(OrgUnit)
@@ -74,17 +87,125 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_workday", "note"]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(
+                _("Enter a year from %(first)d to %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return day
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    """The admin's days. Every change goes through `accounts.calendar_services`, which
+    recomputes the open time limits depending on the days changed, in the same transaction."""
+
+    form = CalendarDayForm
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
     search_fields = ["note"]
 
+    # Adding or removing a day changes the calendar as much as editing one does.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and can_edit_calendar(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_calendar(request.user)
+
+    def save_model(self, request, obj, form, change):
+        entries = []
+        old_date = form.initial.get("date") if change else None
+        if old_date is not None and old_date != obj.date:
+            entries.append(DayEntry(old_date, None))
+        entries.append(DayEntry(obj.date, obj.is_workday, obj.note))
+        result = calendar_days_set(actor=request.user, entries=entries)
+        saved = CalendarDay.objects.get(date=obj.date)
+        obj.pk, obj.note = saved.pk, saved.note
+        self._report(request, result)
+
+    def delete_model(self, request, obj):
+        self._report(
+            request, calendar_days_set(actor=request.user, entries=[DayEntry(obj.date, None)])
+        )
+
+    def delete_queryset(self, request, queryset):
+        entries = [DayEntry(day, None) for day in queryset.values_list("date", flat=True)]
+        self._report(request, calendar_days_set(actor=request.user, entries=entries))
+
+    def _report(self, request, result) -> None:
+        if result.moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d open time limit was recomputed.",
+                    "%(count)d open time limits were recomputed.",
+                    result.moved,
+                )
+                % {"count": result.moved},
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "load-official/",
+                self.admin_site.admin_view(self.load_official_view),
+                name="accounts_calendarday_load_official",
+            ),
+            *super().get_urls(),
+        ]
+
+    def load_official_view(self, request):
+        """Load a year's official schedule (the State Council's notice) in one go."""
+        if not (self.has_change_permission(request) and can_edit_calendar(request.user)):
+            raise PermissionDenied
+        form = OfficialScheduleForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = calendar_year_load_official(
+                    actor=request.user,
+                    year=data["year"],
+                    rest_days=data["rest_days"],
+                    workdays=data["workdays"],
+                    source=data["source"],
+                    replace=data["replace"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request,
+                    _("The official schedule of %(year)d is loaded.") % {"year": data["year"]},
+                    messages.SUCCESS,
+                )
+                self._report(request, result)
+                return redirect("admin:accounts_calendarday_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Load an official holiday schedule"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/accounts/calendarday/load_official.html", context)
+
     def changelist_view(self, request, extra_context=None):
         this_year = timezone.localdate().year
+        years = year_statuses(range(this_year - 1, this_year + 3))
         extra_context = {
             **(extra_context or {}),
-            "years_lacking": years_lacking_holiday_list(list(range(this_year - 1, this_year + 3))),
+            "calendar_years": years,
+            "provisional_years": [status.year for status in years if status.is_provisional],
+            "can_load_official": can_edit_calendar(request.user)
+            and self.has_change_permission(request),
         }
         return super().changelist_view(request, extra_context=extra_context)

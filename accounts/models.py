@@ -156,3 +156,38 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.note}"
+
+
+class CalendarYear(models.Model):
+    """A year of the work calendar as an admin left it: whether its official holiday schedule
+    (国务院办公厅关于部分节假日安排的通知) is in, and who changed it last.
+
+    Only matters for a year the `chinese-calendar` package does not know: until the schedule
+    is loaded, its rest days are provisional (the `holidays` package's statutory holidays plus
+    weekends); once loaded, the year counts weekends plus the admin's days. A row exists for
+    every year an admin has changed (calendar changes lock it, one change at a time)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    official = models.BooleanField(
+        _("official schedule loaded"),
+        default=False,
+        help_text=_("The admin's rest days and make-up workdays are the year's official list."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The notice the schedule comes from (document number)."),
+    )
+    changed_by = models.ForeignKey(
+        User, verbose_name=_("changed by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from accounts.calendar_services import register_calendar_listener
+
+        from .services.clocks import deadlines_follow_calendar
+
+        # Open clocks follow every change of the work calendar.
+        register_calendar_listener(deadlines_follow_calendar)

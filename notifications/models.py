@@ -31,6 +31,7 @@ class NotificationKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
     RANKING = "ranking", _("Monthly ranking")
     RECEPTION = "reception", _("Leader reception")
+    DEADLINE_MOVED = "deadline_moved", _("Time limit moved")
 
 
 class DeliveryStatus(models.TextChoices):

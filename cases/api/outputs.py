@@ -43,6 +43,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "assignment",
             "starts_on",
             "due_on",
+            "due_provisional",
             "met_on",
             "lapsed",
             "extended_days",

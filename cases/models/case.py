@@ -317,6 +317,9 @@ class Deadline(models.Model):
     )
     starts_on = models.DateField(_("start"))
     due_on = models.DateField(_("due"))
+    # The due date depends on a day of a provisional calendar year (`accounts.workcalendar`):
+    # it may still move when the year's official holiday schedule is entered.
+    due_provisional = models.BooleanField(_("due date provisional"), default=False)
     # When the clock stopped: the step it waited for happened (on `met_on`), or, for a
     # petitioner's request window, the window lapsed unused (`lapsed`, no `met_on`). A clock
     # is open while `met_at` is empty.
@@ -414,6 +417,8 @@ class EventKind(models.TextChoices):
     RECEPTION_CANCELLED = "reception_cancelled", _("Leader's reception appointment cancelled")
     RECEPTION_HELD = "reception_held", _("Received by a leader")
     FIELD_VISIT = "field_visit", _("Taken along on a leader's field visit")
+    # Written when a change of the work calendar moves an open clock's due date.
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("Time limit moved by the work calendar")
 
 
 class CaseEvent(models.Model):

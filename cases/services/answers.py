@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
-from accounts.workcalendar import Counting, due_date
+from accounts.workcalendar import Counting, due
 from notifications.models import NotificationKind
 
 from ..guards import (
@@ -267,9 +267,11 @@ def _approve_extension(approval: Approval, on: datetime.date) -> dict:
         raise Conflict(_("The case no longer has a handling time limit to extend."))
     days = int(approval.proposal["days"])
     old_due = handling.due_on
-    handling.due_on = due_date(old_due, days, Counting.CALENDAR_DAYS)
+    extended = due(old_due, days, Counting.CALENDAR_DAYS)
+    handling.due_on = extended.on
+    handling.due_provisional = handling.due_provisional or extended.provisional
     handling.extended_days = days
-    handling.save(update_fields=["due_on", "extended_days"])
+    handling.save(update_fields=["due_on", "due_provisional", "extended_days"])
     return {"old_due": old_due.isoformat(), "new_due": handling.due_on.isoformat()}
 
 

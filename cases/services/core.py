@@ -14,7 +14,7 @@ from accounts.exceptions import ValidationError
 from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.uploads import check_attachments
-from accounts.workcalendar import due_date
+from accounts.workcalendar import due, due_date
 from notifications.models import NotificationKind
 
 from ..guards import refuse_unless
@@ -46,10 +46,10 @@ def deadline_start(
 ) -> Deadline:
     """Open a clock of `kind` on `case` under the rule in force on `starts_on` for the
     responsible unit, or with the due date given (an assignment's is set by hand)."""
-    rule = None
+    rule, provisional = None, False
     if due_on is None:
         rule = deadline_rule_for(kind, responsible_unit, starts_on)
-        due_on = due_date(starts_on, rule.days, rule.counting)
+        due_on, provisional = due(starts_on, rule.days, rule.counting)
     return Deadline.objects.create(
         case=case,
         kind=kind,
@@ -58,6 +58,7 @@ def deadline_start(
         responsible_unit=responsible_unit,
         starts_on=starts_on,
         due_on=due_on,
+        due_provisional=provisional,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
-from accounts.workcalendar import due_date
+from accounts.workcalendar import due
 
 from ..guards import (
     REQUESTED,
@@ -244,10 +244,10 @@ def case_record_hearing(
     )
     clock = open_clock(case, DeadlineKind.REREVIEW)
     clock.paused_days += hearing.days
-    clock.due_on = due_date(
+    clock.due_on, clock.due_provisional = due(
         clock.starts_on, clock.rule.days + clock.paused_days, clock.rule.counting
     )
-    clock.save(update_fields=["paused_days", "due_on"])
+    clock.save(update_fields=["paused_days", "due_on", "due_provisional"])
     case_save(case, ends_on)
     case_event_write(
         case=case,

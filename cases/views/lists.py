@@ -56,6 +56,8 @@ class QueueRow:
     unit: str
     due: str
     days_left: DaysLeft | None
+    # A clock's due date counted on a provisional calendar year (it may still move).
+    due_provisional: bool = False
 
 
 @login_required
@@ -108,6 +110,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
                     unit=clock.responsible_unit.name,
                     due=day_text(clock.due_on),
                     days_left=DaysLeft.until(clock.due_on, today),
+                    due_provisional=clock.due_provisional,
                 )
             )
         return rows

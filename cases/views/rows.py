@@ -68,6 +68,8 @@ class ClockRow:
     unit: str
     starts_on: str
     due_on: str
+    # The due date depends on a day of a provisional calendar year: it may still move.
+    due_provisional: bool
     days_left: DaysLeft | None
     met_on: str
     in_time: bool | None
@@ -88,6 +90,7 @@ def clock_rows(case: Case, today: datetime.date) -> list[ClockRow]:
                 unit=clock.responsible_unit.name,
                 starts_on=day_text(clock.starts_on),
                 due_on=day_text(clock.due_on),
+                due_provisional=clock.due_provisional and clock.is_open,
                 days_left=DaysLeft.until(clock.due_on, today) if clock.is_open else None,
                 met_on=day_text(clock.met_on),
                 in_time=clock.met_in_time,

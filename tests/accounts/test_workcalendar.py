@@ -7,14 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CalendarDay
+from accounts.models import CalendarDay, CalendarYear
 from accounts.workcalendar import (
     Counting,
     WorkCalendar,
     due_date,
     is_workday,
     package_knows_year,
-    years_lacking_holiday_list,
+    provisional_years,
 )
 from cases.models import DeadlineKind
 from cases.selectors import deadline_rule_for
@@ -35,7 +35,7 @@ D = datetime.date
         (D(2026, 1, 30), D(2026, 2, 14)),
         # +15 = Sun 09-27: moves to Mon 09-28.
         (D(2026, 9, 12), D(2026, 9, 28)),
-        # +15 = Mon 2027-01-04, a year chinese-calendar does not know: weekends only, no error.
+        # +15 = Mon 2027-01-04, a year chinese-calendar does not know: provisional, no error.
         (D(2026, 12, 20), D(2027, 1, 4)),
     ],
 )
@@ -80,7 +80,7 @@ def test_admin_workday_override_beats_the_package():
 
 
 def test_make_up_workday_entered_for_2027_counts():
-    # +20 = Sat 2027-01-09: on weekends alone it would move to Mon 01-11.
+    # +20 = Sat 2027-01-09: on the provisional calendar it moves to Mon 01-11.
     assert due_date(D(2026, 12, 20), 20) == D(2027, 1, 11)
     CalendarDay.objects.create(date=D(2027, 1, 9), is_workday=True, note="调休上班")
     assert due_date(D(2026, 12, 20), 20) == D(2027, 1, 9)
@@ -94,8 +94,9 @@ def test_rest_day_entered_for_2027_counts():
 def test_is_workday_reads_package_then_overrides():
     assert is_workday(D(2026, 2, 14))  # Saturday make-up workday
     assert not is_workday(D(2026, 2, 16))  # Spring Festival
-    assert not is_workday(D(2027, 1, 9))  # Saturday, 2027: weekends only
+    assert not is_workday(D(2027, 1, 9))  # Saturday, 2027: provisional
     assert is_workday(D(2027, 1, 8))  # Friday, 2027
+    assert not is_workday(D(2027, 2, 8))  # Monday, 2027: provisional Spring Festival
     CalendarDay.objects.create(date=D(2026, 2, 16), is_workday=True)
     assert is_workday(D(2026, 2, 16))
 
@@ -138,7 +139,7 @@ def test_simplified_procedure_rules_count_workdays(org):
     assert due_date(D(2026, 2, 12), answer.days, answer.counting) == D(2026, 3, 4)
 
 
-def test_workday_counting_in_2027_uses_weekends_and_overrides():
+def test_workday_counting_in_2027_uses_the_provisional_calendar_and_overrides():
     # Fri 2027-01-01: 3 workdays = Mon, Tue, Wed.
     assert due_date(D(2027, 1, 1), 3, Counting.WORKDAYS) == D(2027, 1, 6)
     CalendarDay.objects.create(date=D(2027, 1, 4), is_workday=False)
@@ -156,28 +157,29 @@ def test_package_knows_2026_but_not_2027():
     assert package_knows_year(2027) is False
 
 
-def test_years_lacking_holiday_list():
-    assert years_lacking_holiday_list([2025, 2026, 2027, 2028]) == [2027, 2028]
+def test_years_the_package_lacks_are_provisional():
+    assert provisional_years([2025, 2026, 2027, 2028]) == [2027, 2028]
 
 
-def test_an_admin_rest_day_gives_a_year_its_list():
+def test_an_admin_rest_day_does_not_make_a_year_official():
     CalendarDay.objects.create(date=D(2027, 2, 8), is_workday=False, note="春节")
-    assert years_lacking_holiday_list([2025, 2026, 2027, 2028]) == [2028]
+    assert provisional_years([2025, 2026, 2027, 2028]) == [2027, 2028]
 
 
-def test_a_make_up_workday_alone_is_not_a_holiday_list():
-    CalendarDay.objects.create(date=D(2028, 1, 8), is_workday=True)
-    assert years_lacking_holiday_list([2027, 2028]) == [2027, 2028]
+def test_a_loaded_official_schedule_ends_a_provisional_year():
+    CalendarYear.objects.create(year=2027, official=True)
+    CalendarYear.objects.create(year=2028, official=False)
+    assert provisional_years([2025, 2026, 2027, 2028]) == [2028]
 
 
-def _lacking_warning(response) -> str:
+def _provisional_warning(response) -> str:
     match = re.search(
-        r'<li[^>]*id="calendar-years-lacking"[^>]*>(.*?)</li>', response.content.decode(), re.S
+        r'<li[^>]*id="calendar-years-provisional"[^>]*>(.*?)</li>', response.content.decode(), re.S
     )
     return match.group(1) if match else ""
 
 
-def test_admin_calendar_shows_the_years_lacking_a_holiday_list(admin_client):
+def test_admin_calendar_shows_the_provisional_years(admin_client):
     this_year = timezone.localdate().year
     expected = [y for y in range(this_year - 1, this_year + 3) if not package_knows_year(y)]
     url = reverse("admin:accounts_calendarday_changelist")
@@ -185,17 +187,23 @@ def test_admin_calendar_shows_the_years_lacking_a_holiday_list(admin_client):
     response = admin_client.get(url)
 
     assert response.status_code == 200
-    warning = _lacking_warning(response)
-    assert warning, "the changelist shows no #calendar-years-lacking warning"
+    warning = _provisional_warning(response)
+    assert warning, "the changelist shows no #calendar-years-provisional warning"
     assert ", ".join(str(y) for y in expected) in warning
+    page = response.content.decode()
+    for year in range(this_year - 1, this_year + 3):
+        kind = "provisional" if year in expected else "package"
+        assert f'data-year="{year}" data-kind="{kind}"' in page
     if this_year == 2026:  # the date of writing: the package knows up to 2026
         assert expected == [2027, 2028]
 
 
-def test_admin_calendar_warning_drops_a_year_once_rest_days_are_entered(admin_client):
-    CalendarDay.objects.create(date=D(2027, 2, 8), is_workday=False, note="春节")
-    CalendarDay.objects.create(date=D(2028, 1, 31), is_workday=False, note="春节")
-    CalendarDay.objects.create(date=D(2029, 2, 15), is_workday=False, note="春节")
+def test_admin_calendar_warning_drops_a_year_once_its_schedule_is_loaded(admin_client):
+    this_year = timezone.localdate().year
+    for year in range(this_year - 1, this_year + 3):
+        CalendarYear.objects.create(year=year, official=True, source="国办发明电")
     response = admin_client.get(reverse("admin:accounts_calendarday_changelist"))
     assert response.status_code == 200
-    assert 'id="calendar-years-lacking"' not in response.content.decode()
+    page = response.content.decode()
+    assert 'id="calendar-years-provisional"' not in page
+    assert 'data-kind="provisional"' not in page
