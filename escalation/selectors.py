@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import OrgKind, User
-from accounts.selectors import unit_ancestor_ids, units_visible_to
+from accounts.selectors import units_visible_to
 from cases.models import Case
 from cases.selectors import case_scope_filter
+from cases.selectors_accusations import hidden_from
 
 from .models import SupervisionNotice
 
@@ -39,7 +40,7 @@ def acting_unit_filter(user: User, *, field: str = "unit") -> Q:
 
 def _not_accused(user: User) -> Q:
     """Never a case that accuses the user's unit or a unit above it (Art. 30)."""
-    return Q(case__accused_unit_id__in=unit_ancestor_ids(user))
+    return hidden_from(user, prefix="case__")
 
 
 def notices_visible_to(user: User) -> QuerySet[SupervisionNotice]:

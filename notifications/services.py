@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import DeliveryStatus, Notification
+from .screens import screened
 from .sms import SmsError, get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,9 @@ def _row(*, recipient, email, phone, now, **fields) -> Notification:
 
 
 def save_notifications(rows: list[Notification]) -> list[Notification]:
-    """Write the rows (one statement per 500) and queue the email/SMS ones after commit."""
+    """Write the rows the screens let through (`screens`; one statement per 500) and queue
+    the email/SMS ones after commit. Returns the rows written."""
+    rows = screened(rows)
     Notification.objects.bulk_create(rows, batch_size=500)
     pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]
     if pending:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import OrgKind, User
-from accounts.selectors import unit_ancestor_ids
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import hidden_from
 from petitions.models import Petition, PetitionerRole, PetitionPetitioner
 
 from .models import (
@@ -50,7 +50,7 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
         Q(case__in=cases_visible_to(user).values("pk"))
         | Q(day__schedule__leader=user)
         | Q(day__schedule__in=attending)
-    ).exclude(case__accused_unit_id__in=unit_ancestor_ids(user))
+    ).exclude(hidden_from(user, prefix="case__"))
 
 
 def _with_listing(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
