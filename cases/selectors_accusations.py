@@ -11,13 +11,14 @@ of that unit and of every unit below it. The one rule, read by:
 - `accuses(case, unit)`: no work on the case goes to such a unit (forwarding, assignment and
   co-units, supervision notices, joint supervision, consultations, leader reception);
 - `case_reaches(case, unit)`: an accusation against `unit` does not join a case the unit's
-  users work on or see;
+  users work on or see (the apps above add what they show of a case through
+  `register_participation`);
 - `screen_notifications(rows)`: no notification about the case reaches such users.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -81,18 +82,32 @@ def not_accused(case: Case, units: Iterable[OrgUnit]) -> list[OrgUnit]:
     return [unit for unit in units if not accuses(case, unit, accused=accused)]
 
 
+# What else of a case a unit's users see, registered by the apps above cases (a joint
+# supervision's parties, a consultation's units, a notice's addressee, a reception's
+# attending units): each takes the case and a queryset of unit ids and returns a queryset
+# with rows when one of those units takes part.
+Participation = Callable[[Case, QuerySet], QuerySet]
+_participations: list[Participation] = []
+
+
+def register_participation(participation: Participation) -> None:
+    if participation not in _participations:
+        _participations.append(participation)
+
+
 def case_reaches(case: Case, unit: OrgUnit) -> bool:
     """Whether the users of `unit` or of a unit below it work on or see `case` (the rule of
     this module aside): the case was received by, is owned by, or is assigned (lead or
-    co-unit) to a unit in their scope, or one of its petitions was received there. The
-    scope of a subtree's users is the subtree at the unit's scope path (`scope_path`: a
-    petition office sees its government's area). One query."""
+    co-unit) to a unit in their scope, one of its petitions was received there, or such a
+    unit takes part in its escalation or reception (`register_participation`). The scope
+    of a subtree's users is the subtree at the unit's scope path (`scope_path`: a petition
+    office sees its government's area). One query, and one per registered participation."""
     reach = OrgUnit.objects.filter(path__startswith=scope_path(unit)).values("pk")
     assigned = Assignment.objects.filter(
         Q(lead_unit__in=reach) | Q(co_units__in=reach), case=OuterRef("pk")
     )
     received = _petitions().filter(case=OuterRef("pk"), receiving_unit__in=reach)
-    return (
+    works_on = (
         Case.objects.filter(pk=case.pk)
         .filter(
             Q(receiving_unit__in=reach)
@@ -102,6 +117,7 @@ def case_reaches(case: Case, unit: OrgUnit) -> bool:
         )
         .exists()
     )
+    return works_on or any(part(case, reach).exists() for part in _participations)
 
 
 def screen_notifications(rows: list[Notification]) -> list[Notification]:

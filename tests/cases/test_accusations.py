@@ -173,6 +173,76 @@ def test_an_accusation_cannot_join_a_case_its_accused_unit_works_on(
     assert list(errors) == ["case"]
 
 
+def schedule_for(leader, clerk, attending=()) -> ReceptionSchedule:
+    """`leader` receives on Thursdays at their unit; `attending` units attend."""
+    schedule = ReceptionSchedule.objects.create(
+        leader=leader,
+        unit=leader.org_unit,
+        kind="weekly",
+        weekdays=[4],
+        start_time=datetime.time(9),
+        end_time=datetime.time(11),
+        place="接待室",
+        slots=2,
+        valid_from=D(2026, 1, 1),
+        created_by=clerk,
+    )
+    schedule.attending_units.set(attending)
+    return schedule
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "supervision notice",
+        "joint supervision party",
+        "consultation",
+        "consultation task",
+        "reception attending unit",
+        "reception leader",
+    ],
+)
+def test_an_accusation_cannot_join_a_case_its_accused_unit_takes_part_in(
+    part, handler1, street_case, org, d1_supervisor, party_units, settings
+):
+    """What escalation and reception show of a case to the units taking part counts too."""
+    case = services.case_accept(actor=handler1, case=street_case)
+    accused = org.d1_business
+    if part == "supervision notice":
+        supervision_notice_issue(
+            actor=d1_supervisor,
+            case=case,
+            unit=accused,
+            due_on=D(2026, 11, 13),
+            content="请说明办理情况",
+        )
+    elif part == "joint supervision party":
+        assert party_units.business == accused
+        joint_supervision_open(actor=d1_supervisor, case=case, parties=drafts_for(party_units))
+    elif part.startswith("consultation"):
+        task = TaskDraft(unit=accused, task="核实", due_on=D(2026, 11, 20))
+        consultation_record(
+            actor=handler1,
+            case=case,
+            level=1,
+            held_on=D(2026, 11, 2),
+            units=[org.d1_office] + ([accused] if part == "consultation" else []),
+            attendees="王承办",
+            analysis="分析",
+            decision="决定",
+            tasks=[task] if part == "consultation task" else [],
+        )
+    else:
+        leader_unit = accused if part == "reception leader" else org.d1
+        leader = UserFactory(org_unit=leader_unit, roles=["leader"])
+        clerk = UserFactory(org_unit=org.d1_office, roles=["reception"])
+        attending = [accused] if part == "reception attending unit" else []
+        schedule = schedule_for(leader, clerk, attending)
+        appointment_book(actor=clerk, case=case, schedule=schedule, date=D(2026, 11, 5))
+    errors = refused_attach(handler1, case, accused, settings)
+    assert list(errors) == ["case"]
+
+
 def test_an_accusation_against_a_petition_office_cannot_join_a_case_of_its_area(
     reception1, city_handler, handler1, org, street2, settings, clock
 ):
@@ -278,18 +348,7 @@ def test_a_unit_a_joined_accusation_accuses_takes_no_part_in_a_consultation(
 def test_a_leader_of_a_unit_a_joined_accusation_accuses_does_not_receive_it(two_accused, org):
     leader = UserFactory(org_unit=org.d1_business, roles=["leader"])
     clerk = UserFactory(org_unit=org.d1_office, roles=["reception"])
-    schedule = ReceptionSchedule.objects.create(
-        leader=leader,
-        unit=org.d1_business,
-        kind="weekly",
-        weekdays=[4],
-        start_time=datetime.time(9),
-        end_time=datetime.time(11),
-        place="区教育局接待室",
-        slots=2,
-        valid_from=D(2026, 1, 1),
-        created_by=clerk,
-    )
+    schedule = schedule_for(leader, clerk)
     with pytest.raises(ValidationError) as error:
         appointment_book(actor=clerk, case=two_accused, schedule=schedule, date=D(2026, 11, 5))
     assert list(error.value.message_dict) == ["schedule"]
