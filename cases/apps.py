@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
 
         # Open clocks follow every change of the work calendar.
         register_calendar_listener(deadlines_follow_calendar)
+
+        from notifications.screens import register_screen
+
+        from .selectors_accusations import screen_notifications
+
+        register_screen(screen_notifications)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import acted_unit_ids, unit_ancestor_ids, units_visible_to
+from accounts.selectors import acted_unit_ids, units_visible_to
 from accounts.workcalendar import Counting, add_months, due_date, start_of_day
 
 from .models import (
@@ -41,20 +41,20 @@ from .models import (
     Reply,
     Review,
 )
+from .selectors_accusations import hidden_from
 
 
 def case_scope_filter(user: User, *, prefix: str = "") -> tuple[Q, Q]:
     """(include, exclude) filters for objects linked to a case: in scope when received by,
-    owned by, or assigned (lead or co-unit) to a visible unit, and never when the user's
-    unit or an ancestor is the accused."""
+    owned by, or assigned (lead or co-unit) to a visible unit, and never when the case
+    accuses the user's unit or an ancestor (`selectors_accusations.hidden_from`)."""
     unit_ids = units_visible_to(user).values("pk")
     include = (
         Q(**{f"{prefix}receiving_unit__in": unit_ids})
         | Q(**{f"{prefix}owner_unit__in": unit_ids})
         | Q(**{f"{prefix}pk__in": case_ids_assigned_to(unit_ids)})
     )
-    exclude = Q(**{f"{prefix}accused_unit_id__in": unit_ancestor_ids(user)})
-    return include, exclude
+    return include, hidden_from(user, prefix=prefix)
 
 
 def case_ids_assigned_to(unit_ids: QuerySet) -> QuerySet:
@@ -412,7 +412,9 @@ def my_queue(*, user: User, limit: int = 50) -> Queue:
         else Case.objects.none()
     )
     to_sign = (
-        Assignment.objects.filter(lead_unit__in=units, status=AssignmentStatus.ASSIGNED)
+        Assignment.objects.filter(lead_unit__in=units, status=AssignmentStatus.ASSIGNED).exclude(
+            hidden_from(user, prefix="case__")
+        )
         if is_handler
         else Assignment.objects.none()
     )

@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import scope_path, subtree_ids, unit_ancestor_ids, units_visible_to
+from accounts.selectors import scope_path, subtree_ids, units_visible_to
 from accounts.workcalendar import add_months, load_calendar
 from cases.models import IN_WORK_STATUSES, Case, DeadlineKind
 from cases.selectors import (
@@ -28,6 +28,7 @@ from cases.selectors import (
     open_work_clocks,
     with_due_dates,
 )
+from cases.selectors_accusations import hidden_from
 from petitions.models import Channel, ReceivedLevel
 
 from .models import COUNT_FIELDS, BacklogCase, DailyCategoryStat, DailyStat, RollupState
@@ -254,7 +255,7 @@ def area_cases(user: User, unit_ids: list[int]) -> QuerySet[Case]:
     return (
         Case.objects.using(read_database())
         .filter(owner_unit_id__in=unit_ids)
-        .exclude(accused_unit_id__in=unit_ancestor_ids(user))
+        .exclude(hidden_from(user))
     )
 
 

@@ -13,6 +13,7 @@ from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from cases.forms import UnitChoiceField, date_widget, textarea
 from cases.models import Case
+from cases.selectors_accusations import accused_unit_ids
 
 from .models import NoticeKind
 from .services.notices import automatic_response_due
@@ -34,11 +35,11 @@ def _bootstrap(form: forms.Form) -> None:
 
 
 def notice_units(user: User, case: Case) -> QuerySet[OrgUnit]:
-    """Units a supervisor may address: active units in their area, never one inside the unit
-    a case accuses."""
+    """Units a supervisor may address: active units in their area, never one inside a unit
+    the case accuses."""
     units = units_visible_to(user).filter(is_active=True).order_by("path")
-    if case.accused_unit_id:
-        units = units.exclude(path__startswith=case.accused_unit.path)
+    for accused in OrgUnit.objects.filter(pk__in=accused_unit_ids(case)).only("path"):
+        units = units.exclude(path__startswith=accused.path)
     return units
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
-from accounts.selectors import acting_filter, unit_ancestor_ids, units_visible_to
+from accounts.models import OrgUnit, User
+from accounts.selectors import acting_filter, units_visible_to
 from cases.models import Case
 from cases.selectors import case_scope_filter
+from cases.selectors_accusations import hidden_from
 
-from .models import SupervisionNotice
+from .models import Consultation, ConsultationTask, JointParty, SupervisionNotice
 
 # --- supervision notices (督办通知书 / 催办) --------------------------------------------------
 
@@ -27,7 +28,7 @@ class NoticeTab:
 
 def _not_accused(user: User) -> Q:
     """Never a case that accuses the user's unit or a unit above it (Art. 30)."""
-    return Q(case__accused_unit_id__in=unit_ancestor_ids(user))
+    return hidden_from(user, prefix="case__")
 
 
 def notices_visible_to(user: User) -> QuerySet[SupervisionNotice]:
@@ -75,4 +76,23 @@ def case_notices(case: Case) -> list[SupervisionNotice]:
         SupervisionNotice.objects.filter(case=case)
         .select_related("unit", "issuing_unit")
         .order_by("issued_on", "pk")
+    )
+
+
+# --- who takes part -------------------------------------------------------------------------
+
+
+def units_taking_part(case: Case, unit_ids: QuerySet) -> QuerySet[OrgUnit]:
+    """The units among `unit_ids` that take part in the case's escalation, and so see what
+    they were given of it: a notice's addressee, a joint supervision's party, a
+    consultation's attending or tasked unit (registered with
+    `cases.selectors_accusations.register_participation`: an accusation against such a unit
+    does not join the case)."""
+    consultations = Consultation.objects.filter(case=case)
+    tasks = ConsultationTask.objects.filter(consultation__in=consultations)
+    return OrgUnit.objects.filter(pk__in=unit_ids).filter(
+        Q(pk__in=SupervisionNotice.objects.filter(case=case).values("unit_id"))
+        | Q(pk__in=JointParty.objects.filter(supervision__case=case).values("unit_id"))
+        | Q(pk__in=consultations.values("units"))
+        | Q(pk__in=tasks.values("unit_id"))
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import acted_unit_ids, unit_ancestor_ids
+from accounts.selectors import acted_unit_ids
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import hidden_from
 
 from .models import Consultation, ConsultationTask
 
@@ -26,7 +27,7 @@ def consultation_case_ids(user: User) -> QuerySet:
     ).values("case_id")
     return (
         Case.objects.filter(Q(pk__in=cases_visible_to(user).values("pk")) | Q(pk__in=taking_part))
-        .exclude(accused_unit_id__in=unit_ancestor_ids(user))
+        .exclude(hidden_from(user))
         .values("pk")
     )
 

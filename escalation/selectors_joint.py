@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import acted_unit_ids, unit_ancestor_ids
+from accounts.selectors import acted_unit_ids
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import hidden_from
 
 from .models import JointParty, JointReport, JointStatus, JointSupervision
 
@@ -35,7 +36,7 @@ def supervisions_visible_to(user: User) -> QuerySet[JointSupervision]:
     mine = JointParty.objects.filter(supervision=OuterRef("pk"), unit_id__in=acted_unit_ids(user))
     return JointSupervision.objects.filter(
         Q(case__in=cases_visible_to(user).values("pk")) | Exists(mine)
-    ).exclude(case__accused_unit_id__in=unit_ancestor_ids(user))
+    ).exclude(hidden_from(user, prefix="case__"))
 
 
 def _parties_with_progress() -> QuerySet[JointParty]:

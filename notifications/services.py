@@ -34,6 +34,7 @@ from .models import (
     DeliveryStatus,
     Notification,
 )
+from .screens import screened
 from .sms import SmsError, SmsOutcomeUnknown, get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -135,7 +136,9 @@ def _row(*, recipient, email, phone, now, **fields) -> Notification:
 
 
 def save_notifications(rows: list[Notification]) -> list[Notification]:
-    """Write the rows (one statement per 500) and queue the email/SMS ones after commit."""
+    """Write the rows the screens let through (`screens`; one statement per 500) and queue
+    the email/SMS ones after commit. Returns the rows written."""
+    rows = screened(rows)
     Notification.objects.bulk_create(rows, batch_size=500)
     pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]
     if pending:

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related
 from accounts import crypto
 from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
-from accounts.selectors import unit_ancestor_ids, units_visible_to
+from accounts.selectors import units_visible_to
 from cases.models import Case, CaseStatus, DeadlineKind
 from cases.selectors import (
     acceptance_due_of,
@@ -16,6 +16,7 @@ from cases.selectors import (
     cases_visible_to,
     open_deadline_due,
 )
+from cases.selectors_accusations import hidden_from
 
 from .models import Category, Petition, PetitionPetitioner
 
@@ -33,13 +34,14 @@ def phone_hash(phone: str) -> str:
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
     """Petitions received by, or whose case is owned by or assigned to, a unit in the user's
-    scope; never an accusation against the user's unit or any unit above it (Art. 30)."""
+    scope; never one on a case that accuses the user's unit or any unit above it (Art. 30:
+    by this petition or by another on the same case)."""
     unit_ids = units_visible_to(user).values("pk")
     return Petition.objects.filter(
         Q(receiving_unit__in=unit_ids)
         | Q(case__owner_unit__in=unit_ids)
         | Q(case_id__in=case_ids_assigned_to(unit_ids))
-    ).exclude(accused_unit_id__in=unit_ancestor_ids(user))
+    ).exclude(hidden_from(user, prefix="case__"))
 
 
 def _parties() -> Prefetch:

@@ -22,6 +22,7 @@ from accounts.selectors import unit_in_scope
 from accounts.uploads import check_attachments
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import case_reaches
 from cases.services import case_attach_petition, case_open
 
 from .models import (
@@ -196,6 +197,23 @@ def _validate_draft(actor: User, draft: PetitionDraft) -> None:
         raise ValidationError(errors)
 
 
+def _refuse_reaching_case(case: Case, accused_unit: OrgUnit | None) -> None:
+    """Art. 30: an accusation does not join a case that the accused unit's users (or those of
+    a unit below it) work on or see (`case_reaches`): hidden from them from then on, the
+    case would take their own work away and tell them why. The clerk registers the
+    accusation as a case of its own."""
+    if accused_unit is not None and case_reaches(case, accused_unit):
+        raise ValidationError(
+            {
+                "case": _(
+                    "Case %(number)s is handled or seen by %(unit)s, which this accusation "
+                    "accuses: register the accusation as a new case."
+                )
+                % {"number": case.number, "unit": accused_unit.name}
+            }
+        )
+
+
 def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
     """One Petitioner row per ID number (updated with the latest contact details); without an
     ID number each registration records the person as given."""
@@ -292,6 +310,8 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
                     petition_number=number,
                     received_at=draft.received_at,
                 )
+                # Checked under the case's row lock: an assignment cannot slip in between.
+                _refuse_reaching_case(case, accused_unit)
             query_code = new_query_code()
             petition = Petition.objects.create(
                 number=number,

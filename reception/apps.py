@@ -8,9 +8,13 @@ class ReceptionConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.panels import register_case_panel
+        from cases.selectors_accusations import register_participation
+
+        from .selectors_appointments import units_taking_part
 
         # The case detail loads this fragment; cases never imports reception.
         register_case_panel("reception:case_panel")
+        register_participation(units_taking_part)
 
     def seed_demo(self, out) -> None:
         """Called by `manage.py seed_demo` after escalation's demo (see reception.demo)."""

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.models import User
-from accounts.selectors import acted_unit_ids, unit_ancestor_ids
+from accounts.models import OrgUnit, User
+from accounts.selectors import acted_unit_ids
+from cases.models import Case
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import hidden_from
 from petitions.models import Petition, PetitionerRole, PetitionPetitioner
 
 from .models import (
@@ -39,7 +41,19 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
         Q(case__in=cases_visible_to(user).values("pk"))
         | Q(day__schedule__leader=user)
         | Q(day__schedule__in=attending)
-    ).exclude(case__accused_unit_id__in=unit_ancestor_ids(user))
+    ).exclude(hidden_from(user, prefix="case__"))
+
+
+def units_taking_part(case: Case, unit_ids: QuerySet) -> QuerySet[OrgUnit]:
+    """The units among `unit_ids` that take part in a reception of the case (its leader's
+    unit, an attending unit), and so see its appointment (registered with
+    `cases.selectors_accusations.register_participation`: an accusation against such a unit
+    does not join the case)."""
+    appointments = Appointment.objects.filter(case=case)
+    return OrgUnit.objects.filter(pk__in=unit_ids).filter(
+        Q(pk__in=appointments.values("day__schedule__attending_units"))
+        | Q(pk__in=appointments.values("day__schedule__leader__org_unit"))
+    )
 
 
 def _with_listing(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:

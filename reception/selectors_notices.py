@@ -10,6 +10,7 @@ from accounts.models import OrgKind, OrgUnit, User
 from accounts.selectors import acts_for, unit_in_scope
 from accounts.workcalendar import load_calendar
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import not_accused
 
 from .models import (
     Appointment,
@@ -45,13 +46,9 @@ def issuing_unit_of(schedule: ReceptionSchedule) -> OrgUnit:
 
 def attending_units(appointment: Appointment) -> list[OrgUnit]:
     """The schedule's attending units, by code; never a unit the case accuses, nor one below
-    it (Art. 30: the accused do not see the accusation). One query."""
-    units = list(appointment.day.schedule.attending_units.order_by("code"))
-    case = appointment.case
-    if case.accused_unit_id is None:
-        return units
-    accused = OrgUnit.objects.only("path").get(pk=case.accused_unit_id)
-    return [unit for unit in units if not unit.path.startswith(accused.path)]
+    it (Art. 30: the accused do not see the accusation). One query, two on an accusation."""
+    units = appointment.day.schedule.attending_units.order_by("code")
+    return not_accused(appointment.case, units)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from ..models import (
     MatterKind,
     NotAcceptReason,
 )
+from ..selectors_accusations import accuses
 from .alerts import alert_units
 from .core import (
     answer_clock,
@@ -65,7 +66,7 @@ def _refuse_terminated_matter(case: Case) -> None:
 def _check_target_unit(case: Case, unit: OrgUnit, field: str) -> None:
     if not unit.is_active:
         raise ValidationError({field: _("%(unit)s is no longer active.") % {"unit": unit}})
-    if case.accused_unit_id and unit.is_within(case.accused_unit):
+    if accuses(case, unit):
         raise ValidationError(
             {field: _("The matter accuses %(unit)s; it cannot go there.") % {"unit": unit}}
         )

@@ -31,6 +31,7 @@ from accounts.selectors import (
     users_acting_for,
 )
 from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind
+from cases.selectors_accusations import accused_unit_ids, accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from notifications.models import NotificationKind
@@ -104,18 +105,28 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check_units(actor: User, units: Sequence[OrgUnit]) -> list[str]:
+def _check_units(actor: User, case: Case, units: Sequence[OrgUnit], accused: set[int]) -> list[str]:
+    """`accused`: the case's `accused_unit_ids`, none of which (nor a unit below one) may
+    attend or take a task (Art. 30)."""
     errors = []
     for unit in units:
         if not unit.is_active:
             errors.append(_("%(unit)s is no longer active.") % {"unit": unit.name})
         elif not unit_in_scope(actor, unit):
             errors.append(_("%(unit)s is outside your area.") % {"unit": unit.name})
+        elif accuses(case, unit, accused=accused):
+            errors.append(
+                _("The matter accuses %(unit)s; it cannot take part.") % {"unit": unit.name}
+            )
     return errors
 
 
 def _check_tasks(
-    actor: User, tasks: Sequence[TaskDraft], held_on: datetime.date | None
+    actor: User,
+    case: Case,
+    tasks: Sequence[TaskDraft],
+    held_on: datetime.date | None,
+    accused: set[int],
 ) -> list[str]:
     errors = []
     for number, draft in enumerate(tasks, start=1):
@@ -127,7 +138,7 @@ def _check_tasks(
         else:
             errors += [
                 _("Task %(number)d: %(error)s") % {**values, "error": error}
-                for error in _check_units(actor, [draft.unit])
+                for error in _check_units(actor, case, [draft.unit], accused)
             ]
         if draft.due_on is None:
             errors.append(_("Task %(number)d: give the due date.") % values)
@@ -194,9 +205,10 @@ def consultation_record(
     if date_error:
         errors["date"] = [date_error]
     units = list(dict.fromkeys(units or []))
+    accused = accused_unit_ids(case)
     if not units:
         errors["units"] = [_("Name at least one unit that attended.")]
-    elif unit_errors := _check_units(actor, units):
+    elif unit_errors := _check_units(actor, case, units, accused):
         errors["units"] = unit_errors
     attendees, experts = _text(attendees), _text(experts)
     analysis, decision = _text(analysis), _text(decision)
@@ -208,7 +220,9 @@ def consultation_record(
     if level == ConsultationLevel.DIRECTORS and not experts:
         errors["experts"] = [_("Level 3 is held with invited experts: name them.")]
     tasks = list(tasks or [])
-    if task_errors := _check_tasks(actor, tasks, held_on if not date_error else None):
+    if task_errors := _check_tasks(
+        actor, case, tasks, held_on if not date_error else None, accused
+    ):
         errors["tasks"] = task_errors
     if errors:
         raise ValidationError(errors)

@@ -32,6 +32,7 @@ from cases.models import (
     Reply,
     ReplyStatus,
 )
+from cases.selectors_accusations import accused_unit_ids, accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from notifications.models import NotificationKind
@@ -90,9 +91,10 @@ def _roles_text(roles: Iterable[str]) -> str:
 
 
 def _check_parties(
-    actor: User, parties: Sequence[PartyDraft], today: datetime.date
+    actor: User, case: Case, parties: Sequence[PartyDraft], today: datetime.date
 ) -> list[DjangoValidationError]:
     errors: list[DjangoValidationError] = []
+    accused = accused_unit_ids(case)
     roles = [party.role for party in parties]
     unknown = [role for role in roles if role not in PartyRole.values]
     if unknown:
@@ -150,6 +152,16 @@ def _check_parties(
                         party.role,
                         "unit",
                         _("%(role)s: %(unit)s is outside your area.")
+                        % {"role": label, "unit": unit.name},
+                    )
+                )
+            elif accuses(case, unit, accused=accused):
+                # Art. 30: the accused never sees the accusation, nor a task on it.
+                errors.append(
+                    party_error(
+                        party.role,
+                        "unit",
+                        _("%(role)s: the matter accuses %(unit)s; it cannot take part.")
                         % {"role": label, "unit": unit.name},
                     )
                 )
@@ -227,7 +239,7 @@ def joint_supervision_open(
             % {"number": case.number, "supervision": existing.number}
         )
     parties = list(parties)
-    errors = _check_parties(actor, parties, today)
+    errors = _check_parties(actor, case, parties, today)
     if errors:
         raise ValidationError({"parties": errors})
     summary = (summary or "").strip() or default_summary(case)

@@ -18,6 +18,7 @@ from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
 from accounts.workcalendar import Counting, due_date
 from cases.models import Case, Deadline, DeadlineKind, EventKind
+from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from notifications.models import NotificationKind
@@ -70,8 +71,7 @@ def supervision_notice_issue(
         errors["due"] = [_("The response must be due after today.")]
     if kind not in NoticeKind.values:
         errors["kind"] = [_("Choose supervision or urging.")]
-    accused = case.accused_unit if case.accused_unit_id else None
-    if accused is not None and unit.path.startswith(accused.path):
+    if accuses(case, unit):
         # Art. 30: the accused never sees the accusation, so it cannot be asked to answer it.
         errors["unit"] = [_("The case accuses this unit: it may not be sent a notice on it.")]
     if errors:

@@ -146,7 +146,7 @@ def _remind(stage: str, deadline_ids: list[int], today: datetime.date, result: S
             url=url,
             sms=stage != ReminderStage.DUE_SOON,
         )
-    save_notifications(rows)
+    rows = save_notifications(rows)
     result.add(stage, len(clocks))
     result.notifications += len(rows)
     if stage == ReminderStage.ESCALATED:

@@ -31,6 +31,7 @@ from accounts.roles import Role
 from accounts.selectors import acts_for, users_acting_for
 from cases.models import CLOSED_STATUSES, Case, EventKind
 from cases.selectors import cases_visible_to
+from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
@@ -262,6 +263,17 @@ def appointment_book(
         )
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise ValidationError({"case": [_("No such case.")]})
+    leader_unit = schedule.leader.org_unit
+    if leader_unit is not None and accuses(case, leader_unit):
+        # Art. 30: the accused never sees the accusation, nor receives its petitioner on it.
+        raise ValidationError(
+            {
+                "schedule": [
+                    _("The matter accuses %(unit)s: %(leader)s cannot receive it.")
+                    % {"unit": leader_unit.name, "leader": schedule.leader.display_name}
+                ]
+            }
+        )
     if case.status in CLOSED_STATUSES:
         raise ValidationError(
             {
