@@ -17,7 +17,7 @@ from tests.cases.test_closing import SHANGHAI, WINDOW_END, answered
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
