@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deadline',
             name='due_provisional',
-            field=models.BooleanField(default=False, verbose_name='due date provisional'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='due date provisional'),
         ),
         migrations.AlterField(
             model_name='caseevent',

@@ -319,7 +319,10 @@ class Deadline(models.Model):
     due_on = models.DateField(_("due"))
     # The due date depends on a day of a provisional calendar year (`accounts.workcalendar`):
     # it may still move when the year's official holiday schedule is entered.
-    due_provisional = models.BooleanField(_("due date provisional"), default=False)
+    # With a database default too: the benches load clocks naming only the columns they fill.
+    due_provisional = models.BooleanField(
+        _("due date provisional"), default=False, db_default=False
+    )
     # When the clock stopped: the step it waited for happened (on `met_on`), or, for a
     # petitioner's request window, the window lapsed unused (`lapsed`, no `met_on`). A clock
     # is open while `met_at` is empty.
