@@ -20,6 +20,25 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items):
+    """Refuse `serialized_rollback`. The transactional tests here (live server, races, threads)
+    flush the database when they end, and the flush re-runs post_migrate, which recreates the
+    content types and permissions under new ids. A serialized-rollback test that runs after one
+    of them (on the same xdist worker, in any order) restores its snapshot of the migrated
+    database over those rows and fails at setup on django_content_type's unique (app_label,
+    model). The suite's way instead: `transaction=True` alone, and the `org` fixture puts back
+    the data migrations' rows (`ensure_reference_data`)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("serialized_rollback")) or (
+            "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: serialized_rollback breaks the transactional tests that run "
+                "after other ones (see pytest_collection_modifyitems in tests/conftest.py)"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
