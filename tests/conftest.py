@@ -52,11 +52,17 @@ FROZEN_NOW = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=zoneinfo.ZoneInfo("As
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    """Pin django.utils.timezone.now() (what the services and auto_now fields read)."""
-    from django.utils import timezone
+def frozen_now(request, time_machine):
+    """Stop the clock at FROZEN_NOW (time-machine, not ticking): timezone.now() and
+    localdate(), datetime.now(), date.today() and time.time() all read it, in every thread of
+    the process. A test moves it with `time_machine.move_to(moment)` or `.shift(delta)`.
 
-    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    Not for browser tests: the live server would stamp its cookies with the frozen time.time()
+    while Chromium reads the real clock, so sessions would expire on their way to it. Those
+    tests take their dates from the real today."""
+    if "live_server" in request.fixturenames:
+        pytest.fail("frozen_now: a browser test takes its dates from the real today")
+    time_machine.move_to(FROZEN_NOW, tick=False)
     return FROZEN_NOW
 
 
