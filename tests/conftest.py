@@ -20,6 +20,24 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_configure(config):
+    """Under faketime (`make test-future`), EXPECTED_TODAY is the date the clock must show:
+    refuse to run on the real date if the shift did not take, in this process or in an xdist
+    worker (each runs this)."""
+    expected = os.environ.get("EXPECTED_TODAY")
+    if expected:
+        today = datetime.date.today()
+        if abs((today - datetime.date.fromisoformat(expected)).days) > 1:
+            raise pytest.UsageError(
+                f"EXPECTED_TODAY={expected} but this process's clock says {today}: "
+                "faketime (LD_PRELOAD libfaketime) is not in effect"
+            )
+
+
+def pytest_report_header(config):
+    return f"today: {datetime.date.today().isoformat()} (the clock the tests start from)"
+
+
 def pytest_collection_modifyitems(items):
     """Refuse `serialized_rollback`. The transactional tests here (live server, races, threads)
     flush the database when they end, and the flush re-runs post_migrate, which recreates the
