@@ -20,6 +20,43 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_configure(config):
+    """Under faketime (`make test-future`), EXPECTED_TODAY is the date the clock must show:
+    refuse to run on the real date if the shift did not take, in this process or in an xdist
+    worker (each runs this)."""
+    expected = os.environ.get("EXPECTED_TODAY")
+    if expected:
+        today = datetime.date.today()
+        if abs((today - datetime.date.fromisoformat(expected)).days) > 1:
+            raise pytest.UsageError(
+                f"EXPECTED_TODAY={expected} but this process's clock says {today}: "
+                "faketime (LD_PRELOAD libfaketime) is not in effect"
+            )
+
+
+def pytest_report_header(config):
+    return f"today: {datetime.date.today().isoformat()} (the clock the tests start from)"
+
+
+def pytest_collection_modifyitems(items):
+    """Refuse `serialized_rollback`. The transactional tests here (live server, races, threads)
+    flush the database when they end, and the flush re-runs post_migrate, which recreates the
+    content types and permissions under new ids. A serialized-rollback test that runs after one
+    of them (on the same xdist worker, in any order) restores its snapshot of the migrated
+    database over those rows and fails at setup on django_content_type's unique (app_label,
+    model). The suite's way instead: `transaction=True` alone, and the `org` fixture puts back
+    the data migrations' rows (`ensure_reference_data`)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("serialized_rollback")) or (
+            "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: serialized_rollback breaks the transactional tests that run "
+                "after other ones (see pytest_collection_modifyitems in tests/conftest.py)"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -33,11 +70,17 @@ FROZEN_NOW = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=zoneinfo.ZoneInfo("As
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    """Pin django.utils.timezone.now() (what the services and auto_now fields read)."""
-    from django.utils import timezone
+def frozen_now(request, time_machine):
+    """Stop the clock at FROZEN_NOW (time-machine, not ticking): timezone.now() and
+    localdate(), datetime.now(), date.today() and time.time() all read it, in every thread of
+    the process. A test moves it with `time_machine.move_to(moment)` or `.shift(delta)`.
 
-    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    Not for browser tests: the live server would stamp its cookies with the frozen time.time()
+    while Chromium reads the real clock, so sessions would expire on their way to it. Those
+    tests take their dates from the real today."""
+    if "live_server" in request.fixturenames:
+        pytest.fail("frozen_now: a browser test takes its dates from the real today")
+    time_machine.move_to(FROZEN_NOW, tick=False)
     return FROZEN_NOW
 
 

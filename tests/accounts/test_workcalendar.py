@@ -19,7 +19,9 @@ from accounts.workcalendar import (
 from cases.models import DeadlineKind
 from cases.selectors import deadline_rule_for
 
-pytestmark = pytest.mark.django_db
+# Calendar rules on real dates, seen from a fixed today (FROZEN_NOW, 2026-11-22): the admin
+# screen's years are this year's neighbours.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 D = datetime.date
 

@@ -16,7 +16,7 @@ from tests.factories import register_petition
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_one_wins_the_other_gets_409(
     postgres_only, handler1, colleague1, monkeypatch
 ):

@@ -23,6 +23,9 @@ from cases.models import (
 )
 from tests.factories import pdf_bytes, petitioner, register_petition
 
+# Every test here works on literal dates: the clock stands at FROZEN_NOW (2026-11-22).
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 

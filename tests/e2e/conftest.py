@@ -1,5 +1,10 @@
-"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
+They run on the real clock: the live server's cookies are stamped with the process's
+time.time() and Chromium checks them against its own, so the clock cannot be frozen here
+(`frozen_now` refuses). Their dates are counted from the real today."""
+
+import datetime
 import os
 from pathlib import Path
 
@@ -43,6 +48,25 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def reception_days_from(schedule, start: datetime.date) -> list[datetime.date]:
+    """The schedule's open reception days from `start` on (60 days), by the application's own
+    recurrence and work calendar (a day falling on a rest day moves): what the pages offer.
+    The rules themselves are tested on fixed dates in tests/reception."""
+    from reception.selectors import reception_days
+
+    end = start + datetime.timedelta(days=60)
+    return [
+        view.date
+        for view in reception_days(schedules=[schedule], start=start, end=end)
+        if view.is_open
+    ]
+
+
+def next_reception_day(schedule, start: datetime.date) -> datetime.date:
+    """The schedule's first open reception day on or after `start`."""
+    return reception_days_from(schedule, start)[0]
 
 
 def log_in(page, live_server, username: str, password: str) -> None:

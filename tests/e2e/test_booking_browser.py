@@ -1,12 +1,16 @@
 """In Chromium: reception1 books a case from its detail page (the reception panel's button),
 is shown that another leader sponsors the case before anything is booked, books anyway and
 lands on the appointment; the attending unit writes its preliminary opinion; the day's sheet
-prints. Screenshots in test-artifacts/."""
+prints. Screenshots in test-artifacts/. On the real clock: the reception day is the first one
+after today (an opinion is written before the day)."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from reception.models import Appointment, PreliminaryOpinion
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, next_reception_day
 from tests.factories import PASSWORD, UserFactory
 from tests.reception.test_appointments_services import make_case, make_schedule, principal
 
@@ -24,12 +28,15 @@ def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
     reception1,
     city_leader,
     org,
-    frozen_now,
     artifacts,
 ):
     city_leader.last_name, city_leader.first_name = "张", "市长"
     city_leader.save()
     schedule = make_schedule(city_leader, reception1, slots=6, attending=[org.city_business])
+    # From tomorrow: today is never offered, so the opinion comes before the day.
+    schedule.valid_from = timezone.localdate() + datetime.timedelta(days=1)
+    schedule.save(update_fields=["valid_from"])
+    reception_day = next_reception_day(schedule, schedule.valid_from).isoformat()
     case = make_case(reception1, summary="反映某公司拖欠工资问题")
     sponsor = UserFactory(
         username="sponsor", org_unit=org.city, roles=["leader"], last_name="钱", first_name="副市长"
@@ -60,7 +67,7 @@ def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
     page.click("[data-submit='book']")
     page.wait_for_url("**/reception/appointments/*/")
     appointment = Appointment.objects.get(case=case)
-    assert "2026-11-26" in page.inner_text("#appointment-when")
+    assert reception_day in page.inner_text("#appointment-when")
     assert principal(case).phone not in page.content()
     page.screenshot(path=str(artifacts / "reception-appointment.png"), full_page=True)
 
@@ -81,7 +88,7 @@ def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
     assert PreliminaryOpinion.objects.filter(appointment=appointment).count() == 1
 
     # The day's sheet, as printed.
-    page.goto(f"{url}/reception/schedules/{schedule.pk}/2026-11-26/")
+    page.goto(f"{url}/reception/schedules/{schedule.pk}/{reception_day}/")
     page.locator("[data-sheet-row='1']").wait_for()
     assert "建议由劳动监察部门" in page.inner_text("#day-sheet")
     page.screenshot(path=str(artifacts / "reception-day-sheet.png"), full_page=True)

@@ -1,19 +1,43 @@
 """In Chromium: reception1 sets up the city leader's Thursday schedule from the navbar's
-reception menu, sees the days on the calendar, cancels a December day and replaces it by the
-Friday; the leader sees the days on their own list. Screenshots at 1400 and 800 px."""
+reception menu, sees the days on the calendar, cancels a coming day and replaces it by the next
+workday; the leader sees the days on their own list. Screenshots at 1400 and 800 px. On the
+real clock: the days are counted from today."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
+from accounts.workcalendar import is_workday
 from reception.models import DayStatus, ReceptionDay, ReceptionSchedule
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, next_reception_day, reception_days_from
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def log_out(page) -> None:
     page.click("#main-nav form[action$='/logout/'] button[type=submit]")
     page.wait_for_url("**/login/**")
+
+
+def day_to_replace(schedule, today: datetime.date):
+    """A reception day after today, the first workday after it that is not a reception day
+    (its replacement, in the same month, so that one calendar page shows both) and a rest day
+    after it (refused as a replacement)."""
+    days = reception_days_from(schedule, today + ONE_DAY)
+    for day in days:
+        replacement = day + ONE_DAY
+        while not is_workday(replacement) or replacement in days:
+            replacement += ONE_DAY
+        if replacement.month == day.month:
+            rest = day + ONE_DAY
+            while is_workday(rest):
+                rest += ONE_DAY
+            return day, replacement, rest
+    raise AssertionError(f"no reception day to replace within 60 days of {today}")
 
 
 def test_clerk_sets_up_a_schedule_and_replaces_a_day(
@@ -22,7 +46,6 @@ def test_clerk_sets_up_a_schedule_and_replaces_a_day(
     reception1,
     city_leader,
     org,
-    frozen_now,
     artifacts,
 ):
     city_leader.last_name, city_leader.first_name = "张", "市长"
@@ -61,34 +84,39 @@ def test_clerk_sets_up_a_schedule_and_replaces_a_day(
     page.locator(".alert-success").wait_for()
     schedule = ReceptionSchedule.objects.get()
     assert schedule.weekdays == [4] and schedule.slots == 6
-    page.locator(f"[data-day='{schedule.pk}-2026-11-26']").wait_for()
-    page.screenshot(path=str(artifacts / "reception-calendar-november.png"), full_page=True)
+    # This month's calendar: its first reception day is on it.
+    today = timezone.localdate()
+    first = next_reception_day(schedule, today.replace(day=1))
+    page.locator(f"[data-day='{schedule.pk}-{first.isoformat()}']").wait_for()
+    page.screenshot(path=str(artifacts / "reception-calendar-month.png"), full_page=True)
 
-    # October: National Day's Thursday is on the 8th.
+    # October 2026, a month gone by: National Day's Thursday was held on the 8th.
     page.goto(f"{url}/reception/calendar/?month=2026-10")
     moved = page.locator(f"[data-day='{schedule.pk}-2026-10-08'] [data-moved-from]")
     assert moved.get_attribute("data-moved-from") == "2026-10-01"
     page.screenshot(path=str(artifacts / "reception-calendar-october.png"), full_page=True)
 
-    # December 3 is cancelled and replaced by Friday the 4th.
-    page.goto(f"{url}/reception/calendar/?month=2026-12")
-    page.click(f"[data-day='{schedule.pk}-2026-12-03'] [data-cancel]")
-    page.wait_for_url("**/days/2026-12-03/cancel/")
+    # A coming day is cancelled and replaced by the next workday.
+    day, replacement, rest = (d.isoformat() for d in day_to_replace(schedule, today))
+    month = day[:7]
+    page.goto(f"{url}/reception/calendar/?month={month}")
+    page.click(f"[data-day='{schedule.pk}-{day}'] [data-cancel]")
+    page.wait_for_url(f"**/days/{day}/cancel/")
     assert page.evaluate("document.activeElement.id") == "id_reason"
     page.fill("#id_reason", "参加市委全会")
-    page.fill("#id_move_to", "2026-12-05")  # a Saturday: refused at the field
+    page.fill("#id_move_to", rest)  # a rest day: refused at the field
     page.click("[data-submit='cancel-day']")
     page.locator("[data-field-error='move_to']").wait_for()
     page.screenshot(path=str(artifacts / "reception-day-cancel-error.png"), full_page=True)
-    page.fill("#id_move_to", "2026-12-04")
+    page.fill("#id_move_to", replacement)
     page.click("[data-submit='cancel-day']")
-    page.wait_for_url("**/reception/calendar/?month=2026-12")
-    cancelled = page.locator(f"[data-day='{schedule.pk}-2026-12-03']")
+    page.wait_for_url(f"**/reception/calendar/?month={month}")
+    cancelled = page.locator(f"[data-day='{schedule.pk}-{day}']")
     assert cancelled.get_attribute("data-status") == "cancelled"
     assert "参加市委全会" in cancelled.inner_text()
-    page.locator(f"[data-day='{schedule.pk}-2026-12-04'] [data-replaces='2026-12-03']").wait_for()
-    assert ReceptionDay.objects.get(date="2026-12-03").status == DayStatus.CANCELLED
-    page.screenshot(path=str(artifacts / "reception-calendar-december.png"), full_page=True)
+    page.locator(f"[data-day='{schedule.pk}-{replacement}'] [data-replaces='{day}']").wait_for()
+    assert ReceptionDay.objects.get(date=day).status == DayStatus.CANCELLED
+    page.screenshot(path=str(artifacts / "reception-calendar-replaced.png"), full_page=True)
 
     # At 800 px the menu collapses; the reception menu is inside it and tidy.
     page.set_viewport_size({"width": 800, "height": 1000})
@@ -108,8 +136,6 @@ def test_clerk_sets_up_a_schedule_and_replaces_a_day(
     page.click("#nav-reception")
     page.click("#nav-my-days")
     page.wait_for_url("**/reception/my-days/")
-    page.locator("section[data-day='2026-12-04']").wait_for()
-    assert (
-        page.locator("section[data-day='2026-12-03']").get_attribute("data-status") == "cancelled"
-    )
+    page.locator(f"section[data-day='{replacement}']").wait_for()
+    assert page.locator(f"section[data-day='{day}']").get_attribute("data-status") == "cancelled"
     page.screenshot(path=str(artifacts / "reception-my-days.png"), full_page=True)

@@ -1,38 +1,41 @@
 """Leader reception in the browser (issue 5): `reception1` books a petitioner into `leader1`'s
 next reception day from the case page and downloads the petitioner's notice; on the day
 `leader1` records an instruction; the responsible unit's handler finds the new assignment in
-their queue."""
+their queue. On the real clock (the live server's and Chromium's): the dates are counted from
+today."""
 
 import datetime
 import io
-import zoneinfo
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from cases.models import Assignment, EventKind
 from escalation.models import SupervisionNotice
-from reception.models import Appointment, ReceptionRecord, ReceptionSchedule
+from reception.models import (
+    Appointment,
+    AppointmentPetitioner,
+    ReceptionDay,
+    ReceptionRecord,
+    ReceptionSchedule,
+)
 from tests.conftest import _user
 from tests.factories import PASSWORD, petitioner, register_petition
 
-from .conftest import choose, log_in
+from .conftest import choose, log_in, next_reception_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-# Monday 2026-11-23: leader1 receives on Thursdays, so the next reception day is the 26th.
-BOOKING_TIME = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
-RECEPTION_TIME = datetime.datetime(2026, 11, 26, 11, 30, tzinfo=SHANGHAI)
 PLACE = "江城市信访局三楼接待室"
 INSTRUCTION = "请东湖区信访局牵头，会同区人社局十日内核实欠薪情况，督促企业支付并书面报告。"
 
 
-def pin_now(monkeypatch, when: datetime.datetime) -> None:
-    """The live server runs in this process: pinning `timezone.now` moves its clock too."""
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: when)
+def the_day_comes(appointment: Appointment, today: datetime.date) -> None:
+    """Bring the appointment's reception day to today, as if the days until it had passed:
+    the live server's clock is the real one and is not moved."""
+    ReceptionDay.objects.filter(pk=appointment.day_id).update(date=today)
+    AppointmentPetitioner.objects.filter(appointment=appointment).update(date=today)
 
 
 def log_out(page) -> None:
@@ -63,12 +66,14 @@ def thursdays(leader1, reception1):
 
 
 def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it(
-    page, live_server, org, reception1, leader1, handler1, thursdays, artifacts, monkeypatch
+    page, live_server, org, reception1, leader1, handler1, thursdays, artifacts
 ):
-    pin_now(monkeypatch, BOOKING_TIME)
+    today = timezone.localdate()
+    reception_day = next_reception_day(thursdays, today)
+    due = today + datetime.timedelta(days=14)
     case = register_petition(
         reception1,
-        received_at=BOOKING_TIME - datetime.timedelta(days=3),
+        received_at=timezone.now() - datetime.timedelta(days=3),
         summary="某物流公司拖欠货车司机运费及工资",
         petitioners=[petitioner(name="陈建国")],
     ).petition.case
@@ -80,14 +85,15 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     page.click("#panel-book")
     page.wait_for_url(f"**/reception/cases/{number}/book/")
     next_day = page.locator("#book-days tr[data-day]").first
-    assert "2026-11-26" in next_day.inner_text() and "刘市长" in next_day.inner_text()
+    assert reception_day.isoformat() in next_day.inner_text()
+    assert "刘市长" in next_day.inner_text()
     assert next_day.locator("input[name=day]").is_checked()
     assert page.locator("input[name=petitioners]:checked").count() == 1  # the principal
     page.screenshot(path=str(artifacts / "reception-book.png"), full_page=True)
     page.click("[data-submit=book]")
     page.wait_for_url("**/reception/appointments/*/")
     appointment = Appointment.objects.get(case=case)
-    assert appointment.day.date == datetime.date(2026, 11, 26)
+    assert appointment.day.date == reception_day
     assert appointment.day.schedule == thursdays
 
     # The petitioner's notice, as a .docx.
@@ -106,12 +112,13 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     )
     assert "领导接访通知书" in text
     assert "陈建国" in text and "刘市长" in text and PLACE in text
-    assert "2026年11月26日" in text or "2026-11-26" in text
+    spelled = f"{reception_day.year}年{reception_day.month}月{reception_day.day}日"
+    assert spelled in text or reception_day.isoformat() in text
     page.screenshot(path=str(artifacts / "reception-appointment.png"), full_page=True)
     log_out(page)
 
     # On the day, leader1 records the reception from the case page.
-    pin_now(monkeypatch, RECEPTION_TIME)
+    the_day_comes(appointment, today)
     log_in(page, live_server, "leader1", PASSWORD)
     page.goto(f"{live_server.url}/cases/{number}/")
     page.click(f"[data-panel-appointment='{appointment.pk}'] a[href$='/record/']")
@@ -128,13 +135,13 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     assert page.input_value("#id_instruction") == INSTRUCTION
     choose(page, "id_responsible_unit", "东湖区信访局")
     page.fill("#id_responsible_person", "王承办")
-    page.fill("#id_due", "2026-12-10")
+    page.fill("#id_due", due.isoformat())
     page.screenshot(path=str(artifacts / "reception-record-form.png"), full_page=True)
     page.click("#record-submit")
     page.locator("#record").wait_for()
     assignment = Assignment.objects.get(case=case)
     supervision = SupervisionNotice.objects.get(case=case)
-    assert assignment.lead_unit == org.d1_office and assignment.due_on.isoformat() == "2026-12-10"
+    assert assignment.lead_unit == org.d1_office and assignment.due_on == due
     assert supervision.unit == org.d1_office and supervision.content == INSTRUCTION
     assert page.locator("#record-status").get_attribute("data-status") == "attended"
     assert "东湖区信访局" in page.locator("#record-assignment").inner_text()
@@ -156,7 +163,7 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     page.click("#nav-queue")
     page.wait_for_url("**/cases/queue/")
     row = page.locator(f"#to-sign tr[data-case='{number}']")
-    assert "2026-12-10" in row.inner_text()
+    assert due.isoformat() in row.inner_text()
     page.screenshot(path=str(artifacts / "reception-handler-queue.png"), full_page=True)
     row.locator("a").first.click()
     page.wait_for_url(f"**/cases/{number}/#assignment-{assignment.pk}")

@@ -113,7 +113,7 @@ def test_the_board_filters_open_and_closed(supervision, d1_supervisor):
 
 
 def test_the_board_query_count_does_not_grow_with_supervisions(
-    d1_supervisor, handler1, party_units, party_users
+    d1_supervisor, handler1, party_units, party_users, frozen_now
 ):
     def add(count):
         for _ in range(count):

@@ -233,11 +233,8 @@ def test_the_wrong_unit_or_role_gets_403_and_outside_scope_404(
     assert notice.is_open
 
 
-def test_overdue_status(notice, street_handler, monkeypatch):
-    from django.utils import timezone
-
-    later = datetime.datetime(2026, 11, 30, 12, tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+def test_overdue_status(notice, street_handler, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 12, tzinfo=SHANGHAI), tick=False)
     data = api(street_handler).get(f"{NOTICES}{notice.pk}/").json()
     assert data["status"] == "overdue"
 

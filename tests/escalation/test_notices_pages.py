@@ -13,7 +13,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from docx import Document as read_docx
 
 from cases import services as case_services
@@ -98,9 +97,8 @@ def test_list_tabs(notice, street_handler, d1_supervisor, handler2):
     assert listed(logged_in(handler2).get(LIST, {"tab": "all"})) == []
 
 
-def test_list_marks_overdue_notices(notice, street_handler, monkeypatch):
-    later = datetime.datetime(2026, 11, 30, 12, tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+def test_list_marks_overdue_notices(notice, street_handler, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 12, tzinfo=SHANGHAI), tick=False)
     page = html(logged_in(street_handler).get(LIST))
     row = re.search(r'<tr data-notice="[^"]+"[^>]*>', page).group(0)
     assert "data-overdue" in row and "table-danger" in row

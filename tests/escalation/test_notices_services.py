@@ -6,7 +6,6 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases import services as case_services
@@ -24,12 +23,12 @@ REQUIREMENTS = "请于期限内清运楼道垃圾，并书面报告处理结果�
 
 
 @pytest.fixture
-def clock_at(monkeypatch):
+def clock_at(time_machine):
     """Move "now" to noon of a given day (what the services and auto_now fields read)."""
 
     def move(day: datetime.date) -> datetime.date:
         moment = datetime.datetime(day.year, day.month, day.day, 12, tzinfo=SHANGHAI)
-        monkeypatch.setattr(timezone, "now", lambda: moment)
+        time_machine.move_to(moment, tick=False)
         return day
 
     return move

@@ -24,12 +24,12 @@ D = datetime.date
 
 
 @pytest.fixture
-def clock_at(monkeypatch):
+def clock_at(time_machine):
     """Move "now" to noon of a given day (what the scan, the services and auto_now read)."""
 
     def move(day: datetime.date) -> datetime.date:
         moment = datetime.datetime(day.year, day.month, day.day, 12, tzinfo=SHANGHAI)
-        monkeypatch.setattr(timezone, "now", lambda: moment)
+        time_machine.move_to(moment, tick=False)
         return day
 
     return move

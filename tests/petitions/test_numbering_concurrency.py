@@ -17,7 +17,7 @@ THREADS = 20
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_get_distinct_consecutive_numbers(postgres_only, reception1):
     # Drafts (and a user object per thread) are built up front; the threads only register.
     drafts = [petition_draft(reception1) for _ in range(THREADS)]

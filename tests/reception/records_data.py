@@ -25,16 +25,15 @@ RECEPTION_NOW = datetime.datetime(2026, 11, 26, 15, 0, tzinfo=SHANGHAI)
 RECEPTION_DAY = D(2026, 11, 26)
 
 
-def pin_now(monkeypatch, when: datetime.datetime) -> datetime.datetime:
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: when)
+def pin_now(time_machine, when: datetime.datetime) -> datetime.datetime:
+    """Stop the clock at `when` (`time_machine` is time-machine's pytest fixture)."""
+    time_machine.move_to(when, tick=False)
     return when
 
 
 @pytest.fixture
-def reception_now(monkeypatch):
-    return pin_now(monkeypatch, RECEPTION_NOW)
+def reception_now(time_machine):
+    return pin_now(time_machine, RECEPTION_NOW)
 
 
 def make_schedule(leader, created_by, *, weekdays=(4,), place="市信访局接待大厅"):

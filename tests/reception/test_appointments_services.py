@@ -399,12 +399,12 @@ def test_an_empty_opinion_is_a_field_error(reception1, case, schedule, city_busi
 
 
 def test_no_opinion_on_the_day_itself(
-    reception1, case, schedule, city_business_handler, monkeypatch
+    reception1, case, schedule, city_business_handler, time_machine
 ):
     appointment = book(reception1, case, schedule).appointment
     from django.utils import timezone
 
     on_the_day = datetime.datetime(2026, 11, 26, 8, 0, tzinfo=timezone.get_current_timezone())
-    monkeypatch.setattr(timezone, "now", lambda: on_the_day)
+    time_machine.move_to(on_the_day, tick=False)
     with pytest.raises(Conflict):
         opinion_write(actor=city_business_handler, appointment=appointment, text="意见")

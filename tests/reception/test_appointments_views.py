@@ -243,7 +243,7 @@ def _queries(client, url) -> int:
 
 
 def test_day_sheet_and_panel_queries_do_not_grow_with_the_appointments(
-    reception1, city_leader, ctjy_handler, org
+    reception1, city_leader, ctjy_handler, org, frozen_now
 ):
     schedule = make_schedule(city_leader, reception1, slots=12, attending=[org.city_business])
     client = logged_in(reception1)

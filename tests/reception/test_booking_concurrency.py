@@ -75,7 +75,7 @@ def clerks(reception1, org):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_clerks_booking_the_last_slot_at_once_one_gets_it_the_other_409(
     postgres_only, frozen_now, clerks, reception1, city_leader, slow_slot_search
 ):
@@ -94,7 +94,7 @@ def test_two_clerks_booking_the_last_slot_at_once_one_gets_it_the_other_409(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_first_bookings_of_a_one_slot_day_make_one_day_row_and_one_appointment(
     postgres_only, frozen_now, clerks, reception1, city_leader, slow_slot_search
 ):

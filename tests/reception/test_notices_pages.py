@@ -136,13 +136,11 @@ def test_a_cancelled_appointment_is_not_issued_but_says_why(appointment, recepti
 
 
 def test_notices_issued_before_the_day_still_print_after_it(
-    appointment, reception1, frozen_now, monkeypatch
+    appointment, reception1, frozen_now, time_machine
 ):
     client = logged_in(reception1)
     client.get(page(appointment, "leader"))
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: frozen_now + datetime.timedelta(days=10))
+    time_machine.shift(datetime.timedelta(days=10))
     appointment.status = AppointmentStatus.ATTENDED
     appointment.save()
     assert client.get(page(appointment, "leader", docx=True)).status_code == 200

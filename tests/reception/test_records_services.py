@@ -217,8 +217,8 @@ def test_a_cancelled_appointment_is_not_recorded(appointment, city_leader, org):
     assert not ReceptionRecord.objects.exists()
 
 
-def test_a_reception_is_not_recorded_before_its_day(appointment, city_leader, org, monkeypatch):
-    pin_now(monkeypatch, datetime.datetime(2026, 11, 25, 17, 0, tzinfo=SHANGHAI))
+def test_a_reception_is_not_recorded_before_its_day(appointment, city_leader, org, time_machine):
+    pin_now(time_machine, datetime.datetime(2026, 11, 25, 17, 0, tzinfo=SHANGHAI))
     with pytest.raises(Conflict):
         reception_record(
             actor=city_leader, appointment=appointment, **instruction_kwargs(org.d1_street)
@@ -226,8 +226,8 @@ def test_a_reception_is_not_recorded_before_its_day(appointment, city_leader, or
     nothing_written(appointment)
 
 
-def test_a_reception_may_be_recorded_days_later(appointment, city_leader, org, monkeypatch):
-    pin_now(monkeypatch, datetime.datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI))
+def test_a_reception_may_be_recorded_days_later(appointment, city_leader, org, time_machine):
+    pin_now(time_machine, datetime.datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI))
     record = reception_record(
         actor=city_leader, appointment=appointment, **instruction_kwargs(org.d1_street)
     )

@@ -114,8 +114,8 @@ def test_reception_staff_get_the_no_show_form_only(appointment, reception1, org)
     assert ReceptionRecord.objects.get().attended is False
 
 
-def test_before_the_day_the_page_says_when(appointment, city_leader, monkeypatch):
-    pin_now(monkeypatch, datetime.datetime(2026, 11, 25, 9, tzinfo=SHANGHAI))
+def test_before_the_day_the_page_says_when(appointment, city_leader, time_machine):
+    pin_now(time_machine, datetime.datetime(2026, 11, 25, 9, tzinfo=SHANGHAI))
     page = logged_in(city_leader).get(url(appointment)).content.decode()
     assert 'id="record-too-early"' in page and 'id="record-form"' not in page
 

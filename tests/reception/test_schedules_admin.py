@@ -43,7 +43,9 @@ def booked(reception1, city_leader, org, frozen_now):
 
 
 @pytest.fixture
-def admin_client(client, org):
+def admin_client(client, org, frozen_now):
+    # Logged in on the frozen clock: a session opened on the real one before the clock moved
+    # would be seen as expired when the real date is more than two weeks before FROZEN_NOW.
     user = UserFactory(username="root", org_unit=None, is_staff=True, is_superuser=True)
     client.force_login(user)
     return client

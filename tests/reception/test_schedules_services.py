@@ -6,7 +6,6 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
@@ -367,12 +366,11 @@ def test_only_the_leader_or_the_areas_reception_staff_cancel(
 
 
 def test_national_day_cancelled_before_the_holiday_moves_to_friday(
-    reception1, city_leader, monkeypatch
+    reception1, city_leader, time_machine
 ):
     """Seen from 25 September: Thursday 1 October is on 8 October; the leader replaces it by
     Friday 9 October."""
-    now = datetime.datetime(2026, 9, 25, 10, 0, tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: now)
+    time_machine.move_to(datetime.datetime(2026, 9, 25, 10, 0, tzinfo=SHANGHAI), tick=False)
     schedule = weekly(reception1, city_leader)
     reception_day_cancel(
         actor=reception1,
