@@ -24,7 +24,8 @@ ALLOW_NO_TESTS ?=
 FUTURE_DAYS ?= 400
 FUTURE_TESTS ?= $(sort $(filter-out tests/e2e/%,$(wildcard \
 	tests/*/test_*services*.py tests/*/test_*api*.py tests/*/test_*rules*.py \
-	tests/accounts/test_*calendar*.py tests/accounts/test_identity.py \
+	tests/*/test_*calendar*.py tests/*/test_*closing*.py tests/cases/test_lock_first.py \
+	tests/accounts/test_identity.py \
 	tests/reception/test_recurrence.py tests/reception/test_days.py tests/escalation/test_scan.py)))
 # Local state (SQLite, Celery filesystem broker, beat schedule); settings read VAR_DIR too.
 VAR_DIR ?= var

@@ -16,7 +16,6 @@ from .calendar_services import (
     LAST_YEAR,
     DayEntry,
     calendar_days_set,
-    calendar_year_load_official,
     can_edit_calendar,
 )
 from .identity import mask_phone, normalize_phone
@@ -171,14 +170,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                result = calendar_year_load_official(
-                    actor=request.user,
-                    year=data["year"],
-                    rest_days=data["rest_days"],
-                    workdays=data["workdays"],
-                    source=data["source"],
-                    replace=data["replace"],
-                )
+                result = form.load(actor=request.user)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .calendar_services import FIRST_YEAR, LAST_YEAR
+from .calendar_services import FIRST_YEAR, LAST_YEAR, calendar_year_load_official
+from .models import User
 
 # Between two dates of a range: "..", "~", "～", "—", "至" or "到" (a bare "-" is part of a date).
 RANGE = re.compile(r"^(\S+?)\s*(?:\.\.|~|～|—|至|到)\s*(\S+)$")
@@ -93,3 +94,15 @@ class OfficialScheduleForm(forms.Form):
             "earlier guess). Leave unchecked to keep them (e.g. a day closed for a typhoon)."
         ),
     )
+
+    def load(self, *, actor: User | None):
+        """Load the schedule through `calendar_year_load_official` (call after is_valid())."""
+        data = self.cleaned_data
+        return calendar_year_load_official(
+            actor=actor,
+            year=data["year"],
+            rest_days=data["rest_days"],
+            workdays=data["workdays"],
+            source=data["source"],
+            replace=data["replace"],
+        )

@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.calendar_forms import OfficialScheduleForm
-from accounts.calendar_services import calendar_year_load_official
 
 
 class Command(BaseCommand):
@@ -50,14 +49,7 @@ class Command(BaseCommand):
                 raise CommandError(_errors(form.errors.get_json_data()))
             data = form.cleaned_data
             try:
-                result = calendar_year_load_official(
-                    actor=None,
-                    year=data["year"],
-                    rest_days=data["rest_days"],
-                    workdays=data["workdays"],
-                    source=data["source"],
-                    replace=data["replace"],
-                )
+                result = form.load(actor=None)
             except ValidationError as error:
                 raise CommandError(
                     "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
