@@ -14,7 +14,6 @@ from django.urls import reverse
 from accounts.exceptions import Conflict, ValidationError
 from cases import services
 from cases.models import (
-    ApprovalStatus,
     Case,
     CaseEvent,
     CaseStatus,
@@ -27,6 +26,7 @@ from cases.selectors import my_queue, open_work_clocks
 from cases.services import closing
 from cases.tasks import close_lapsed_cases
 from petitions.models import Petition
+from tests.cases.test_services import deliver
 from tests.factories import PASSWORD, petitioner, register_petition
 from tests.petitions.test_views import intake_data, row
 
@@ -51,20 +51,7 @@ def answered(handler, leader, *, person=None, delivered=DELIVERED) -> Case:
         petitioners=[person or petitioner()],
     ).petition.case
     services.case_accept(actor=handler, case=case, on=D(2026, 8, 3))
-    services.reply_draft(
-        actor=handler,
-        case=case,
-        request="支付工资",
-        facts_and_reasons="经核实……",
-        opinion="explain",
-        legal_basis="《劳动合同法》第三十条",
-        on=delivered,
-    )
-    approval = case.approvals.get(status=ApprovalStatus.PENDING)
-    services.approval_decide(actor=leader, approval=approval, approve=True, on=delivered)
-    services.reply_deliver(actor=handler, case=case, method="post", on=delivered)
-    case.refresh_from_db()
-    return case
+    return deliver(case, handler, leader, on=delivered)
 
 
 def window(case: Case, kind: str = DeadlineKind.REVIEW_REQUEST) -> Deadline:
