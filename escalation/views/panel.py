@@ -43,7 +43,9 @@ def case_panel_view(request: HttpRequest, number: str) -> HttpResponse:
         "consultations": consultations,
         "joints": joints,
         "may_issue": may_issue,
-        "may_open_joint": not any(j.status == JointStatus.OPEN for j in joints)
+        # As `joint_supervision_open` refuses: a case no longer open, or already supervised.
+        "may_open_joint": case.is_open
+        and not any(j.status == JointStatus.OPEN for j in joints)
         and can_run_joint_supervision(user, case),
         "may_consult": can_run_consultation(user, case),
     }

@@ -342,6 +342,14 @@ def test_panel_lists_the_notices_and_offers_the_supervisor_to_issue(
     assert 'id="panel-consult"' in handler_page
 
 
+def test_panel_offers_a_joint_supervision_only_on_an_open_case(case, handler1, d1_supervisor):
+    url = reverse("escalation:case_panel", args=[case.number])
+    assert 'id="panel-open-joint"' in html(logged_in(d1_supervisor).get(url))
+    case.status = "closed"  # as the closing job leaves it; joint_supervision_open refuses it
+    case.save(update_fields=["status"])
+    assert 'id="panel-open-joint"' not in html(logged_in(d1_supervisor).get(url))
+
+
 def test_panel_for_a_case_without_supervision(case, street_handler, handler1):
     page = html(logged_in(handler1).get(reverse("escalation:case_panel", args=[case.number])))
     assert 'id="panel-empty"' in page
