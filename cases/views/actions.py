@@ -39,15 +39,14 @@ def _at(guard: Callable, level: str) -> Callable[[User, Case], object]:
 
 
 F = action_forms
-L = gettext_lazy
 # slug (the URL), label, form, service, guard, accesskey, whether it is a refusal (red)
 CASE_ACTIONS = _actions(
-    ("accept", L("Accept"), F.AcceptForm, services.case_accept, G.acceptance_guard, "a"),
-    ("assign", L("Assign"), F.AssignForm, services.case_assign, G.assign_guard, "j"),
-    ("forward", L("Forward"), F.ForwardForm, services.case_forward, G.acceptance_guard),
+    ("accept", gettext_lazy("Accept"), F.AcceptForm, services.case_accept, G.acceptance_guard, "a"),
+    ("assign", gettext_lazy("Assign"), F.AssignForm, services.case_assign, G.assign_guard, "j"),
+    ("forward", gettext_lazy("Forward"), F.ForwardForm, services.case_forward, G.acceptance_guard),
     (
         "not-accept",
-        L("Not accept"),
+        gettext_lazy("Not accept"),
         F.NotAcceptForm,
         services.case_propose_not_accept,
         G.acceptance_guard,
@@ -56,29 +55,36 @@ CASE_ACTIONS = _actions(
     ),
     (
         "divert",
-        L("Divert to a legal channel"),
+        gettext_lazy("Divert to a legal channel"),
         F.DivertForm,
         services.case_divert,
         G.acceptance_guard,
     ),
     (
         "leave-simplified",
-        L("Move to the normal procedure"),
+        gettext_lazy("Move to the normal procedure"),
         F.LeaveSimplifiedForm,
         services.case_leave_simplified,
         G.leave_simplified_guard,
     ),
     (
         "request-extension",
-        L("Request an extension"),
+        gettext_lazy("Request an extension"),
         F.ExtensionForm,
         services.case_request_extension,
         G.extension_guard,
     ),
-    ("reply", L("Draft the reply"), F.ReplyForm, services.reply_draft, G.reply_guard, "r"),
+    (
+        "reply",
+        gettext_lazy("Draft the reply"),
+        F.ReplyForm,
+        services.reply_draft,
+        G.reply_guard,
+        "r",
+    ),
     (
         "deliver-reply",
-        L("Deliver the reply"),
+        gettext_lazy("Deliver the reply"),
         F.DeliverForm,
         services.reply_deliver,
         G.deliver_guard,
@@ -86,53 +92,67 @@ CASE_ACTIONS = _actions(
     ),
     (
         "evaluate",
-        L("Record the evaluation"),
+        gettext_lazy("Record the evaluation"),
         F.EvaluateForm,
         services.case_evaluate,
         G.evaluate_guard,
     ),
     (
         "request-review",
-        L("Register a review request"),
+        gettext_lazy("Register a review request"),
         F.ReviewRequestForm,
         services.case_request_review,
         _at(G.review_request_guard, ReviewLevel.REVIEW),
     ),
     (
         "review",
-        L("Decide the review"),
+        gettext_lazy("Decide the review"),
         F.ReviewDecisionForm,
         services.case_review,
         _at(G.review_decision_guard, ReviewLevel.REVIEW),
     ),
     (
         "request-rereview",
-        L("Register a re-review request"),
+        gettext_lazy("Register a re-review request"),
         F.ReviewRequestForm,
         services.case_request_rereview,
         _at(G.review_request_guard, ReviewLevel.REREVIEW),
     ),
     (
         "hearing",
-        L("Record a hearing"),
+        gettext_lazy("Record a hearing"),
         F.HearingForm,
         services.case_record_hearing,
         G.hearing_guard,
     ),
     (
         "rereview",
-        L("Decide the re-review"),
+        gettext_lazy("Decide the re-review"),
         F.ReviewDecisionForm,
         services.case_rereview,
         _at(G.review_decision_guard, ReviewLevel.REREVIEW),
     ),
-    ("sponsor", L("Sponsor this case"), F.SponsorForm, services.case_sponsor, G.sponsor_guard),
+    (
+        "sponsor",
+        gettext_lazy("Sponsor this case"),
+        F.SponsorForm,
+        services.case_sponsor,
+        G.sponsor_guard,
+    ),
 )
 # The assignment steps' guard is `guards.assignment_guard` with the slug as its step.
 ASSIGNMENT_ACTIONS = _actions(
-    ("sign", L("Sign for it"), F.SignForm, services.assignment_sign, None, "q"),
-    ("report", L("Report back"), F.ReportForm, services.assignment_report, None, "b"),
-    ("return", L("Object and return"), F.ReturnForm, services.assignment_return, None, "", True),
+    ("sign", gettext_lazy("Sign for it"), F.SignForm, services.assignment_sign, None, "q"),
+    ("report", gettext_lazy("Report back"), F.ReportForm, services.assignment_report, None, "b"),
+    (
+        "return",
+        gettext_lazy("Object and return"),
+        F.ReturnForm,
+        services.assignment_return,
+        None,
+        "",
+        True,
+    ),
 )
 
 

@@ -372,8 +372,13 @@ def test_detail_offers_the_actions_each_user_may_take(
         instructions="请核实",
         due_on=D(2026, 12, 10),
     )
-    street = offered(html(logged_in(street_handler).get(detail_url(case))))
+    street_page = html(logged_in(street_handler).get(detail_url(case)))
+    street = offered(street_page)
     assert street == [f"assignment-{assignment.pk}-sign", f"assignment-{assignment.pk}-return"]
+    # The steps' names in the user's language (the catalogue keeps them).
+    unit = street_handler.org_unit.name
+    assert f"签收 · {unit}" in street_page and f"异议退回 · {unit}" in street_page
+    assert "Sign for it" not in street_page
     # While the street office works on it, the handler may not draft the reply yet.
     assert offered(html(logged_in(handler1).get(detail_url(case)))) == [
         "assign",
