@@ -32,7 +32,13 @@ from accounts.calendar_services import CalendarChange
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import users_acting_for
-from accounts.workcalendar import Counting, Due, WorkCalendar, load_calendar
+from accounts.workcalendar import (
+    Counting,
+    Due,
+    WorkCalendar,
+    calendar_for_period,
+    load_calendar,
+)
 from notifications.models import NotificationKind
 from notifications.services import build_notifications, save_notifications
 
@@ -42,12 +48,15 @@ from ..models import Case, CaseEvent, Deadline, EventKind
 BATCH = 500
 
 
-def clock_due(clock: Deadline, calendar: WorkCalendar) -> Due | None:
-    """What `clock`'s own rule gives on `calendar` (see the module docstring); None for a
-    clock set by hand."""
+def clock_due(clock: Deadline, calendar: WorkCalendar | None = None) -> Due | None:
+    """What `clock`'s own rule gives on `calendar` (see the module docstring; by default
+    the calendar of the clock's period); None for a clock set by hand."""
     rule = clock.rule
     if rule is None:
         return None
+    if calendar is None:
+        span = rule.days + clock.paused_days + clock.extended_days
+        calendar = calendar_for_period(clock.starts_on, span)
     base = calendar.due(clock.starts_on, rule.days + clock.paused_days, rule.counting)
     if not clock.extended_days:
         return base

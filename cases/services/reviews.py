@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
-from accounts.workcalendar import due
 
 from ..guards import (
     REQUESTED,
@@ -29,6 +28,7 @@ from ..models import (
     ReviewDecision,
     ReviewLevel,
 )
+from .clocks import clock_due
 from .core import (
     case_event_write,
     case_lock,
@@ -244,9 +244,7 @@ def case_record_hearing(
     )
     clock = open_clock(case, DeadlineKind.REREVIEW)
     clock.paused_days += hearing.days
-    clock.due_on, clock.due_provisional = due(
-        clock.starts_on, clock.rule.days + clock.paused_days, clock.rule.counting
-    )
+    clock.due_on, clock.due_provisional = clock_due(clock)
     clock.save(update_fields=["paused_days", "due_on", "due_provisional"])
     case_save(case, ends_on)
     case_event_write(
