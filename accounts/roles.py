@@ -10,3 +10,8 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
+    # 等保's three officers: the system administrator (ADMIN above) runs units, users, the
+    # calendar and the rules; the security administrator manages roles and two-factor resets;
+    # the auditor reads the audit trail and nothing of the petitions.
+    SECURITY = "security", _("Security administrator")
+    AUDITOR = "auditor", _("Auditor")
