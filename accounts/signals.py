@@ -7,7 +7,7 @@ from . import crypto
 
 @receiver(setting_changed)
 def reset_crypto_keys(*, setting, **kwargs):
-    if setting in {"FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}:
+    if setting in {"FIELD_ENCRYPTION_KEYS", "FIELD_CIPHER", "FIELD_HASH_KEY", "FIELD_HASH"}:
         crypto.reset_keys()
 
 

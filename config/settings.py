@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts import keyring
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -27,8 +29,24 @@ PRODUCTION = DJANGO_ENV == "production"
 
 # Development-only defaults: never valid in production, where these variables are required.
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-0123456789abcdef"
-_DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
+# SM4 encrypts in development; the Fernet key written before SM4 stays as a decrypt-only
+# fallback, so a development database of that time still reads.
+_DEV_FIELD_ENCRYPTION_KEYS = [
+    "sm4:ZGV2LW9ubHktc200LWtleQ==",  # b"dev-only-sm4-key"
+    "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=",
+]
 _DEV_FIELD_HASH_KEY = "dev-only-field-hash-key"
+# Values published with the source (development defaults and the throwaway values an earlier
+# Dockerfile built with): production refuses each of them.
+_PUBLIC_SECRET_KEYS = {
+    _DEV_SECRET_KEY,
+    "build-only-collectstatic-not-a-secret-0123456789abcdef0123456789",
+}
+_PUBLIC_FIELD_KEYS = [
+    *_DEV_FIELD_ENCRYPTION_KEYS,
+    "YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0zMmJ5dGU=",
+]
+_PUBLIC_HASH_KEYS = {_DEV_FIELD_HASH_KEY, "build-only-collectstatic"}
 
 
 def _secret(name: str, dev_default: str) -> str:
@@ -45,17 +63,32 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Personal data at rest. FIELD_ENCRYPTION_KEY is a comma-separated list of Fernet keys: the
-# first encrypts, the others only decrypt (rotation: put the new key first, run
-# `manage.py rotate_field_encryption`, then drop the old one). FIELD_HASH_KEY keys the
-# lookup hashes of ID numbers, phones and query codes; it is independent of SECRET_KEY so
-# that rotating SECRET_KEY never makes personal data unreadable or unsearchable.
+# Personal data at rest (密评, GB/T 39786; accounts.keyring and accounts.crypto).
+# FIELD_CIPHER: sm4 (SM4-GCM, the default) or fernet. FIELD_ENCRYPTION_KEY: a comma-separated
+# list of keys (`sm4:<base64 of 16 bytes>`, or a Fernet key); the first key of FIELD_CIPHER's
+# kind encrypts, every key decrypts (rotation: put the new key first, run
+# `manage.py rotate_field_encryption`, then drop the old one). FIELD_HASH: sm3 (HMAC-SM3, the
+# default) or sha256, the lookup hashes of ID numbers, phones and query codes, keyed by
+# FIELD_HASH_KEY; independent of SECRET_KEY, so that rotating SECRET_KEY never makes personal
+# data unreadable or unsearchable. `manage.py generate_field_keys` prints fresh keys.
+FIELD_CIPHER = env.str("FIELD_CIPHER", default=keyring.SM4)
+FIELD_HASH = env.str("FIELD_HASH", default=keyring.SM3)
 FIELD_ENCRYPTION_KEYS = env.list(
-    "FIELD_ENCRYPTION_KEY", default=[] if PRODUCTION else [_DEV_FIELD_ENCRYPTION_KEY]
+    "FIELD_ENCRYPTION_KEY", default=[] if PRODUCTION else _DEV_FIELD_ENCRYPTION_KEYS
 )
-if not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("Set the FIELD_ENCRYPTION_KEY environment variable.")
 FIELD_HASH_KEY = _secret("FIELD_HASH_KEY", _DEV_FIELD_HASH_KEY)
+_field_keys = keyring.check_field_settings(
+    keys=FIELD_ENCRYPTION_KEYS, cipher=FIELD_CIPHER, hash_name=FIELD_HASH
+)
+if PRODUCTION:
+    keyring.check_production_secrets(
+        secret_key=SECRET_KEY,
+        keys=_field_keys,
+        hash_key=FIELD_HASH_KEY,
+        public_secret_keys=_PUBLIC_SECRET_KEYS,
+        public_field_keys=_PUBLIC_FIELD_KEYS,
+        public_hash_keys=_PUBLIC_HASH_KEYS,
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,8 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.fields import EncryptedTextField
-from accounts.identity import Sex, mask_id_number, mask_phone, parse_resident_id
+from accounts.fields import EncryptedTextField, KeyedHashField
+from accounts.identity import (
+    Sex,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+    parse_resident_id,
+)
 from accounts.models import OrgLevel, OrgUnit
 from cases.models import Case, MatterKind
 
@@ -34,6 +41,11 @@ class Category(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
+def normalize_query_code(code: str) -> str:
+    """A query code as hashed: typed in either case, with stray spaces around it."""
+    return code.strip().upper()
+
+
 class Petitioner(models.Model):
     """A person who petitions (信访人), with their latest known contact details. ID number and
     phone are encrypted at rest and looked up by keyed hash; one row per ID number when an ID
@@ -41,9 +53,17 @@ class Petitioner(models.Model):
 
     name = models.CharField(_("full name"), max_length=50, db_index=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number_hash = KeyedHashField(
+        purpose="id_number",
+        normalize=normalize_id_number,
+        source="id_number",
+        blank=True,
+        db_index=True,
+    )
     phone = EncryptedTextField(_("phone"), blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = KeyedHashField(
+        purpose="phone", normalize=normalize_phone, source="phone", blank=True, db_index=True
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -163,7 +183,10 @@ class Petition(models.Model):
     is_first_time = models.BooleanField(_("first-time petition"), default=False)
     is_superior_assigned = models.BooleanField(_("assigned by superior"), default=False)
     superior_reference = models.CharField(_("superior's reference"), max_length=60, blank=True)
-    query_code_hash = models.CharField(max_length=64, editable=False)
+    # The query code itself is never stored: this hash cannot be recomputed (no source).
+    query_code_hash = KeyedHashField(
+        purpose="query_code", normalize=normalize_query_code, editable=False
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -204,7 +227,9 @@ class PetitionPetitioner(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("full name"), max_length=50, db_index=True)
     phone = EncryptedTextField(_("phone"), blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = KeyedHashField(
+        purpose="phone", normalize=normalize_phone, source="phone", blank=True, db_index=True
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
 
     class Meta:

@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from accounts import crypto
-from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from cases.models import Case, CaseStatus, DeadlineKind
@@ -18,18 +16,34 @@ from cases.selectors import (
 )
 from cases.selectors_accusations import hidden_from
 
-from .models import Category, Petition, PetitionPetitioner
+from .models import Category, Petition, Petitioner, PetitionPetitioner
 
-ID_HASH = "id_number"
-PHONE_HASH = "phone"
+# Lookup hashes (accounts.crypto): `*_hash` is the hash to store with a value, `*_hashes`
+# every hash it may be stored under (the current FIELD_HASH first): filter with `__in`.
+_ID_NUMBER = Petitioner._meta.get_field("id_number_hash")
+_PHONE = Petitioner._meta.get_field("phone_hash")
+_QUERY_CODE = Petition._meta.get_field("query_code_hash")
 
 
 def id_number_hash(number: str) -> str:
-    return crypto.keyed_hash(ID_HASH, normalize_id_number(number))
+    return _ID_NUMBER.hash(number)
+
+
+def id_number_hashes(number: str) -> list[str]:
+    return _ID_NUMBER.lookups(number)
 
 
 def phone_hash(phone: str) -> str:
-    return crypto.keyed_hash(PHONE_HASH, normalize_phone(phone))
+    return _PHONE.hash(phone)
+
+
+def phone_hashes(phone: str) -> list[str]:
+    return _PHONE.lookups(phone)
+
+
+def query_code_hashes(code: str) -> list[str]:
+    """A petition's query code may be stored under either algorithm: it is never recomputed."""
+    return _QUERY_CODE.lookups(code)
 
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
@@ -107,10 +121,11 @@ class PersonKey:
         with `party=""` it selects the matching parties (PetitionPetitioner rows) instead."""
         petition = "" if party else "petition__"
         if self.id_number:
-            return Q(**{f"{party}petitioner__id_number_hash": id_number_hash(self.id_number)})
+            hashes = id_number_hashes(self.id_number)
+            return Q(**{f"{party}petitioner__id_number_hash__in": hashes})
         if self.phone:
             # Everyone ever registered with this phone, and then all of their petitions.
-            people = PetitionPetitioner.objects.filter(phone_hash=phone_hash(self.phone))
+            people = PetitionPetitioner.objects.filter(phone_hash__in=phone_hashes(self.phone))
             return Q(**{f"{party}petitioner__in": people.values("petitioner_id")})
         if self.name and location is not None:
             return Q(**{f"{party}name": self.name.strip(), f"{petition}location_unit": location})

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import crypto
 from accounts.exceptions import NotAllowed, ValidationError
 from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
@@ -40,12 +39,12 @@ from .selectors import (
     ended_same_matter,
     has_earlier_petition,
     id_number_hash,
+    id_number_hashes,
     phone_hash,
 )
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
-QUERY_CODE_PURPOSE = "query_code"
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
@@ -100,7 +99,8 @@ def can_register(user: User, receiving_unit: OrgUnit) -> bool:
 
 
 def query_code_hash(code: str) -> str:
-    return crypto.keyed_hash(QUERY_CODE_PURPOSE, code.strip().upper())
+    """The hash stored for a query code (look one up with selectors.query_code_hashes)."""
+    return Petition._meta.get_field("query_code_hash").hash(code)
 
 
 def new_query_code() -> str:
@@ -227,15 +227,29 @@ def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
     if not draft.id_number:
         return Petitioner.objects.create(**details)
     number = normalize_id_number(draft.id_number)
-    petitioner, created = Petitioner.objects.get_or_create(
-        id_number_hash=id_number_hash(number), defaults={**details, "id_number": number}
+    # Found under either hash algorithm (a row written before FIELD_HASH changed and not yet
+    # rotated), whose hash then moves to the current one: never a second row for the number.
+    current = id_number_hash(number)
+    petitioner = (
+        Petitioner.objects.filter(id_number_hash__in=id_number_hashes(number))
+        .order_by("pk")
+        .first()
     )
-    if not created:
-        changed = {k: v for k, v in details.items() if v and getattr(petitioner, k) != v}
-        for key, value in changed.items():
-            setattr(petitioner, key, value)
-        if changed:
-            petitioner.save(update_fields=list(changed))
+    if petitioner is None:
+        try:
+            with transaction.atomic():
+                return Petitioner.objects.create(
+                    **details, id_number=number, id_number_hash=current
+                )
+        except IntegrityError:  # registered meanwhile by another intake
+            petitioner = Petitioner.objects.get(id_number_hash=current)
+    changed = {k: v for k, v in details.items() if v and getattr(petitioner, k) != v}
+    if petitioner.id_number_hash != current:
+        changed["id_number_hash"] = current
+    for key, value in changed.items():
+        setattr(petitioner, key, value)
+    if changed:
+        petitioner.save(update_fields=list(changed))
     return petitioner
 
 

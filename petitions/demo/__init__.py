@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Petition
-from ..selectors import id_number_hash
+from ..selectors import id_number_hashes
 from .handling import Script, VolumeHandling, carry_out
 from .orgs import DEMO_UNIT_CODES, UNITS, AccountSpec, build_accounts, build_org_tree
 from .people import PersonFactory
@@ -77,7 +77,7 @@ def demo_petitions_exist() -> bool:
 def _principal_petitions(id_number: str):
     """Every petition on a case the person is on."""
     return Petition.objects.filter(
-        case__petitions__parties__petitioner__id_number_hash=id_number_hash(id_number)
+        case__petitions__parties__petitioner__id_number_hash__in=id_number_hashes(id_number)
     )
 
 

@@ -1,5 +1,5 @@
 """Personal data at rest: encrypted columns, keyed-hash lookup, and key rotation without losing
-a record (DESIGN §5)."""
+a record (DESIGN §5), here with Fernet keys (FIELD_CIPHER=fernet; SM4: test_crypto_sm4)."""
 
 import io
 
@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from accounts import crypto
-from accounts.management.commands.rotate_field_encryption import encrypted_fields
+from accounts.management.commands.rotate_field_encryption import encrypted_fields, hash_fields
 from petitions.models import Petitioner
 from petitions.selectors import id_number_hash, phone_hash
 from tests.factories import make_id_number, petitioner, register_petition
@@ -23,6 +23,7 @@ NEW_KEY = Fernet.generate_key().decode()
 
 @pytest.fixture
 def old_key(settings):
+    settings.FIELD_CIPHER = "fernet"
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     return settings
 
@@ -83,6 +84,7 @@ def test_record_survives_key_rotation(person, settings):
     # 2. Re-encrypt everything under the new key.
     output = rotate()
     assert "petitions.Petitioner (id_number, phone): 2 values re-encrypted" in output
+    assert "0 hashes recomputed" in output
     raw_after = raw_columns(pk)
     assert raw_after[0] != raw_before[0] and raw_after[1] != raw_before[1]
     assert Fernet(NEW_KEY.encode()).decrypt(raw_after[0].encode()).decode() == number
@@ -125,8 +127,8 @@ def test_rotation_works_in_batches_and_skips_empty_values(old_key):
         sorted(numbers)
     )
     assert Petitioner.objects.get(name="无证件").phone == ""
-    # Running it again is harmless.
-    assert "8 values re-encrypted" in rotate()
+    # Running it again is harmless: every value is already under the new key.
+    assert "0 values re-encrypted" in rotate()
     assert Petitioner.objects.filter(name="测试0").get().id_number == numbers[0]
 
 
@@ -139,7 +141,23 @@ def test_rotation_stops_on_a_value_no_key_can_read(old_key):
 
 def test_rotation_discovers_every_encrypted_field():
     found = {model._meta.label: [f.name for f in fields] for model, fields in encrypted_fields()}
-    assert found["petitions.Petitioner"] == ["id_number", "phone"]
+    assert found == {
+        "accounts.User": ["mobile"],
+        "notifications.Notification": ["sms_to"],
+        "petitions.Petitioner": ["id_number", "phone"],
+        "petitions.PetitionPetitioner": ["phone"],
+    }
+
+
+def test_rotation_discovers_every_lookup_hash():
+    found = {
+        model._meta.label: {f.name: f.source for f in fields} for model, fields in hash_fields()
+    }
+    assert found == {
+        "petitions.Petitioner": {"id_number_hash": "id_number", "phone_hash": "phone"},
+        "petitions.PetitionPetitioner": {"phone_hash": "phone"},
+        "petitions.Petition": {"query_code_hash": None},
+    }
 
 
 def test_rotating_secret_key_does_not_touch_personal_data(person, settings):
