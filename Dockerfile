@@ -21,13 +21,13 @@ RUN pip install -r requirements.txt
 
 COPY . .
 
-# Static files are collected into the image at build time, with throwaway values for the
-# secrets that production settings insist on (nothing here is used at run time).
-RUN DJANGO_ENV=production \
-    SECRET_KEY=build-only-collectstatic-not-a-secret-0123456789abcdef0123456789 \
-    FIELD_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0zMmJ5dGU= \
-    FIELD_HASH_KEY=build-only-collectstatic \
-    ALLOWED_HOSTS=localhost \
+# Static files are collected into the image at build time, with throwaway secrets made for
+# this step only (production settings insist on them; none is kept in the image). The
+# operator makes the real ones the same way (README, "Encryption keys"):
+#   docker run --rm -e DJANGO_ENV=development xinfangtong:latest python manage.py generate_field_keys
+RUN eval "$(DJANGO_ENV=development python manage.py generate_field_keys)" \
+    && SECRET_KEY="$SECRET_KEY" FIELD_ENCRYPTION_KEY="$FIELD_ENCRYPTION_KEY" \
+    FIELD_HASH_KEY="$FIELD_HASH_KEY" DJANGO_ENV=production ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input \
     && mkdir -p /app/var/media /app/var/celery \
     && chown -R app:app /app/var
