@@ -12,6 +12,8 @@ it was sealed, so decryption picks its key without trying them all:
 with the key id of `accounts.keyring.key_id` (8 hex characters), a random 96-bit nonce and the
 128-bit GCM tag; the header `$sm4gcm$v1$<key id>$` is authenticated as associated data, so
 changing any byte of the value fails. Fernet tokens start with `gAAAAA` and stay readable.
+(Random 96-bit nonces are safe for up to 2^32 values under one key: far more than the
+ID numbers and phones an office holds, and keys are rotated long before.)
 
 Lookup hashes: FIELD_HASH=sm3 (the default) is HMAC-SM3, `sha256` HMAC-SHA256 (the hashes
 written before SM3), over `<purpose>:<value>`, keyed by FIELD_HASH_KEY, as 64 hex characters.

@@ -20,7 +20,9 @@ import binascii
 import secrets
 from dataclasses import dataclass, field
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.core.exceptions import ImproperlyConfigured
 
 SM4 = "sm4"
@@ -108,6 +110,15 @@ def check_field_settings(*, keys: list[str], cipher: str, hash_name: str) -> lis
         raise ImproperlyConfigured(f"FIELD_CIPHER must be one of {', '.join(CIPHERS)}.")
     if hash_name not in HASHES:
         raise ImproperlyConfigured(f"FIELD_HASH must be one of {', '.join(HASHES)}.")
+    try:  # key ids are SM3 whatever the settings; SM4 in GCM mode only when chosen
+        hashes.Hash(hashes.SM3())
+        if cipher == SM4:
+            Cipher(algorithms.SM4(bytes(SM4_KEY_BYTES)), modes.GCM(bytes(12))).encryptor()
+    except UnsupportedAlgorithm as exc:
+        raise ImproperlyConfigured(
+            f"The OpenSSL behind the `cryptography` package lacks SM3/SM4 ({exc}): install "
+            "the pinned `cryptography` wheel, which bundles an OpenSSL that has them."
+        ) from exc
     parsed = parse_keys(keys)
     if not parsed:
         raise ImproperlyConfigured("Set the FIELD_ENCRYPTION_KEY environment variable.")
