@@ -27,7 +27,7 @@ class IdempotencyRecord(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     # Encrypted: a petition's answer holds its one-time query code and personal data.
     response_body = EncryptedTextField(_("response body"))
-    created_at = models.DateTimeField(_("created at"), db_index=True)
+    created_at = models.DateTimeField(_("stored at"), db_index=True)
 
     class Meta:
         verbose_name = _("idempotency record")
