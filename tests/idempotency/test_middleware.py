@@ -21,7 +21,7 @@ from idempotency.tasks import purge_idempotency_records
 from petitions.models import Petition
 from petitions.services import query_code_hash
 from reception.models import FieldVisit
-from tests.factories import UserFactory, token_client
+from tests.factories import UserFactory, pdf_bytes, token_client
 from tests.petitions.test_api import PETITIONS_URL, payload
 
 
@@ -237,3 +237,25 @@ def test_the_purge_deletes_only_expired_records(reception1, settings):
 def test_the_purge_runs_on_beat(settings):
     entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "idempotency.tasks.purge_idempotency_records" in entries
+
+
+def test_a_multipart_upload_is_replayed_from_its_bytes(reception1):
+    from petitions.models import Attachment
+    from tests.petitions.test_api import multipart, upload
+
+    client = token_client(reception1)
+    retry_key = key()
+    fields = multipart(payload())
+
+    def send(content: bytes):
+        body = {**fields, "attachments": [upload("材料.pdf", content, "application/pdf")]}
+        return client.post(PETITIONS_URL, body, format="multipart", HTTP_IDEMPOTENCY_KEY=retry_key)
+
+    first = send(pdf_bytes())
+    again = send(pdf_bytes())
+    other = send(pdf_bytes(padding=10))
+
+    assert first.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert other.status_code == 422
+    assert Petition.objects.count() == 1 and Attachment.objects.count() == 1
