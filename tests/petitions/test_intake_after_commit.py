@@ -3,6 +3,8 @@ drops right after the commit, the client still gets its 201 with the one-time qu
 a retry with the same Idempotency-Key gets the same answer without a second petition. The
 same for the reception's field visits. Real commits, hence transactional tests."""
 
+# ruff: noqa: F811 (the fixtures imported from records_data are used as arguments)
+
 from __future__ import annotations
 
 import contextlib
@@ -20,6 +22,12 @@ from reception.api import visits as visits_api
 from reception.models import FieldVisit
 from tests.factories import UserFactory, token_client
 from tests.petitions.test_api import PETITIONS_URL, payload
+from tests.reception.records_data import (  # noqa: F401 (fixtures)
+    appointment,
+    reception_case,
+    reception_now,
+    schedule,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,3 +96,20 @@ def test_a_field_visit_recorded_before_a_lost_connection_answers_201(handler1, o
     assert lost
     assert response.status_code == 201, response.content
     assert response.json()["id"] == FieldVisit.objects.get().pk
+
+
+def test_a_reception_record_before_a_lost_connection_answers_201(appointment, city_leader):
+    from reception.api import records as records_api
+    from reception.models import ReceptionRecord
+    from tests.reception.test_records_api import payload as record_payload
+
+    client = token_client(city_leader, raise_request_exception=False)
+    url = f"/api/v1/reception/appointments/{appointment.pk}/record/"
+
+    with connection_lost_after_commit(records_api, "reception_record") as lost:
+        response = client.post(url, record_payload(), format="json")
+
+    assert lost
+    assert response.status_code == 201, response.content
+    assert response.json()["supervision_notice"]["number"]
+    assert ReceptionRecord.objects.get().appointment_id == appointment.pk
