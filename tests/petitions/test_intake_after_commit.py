@@ -113,3 +113,22 @@ def test_a_reception_record_before_a_lost_connection_answers_201(appointment, ci
     assert response.status_code == 201, response.content
     assert response.json()["supervision_notice"]["number"]
     assert ReceptionRecord.objects.get().appointment_id == appointment.pk
+
+
+def test_a_failing_after_commit_step_does_not_turn_a_keyed_success_into_a_500(reception1):
+    client = token_client(reception1, raise_request_exception=False)
+    body, retry_key = payload(), str(uuid.uuid4())
+    real_register = petitions_api.petition_register
+
+    def register_then_fail_after_commit(**kwargs):
+        registration = real_register(**kwargs)
+        transaction.on_commit(lambda: 1 / 0)  # not robust: it raises out of the commit
+        return registration
+
+    with mock.patch.object(petitions_api, "petition_register", register_then_fail_after_commit):
+        first = client.post(PETITIONS_URL, body, format="json", HTTP_IDEMPOTENCY_KEY=retry_key)
+    again = client.post(PETITIONS_URL, body, format="json", HTTP_IDEMPOTENCY_KEY=retry_key)
+
+    assert first.status_code == 201, first.content
+    assert again.json() == first.json()
+    assert Petition.objects.count() == 1
