@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "escalation",
     "reception",
     "dashboards",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: an API retry with the same Idempotency-Key is answered once.
+    "idempotency.middleware.IdempotencyMiddleware",
 ]
 
 if not PRODUCTION:
@@ -246,6 +249,9 @@ GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)
 GROUP_MAX_REPRESENTATIVES = env.int("GROUP_MAX_REPRESENTATIVES", default=5)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
+# How long the API keeps the first answer to a request sent with an Idempotency-Key.
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+
 # Celery. Without CELERY_BROKER_URL the filesystem broker keeps messages under var/.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 # A web request that queues a message must not hang while the broker is down: one quick retry,
@@ -313,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.rank_units",
         "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
+    # Hourly: the stored answers of idempotent API requests past IDEMPOTENCY_TTL_HOURS.
+    "purge-idempotency-records": {
+        "task": "idempotency.tasks.purge_idempotency_records",
+        "schedule": crontab(minute=15),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -348,6 +359,10 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "cases.models.DeliveryMethod",
         "PartyRoleEnum": "escalation.models.PartyRole",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "idempotency.schema.add_idempotency_key",
+    ],
 }
 
 LOGGING = {

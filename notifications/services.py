@@ -142,7 +142,8 @@ def save_notifications(rows: list[Notification]) -> list[Notification]:
     Notification.objects.bulk_create(rows, batch_size=500)
     pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]
     if pending:
-        transaction.on_commit(lambda: enqueue_delivery(pending))
+        # robust: after the commit nothing may turn the caller's success into an error.
+        transaction.on_commit(lambda: enqueue_delivery(pending), robust=True)
     return rows
 
 
@@ -483,7 +484,7 @@ def _resolve_unknown(*, actor: User, notification: Notification, confirm: bool) 
             raise Conflict(_("The delivery of this notification is not unknown (any more)."))
         _settle(row, now=now, retry_at=now, errors=[])
         if row.status == DeliveryStatus.PENDING:
-            transaction.on_commit(lambda: enqueue_delivery([row.pk]))
+            transaction.on_commit(lambda: enqueue_delivery([row.pk]), robust=True)
     logger.info(
         "notification %s: %s unknown channel(s) %s by user %s",
         row.pk,

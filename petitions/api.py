@@ -1,5 +1,6 @@
 import json
 
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -278,11 +279,14 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = PetitionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        registration = petition_register(actor=request.user, draft=serializer.to_draft())
-        petition = petition_for_display(registration.petition)
-        petition.query_code = registration.query_code
-        output = PetitionCreatedSerializer(petition, context={"request": request})
-        return Response(output.data, status=status.HTTP_201_CREATED)
+        # The answer is built before the commit, from the rows just written: the one-time
+        # query code is in it, and nothing after the commit can turn it into an error.
+        with transaction.atomic():
+            registration = petition_register(actor=request.user, draft=serializer.to_draft())
+            petition = petition_for_display(registration.petition)
+            petition.query_code = registration.query_code
+            data = PetitionCreatedSerializer(petition, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[RepeatCheckQuerySerializer],

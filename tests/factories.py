@@ -241,3 +241,21 @@ def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# --- API clients --------------------------------------------------------------------------
+
+
+def token_client(user: User, **defaults):
+    """An APIClient that sends `user`'s API token in the `Authorization` header, as a real
+    client does (not `force_authenticate`, which only the API's views honour). The token comes
+    from the token endpoint, so the helper follows whatever token class the project uses."""
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    client = APIClient(**defaults)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client

@@ -1,5 +1,6 @@
 """Output serializers of the case API: the case list and detail and what hangs off a case."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from ..models import (
@@ -118,6 +119,8 @@ class ReplySerializer(serializers.ModelSerializer):
     drafted_by = username()
     approved_by = username()
     agreement = DocumentSerializer(read_only=True)
+    print_url = serializers.SerializerMethodField()
+    docx_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Reply
@@ -137,7 +140,21 @@ class ReplySerializer(serializers.ModelSerializer):
             "approved_on",
             "delivery_method",
             "delivered_on",
+            "print_url",
+            "docx_url",
         ]
+
+    def _link(self, name: str, reply: Reply) -> str:
+        """The reply's document (an API token opens it too; see accounts.apiauth)."""
+        url = reverse(name, args=[reply.case.number, reply.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def get_print_url(self, reply: Reply) -> str:
+        return self._link("cases:reply_print", reply)
+
+    def get_docx_url(self, reply: Reply) -> str:
+        return self._link("cases:reply_docx", reply)
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ scope, 409 a conflict or an illegal transition (see `accounts.api.exception_hand
 
 from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -121,21 +122,27 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_case(user=self.request.user, number=self.kwargs["number"])
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(CaseDetailSerializer(case_display(self.get_object())).data)
+        case = case_display(self.get_object())
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
     def _step(self, request, serializer_class, service: Callable, *, created=None) -> Response:
         """Parse the input, run `service` on the case (404 outside the caller's scope) and
         answer with the object it created or the case as it now is."""
         case = self.get_object()
         kwargs = parse(serializer_class, request)
-        result = service(actor=request.user, case=case, **kwargs)
-        if created is not None:
-            return Response(created(result).data, status=status.HTTP_201_CREATED)
-        try:
-            case = visible_case(user=request.user, number=case.number)
-        except Http404:  # it left the caller's scope (forwarded elsewhere): number and status
-            return Response(Case.objects.filter(pk=case.pk).values("number", "status").get())
-        return Response(CaseDetailSerializer(case_display(case)).data)
+        context = {"request": request}
+        # The answer is read in the step's transaction, before the commit.
+        with transaction.atomic():
+            result = service(actor=request.user, case=case, **kwargs)
+            if created is not None:
+                data = created(result, context=context).data
+                return Response(data, status=status.HTTP_201_CREATED)
+            try:
+                case = visible_case(user=request.user, number=case.number)
+            except Http404:  # it left the caller's scope (forwarded elsewhere): number, status
+                data = Case.objects.filter(pk=case.pk).values("number", "status").get()
+                return Response(data)
+            return Response(CaseDetailSerializer(case_display(case), context=context).data)
 
     @case_step(_("Accept the case"), AcceptSerializer)
     @action(detail=True, methods=["post"])

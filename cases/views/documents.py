@@ -1,10 +1,10 @@
 """The reply to the petitioner as a printable page and as a .docx download."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.apiauth import api_or_login_required
 from accounts.http import attachment
 
 from .. import documents
@@ -23,7 +23,7 @@ def _reply_or_404(request: HttpRequest, number: str, pk: int) -> Reply:
     return reply
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def reply_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """The reply on an A4 page to print (a draft carries a 草稿 mark)."""
@@ -35,7 +35,7 @@ def reply_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def reply_docx(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """The reply as a Word document in the official layout, as a download."""

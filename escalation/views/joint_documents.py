@@ -4,12 +4,12 @@ units included)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
+from accounts.apiauth import api_or_login_required
 from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE, officialdoc_docx
 
@@ -42,7 +42,7 @@ def _document(request: HttpRequest, pk: int, kind: str):
     return supervision, spec, spec.build(supervision)
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     supervision, spec, document = _document(request, pk, kind)
@@ -58,7 +58,7 @@ def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpRespons
     )
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def joint_document_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     supervision, spec, document = _document(request, pk, kind)

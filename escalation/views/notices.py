@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.apiauth import api_or_login_required
 from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.http import attachment
 from accounts.roles import Role
@@ -171,7 +172,7 @@ def notice_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
@@ -182,7 +183,7 @@ def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)

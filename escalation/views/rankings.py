@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
+from accounts.apiauth import api_or_login_required
 from accounts.exceptions import ValidationError
 from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE, officialdoc_docx
@@ -108,7 +109,7 @@ def _notice_or_404(request: HttpRequest, pk: int) -> RankingNotice:
         raise Http404 from None
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def ranking_notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
@@ -124,7 +125,7 @@ def ranking_notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def ranking_notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)

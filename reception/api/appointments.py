@@ -13,6 +13,7 @@ booked."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -299,15 +300,17 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         serializer = BookInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        booking = appointment_book(
-            actor=request.user,
-            case=data["case"],
-            schedule=data["schedule"],
-            date=data["date"],
-            petitioners=data.get("petitioners") or None,
-            note=data.get("note", ""),
-        )
-        return self._answer(booking.appointment, status.HTTP_201_CREATED, booking.warnings)
+        # The answer is read in the booking's transaction, before the commit.
+        with transaction.atomic():
+            booking = appointment_book(
+                actor=request.user,
+                case=data["case"],
+                schedule=data["schedule"],
+                date=data["date"],
+                petitioners=data.get("petitioners") or None,
+                note=data.get("note", ""),
+            )
+            return self._answer(booking.appointment, status.HTTP_201_CREATED, booking.warnings)
 
     @extend_schema(
         summary=_("Cancel a booked appointment"),

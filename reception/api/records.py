@@ -11,6 +11,7 @@ already recorded, cancelled, or before the reception day."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
@@ -126,16 +127,18 @@ def record_from_request(request, appointment: Appointment) -> Response:
     request's data; 201 with the record."""
     serializer = RecordInputSerializer(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
-    record = reception_record(
-        actor=request.user, appointment=appointment, **serializer.service_kwargs()
-    )
-    record = ReceptionRecord.objects.select_related(
-        "appointment__case",
-        "assignment__lead_unit",
-        "supervision_notice",
-        "recorded_by",
-    ).get(pk=record.pk)
-    data = RecordSerializer(record, context={"request": request}).data
+    # The answer is read in the recording's transaction, before the commit.
+    with transaction.atomic():
+        record = reception_record(
+            actor=request.user, appointment=appointment, **serializer.service_kwargs()
+        )
+        record = ReceptionRecord.objects.select_related(
+            "appointment__case",
+            "assignment__lead_unit",
+            "supervision_notice",
+            "recorded_by",
+        ).get(pk=record.pk)
+        data = RecordSerializer(record, context={"request": request}).data
     return Response(data, status=status.HTTP_201_CREATED)
 
 

@@ -9,6 +9,7 @@ scope."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -141,9 +142,12 @@ class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def create(self, request):
         serializer = VisitInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        visit = field_visit_record(actor=request.user, **serializer.service_kwargs())
-        visit = field_visit_detail(user=request.user, pk=visit.pk)
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        # The answer is read in the recording's transaction, before the commit.
+        with transaction.atomic():
+            visit = field_visit_record(actor=request.user, **serializer.service_kwargs())
+            visit = field_visit_detail(user=request.user, pk=visit.pk)
+            data = VisitSerializer(visit).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 # (prefix, viewset, basename) triples registered by config/api.py.

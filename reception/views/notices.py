@@ -6,13 +6,13 @@ nobody twice. Thin: look up, call the service, lay out."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.apiauth import api_or_login_required
 from accounts.exceptions import Conflict, NotAllowed
 from accounts.http import attachment
 from cases.officialdoc import DOCX_TYPE, OfficialDocument, officialdoc_docx
@@ -82,7 +82,7 @@ def _document(request: HttpRequest, pk: int, kind: str) -> tuple[NoticeAccess, O
     return access, notice_document(notice, units=access.units)
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def notice_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     try:
@@ -104,7 +104,7 @@ def notice_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(request, "reception/notice.html", context)
 
 
-@login_required
+@api_or_login_required
 @require_GET
 def notice_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     try:

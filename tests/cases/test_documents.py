@@ -16,7 +16,8 @@ from docx.shared import Pt
 from cases import services
 from cases.documents import chinese_date, document_number, reply_document, reply_docx
 from cases.models import Case, MatterKind
-from tests.factories import PASSWORD, petitioner, register_petition
+from tests.document_links import check_token_download
+from tests.factories import PASSWORD, petitioner, register_petition, token_client
 
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -367,3 +368,15 @@ def test_login_required(view, approved, client):
 def test_post_is_refused(approved, client, street_handler):
     assert client.login(username=street_handler.username, password=PASSWORD)
     assert client.post(print_url(approved)).status_code == 405
+
+
+def test_the_case_api_links_the_reply_documents_and_they_open_with_the_api_token(
+    approved, street_handler, outsider
+):
+    case = approved.case
+    body = token_client(street_handler).get(f"/api/v1/cases/{case.number}/").json()
+    (reply,) = body["replies"]
+    assert reply["docx_url"] == f"http://testserver{docx_url(approved)}"
+    assert reply["print_url"] == f"http://testserver{print_url(approved)}"
+    check_token_download(reply["docx_url"], owner=street_handler, outsider=outsider)
+    check_token_download(reply["print_url"], owner=street_handler, outsider=outsider, docx=False)

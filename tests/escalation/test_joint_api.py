@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from cases.models import Deadline, DeadlineKind
 from escalation.models import JointReport, JointStatus, JointSupervision, PartyRole
 from notifications.models import Notification
+from tests.document_links import check_token_download
 
 from . import joint_fixtures
 from .joint_fixtures import DUES, ID_NUMBER, PHONE, TASKS, new_case
@@ -278,3 +279,13 @@ def test_the_listed_document_links_download(supervision, d1_supervisor, kind, cl
     response = client.get(link.removeprefix("http://testserver"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("kind", ["letter", "summary", "responsibility"])
+def test_the_listed_document_links_open_with_the_api_token(
+    supervision, d1_supervisor, outsider, kind
+):
+    body = api(d1_supervisor).get(f"{URL}{supervision.pk}/").json()
+    link = next(doc for doc in body["documents"] if doc["kind"] == kind)
+    check_token_download(link["docx_url"], owner=d1_supervisor, outsider=outsider)
+    check_token_download(link["print_url"], owner=d1_supervisor, outsider=outsider, docx=False)

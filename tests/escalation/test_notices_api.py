@@ -14,6 +14,7 @@ from cases import services as case_services
 from cases.models import Deadline, DeadlineKind, EventKind
 from escalation.models import SupervisionNotice
 from escalation.services.notices import supervision_notice_issue
+from tests.document_links import check_token_download
 from tests.factories import register_petition
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -241,3 +242,9 @@ def test_overdue_status(notice, street_handler, time_machine):
 
 def test_anonymous_is_refused(notice):
     assert APIClient().get(NOTICES).status_code in (401, 403)
+
+
+def test_the_notice_links_open_with_the_api_token(notice, d1_supervisor, outsider):
+    (document,) = api(d1_supervisor).get(f"{NOTICES}{notice.pk}/").json()["documents"]
+    check_token_download(document["docx_url"], owner=d1_supervisor, outsider=outsider)
+    check_token_download(document["print_url"], owner=d1_supervisor, outsider=outsider, docx=False)

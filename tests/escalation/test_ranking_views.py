@@ -18,6 +18,7 @@ from accounts.models import OrgKind, OrgLevel
 from escalation.models import RankingNotice, RankingNoticeKind
 from escalation.services.ranking import units_rank
 from tests.conftest import _unit
+from tests.document_links import check_token_download
 from tests.escalation.test_ranking_services import (  # noqa: F401 (fixtures)
     AUG,
     OCT,
@@ -220,3 +221,13 @@ def test_the_street_leader_notified_can_open_the_month(ranked, staff):  # noqa: 
     leader = staff["street_leader"]
     page = logged_in(leader).get("/escalation/rankings/2026-10/").content.decode()
     assert [row[0] for row in table_rows(page)] == ["D1S1"]
+
+
+def test_the_api_notice_links_open_with_the_api_token(ranked, city_supervisor, outsider):
+    notices = api(city_supervisor).get("/api/v1/rankings/", {"month": "2026-10"}).json()["notices"]
+    assert notices
+    for notice in notices:
+        for key, docx in (("docx_url", True), ("print_url", False)):
+            url = notice[key]
+            url = url if url.startswith("http") else f"http://testserver{url}"
+            check_token_download(url, owner=city_supervisor, outsider=outsider, docx=docx)

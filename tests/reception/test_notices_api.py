@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from notifications.models import Notification
 from reception.models import AppointmentStatus, ReceptionNotice
+from tests.document_links import check_token_download
 from tests.reception.notices_fixtures import *  # noqa: F403
 
 LIST = "/api/v1/reception/notices/"
@@ -91,3 +92,18 @@ def test_a_cancelled_appointment_is_a_conflict(appointment, reception1):
     response = api(reception1).post(ISSUE, {"appointment": appointment.pk}, format="json")
     assert response.status_code == 409
     assert not ReceptionNotice.objects.exists()
+
+
+def test_every_notice_link_opens_with_the_api_token(appointment, reception1, outsider):
+    links = api(reception1).post(ISSUE, {"appointment": appointment.pk}, format="json").json()
+    assert len(links) == 4
+    for link in links:
+        check_token_download(link["docx_url"], owner=reception1, outsider=outsider)
+        check_token_download(link["print_url"], owner=reception1, outsider=outsider, docx=False)
+
+
+def test_the_appointments_notice_links_open_with_the_api_token(appointment, reception1, outsider):
+    detail = api(reception1).get(f"/api/v1/reception/appointments/{appointment.pk}/").json()
+    assert detail["notices"]
+    for link in detail["notices"]:
+        check_token_download(link["docx_url"], owner=reception1, outsider=outsider)
