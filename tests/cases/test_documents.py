@@ -365,5 +365,5 @@ def test_login_required(view, approved, client):
 
 
 def test_post_is_refused(approved, client, street_handler):
-    assert client.login(username=street_handler.username, password=PASSWORD)
+    client.force_login(street_handler)
     assert client.post(print_url(approved)).status_code == 405
