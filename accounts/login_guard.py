@@ -219,5 +219,8 @@ class LoginRateThrottle(SimpleRateThrottle):
 
     scope = "login"
 
+    def get_rate(self) -> str:
+        return settings.LOGIN_API_RATE  # read now, not when DRF's settings were first loaded
+
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or ""}

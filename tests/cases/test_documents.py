@@ -16,7 +16,7 @@ from docx.shared import Pt
 from cases import services
 from cases.documents import chinese_date, document_number, reply_document, reply_docx
 from cases.models import Case, MatterKind
-from tests.factories import PASSWORD, petitioner, register_petition
+from tests.factories import petitioner, register_petition
 
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.exceptions import Conflict
 from cases import services
 from cases.models import Case, CaseStatus
-from tests.factories import PASSWORD, petitioner, register_petition
+from tests.factories import petitioner, register_petition
 
 
 @pytest.fixture
