@@ -13,6 +13,7 @@ import datetime
 import string
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -24,6 +25,17 @@ from .exceptions import PasswordChangeRequired
 
 EXPIRED = "password_expired"
 CHANGE_REQUIRED = "password_change_required"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with a message of our catalogue (Django 5.2 reworded its own, and its Chinese
+    catalogue has not the new wording)."""
+
+    def get_error_message(self) -> str:
+        return _("The password is too short: it must have at least %(count)d characters.") % {
+            "count": self.min_length
+        }
+
 
 _CLASSES = (
     ("upper", str.isupper),

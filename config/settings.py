@@ -224,7 +224,7 @@ PASSWORD_CHANGE_AT_FIRST_LOGIN = env.bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", defa
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "accounts.passwords.CharacterClassesValidator"},

@@ -174,9 +174,7 @@ def test_a_forged_forwarded_header_does_not_escape_the_address_limit(handler1, s
 
 def test_client_address_behind_the_trusted_proxies(settings):
     factory = RequestFactory()
-    request = factory.get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9"
-    )
+    request = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.2"
     settings.TRUSTED_PROXY_COUNT = 1  # nginx appended the address it saw
@@ -217,7 +215,9 @@ def test_the_security_administrator_sees_and_lifts_a_lockout(handler1, org):
     listing = admin.get("/admin/axes/accessattempt/")
     assert listing.status_code == 200
     assert "handler1" in listing.content.decode()
-    attempt_ids = list(AccessAttempt.objects.filter(username="handler1").values_list("pk", flat=True))
+    attempt_ids = list(
+        AccessAttempt.objects.filter(username="handler1").values_list("pk", flat=True)
+    )
     response = admin.post(
         "/admin/axes/accessattempt/",
         {"action": "delete_selected", "_selected_action": attempt_ids, "post": "yes"},

@@ -35,9 +35,7 @@ def test_a_session_ends_after_thirty_minutes_idle(client1, time_machine):
     assert client1.get(PAGE).status_code == 302
 
 
-def test_a_session_ends_twelve_hours_after_its_login_whatever_the_activity(
-    client1, time_machine
-):
+def test_a_session_ends_twelve_hours_after_its_login_whatever_the_activity(client1, time_machine):
     for _ in range(35):  # a request every 20 minutes: 11 h 40 min
         time_machine.shift(datetime.timedelta(minutes=20))
         assert client1.get(PAGE).status_code == 200
