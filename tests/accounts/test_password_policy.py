@@ -14,7 +14,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import PasswordHistory, User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 CHANGE = "/password/change/"
 LIST = "/petitions/"
