@@ -131,6 +131,13 @@ class LoginGuardHandler(AxesDatabaseHandler):
         super().user_login_failed(sender, credentials, request, **kwargs)
         if getattr(request, "axes_locked_out", False):
             self._mark_account_lockout(request, credentials)
+            # A DRF view authenticates with DRF's Request, whose attributes do not reach the
+            # HttpRequest that axes's middleware sees: flag that one too, so that the answer
+            # is the lockout's 429 whatever the view returns.
+            inner = getattr(request, "_request", None)
+            if inner is not None:
+                inner.axes_locked_out = True
+                inner.axes_credentials = getattr(request, "axes_credentials", credentials)
 
     def _restart_stale_record(self, request, credentials) -> None:
         """A record whose last failure is a whole window ago (and that holds no lockout)

@@ -226,3 +226,38 @@ def test_the_security_administrator_sees_and_lifts_a_lockout(handler1, org):
     assert not AccessAttempt.objects.filter(username="handler1").exists()
 
     assert client.post(LOGIN, {"username": "handler1", "password": PASSWORD}).status_code == 302
+
+
+def test_authenticate_with_drf_s_request_flags_the_lockout_for_the_middleware(handler1):
+    """Another token view (e.g. django-rest-knox's) calls authenticate(request=request) with
+    DRF's Request: axes's middleware still turns the answer into the lockout's 429."""
+    from django.contrib.auth import authenticate
+    from rest_framework.parsers import JSONParser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.login_guard import lockout_response
+
+    factory = APIRequestFactory()
+    for _ in range(6):
+        raw = factory.post(TOKEN, {"username": "handler1"}, format="json")
+        request = Request(raw, parsers=[JSONParser()])
+        assert authenticate(request=request, username="handler1", password="wrong-1") is None
+    assert raw.axes_locked_out
+    request = Request(factory.post(TOKEN, {}, format="json"), parsers=[JSONParser()])
+    assert authenticate(request=request, username="handler1", password=PASSWORD) is None
+    assert request._request.axes_locked_out
+    response = lockout_response(request._request, None, request._request.axes_credentials)
+    assert response.status_code == 429
+    assert response["Retry-After"]
+
+
+def test_authenticate_without_a_request_is_refused_by_axes(handler1, client):
+    """axes cannot count a login it cannot place: `client.login()` (no request) raises, so the
+    tests log in with `force_login` or through the login page."""
+    from axes.exceptions import AxesBackendRequestParameterRequired
+
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        client.login(username="handler1", password=PASSWORD)
+    client.force_login(handler1)
+    assert client.get("/password/change/").status_code == 200
