@@ -46,8 +46,9 @@ def _login_redirect(request, *, to: str | None = None) -> HttpResponse:
     fragment."""
     if to is None:
         back = request.get_full_path()
-        if is_htmx(request):
-            back = request.headers.get("HX-Current-URL") or back
+        current = urlsplit(request.headers.get("HX-Current-URL", "")) if is_htmx(request) else None
+        if current and current.path:  # the page, not the fragment it asked for
+            back = current.path + (f"?{current.query}" if current.query else "")
         to = redirect_to_login(back, resolve_url(settings.LOGIN_URL)).url
     if is_htmx(request):
         response = HttpResponse(status=200)
@@ -89,7 +90,7 @@ class SessionTimeoutMiddleware:
         if is_htmx(request) and response.status_code in (301, 302):
             login_path = resolve_url(settings.LOGIN_URL)
             if urlsplit(response["Location"]).path == login_path:
-                return _login_redirect(request, to=response["Location"])
+                return _login_redirect(request)
         return response
 
 
