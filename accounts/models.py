@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,11 @@ class OrgUnit(models.Model):
         return self.path.startswith(other.path)
 
 
+# Sent with `user` after every password change (User.save), e.g. to revoke the user's API
+# tokens. The user's other sessions end by themselves (their session hash no longer matches).
+password_changed = Signal()
+
+
 class User(AbstractUser):
     org_unit = models.ForeignKey(
         OrgUnit,
@@ -150,6 +156,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
         if changed:
             PasswordHistory.record(self)
+            password_changed.send(sender=User, user=self)
 
     def __str__(self) -> str:
         full = self.get_full_name()

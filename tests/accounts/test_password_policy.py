@@ -233,3 +233,22 @@ def test_in_development_nobody_is_forced(org, settings):
     client = Client()
     client.force_login(user)
     assert client.get(LIST).status_code == 200
+
+
+def test_a_password_change_sends_password_changed(handler1):
+    from accounts.models import password_changed
+
+    received = []
+
+    def receiver(*, user, **kwargs):
+        received.append(user.pk)
+
+    password_changed.connect(receiver)
+    try:
+        handler1.last_name = "王"
+        handler1.save()  # no password change
+        handler1.set_password("Signal-Pass-2026")
+        handler1.save()
+    finally:
+        password_changed.disconnect(receiver)
+    assert received == [handler1.pk]
