@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -53,6 +53,25 @@ class UserAdminChangeForm(UserChangeForm):
         return number
 
 
+class AdministratorSetsPassword:
+    """A password an administrator sets (new account, reset) is temporary: with
+    PASSWORD_CHANGE_AT_FIRST_LOGIN the user must choose their own at the next login
+    (`User.must_change_password`, set by `User.save`). The policy's validators apply."""
+
+    def set_password_and_save(self, user, *args, **kwargs):
+        user._password_set_by_administrator = True
+        return super().set_password_and_save(user, *args, **kwargs)
+
+
+class UserAdminCreationForm(AdministratorSetsPassword, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+class UserAdminPasswordChangeForm(AdministratorSetsPassword, AdminPasswordChangeForm):
+    pass
+
+
 def _with_mobile(fieldsets):
     """The stock fieldsets with `mobile` after the email address."""
     out = []
@@ -67,6 +86,8 @@ def _with_mobile(fieldsets):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    change_password_form = UserAdminPasswordChangeForm
     list_display = ["username", "last_name", "first_name", "org_unit", "masked_mobile", "is_active"]
     list_filter = ["groups", "is_active", "org_unit__level"]
     list_select_related = ["org_unit"]
@@ -74,7 +95,9 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *_with_mobile(BaseUserAdmin.fieldsets),
         (_("Organisation"), {"fields": ["org_unit"]}),
+        (_("Password policy"), {"fields": ["must_change_password", "password_changed_at"]}),
     )
+    readonly_fields = ["password_changed_at"]
 
     @admin.display(description=_("mobile phone"))
     def masked_mobile(self, user: User) -> str:

@@ -2,11 +2,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import Conflict, NotAllowed
+from .exceptions import Conflict, NotAllowed, PasswordChangeRequired
+from .login_guard import LoginRateThrottle
 from .models import OrgUnit
 from .selectors import org_unit_list
 
@@ -27,7 +29,20 @@ def object_id(value) -> int:
 
 def exception_handler(exc, context):
     """One error shape for the API: DRF's `{field: [messages]}` for bad input, and
-    `{"detail": message}` with 403/404/409 for refused, missing and conflicting requests."""
+    `{"detail": message}` with 403/404/409 for refused, missing and conflicting requests.
+
+    A login refused by the lockout (axes flags the request it authenticated) is 429 with
+    `{"detail", "code": "login_locked"}` and Retry-After, whatever error the view raised."""
+    request = context.get("request")
+    if request is not None and getattr(request, "axes_locked_out", False):
+        from .login_guard import lockout_details
+
+        data, retry_after = lockout_details(request, getattr(request, "axes_credentials", None))
+        return Response(data, status=429, headers={"Retry-After": str(retry_after)})
+    if isinstance(exc, PasswordChangeRequired):
+        return Response(
+            {"detail": str(exc.detail), "code": exc.detail.code}, status=exc.status_code
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
@@ -45,6 +60,14 @@ def exception_handler(exc, context):
     if response is None and isinstance(exc, APIException):  # pragma: no cover - DRF handles
         return Response({"detail": str(exc)}, status=exc.status_code)
     return response
+
+
+class LoginTokenView(ObtainAuthToken):
+    """Username and password for the caller's API token. The serializer calls
+    `authenticate(request=...)`, so the login lockout applies (429 through
+    `exception_handler`); requests are also throttled per address (LOGIN_API_RATE)."""
+
+    throttle_classes = [LoginRateThrottle]
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

@@ -1,3 +1,16 @@
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse
+
+from .http import is_htmx
+
+
 class ChineseByDefaultMiddleware:
     """The interface is Simplified Chinese unless the user picked another language with the
     switch (language cookie): the browser's Accept-Language is not consulted, because the
@@ -8,4 +21,104 @@ class ChineseByDefaultMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+# Session keys of SessionTimeoutMiddleware (epoch seconds).
+SESSION_STARTED_KEY = "_auth_started_at"
+SESSION_SEEN_KEY = "_auth_seen_at"
+# The last-seen time is written back at most this often (not a session save per request).
+SEEN_RESOLUTION_SECONDS = 60
+# Requests a page makes by itself (polling) are no activity of the user's.
+PASSIVE_URL_NAMES = ("notifications:bell",)
+
+
+def stamp_login(request) -> None:
+    """Called at every login (user_logged_in): the session's start and last request."""
+    now = time.time()
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_SEEN_KEY] = now
+
+
+def _login_redirect(request, *, to: str | None = None) -> HttpResponse:
+    """To the login page (or `to`), back to this page afterwards. An htmx request gets
+    HX-Redirect, so that the browser goes there rather than swapping the page into a
+    fragment."""
+    if to is None:
+        back = request.get_full_path()
+        current = urlsplit(request.headers.get("HX-Current-URL", "")) if is_htmx(request) else None
+        if current and current.path:  # the page, not the fragment it asked for
+            back = current.path + (f"?{current.query}" if current.query else "")
+        to = redirect_to_login(back, resolve_url(settings.LOGIN_URL)).url
+    if is_htmx(request):
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = to
+        return response
+    return HttpResponseRedirect(to)
+
+
+class SessionTimeoutMiddleware:
+    """Ends a logged-in session after SESSION_IDLE_MINUTES without a request or
+    SESSION_MAX_HOURS after its login, whatever the activity, then sends the browser to the
+    login page (an htmx request through HX-Redirect). Also turns the login redirect of a view
+    (`login_required` for a session that had already ended) into HX-Redirect for htmx."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            started = request.session.get(SESSION_STARTED_KEY)
+            seen = request.session.get(SESSION_SEEN_KEY)
+            if started is None or seen is None:
+                stamp_login(request)
+            elif (
+                now - seen > settings.SESSION_IDLE_MINUTES * 60
+                or now - started > settings.SESSION_MAX_HOURS * 3600
+            ):
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # anonymous now: the API's 401/403
+                return _login_redirect(request)
+            elif now - seen >= SEEN_RESOLUTION_SECONDS and request.path not in {
+                reverse(name) for name in PASSIVE_URL_NAMES
+            }:
+                request.session[SESSION_SEEN_KEY] = now
+        response = self.get_response(request)
+        if is_htmx(request) and response.status_code in (301, 302):
+            login_path = resolve_url(settings.LOGIN_URL)
+            if urlsplit(response["Location"]).path == login_path:
+                return _login_redirect(request)
+        return response
+
+
+class PasswordPolicyMiddleware:
+    """Sends a logged-in user whose password has expired, or was set by an administrator, to
+    the password-change page before any other page (the API answers 403 through
+    `accounts.passwords.PasswordIsCurrent`)."""
+
+    ALLOWED_URL_NAMES = ("password_change", "password_change_done", "logout", "login")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(("/api/", settings.STATIC_URL, "/i18n/"))
+            and request.path not in {reverse(name) for name in self.ALLOWED_URL_NAMES}
+            and request.path != reverse("admin:logout")
+        ):
+            from .passwords import password_change_reason
+
+            if password_change_reason(user) is not None:
+                change_url = reverse("password_change")
+                current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+                if is_htmx(request) and current == change_url:
+                    return HttpResponse(status=204)  # the change page's own polling
+                return _login_redirect(request, to=change_url)
         return self.get_response(request)

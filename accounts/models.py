@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +106,11 @@ class OrgUnit(models.Model):
         return self.path.startswith(other.path)
 
 
+# Sent with `user` after every password change (User.save), e.g. to revoke the user's API
+# tokens. The user's other sessions end by themselves (their session hash no longer matches).
+password_changed = Signal()
+
+
 class User(AbstractUser):
     org_unit = models.ForeignKey(
         OrgUnit,
@@ -114,10 +122,41 @@ class User(AbstractUser):
     )
     # For SMS reminders; encrypted like every phone number, shown masked.
     mobile = EncryptedTextField(_("mobile phone"), blank=True)
+    # Password policy (accounts.passwords): when the password last changed (expiry after
+    # PASSWORD_MAX_AGE_DAYS), and whether an administrator set it, so that the user must
+    # choose their own at the next login (PASSWORD_CHANGE_AT_FIRST_LOGIN).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator sets the password: the user chooses a new one."),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args, **kwargs) -> None:
+        """Every password change, from any path (admin, password-change page,
+        `changepassword`, `set_password` then save), stamps `password_changed_at`, clears or
+        sets `must_change_password` and is kept in the password history. A hasher upgrade at
+        login (`check_password`) is no change: it saves without the raw password."""
+        changed = self._password is not None
+        if changed:
+            self.password_changed_at = timezone.now()
+            self.must_change_password = getattr(self, "_password_set_by_administrator", False)
+            self._password_set_by_administrator = False
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "password_changed_at",
+                    "must_change_password",
+                }
+        super().save(*args, **kwargs)
+        if changed:
+            PasswordHistory.record(self)
+            password_changed.send(sender=User, user=self)
 
     def __str__(self) -> str:
         full = self.get_full_name()
@@ -138,6 +177,34 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's passwords, newest first; the last PASSWORD_HISTORY_COUNT may not
+    be chosen again (accounts.passwords.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("user")
+    )
+    password = models.CharField(_("password"), max_length=128)
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="passwordhistory_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, user: User) -> None:
+        """Keep the user's current password hash; drop those beyond the history's length."""
+        cls.objects.create(user=user, password=user.password)
+        keep = max(settings.PASSWORD_HISTORY_COUNT, 1)
+        stale = cls.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+        cls.objects.filter(pk__in=list(stale)).delete()
 
 
 class CalendarDay(models.Model):

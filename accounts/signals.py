@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from django.core.signals import setting_changed
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -40,3 +41,34 @@ def grant_admin_role_permissions(*, app_config, **kwargs):
         if app_label == "auth":
             perms = perms.filter(codename__startswith="view_")
         group.permissions.add(*perms)
+
+
+@receiver(user_logged_in)
+def stamp_session_start(*, request, **kwargs):
+    """The session's login time, for its absolute and idle limits (SessionTimeoutMiddleware)."""
+    if request is not None and hasattr(request, "session"):
+        from .middleware import stamp_login
+
+        stamp_login(request)
+
+
+@receiver(post_migrate)
+def grant_security_role_permissions(*, app_config, **kwargs):
+    """The security administrator sees the login lockouts and failures (django-axes) and lifts
+    a lockout by deleting its records in the admin ("reset")."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import Role
+
+    group = Group.objects.filter(name=Role.SECURITY).first()
+    if group is None:
+        return
+    perms = Permission.objects.filter(content_type__app_label="axes").filter(
+        codename__in=[
+            "view_accessattempt",
+            "delete_accessattempt",
+            "view_accessfailurelog",
+            "view_accesslog",
+        ]
+    )
+    group.permissions.add(*perms)

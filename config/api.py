@@ -1,8 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import OrgUnitViewSet
+from accounts.api import LoginTokenView, OrgUnitViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from dashboards.api import StatsSummaryView
 from escalation.api import consultations, joint, notices, rankings
@@ -37,7 +36,7 @@ for module in (
         router.register(prefix, viewset, basename=basename)
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", LoginTokenView.as_view(), name="api-token"),
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("", include(router.urls)),
 ]

@@ -5,6 +5,7 @@ all on SQLite and Celery's filesystem broker; `production` refuses to start with
 secrets and turns on the HTTPS and cookie protections.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "notifications",
     "cases",
@@ -124,8 +126,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.PasswordPolicyMiddleware",
     # After authentication: an API retry with the same Idempotency-Key is answered once.
     "idempotency.middleware.IdempotencyMiddleware",
+    # Last: turns a login refused by the lockout into its page (accounts.login_guard).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not PRODUCTION:
@@ -185,11 +191,82 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "petitions:list"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout backend first: it refuses a locked account or address before the password is
+# checked (django-axes; accounts.login_guard).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login lockout (every login path: the login page, the admin's, the API token endpoint).
+# An account is locked after LOGIN_FAILURE_LIMIT failures within LOGIN_FAILURE_WINDOW_MINUTES,
+# for LOGIN_LOCKOUT_MINUTES; an address is refused after LOGIN_ADDRESS_FAILURE_LIMIT failures
+# within the window, until the window has passed (accounts.login_guard).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+# Requests to the API token endpoint per address (DRF rate: "N/second|minute|hour|day").
+LOGIN_API_RATE = env.str("LOGIN_API_RATE", default="10/minute")
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+# (0: none, REMOTE_ADDR is the client; 1: one nginx in front of gunicorn). The header is
+# trusted only this far: what a client writes into it itself is never taken as its address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+for _name in (
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_FAILURE_WINDOW_MINUTES",
+    "LOGIN_LOCKOUT_MINUTES",
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
+
+AXES_ENABLED = True
+AXES_HANDLER = "accounts.login_guard.LoginGuardHandler"
+# axes's own limit and cool-off; the handler applies the account and address limits and the
+# separate counting window and lockout time (see accounts.login_guard).
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=max(LOGIN_LOCKOUT_MINUTES, LOGIN_FAILURE_WINDOW_MINUTES)
+)
+# A success resets the failures of that account from that address only.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A locked account's further attempts are refused without extending the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "accounts.login_guard.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.login_guard.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# login, whatever the activity (accounts.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be at least 1.")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# Password policy (accounts.passwords). PASSWORD_MAX_AGE_DAYS=0 turns expiry off;
+# PASSWORD_CHANGE_AT_FIRST_LOGIN makes a user whose password an administrator set (a new
+# account, a reset) choose their own at the next login.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90 if PRODUCTION else 0)
+PASSWORD_CHANGE_AT_FIRST_LOGIN = env.bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", default=PRODUCTION)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "accounts.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -331,7 +408,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.passwords.PasswordIsCurrent",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE},
+    # The client's address for the throttles: the same rule as the login lockout's.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

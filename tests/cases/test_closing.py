@@ -27,7 +27,7 @@ from cases.services import closing
 from cases.tasks import close_lapsed_cases
 from petitions.models import Petition
 from tests.cases.test_services import deliver
-from tests.factories import PASSWORD, petitioner, register_petition
+from tests.factories import petitioner, register_petition
 from tests.petitions.test_views import intake_data, row
 
 D = datetime.date
@@ -232,7 +232,7 @@ def test_the_case_list_filters_closed_cases_as_yi_ban_jie(client, handler1, city
     closed = answered(handler1, city_leader)
     still_replied = answered(handler1, city_leader, delivered=D(2026, 11, 2))
     services.cases_close_lapsed()
-    client.login(username=handler1.username, password=PASSWORD)
+    client.force_login(handler1)
 
     page = client.get(reverse("cases:list"), {"status": CaseStatus.CLOSED}).content.decode()
     assert closed.number in page and still_replied.number not in page
@@ -260,7 +260,7 @@ def test_the_queue_no_longer_shows_a_closed_case(client, handler1, city_leader):
     services.cases_close_lapsed()
 
     assert case not in my_queue(user=city_leader).sponsored
-    client.login(username=city_leader.username, password=PASSWORD)
+    client.force_login(city_leader)
     assert case.number not in client.get(reverse("cases:queue")).content.decode()
 
 
@@ -273,7 +273,7 @@ def test_a_petition_after_closing_opens_a_new_case_linked_to_the_closed_one(
     person = petitioner()
     closed = answered(handler1, city_leader, person=person)
     services.cases_close_lapsed()
-    client.login(username=handler1.username, password=PASSWORD)
+    client.force_login(handler1)
 
     # The intake page's repeat panel warns, naming the closed case, and offers no attaching.
     panel = client.post(

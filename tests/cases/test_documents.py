@@ -17,7 +17,7 @@ from cases import services
 from cases.documents import chinese_date, document_number, reply_document, reply_docx
 from cases.models import Case, MatterKind
 from tests.document_links import check_token_download
-from tests.factories import PASSWORD, petitioner, register_petition, token_client
+from tests.factories import petitioner, register_petition, token_client
 
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -366,7 +366,7 @@ def test_login_required(view, approved, client):
 
 
 def test_post_is_refused(approved, client, street_handler):
-    assert client.login(username=street_handler.username, password=PASSWORD)
+    client.force_login(street_handler)
     assert client.post(print_url(approved)).status_code == 405
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.exceptions import Conflict
 from cases import services
 from cases.models import Case, CaseStatus
-from tests.factories import PASSWORD, petitioner, register_petition
+from tests.factories import petitioner, register_petition
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_another_category_is_another_matter(handler1, terminated):
 def test_petition_page_warns_and_links_to_the_case(client, handler1, terminated):
     case, person = terminated
     petition = register_petition(handler1, petitioners=[person]).petition
-    client.login(username=handler1.username, password=PASSWORD)
+    client.force_login(handler1)
     page = client.get(reverse("petitions:detail", args=[petition.number])).content.decode()
     assert "data-same-matter" in page and case.number in page
     assert reverse("cases:detail", args=[petition.case.number]) in page

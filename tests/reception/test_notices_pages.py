@@ -143,6 +143,7 @@ def test_notices_issued_before_the_day_still_print_after_it(
     time_machine.shift(datetime.timedelta(days=10))
     appointment.status = AppointmentStatus.ATTENDED
     appointment.save()
+    client = logged_in(reception1)  # ten days on, the first session has long ended
     assert client.get(page(appointment, "leader", docx=True)).status_code == 200
 
 
