@@ -1,8 +1,10 @@
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.signals import setting_changed
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
-from . import crypto
+from . import crypto, twofactor
 
 
 @receiver(setting_changed)
@@ -40,3 +42,39 @@ def grant_admin_role_permissions(*, app_config, **kwargs):
         if app_label == "auth":
             perms = perms.filter(codename__startswith="view_")
         group.permissions.add(*perms)
+
+
+@receiver(user_logged_in)
+def remember_two_factor_step(*, request, user, **kwargs):
+    """A web login owes the code of the user's device, or an enrolment (accounts.twofactor)."""
+    if request is not None:
+        twofactor.remember_login(request, user)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def note_password_change(*, instance, raw, update_fields, **kwargs):
+    """Mark a user whose password is about to change, by any path (set_password in the admin,
+    a password form or a command, or a hash written directly)."""
+    instance._password_changed = False
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return
+    if getattr(instance, "_password", None) is not None:  # set_password() since the last save
+        instance._password_changed = True
+        return
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list(
+        "password", flat=True
+    )
+    instance._password_changed = stored.first() not in (None, instance.password)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def revoke_api_tokens_on_password_change(*, instance, raw, **kwargs):
+    """A new password revokes every API token of the user, in the same transaction."""
+    if raw or not getattr(instance, "_password_changed", False):
+        return
+    instance._password_changed = False
+    from .token_services import api_tokens_revoke_all
+
+    api_tokens_revoke_all(user=instance)
