@@ -76,6 +76,4 @@ class TwoFactorMiddleware:
     def _message(step):
         if step == twofactor.VERIFY:
             return _("Enter the code of your authenticator app first (log in on the web page).")
-        return _(
-            "Your role requires two-step verification: set it up on the web page first."
-        )
+        return _("Your role requires two-step verification: set it up on the web page first.")

@@ -63,8 +63,8 @@ def note_password_change(*, instance, raw, update_fields, **kwargs):
     if getattr(instance, "_password", None) is not None:  # set_password() since the last save
         instance._password_changed = True
         return
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list(
-        "password", flat=True
+    stored = (
+        type(instance)._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
     )
     instance._password_changed = stored.first() not in (None, instance.password)
 

@@ -22,4 +22,3 @@ def api_token_revoke(*, user: User, token_key: str) -> int:
 def api_tokens_revoke_all(*, user: User) -> int:
     deleted, _per_model = AuthToken.objects.filter(user=user).delete()
     return deleted
-

@@ -10,6 +10,7 @@ A session's step is kept in the session (`STEP_SESSION_KEY`), worked out when th
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core import checks
 from django.http import HttpRequest
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 
@@ -86,3 +87,20 @@ def remember_login(request: HttpRequest, user) -> None:
     if session is None or session.get(SESSION_KEY) != str(user.pk):
         return
     session[STEP_SESSION_KEY] = pending_step(user)
+
+
+@checks.register(checks.Tags.security)
+def check_required_roles(app_configs, **kwargs):
+    """OTP_REQUIRED_ROLES names roles that exist: a typo would leave a role unprotected."""
+    from .roles import Role
+
+    unknown = sorted(set(settings.OTP_REQUIRED_ROLES) - set(Role.values))
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"OTP_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}.",
+            hint=f"Roles: {', '.join(Role.values)}.",
+            id="accounts.E101",
+        )
+    ]

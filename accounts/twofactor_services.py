@@ -62,8 +62,11 @@ def _delete_devices(user: User) -> None:
 
 
 def _new_backup_codes(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    # The device stays (a session verified by a backup code stays verified); its codes go.
+    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    device.token_set.all().delete()
     codes = [StaticToken.random_token() for _i in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
@@ -130,7 +133,9 @@ def otp_disable(*, user: User, code: str) -> None:
     with transaction.atomic():
         user = lock_and_read(User.objects, user.pk)
         if otp_required(user):
-            raise NotAllowed(_("Your role requires two-step verification: it cannot be turned off."))
+            raise NotAllowed(
+                _("Your role requires two-step verification: it cannot be turned off.")
+            )
         _delete_devices(user)
 
 

@@ -115,9 +115,7 @@ def otp_backup_codes_view(request: HttpRequest) -> HttpResponse:
     """GET: new backup codes, shown this once; POST: replace them with new ones."""
     if request.method == "POST":
         try:
-            request.session[NEW_CODES_SESSION_KEY] = otp_backup_codes_regenerate(
-                user=request.user
-            )
+            request.session[NEW_CODES_SESSION_KEY] = otp_backup_codes_regenerate(user=request.user)
         except NotAllowed as exc:
             messages.error(request, str(exc))
             return redirect("accounts:security")

@@ -91,7 +91,9 @@ def test_enrolment_with_the_right_code_turns_it_on_and_shows_ten_backup_codes_on
     codes = codes_page.context["codes"]
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(code in codes_page.content.decode() for code in codes)
-    assert set(StaticToken.objects.filter(device__user=handler).values_list("token", flat=True)) == set(codes)
+    assert set(
+        StaticToken.objects.filter(device__user=handler).values_list("token", flat=True)
+    ) == set(codes)
     # Shown once only.
     assert client.get(reverse("accounts:otp_backup_codes")).status_code == 302
     # The session that enrolled is verified.
@@ -293,7 +295,7 @@ def test_the_users_list_takes_the_same_queries_for_more_users(
     client.force_login(security_admin)
     client.get(reverse("accounts:otp_users"))
     for n in range(5):
-        with_device(UserFactory(org_unit=org.city, roles=["leader", "handler"]), ["a%07d" % n])
+        with_device(UserFactory(org_unit=org.city, roles=["leader", "handler"]), [f"a{n:07d}"])
     # session, user, the caller's roles, count, page, the page's groups, the caller's unit (menu)
     with django_assert_num_queries(7):
         assert client.get(reverse("accounts:otp_users")).status_code == 200
