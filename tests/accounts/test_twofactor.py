@@ -203,7 +203,11 @@ def test_in_production_a_leader_without_a_device_is_sent_to_enrolment(
 def test_in_production_a_handler_is_not_forced(client, handler, settings):
     settings.OTP_ENFORCED = True
     password_login(client, handler)
+    assert client.session["otp_step"] == "done"  # the login worked out: nothing owed
     assert client.get(PETITIONS).status_code == 200
+    assert client.get(API_PETITIONS).status_code == 200
+    # May still set it up.
+    assert client.get(reverse("accounts:security")).context["otp_required"] is False
 
 
 def test_in_development_a_leader_is_not_forced(client, leader, settings):
@@ -337,3 +341,15 @@ def test_after_a_reset_a_required_user_enrols_again(
 
     response = client.get(PETITIONS)
     assert response.status_code == 302 and response["Location"].startswith(ENROL)
+
+
+def test_the_admin_site_offers_no_two_factor_devices(client, org):
+    """Resetting devices is the security administrator's page alone, not a superuser's admin."""
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+    superuser = UserFactory(org_unit=org.city, roles=["admin"], is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/").status_code == 200
