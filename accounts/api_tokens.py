@@ -25,7 +25,8 @@ ENROL_ON_THE_WEB = gettext_lazy(
 )
 
 DetailSerializer = inline_serializer(
-    "ErrorDetail", fields={"detail": serializers.CharField(), "code": serializers.CharField()}
+    "AuthErrorDetail",
+    fields={"detail": serializers.CharField(), "code": serializers.CharField(required=False)},
 )
 FieldErrorsSerializer = inline_serializer(
     "TokenFieldErrors",
@@ -37,9 +38,14 @@ FieldErrorsSerializer = inline_serializer(
     },
 )
 UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No valid token or session.")
+SECOND_STEP_OWED = OpenApiResponse(
+    DetailSerializer,
+    description="A web session that still owes two-step verification (code "
+    "`otp_verification_required` or `otp_enrolment_required`), or failed the CSRF check.",
+)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenObtainSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, trim_whitespace=False)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     otp = serializers.CharField(
@@ -108,8 +114,7 @@ class TokenObtainView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="auth_token_create",
-        request=TokenRequestSerializer,
+        request=TokenObtainSerializer,
         responses={
             200: TokenIssuedSerializer,
             400: OpenApiResponse(
@@ -125,7 +130,7 @@ class TokenObtainView(APIView):
         auth=[],
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         instance, token = api_token_issue(user=user)
@@ -148,7 +153,9 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
             return AuthToken.objects.none()
         return api_tokens_live(user=self.request.user)
 
-    @extend_schema(responses={200: TokenSerializer(many=True), 401: UNAUTHENTICATED})
+    @extend_schema(
+        responses={200: TokenSerializer(many=True), 401: UNAUTHENTICATED, 403: SECOND_STEP_OWED}
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -156,6 +163,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
         responses={
             204: OpenApiResponse(description="Revoked."),
             401: UNAUTHENTICATED,
+            403: SECOND_STEP_OWED,
             404: OpenApiResponse(DetailSerializer, description="No token of yours."),
         }
     )
@@ -188,7 +196,7 @@ class LogoutAllView(APIView):
         responses={
             204: OpenApiResponse(description="Every token of yours is revoked."),
             401: UNAUTHENTICATED,
-            403: OpenApiResponse(DetailSerializer, description="CSRF check failed (session)."),
+            403: SECOND_STEP_OWED,
         },
     )
     def post(self, request):
