@@ -127,7 +127,9 @@ def otp_backup_codes_regenerate(*, user: User) -> list[str]:
 
 def otp_disable(*, user: User, code: str) -> None:
     """Turn two-step verification off, on a current code, for a user who is not required to
-    have it."""
+    have it (checked before the code is used up, and again on the locked row)."""
+    if otp_required(user):
+        raise NotAllowed(_("Your role requires two-step verification: it cannot be turned off."))
     if otp_verify(user=user, code=code) is None:
         raise ValidationError({"code": _("The code is not right.")})
     with transaction.atomic():

@@ -51,8 +51,9 @@ def test_enrol_then_log_in_with_a_backup_code(page, live_server, org, settings, 
     page.wait_for_url(f"{live_server.url}/account/security/")
     assert "已启用" in page.inner_text("#otp-status")
 
-    page.click("#current-user")
-    page.click("text=退出")
+    page.click("#current-user")  # the user menu: 账户安全
+    page.locator("#nav-account-security").wait_for(state="visible")
+    page.click("#main-nav form[action$='/logout/'] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/login/")
     page.fill("#id_username", "leader-2fa")
     page.fill("#id_password", PASSWORD)
