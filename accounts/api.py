@@ -2,13 +2,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import Conflict, NotAllowed, PasswordChangeRequired
-from .login_guard import LoginRateThrottle
 from .models import OrgUnit
 from .selectors import org_unit_list
 
@@ -60,14 +58,6 @@ def exception_handler(exc, context):
     if response is None and isinstance(exc, APIException):  # pragma: no cover - DRF handles
         return Response({"detail": str(exc)}, status=exc.status_code)
     return response
-
-
-class LoginTokenView(ObtainAuthToken):
-    """Username and password for the caller's API token. The serializer calls
-    `authenticate(request=...)`, so the login lockout applies (429 through
-    `exception_handler`); requests are also throttled per address (LOGIN_API_RATE)."""
-
-    throttle_classes = [LoginRateThrottle]
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

@@ -3,7 +3,8 @@ from django.core.signals import setting_changed
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-from . import crypto
+from . import crypto, twofactor
+from .models import password_changed
 
 
 @receiver(setting_changed)
@@ -72,3 +73,19 @@ def grant_security_role_permissions(*, app_config, **kwargs):
         ]
     )
     group.permissions.add(*perms)
+
+
+@receiver(user_logged_in)
+def remember_two_factor_step(*, request, user, **kwargs):
+    """A web login owes the code of the user's device, or an enrolment (accounts.twofactor)."""
+    if request is not None:
+        twofactor.remember_login(request, user)
+
+
+@receiver(password_changed)
+def revoke_api_tokens_on_password_change(*, user, **kwargs):
+    """A new password (by any path: User.save sends the signal) revokes every API token of
+    the user, in the same transaction."""
+    from .token_services import api_tokens_revoke_all
+
+    api_tokens_revoke_all(user=user)

@@ -1,7 +1,8 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import LoginTokenView, OrgUnitViewSet
+from accounts.api import OrgUnitViewSet
+from accounts.api_tokens import LogoutAllView, LogoutView, TokenObtainView, TokenViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from dashboards.api import StatsSummaryView
 from escalation.api import consultations, joint, notices, rankings
@@ -21,6 +22,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("auth/tokens", TokenViewSet, basename="api-token-own")
 for module in (
     joint,
     consultations,
@@ -36,7 +38,9 @@ for module in (
         router.register(prefix, viewset, basename=basename)
 
 api_urlpatterns = [
-    path("auth/token/", LoginTokenView.as_view(), name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"),
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("", include(router.urls)),
 ]

@@ -5,13 +5,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import PasswordChangeView
+from accounts.views import PasswordChangeView, otp_verify_view
 
 from .api import api_urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="petitions:list", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/verify/", otp_verify_view, name="otp_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
@@ -23,6 +24,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("petitions/", include("petitions.urls")),
     path("cases/", include("cases.urls")),

@@ -143,6 +143,7 @@ def test_rotation_discovers_every_encrypted_field():
     found = {model._meta.label: [f.name for f in fields] for model, fields in encrypted_fields()}
     assert found == {
         "accounts.User": ["mobile"],
+        "idempotency.IdempotencyRecord": ["response_body"],
         "notifications.Notification": ["sms_to"],
         "petitions.Petitioner": ["id_number", "phone"],
         "petitions.PetitionPetitioner": ["phone"],

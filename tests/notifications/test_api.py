@@ -133,12 +133,12 @@ def test_list_queries_do_not_grow_with_the_rows(handler1, django_assert_num_quer
 
 
 def test_token_authentication_reaches_the_callers_own(handler1, colleague1):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     make_notifications(handler1, 1)
     make_notifications(colleague1, 1)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=handler1).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=handler1)[1]}")
 
     assert client.get(URL).data["count"] == 1
 
