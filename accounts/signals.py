@@ -40,3 +40,23 @@ def grant_admin_role_permissions(*, app_config, **kwargs):
         if app_label == "auth":
             perms = perms.filter(codename__startswith="view_")
         group.permissions.add(*perms)
+
+
+@receiver(post_migrate)
+def grant_security_role_permissions(*, app_config, **kwargs):
+    """The security administrator (安全管理员) sees the users and changes their roles and
+    permissions, nothing else of them (`accounts.admin.UserAdmin` keeps the other fields
+    read-only for this role); the system administrator no longer changes roles."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import Role
+
+    group = Group.objects.filter(name=Role.SECURITY).first()
+    if group is None:
+        return
+    perms = Permission.objects.filter(
+        content_type__app_label="accounts", codename__in=["view_user", "change_user"]
+    ) | Permission.objects.filter(
+        content_type__app_label="auth", codename__in=["view_group", "view_permission"]
+    )
+    group.permissions.add(*perms)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "audit",
     "notifications",
     "cases",
     "petitions",
@@ -88,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows the request for the audit trail, keeps the auditor out of the petition pages and
+    # records every download.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -147,7 +151,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "petitions:list"
+# The home page: the petition list, or the audit trail for an auditor (audit.middleware).
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,6 +218,20 @@ GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)
 GROUP_MAX_REPRESENTATIVES = env.int("GROUP_MAX_REPRESENTATIVES", default=5)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
+# Security audit (安全审计): entries are kept this many days, then purged daily (at least 180
+# in production, 等保 2.0 level 3). CLIENT_IP_PROXY_COUNT: how many trusted reverse proxies
+# stand before the application (0: the client address is REMOTE_ADDR; n: the n-th address
+# from the right of X-Forwarded-For). One rule for the audit trail and the login throttle.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_MIN_RETENTION_DAYS = 180 if PRODUCTION else 1
+if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        "AUDIT_RETENTION_DAYS must be at least 180 in production (and at least 1)."
+    )
+CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=0)
+if CLIENT_IP_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("CLIENT_IP_PROXY_COUNT cannot be negative.")
+
 # Celery. Without CELERY_BROKER_URL the filesystem broker keeps messages under var/.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 # A web request that queues a message must not hang while the broker is down: one quick retry,
@@ -275,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.rebuild_rollup",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Every night at 03:15: audit entries past AUDIT_RETENTION_DAYS.
+    "purge-audit-trail": {
+        "task": "audit.tasks.purge_expired",
+        "schedule": crontab(minute=15, hour=3),
+    },
     # The 1st of each month at 01:30: last month's unit ranking.
     "rank-units": {
         "task": "escalation.tasks.rank_units",
@@ -287,7 +311,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # The auditor reads the audit trail and nothing of the petitions (三员管理).
+        "audit.permissions.NotAuditor",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -20,6 +20,7 @@ from accounts.models import OrgUnit
 from cases.models import MatterKind
 from cases.selectors import cases_visible_to
 
+from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .models import Category, Channel, Petition, PetitionerRole
 from .selectors import (
@@ -274,6 +275,12 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except Petition.DoesNotExist:
             raise Http404 from None
 
+    def retrieve(self, request, *args, **kwargs):
+        petition = self.get_object()
+        if may_see_full_identity(request.user, petition):
+            record_full_identity_view(request, petition, via="api")
+        return Response(self.get_serializer(petition).data)
+
     @extend_schema(request=PetitionCreateSerializer, responses={201: PetitionCreatedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = PetitionCreateSerializer(data=request.data, context={"request": request})
@@ -281,6 +288,8 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         registration = petition_register(actor=request.user, draft=serializer.to_draft())
         petition = petition_for_display(registration.petition)
         petition.query_code = registration.query_code
+        if may_see_full_identity(request.user, petition):
+            record_full_identity_view(request, petition, via="api")
         output = PetitionCreatedSerializer(petition, context={"request": request})
         return Response(output.data, status=status.HTTP_201_CREATED)
 
@@ -299,5 +308,6 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             id_number=data.get("id_number", ""),
             phone=data.get("phone", ""),
         )
+        record_personal_search(request, [person], via="api")
         cases = repeat_cases(user=request.user, people=[person], location=data.get("location_unit"))
         return Response(RepeatCaseSerializer(cases, many=True).data)
