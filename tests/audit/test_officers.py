@@ -224,7 +224,7 @@ def test_the_audit_export_is_a_workbook_and_is_itself_recorded(auditor):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("时间", "用户名", "动作")
+    assert rows[0][:3] == ("时间", "用户名", "操作")
     assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(1)"]  # never a formula
     assert rows[1][7] == "10.0.0.9"
     export = AuditEntry.objects.get(action=AuditAction.AUDIT_EXPORT)
