@@ -37,12 +37,15 @@ class AuditMiddleware:
 
     @staticmethod
     def _refuse(request: HttpRequest) -> HttpResponse | None:
+        home = request.path == "/"
+        if not (home or request.path.startswith(PETITION_WORK_PREFIXES)):
+            return None  # decided without reading the user's roles
         user = getattr(request, "user", None)
         if user is None or not refused_petition_work(user):
             return None
-        if request.path == "/" and can_read_audit_trail(user):
+        if home and can_read_audit_trail(user):
             return redirect("audit:list")
-        if request.path.startswith(PETITION_WORK_PREFIXES):
+        if not home:
             raise PermissionDenied
         return None
 
