@@ -96,7 +96,9 @@ class UserAdmin(BaseUserAdmin):
         user = request.user
         if not user.is_superuser:
             readonly.append("is_superuser")  # only the break-glass account makes another
-        if not manages_roles(user):
+        own_account = obj is not None and obj.pk == user.pk and not user.is_superuser
+        if not manages_roles(user) or own_account:
+            # Nobody but the break-glass account changes their own roles.
             readonly.extend(self.ROLE_FIELDS)
         if obj is not None and not manages_users(user):
             account_fields = {

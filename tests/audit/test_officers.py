@@ -108,6 +108,16 @@ def test_the_security_administrator_changes_roles_and_it_is_audited(security, ha
     assert {e.path for e in changes} == {url}
 
 
+def test_the_security_administrator_cannot_change_their_own_roles(security):
+    client = logged_in(security)
+    url = f"/admin/accounts/user/{security.pk}/change/"
+    data = form_data(client.get(url))
+    assert "groups" not in data
+    data["groups"] = [str(Group.objects.get(name="auditor").pk)]
+    assert client.post(url, data).status_code == 302
+    assert roles_of(security) == {"security"}
+
+
 def test_the_security_administrator_does_not_manage_accounts(security, handler1):
     client = logged_in(security)
     assert client.get("/admin/accounts/user/add/").status_code == 403
@@ -232,7 +242,7 @@ def test_the_audit_export_is_a_workbook_and_is_itself_recorded(auditor):
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_the_demo_seeder_grants_the_officers_their_permissions(sysadmin, security, auditor):
+def test_the_officers_get_their_permissions_after_migrate(sysadmin, security, auditor):
     assert auditor.has_perm("audit.view_auditentry")
     assert not sysadmin.has_perm("audit.view_auditentry")
     assert security.has_perm("accounts.change_user") and not security.has_perm("accounts.add_user")
