@@ -1,16 +1,21 @@
 """The admin and the audit trail.
 
 The audit trail itself is not registered in the admin: it is read only on the auditor's page
-(`/audit/`), and no one, a superuser included, changes it there. Single additions, changes and
+(`/audit/`), and no one, a superuser included, changes it there. The user admin shows a staff
+member's mobile number in full: each such page is recorded (the admin is below this app, so the
+recording subclass is registered here). Single additions, changes and
 deletions in the admin are recorded from their LogEntry (`audit.signals`); the admin writes the
 log entries of a bulk deletion without signals, so the site-wide "delete selected" action is
 wrapped here to record them.
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.admin.actions import delete_selected
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+
+from accounts.admin import UserAdmin
 
 from .models import AuditAction
 from .services import ObjectRef, record
@@ -40,3 +45,14 @@ audited_delete_selected.short_description = delete_selected.short_description
 audited_delete_selected.allowed_permissions = delete_selected.allowed_permissions
 
 admin.site.add_action(audited_delete_selected, "delete_selected")
+
+
+class AuditedUserAdmin(UserAdmin):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.mobile:
+            record(AuditAction.PERSONAL_DATA_VIEW, request=request, obj=obj, via="admin", phones=1)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)

@@ -172,6 +172,18 @@ def test_searches_by_id_number_or_phone_are_recorded_masked(identified, handler1
     assert len(entries(AuditAction.PERSONAL_DATA_SEARCH)) == 3
 
 
+def test_the_user_admin_showing_a_full_mobile_is_recorded(handler1, sysadmin):
+    handler1.mobile = PHONE
+    handler1.save()
+    client = Client()
+    client.force_login(sysadmin)
+    assert PHONE in client.get(f"/admin/accounts/user/{handler1.pk}/change/").content.decode()
+    entry = only(AuditAction.PERSONAL_DATA_VIEW)
+    assert entry.actor == sysadmin and entry.object_id == str(handler1.pk)
+    assert entry.detail == {"via": "admin", "phones": 1}
+    no_full_values(entry)
+
+
 # --- exports and downloads ----------------------------------------------------------------
 
 
