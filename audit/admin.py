@@ -10,8 +10,8 @@ wrapped here to record them.
 """
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.admin.actions import delete_selected
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
