@@ -20,6 +20,7 @@ from .calendar_services import (
 )
 from .identity import mask_phone, normalize_phone
 from .models import CalendarDay, OrgUnit, User
+from .roles import manages_roles, manages_users
 from .workcalendar import year_statuses
 
 
@@ -107,6 +108,52 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Organisation"), {"fields": ["org_unit", "groups"]}),
     )
+
+    # 三员管理: roles and permissions are the security administrator's (`manages_roles`), the
+    # account itself the system administrator's (`manages_users`). A field shown read-only is
+    # left out of the form, so a value posted for it is ignored: the split holds server-side.
+    ROLE_FIELDS = ("groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if not user.is_superuser:
+            readonly.append("is_superuser")  # only the break-glass account makes another
+        own_account = obj is not None and obj.pk == user.pk and not user.is_superuser
+        if not manages_roles(user) or own_account:
+            # Nobody but the break-glass account changes their own roles.
+            readonly.extend(self.ROLE_FIELDS)
+        if obj is not None and not manages_users(user):
+            account_fields = {
+                field
+                for _name, options in self.get_fieldsets(request, obj)
+                for field in options.get("fields", ())
+            }
+            readonly.extend(
+                sorted(account_fields - set(self.ROLE_FIELDS) - {"password"} - set(readonly))
+            )
+        return tuple(dict.fromkeys(readonly))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not manages_roles(request.user):
+            # A new account gets its roles from the security administrator.
+            fieldsets = tuple(
+                (name, {**options, "fields": [f for f in options["fields"] if f != "groups"]})
+                for name, options in fieldsets
+            )
+        return fieldsets
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and manages_users(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and manages_users(request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not manages_users(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 class CalendarDayForm(forms.ModelForm):

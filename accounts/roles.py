@@ -15,3 +15,16 @@ class Role(models.TextChoices):
     # the auditor reads the audit trail and nothing of the petitions.
     SECURITY = "security", _("Security administrator")
     AUDITOR = "auditor", _("Auditor")
+
+
+def manages_roles(user) -> bool:
+    """Whether `user` may change users' roles (groups) and permissions: the security
+    administrator's job, not the system administrator's (三员管理). A superuser, the installer's
+    break-glass account, may too (Django's superuser bypasses every permission)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.SECURITY)))
+
+
+def manages_users(user) -> bool:
+    """Whether `user` may change accounts themselves (names, unit, password, activity): the
+    system administrator's job (or a superuser's)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN)))

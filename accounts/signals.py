@@ -55,8 +55,11 @@ def stamp_session_start(*, request, **kwargs):
 
 @receiver(post_migrate)
 def grant_security_role_permissions(*, app_config, **kwargs):
-    """The security administrator sees the login lockouts and failures (django-axes) and lifts
-    a lockout by deleting its records in the admin ("reset")."""
+    """The security administrator (安全管理员) sees the users and changes their roles and
+    permissions, nothing else of them (`accounts.admin.UserAdmin` keeps the other fields
+    read-only for this role); the system administrator no longer changes roles. They also see
+    the login lockouts and failures (django-axes) and lift a lockout by deleting its records in
+    the admin ("reset")."""
     from django.contrib.auth.models import Group, Permission
 
     from .roles import Role
@@ -64,13 +67,22 @@ def grant_security_role_permissions(*, app_config, **kwargs):
     group = Group.objects.filter(name=Role.SECURITY).first()
     if group is None:
         return
-    perms = Permission.objects.filter(content_type__app_label="axes").filter(
-        codename__in=[
-            "view_accessattempt",
-            "delete_accessattempt",
-            "view_accessfailurelog",
-            "view_accesslog",
-        ]
+    perms = (
+        Permission.objects.filter(
+            content_type__app_label="accounts", codename__in=["view_user", "change_user"]
+        )
+        | Permission.objects.filter(
+            content_type__app_label="auth", codename__in=["view_group", "view_permission"]
+        )
+        | Permission.objects.filter(
+            content_type__app_label="axes",
+            codename__in=[
+                "view_accessattempt",
+                "delete_accessattempt",
+                "view_accessfailurelog",
+                "view_accesslog",
+            ],
+        )
     )
     group.permissions.add(*perms)
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "accounts",
+    "audit",
     "notifications",
     "cases",
     "petitions",
@@ -130,6 +131,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    # Knows the request for the audit trail, keeps the auditor out of the petition pages and
+    # records every download.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -195,7 +199,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "petitions:list"
+# The home page: the petition list, or the audit trail for an auditor (audit.middleware).
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 # The lockout backend first: it refuses a locked account or address before the password is
 # checked (django-axes; accounts.login_guard).
@@ -356,6 +361,14 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
 # How long the API keeps the first answer to a request sent with an Idempotency-Key.
 IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+# Security audit (安全审计): entries are kept this many days, then purged daily (at least 180
+# in production, 等保 2.0 level 3).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_MIN_RETENTION_DAYS = 180 if PRODUCTION else 1
+if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        "AUDIT_RETENTION_DAYS must be at least 180 in production (and at least 1)."
+    )
 
 # Celery. Without CELERY_BROKER_URL the filesystem broker keeps messages under var/.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -419,6 +432,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.rebuild_rollup",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Every night at 03:15: audit entries past AUDIT_RETENTION_DAYS.
+    "purge-audit-trail": {
+        "task": "audit.tasks.purge_expired",
+        "schedule": crontab(minute=15, hour=3),
+    },
     # The 1st of each month at 01:30: last month's unit ranking.
     "rank-units": {
         "task": "escalation.tasks.rank_units",
@@ -439,6 +457,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "accounts.passwords.PasswordIsCurrent",
+        # The auditor reads the audit trail and nothing of the petitions (三员管理).
+        "audit.permissions.NotAuditor",
     ],
     "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE},
     # The client's address for the throttles: the same rule as the login lockout's.

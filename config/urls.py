@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reception/", include("reception.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,6 +21,7 @@ from accounts.models import OrgUnit
 from cases.models import MatterKind
 from cases.selectors import cases_visible_to
 
+from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .models import Category, Channel, Petition, PetitionerRole
 from .selectors import (
@@ -275,16 +276,25 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except Petition.DoesNotExist:
             raise Http404 from None
 
+    def retrieve(self, request, *args, **kwargs):
+        petition = self.get_object()
+        if may_see_full_identity(request.user, petition):
+            record_full_identity_view(request, petition, via="api")
+        return Response(self.get_serializer(petition).data)
+
     @extend_schema(request=PetitionCreateSerializer, responses={201: PetitionCreatedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = PetitionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         # The answer is built before the commit, from the rows just written: the one-time
-        # query code is in it, and nothing after the commit can turn it into an error.
+        # query code is in it, and nothing after the commit can turn it into an error. The
+        # view of the full identity is recorded in the same transaction.
         with transaction.atomic():
             registration = petition_register(actor=request.user, draft=serializer.to_draft())
             petition = petition_for_display(registration.petition)
             petition.query_code = registration.query_code
+            if may_see_full_identity(request.user, petition):
+                record_full_identity_view(request, petition, via="api")
             data = PetitionCreatedSerializer(petition, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -303,5 +313,6 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             id_number=data.get("id_number", ""),
             phone=data.get("phone", ""),
         )
+        record_personal_search(request, [person], via="api")
         cases = repeat_cases(user=request.user, people=[person], location=data.get("location_unit"))
         return Response(RepeatCaseSerializer(cases, many=True).data)

@@ -17,6 +17,7 @@ from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgUnit
 from cases.models import Case, CaseStatus
 
+from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .forms import PetitionerFormSet, PetitionForm
 from .models import Petition
@@ -113,11 +114,10 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
 def petition_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     petition = _get_petition_or_404(request, number)
     events = petition.case.events.select_related("actor", "actor_unit")
-    context = {
-        "petition": petition,
-        "full_identity": may_see_full_identity(request.user, petition),
-        "events": events,
-    }
+    full_identity = may_see_full_identity(request.user, petition)
+    if full_identity:
+        record_full_identity_view(request, petition, via="page")
+    context = {"petition": petition, "full_identity": full_identity, "events": events}
     return render(request, "petitions/detail.html", context)
 
 
@@ -256,6 +256,7 @@ def repeat_panel_view(request: HttpRequest) -> HttpResponse:
     people = _people_from_query(request.POST)
     location_id = request.POST.get("location_unit", "")
     location = OrgUnit.objects.filter(pk=location_id).first() if location_id.isdigit() else None
+    record_personal_search(request, people, via="intake")
     cases = repeat_cases(user=request.user, people=people, location=location) if people else []
     context = {
         "cases": cases,

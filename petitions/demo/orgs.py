@@ -146,6 +146,7 @@ class AccountSpec:
     last_name: str  # surname (姓)
     first_name: str  # given name (名)
     superuser: bool = False
+    staff: bool = False  # may log in to the administration pages
     note: str = ""
 
 
@@ -160,7 +161,11 @@ def account_specs(seed: int) -> list[AccountSpec]:
         AccountSpec("handler2", "JZD2XFJ", (Role.HANDLER,), "张", "丽华"),
         AccountSpec("leader1", CITY, (Role.LEADER,), "赵", "国强"),
         AccountSpec("supervisor1", CITY, (Role.SUPERVISOR,), "周", "敏"),
-        AccountSpec("admin", CITY, (Role.ADMIN,), "陈", "志远", superuser=True),
+        # 等保's three officers (三员): the system administrator, the security administrator
+        # and the auditor, none of them a superuser.
+        AccountSpec("admin", CITY, (Role.ADMIN,), "陈", "志远", staff=True),
+        AccountSpec("security1", CITY, (Role.SECURITY,), "孙", "立新", staff=True),
+        AccountSpec("auditor1", CITY, (Role.AUDITOR,), "吴", "秀兰"),
     ]
     taken = {(s.last_name, s.first_name) for s in specs}
 
@@ -212,7 +217,7 @@ def build_accounts(
             last_name=spec.last_name,
             first_name=spec.first_name,
             org_unit=units[spec.unit],
-            is_staff=spec.superuser,
+            is_staff=spec.staff or spec.superuser,
             is_superuser=spec.superuser,
         )
         user.groups.add(*(groups[role] for role in spec.roles))

@@ -115,9 +115,9 @@ def test_the_owner_lists_their_tokens_without_the_tokens_themselves(
     obtain(other)
     client = with_token(second)
 
-    with django_assert_num_queries(
-        4
-    ):  # token + user, the user's tokens (expiry sweep), count, page
+    # token + user, the user's roles (the auditor rule), the user's tokens (expiry sweep),
+    # count, page
+    with django_assert_num_queries(5):
         response = client.get(TOKENS_URL)
     assert response.status_code == 200
     rows = response.json()["results"]

@@ -109,6 +109,9 @@ def test_org_tree(seeded):
     assert {"升平社区", "北五道街社区", "竹林村", "青山县水库移民安置办公室"} <= names
 
 
+OFFICERS = ("admin", "security1", "auditor1")
+
+
 def test_accounts(seeded):
     expected = {
         "reception1": ("JZXFJ", {Role.RECEPTION}),
@@ -117,6 +120,8 @@ def test_accounts(seeded):
         "leader1": ("JZ", {Role.LEADER}),
         "supervisor1": ("JZ", {Role.SUPERVISOR}),
         "admin": ("JZ", {Role.ADMIN}),
+        "security1": ("JZ", {Role.SECURITY}),
+        "auditor1": ("JZ", {Role.AUDITOR}),
     }
     for code in ("JZ", "JZD1", "JZD2", "JZD3"):
         expected[f"{code.lower()}-leader"] = (code, {Role.LEADER})
@@ -135,9 +140,14 @@ def test_accounts(seeded):
         assert user.check_password(settings.DEMO_PASSWORD), username
         assert user.last_name and user.first_name, username
         assert username in seeded  # printed
-    admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
-    assert not User.objects.filter(is_superuser=True).exclude(username="admin").exists()
+    # The three officers (三员): none a superuser; the two administrators reach the admin site.
+    officers = {user.username: user for user in User.objects.filter(username__in=OFFICERS)}
+    assert {name: user.is_staff for name, user in officers.items()} == {
+        "admin": True,
+        "security1": True,
+        "auditor1": False,
+    }
+    assert not User.objects.filter(is_superuser=True).exists()
     assert "DEMO_PASSWORD" in seeded
 
 
