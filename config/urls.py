@@ -22,5 +22,5 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
-# MEDIA_URL is never served, in development neither: attachments and documents are reached
-# only through their scope-checked download views.
+# Uploaded files are never served by their storage path, in development neither: attachments
+# and documents are reached only through their scope-checked download views.
