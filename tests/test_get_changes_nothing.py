@@ -49,7 +49,7 @@ def urls(appointment) -> list[str]:
         "/notifications/",
         "/notifications/bell/",
         "/reception/calendar/",
-        "/api/v1/reception/notices/?appointment=%d" % appointment.pk,
+        f"/api/v1/reception/notices/?appointment={appointment.pk}",
         "/api/v1/notifications/",
     ]
 

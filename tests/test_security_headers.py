@@ -99,7 +99,8 @@ PRODUCTION_ENV = {
 
 def test_csp_report_only_is_a_setting_off_by_default():
     expression = (
-        "[bool(settings.CONTENT_SECURITY_POLICY), bool(settings.CONTENT_SECURITY_POLICY_REPORT_ONLY)]"
+        "[bool(settings.CONTENT_SECURITY_POLICY), "
+        "bool(settings.CONTENT_SECURITY_POLICY_REPORT_ONLY)]"
     )
     assert settings_in({}, expression) == [True, False]
     assert settings_in({"CSP_REPORT_ONLY": "true"}, expression) == [False, True]

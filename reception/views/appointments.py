@@ -24,7 +24,6 @@ from ..documents import notice_links
 from ..forms_appointments import BookingForm, CancelForm, MoveForm, OpinionForm, day_key
 from ..models import Appointment, AppointmentStatus
 from ..selectors import reception_days
-from ..selectors_notices import issue_refusal
 from ..selectors_appointments import (
     BOOKING_HORIZON_DAYS,
     appointment_detail,
@@ -37,6 +36,7 @@ from ..selectors_appointments import (
     sheet_schedule,
     slot_time,
 )
+from ..selectors_notices import issue_refusal
 from ..services.appointments import (
     appointment_book,
     appointment_cancel,

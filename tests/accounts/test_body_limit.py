@@ -38,9 +38,7 @@ def test_3_mb_of_json_to_the_token_endpoint_is_413_without_the_view(db, no_parsi
 
 def test_a_form_body_to_a_page_is_413_with_a_plain_page(db, no_parsing):
     body = "username=" + "x" * (3 * MB)
-    response = Client().post(
-        "/login/", body, content_type="application/x-www-form-urlencoded"
-    )
+    response = Client().post("/login/", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/plain")
 

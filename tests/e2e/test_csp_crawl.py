@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WATCH = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+  window.__violations.push(
+    `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber} ${e.sample}`
+  );
 });
 """
 
@@ -94,7 +96,9 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     canary = page.context.new_page()
     canary.add_init_script(WATCH)
     canary.goto(f"{live_server.url}/petitions/")
-    canary.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\\'color: red\\'>x</p>')")
+    canary.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<p style=\\'color: red\\'>x</p>')"
+    )
     canary.wait_for_function("window.__violations.length > 0")
     assert "style-src" in canary.evaluate("window.__violations[0]")
     canary.close()
@@ -138,7 +142,8 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     watched.log_in("supervisor1")
     watched.visit("/dashboards/", "canvas")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('canvas')].some((c) => window.Chart && Chart.getChart(c))"
+        "() => [...document.querySelectorAll('canvas')]"
+        ".some((c) => window.Chart && Chart.getChart(c))"
     )
     watched.collect("dashboard charts")
     page.screenshot(path=str(artifacts / "csp-dashboard.png"), full_page=True)

@@ -58,7 +58,9 @@ def test_the_print_page_shows_the_sheet_with_print_and_docx_buttons(appointment,
 def test_opening_a_notice_only_shows_the_button_that_issues_them(appointment, reception1):
     html = logged_in(reception1).get(page(appointment, "petitioner")).content.decode()
     assert "data-official-document" not in html and 'id="notice-print"' not in html
-    assert re.search(r'<form method="post" action="[^"]*/notices/issue/" id="notice-issue-form"', html)
+    assert re.search(
+        r'<form method="post" action="[^"]*/notices/issue/" id="notice-issue-form"', html
+    )
     assert 'name="csrfmiddlewaretoken"' in html
     # The .docx of a notice not issued is nothing to download: back to its page.
     response = logged_in(reception1).get(page(appointment, "leader", docx=True))
