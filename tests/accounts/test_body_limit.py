@@ -90,5 +90,18 @@ def test_a_small_chunked_body_goes_on_as_the_request_body(settings):
     assert request.META["CONTENT_LENGTH"] == "8"
 
 
-def test_the_middleware_comes_first(settings):
-    assert settings.MIDDLEWARE[0] == "accounts.bodylimit.RequestBodyLimitMiddleware"
+def test_the_middleware_comes_before_anything_that_reads_a_body(settings):
+    position = settings.MIDDLEWARE.index("accounts.bodylimit.RequestBodyLimitMiddleware")
+    readers = ("sessions", "csrf", "auth", "messages", "locale", "common")
+    assert all(
+        settings.MIDDLEWARE.index(name) > position
+        for name in settings.MIDDLEWARE
+        if any(reader in name for reader in readers)
+    )
+
+
+def test_the_refusal_carries_the_security_headers(db):
+    body = json.dumps({"username": "x" * (3 * MB)})
+    response = Client().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert "Content-Security-Policy" in response and "Permissions-Policy" in response
