@@ -6,8 +6,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE check applies only to `request.body` and `request.PO
 anything in MIDDLEWARE that reads a body: a non-multipart body whose Content-Length is over
 API_MAX_BODY_BYTES is answered 413 at once (JSON under /api/, a short page elsewhere). A
 chunked body (no Content-Length) is read up to the limit and no further: over it, 413; within
-it, the request goes on with that body. Multipart uploads keep their own limits (DATA_UPLOAD_MAX_MEMORY_SIZE for the fields,
-ATTACHMENT_MAX_BYTES per file)."""
+it, the request goes on with that body. Multipart uploads keep their own limits
+(DATA_UPLOAD_MAX_MEMORY_SIZE for the fields, ATTACHMENT_MAX_BYTES per file)."""
 
 from __future__ import annotations
 
