@@ -160,6 +160,11 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     watched.log_in("leader1")
     watched.visit(reverse("cases:approvals"))
     watched.visit(reverse("reception:my_days"))
+    # The language switch sends its form on change (a listener in pages.js, not onchange=).
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    watched.collect("language switch")
 
     # The administrator: the admin's index, a list, a change form; the API docs.
     watched.log_in("admin")
