@@ -102,7 +102,17 @@ class PasswordPolicyMiddleware:
     the password-change page before any other page (the API answers 403 through
     `accounts.passwords.PasswordIsCurrent`)."""
 
-    ALLOWED_URL_NAMES = ("password_change", "password_change_done", "logout", "login")
+    # The second step of the login (TwoFactorMiddleware) comes first: a session that still
+    # owes its code or its enrolment reaches those pages, then changes its password.
+    ALLOWED_URL_NAMES = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "otp_verify",
+        "accounts:otp_enrol",
+        "accounts:otp_backup_codes",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "accounts",
     "audit",
     "notifications",
@@ -122,6 +123,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything that reads a body (sessions, CSRF, the views): an oversized one is
+    # refused unread; after the header middleware, so the refusal carries their headers.
+    "accounts.bodylimit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.ChineseByDefaultMiddleware",
@@ -326,6 +332,72 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Request bodies that are not multipart (JSON, form-urlencoded) larger than this are refused
+# with 413 before they are read (accounts.middleware.RequestBodyLimitMiddleware). Multipart
+# uploads keep their own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, ATTACHMENT_MAX_BYTES).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. The pages keep
+# their scripts and styles in static files; data for a script travels in data-* attributes or
+# json_script. The API docs page has its own policy (config.urls). CSP_REPORT_ONLY sends the
+# same policy as Content-Security-Policy-Report-Only instead (to try a change on a live site).
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _CSP_DIRECTIVES["report-uri"] = [env.str("CSP_REPORT_URI")]
+_CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+if _CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# Permissions-Policy (django-permissions-policy): no page uses any of these browser features
+# (ID numbers are typed or come from a reader that types them), so none may be used, by us or
+# by anything framed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+
+# The API schema and its Swagger page: public in development, logged-in staff only in
+# production (they map every operation of the API).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=not PRODUCTION)
 
 # Email and SMS.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

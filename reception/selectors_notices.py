@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from accounts.models import OrgKind, OrgUnit, User
 from accounts.selectors import acts_for, unit_in_scope
 from accounts.workcalendar import load_calendar
@@ -14,6 +16,8 @@ from cases.selectors_accusations import not_accused
 
 from .models import (
     Appointment,
+    AppointmentStatus,
+    DayStatus,
     NoticeKind,
     PreliminaryOpinion,
     ReceptionNotice,
@@ -49,6 +53,20 @@ def attending_units(appointment: Appointment) -> list[OrgUnit]:
     it (Art. 30: the accused do not see the accusation). One query, two on an accusation."""
     units = appointment.day.schedule.attending_units.order_by("code")
     return not_accused(appointment.case, units)
+
+
+def issue_refusal(appointment: Appointment, today: datetime.date) -> str:
+    """Why the notices of `appointment` cannot be issued now ("" when they can): the rule
+    `services.notices.notices_issue` enforces and the pages use to offer the button."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        return _("The appointment is %(status)s: its notices can no longer be issued.") % {
+            "status": appointment.get_status_display()
+        }
+    if appointment.day.status != DayStatus.OPEN:
+        return _("The reception day is cancelled: its notices cannot be issued.")
+    if appointment.day.date < today:
+        return _("The reception day has passed: its notices can no longer be issued.")
+    return ""
 
 
 @dataclass
@@ -139,7 +157,7 @@ def workday_before(day: datetime.date) -> datetime.date:
     """The last workday before `day` (one query, for the admin's calendar overrides)."""
     calendar = load_calendar(day - datetime.timedelta(days=20), day)
     before = day - datetime.timedelta(days=1)
-    for _ in range(20):
+    for _attempt in range(20):
         if calendar.is_workday(before):
             return before
         before -= datetime.timedelta(days=1)

@@ -171,6 +171,11 @@ def ensure_reference_data():
     seeds = [
         (Group.objects.filter(name="reception"), "accounts.migrations.0002_roles", "create_roles"),
         (
+            Group.objects.filter(name="auditor"),
+            "accounts.migrations.0005_officer_roles",
+            "create_roles",
+        ),
+        (
             Category.objects.filter(code="0301"),
             "petitions.migrations.0002_standard_categories",
             "create_categories",

@@ -20,32 +20,20 @@ from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 
 from ..documents import leader_name, notice_url, time_window, weekday_name
-from ..models import Appointment, AppointmentStatus, DayStatus, NoticeKind, ReceptionNotice
+from ..models import Appointment, NoticeKind, ReceptionNotice
 from ..permissions import can_book
 from ..selectors_notices import (
     APPOINTMENT_RELATED,
     appointment_petitioners,
     attending_units,
     find_notice,
+    issue_refusal,
     issued_notices,
     issuing_unit_of,
 )
 
 NOTICE_SERIES = "接访"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def _refusal(appointment: Appointment, today) -> str:
-    """Why the notices of `appointment` cannot be issued now ("" when they can)."""
-    if appointment.status != AppointmentStatus.BOOKED:
-        return _("The appointment is %(status)s: its notices can no longer be issued.") % {
-            "status": appointment.get_status_display()
-        }
-    if appointment.day.status != DayStatus.OPEN:
-        return _("The reception day is cancelled: its notices cannot be issued.")
-    if appointment.day.date < today:
-        return _("The reception day has passed: its notices can no longer be issued.")
-    return ""
 
 
 @transaction.atomic
@@ -68,7 +56,7 @@ def notices_issue(*, actor: User, appointment: Appointment) -> list[ReceptionNot
             _("Only reception staff whose area holds the leader's unit may issue these notices.")
         )
     today = timezone.localdate()
-    reason = _refusal(appointment, today)
+    reason = issue_refusal(appointment, today)
     if reason:
         raise Conflict(reason)
 

@@ -36,6 +36,7 @@ from ..selectors_appointments import (
     sheet_schedule,
     slot_time,
 )
+from ..selectors_notices import issue_refusal
 from ..services.appointments import (
     appointment_book,
     appointment_cancel,
@@ -190,6 +191,7 @@ def _render_appointment(
     if changeable:
         cancel_form = cancel_form or CancelForm()
         move_form = move_form or MoveForm(days=_move_days(appointment, today))
+    notices = notice_links(appointment, user=user)
     context = {
         "appointment": appointment,
         "schedule": schedule,
@@ -202,7 +204,10 @@ def _render_appointment(
         "opinion_unit": units[0] if units else None,
         "cancel_form": cancel_form if changeable else None,
         "move_form": move_form if changeable else None,
-        "notices": notice_links(appointment, user=user),
+        "notices": notices,
+        # Some not issued yet (only those who may issue them see such a link) and issuable now.
+        "notices_missing": any(not link["issued"] for link in notices)
+        and not issue_refusal(appointment, today),
         "record": appointment.record_or_none,
         "case_visible": cases_visible_to(user).filter(pk=appointment.case_id).exists(),
     }

@@ -1,26 +1,39 @@
-"""Pages: the notices of an appointment (四书) as printable pages and .docx files.
+"""Pages: the notices of an appointment (四书) as printable pages and .docx files, and the
+button that issues them.
 
-Opening a notice that is not issued yet issues the appointment's notices first (for those
-who may issue them), so printing or downloading twice gives the same document and tells
-nobody twice. Thin: look up, call the service, lay out."""
+Opening a notice only shows: an issued notice as its sheet, one not issued yet as a page with
+the button that issues the appointment's notices (a POST, for those who may issue them), so a
+GET never writes a row or tells anyone. Issuing twice creates and sends nothing more. Thin:
+look up, call the service, lay out."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.apiauth import api_or_login_required
 from accounts.exceptions import Conflict, NotAllowed
 from accounts.http import attachment
-from cases.officialdoc import DOCX_TYPE, OfficialDocument, officialdoc_docx
+from accounts.models import OrgUnit
+from cases.officialdoc import DOCX_TYPE, officialdoc_docx
 from cases.views.common import forbidden
 
-from ..documents import notice_document, notice_docx_url, notice_links
-from ..models import Appointment, NoticeKind
-from ..selectors_notices import NoticeAccess, find_notice, issued_notices, notice_access
+from ..documents import notice_document, notice_docx_url, notice_links, notice_url
+from ..models import Appointment, NoticeKind, ReceptionNotice
+from ..selectors_notices import (
+    NoticeAccess,
+    find_notice,
+    issue_refusal,
+    issued_notices,
+    notice_access,
+)
 from ..services.notices import notices_issue
 
 MAX_ID = 2**63 - 1
@@ -43,16 +56,12 @@ def back_url(appointment: Appointment) -> str:
         return reverse("cases:detail", args=[appointment.case.number])
 
 
-class Refused(Exception):
-    """The notice is not issued and cannot be issued now: `response` says why."""
-
-    def __init__(self, response: HttpResponse) -> None:
-        self.response = response
-
-
-def _document(request: HttpRequest, pk: int, kind: str) -> tuple[NoticeAccess, OfficialDocument]:
-    """The notice `kind` (with `?unit=CODE` for a unit's) of appointment `pk`, issued first if
-    it is not yet and the user may issue it; 404 for what the user may not see."""
+def _notice(
+    request: HttpRequest, pk: int, kind: str
+) -> tuple[NoticeAccess, OrgUnit | None, ReceptionNotice | None]:
+    """The notice `kind` (with `?unit=CODE` for a unit's) of appointment `pk` as issued, or
+    None when it is not issued yet and the user may issue it; 404 for what the user may not
+    see (a notice not issued is nothing to those who may not issue it). Reads only."""
     access = _access_or_404(request, pk)
     if kind not in NoticeKind.values:
         raise Http404
@@ -63,38 +72,28 @@ def _document(request: HttpRequest, pk: int, kind: str) -> tuple[NoticeAccess, O
             raise Http404
     if not access.may_open(kind, unit):
         raise Http404
-    appointment = access.appointment
-    notice = find_notice(issued_notices(appointment), kind, unit)
-    if notice is None:
-        if not access.may_issue:
-            raise Http404
-        try:
-            notices = notices_issue(actor=request.user, appointment=appointment)
-        except (NotAllowed, Conflict) as error:
-            response = forbidden(request, str(error), back_url(appointment))
-            if isinstance(error, Conflict):
-                response.status_code = 409
-            raise Refused(response) from None
-        notice = find_notice(notices, kind, unit)
-        if notice is None:
-            raise Http404
-    notice.appointment = appointment
-    return access, notice_document(notice, units=access.units)
+    notice = find_notice(issued_notices(access.appointment), kind, unit)
+    if notice is None and not access.may_issue:
+        raise Http404
+    return access, unit, notice
 
 
 @api_or_login_required
 @require_GET
 def notice_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    try:
-        access, document = _document(request, pk, kind)
-    except Refused as refused:
-        return refused.response
+    access, unit, notice = _notice(request, pk, kind)
     appointment = access.appointment
-    unit = request.GET.get("unit") if kind == NoticeKind.UNIT else None
+    document = None
+    if notice is not None:
+        notice.appointment = appointment
+        document = notice_document(notice, units=access.units)
     context = {
         "appointment": appointment,
         "document": document,
-        "docx_url": notice_docx_url(appointment, kind, access.unit_by_code(unit) if unit else None),
+        "kind_title": dict(NoticeKind.choices)[kind],
+        # Not issued yet: why it cannot be now, else the button that issues it.
+        "refusal": issue_refusal(appointment, timezone.localdate()) if notice is None else "",
+        "docx_url": notice_docx_url(appointment, kind, unit),
         # An attending unit's user sees this notice only, not the appointment: back to the inbox.
         "back": back_url(appointment) if access.area else reverse("notifications:inbox"),
         "back_label": _("Back to the appointment") if access.area else _("Back to my messages"),
@@ -107,16 +106,44 @@ def notice_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @api_or_login_required
 @require_GET
 def notice_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    try:
-        _access, document = _document(request, pk, kind)
-    except Refused as refused:
-        return refused.response
+    access, unit, notice = _notice(request, pk, kind)
+    if notice is None:
+        # Nothing to download before it is issued: its page offers the button.
+        return redirect(notice_url(access.appointment, kind, unit))
+    notice.appointment = access.appointment
+    document = notice_document(notice, units=access.units)
     return attachment(
         officialdoc_docx(document), DOCX_TYPE, document.filename, f"reception-{pk}-{kind}.docx"
     )
 
 
+@login_required
+@require_POST
+def notices_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the appointment's notices not issued yet (again: nothing more), then back to
+    `next` (the notice page or the appointment's page)."""
+    access = _access_or_404(request, pk)
+    if not access.may_issue:
+        raise Http404
+    appointment = access.appointment
+    try:
+        notices_issue(actor=request.user, appointment=appointment)
+    except (NotAllowed, Conflict) as error:
+        response = forbidden(request, str(error), back_url(appointment))
+        if isinstance(error, Conflict):
+            response.status_code = 409
+        return response
+    messages.success(request, _("The notices of this appointment are issued."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = back_url(appointment)
+    return redirect(target)
+
+
 urlpatterns: list = [
+    path("appointments/<int:pk>/notices/issue/", notices_issue_view, name="notices_issue"),
     path("appointments/<int:pk>/notices/<str:kind>/", notice_view, name="notice"),
     path("appointments/<int:pk>/notices/<str:kind>/docx/", notice_docx_view, name="notice_docx"),
 ]

@@ -282,7 +282,7 @@ def test_print_page(approved, client, street_handler, django_assert_max_num_quer
         "二〇二六年十一月二十二日",
         "（印章）",
         docx_url(approved),
-        "window.print()",
+        "data-print",
         "d-print-none",
     ):
         assert expected in page, expected

@@ -96,7 +96,12 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     assert appointment.day.date == reception_day
     assert appointment.day.schedule == thursdays
 
-    # The petitioner's notice, as a .docx.
+    # The notices are issued by the button (a POST), then the petitioner's, as a .docx.
+    assert page.locator("#notices [data-not-issued]").count() >= 2
+    page.screenshot(path=str(artifacts / "reception-notices-to-issue.png"), full_page=True)
+    page.click("#notices-issue")
+    page.locator(".alert-success").wait_for()
+    assert page.locator("#notices [data-not-issued]").count() == 0
     notice = page.locator("#notices [data-notice='petitioner']")
     with page.expect_download() as download_info:
         notice.locator("a", has_text=".docx").click()

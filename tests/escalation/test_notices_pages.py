@@ -263,7 +263,7 @@ def test_print_page_shows_the_notice(notice, street_handler, django_assert_max_n
         "请立即清运楼道垃圾。",
         "请于2026年11月27日前将办理情况和结果书面报告东湖区。",
         "二〇二六年十一月二十二日",
-        "window.print()",
+        "data-print",
         reverse("escalation:notice_docx", args=[notice.pk]),
     ):
         assert expected in page, expected

@@ -96,3 +96,13 @@ def appointment(schedule, case, reception1):
 
 def notification_rows(**filters) -> list[Notification]:
     return list(Notification.objects.filter(kind="reception", **filters).order_by("pk"))
+
+
+def issue(client, appointment, next_url: str = "") -> None:
+    """Issue the appointment's notices as the pages do: the button's POST."""
+    from django.urls import reverse
+
+    response = client.post(
+        reverse("reception:notices_issue", args=[appointment.pk]), {"next": next_url}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]

@@ -226,7 +226,8 @@ def test_day_sheet_lists_appointments_in_slot_order_with_the_case_brief(
     for case in (first, second):
         person = principal(case)
         assert person.phone_masked in page and person.phone not in page
-    assert "@media print" in page
+    assert "css/day_sheet.css" in page  # its print layout (@media print)
+    assert "@media print" in (settings.BASE_DIR / "static/css/day_sheet.css").read_text()
 
 
 def test_day_sheet_is_404_outside_scope_and_for_a_bad_date(reception1, schedule, outsider):

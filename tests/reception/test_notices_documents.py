@@ -20,6 +20,7 @@ from tests.reception.notices_fixtures import (
     PLACE,
     TYPED_ID,
     TYPED_PHONE,
+    issue,
 )
 
 
@@ -61,7 +62,7 @@ def test_the_four_notices_download_as_docx_naming_leader_date_place_and_case(
     appointment, received, reception1
 ):
     client = logged_in(reception1)
-    client.get(f"/reception/appointments/{appointment.pk}/notices/petitioner/")  # issues them
+    issue(client, appointment)
     links = notice_links(appointment)
     kinds = [link["kind"] for link in links]
     assert kinds == ["petitioner", "leader", "unit", "unit", "supervision"]
@@ -88,7 +89,7 @@ def test_the_four_notices_download_as_docx_naming_leader_date_place_and_case(
 
 def test_no_id_or_phone_number_in_any_notice(appointment, received, reception1):
     client = logged_in(reception1)
-    client.get(f"/reception/appointments/{appointment.pk}/notices/petitioner/")
+    issue(client, appointment)
     for link in notice_links(appointment):
         for url in (link["print_url"], link["docx_url"]):
             response = client.get(url)
@@ -102,6 +103,7 @@ def test_no_id_or_phone_number_in_any_notice(appointment, received, reception1):
 
 def test_the_same_data_gives_the_same_document(appointment, reception1):
     client = logged_in(reception1)
+    issue(client, appointment)
     url = f"/reception/appointments/{appointment.pk}/notices/leader/docx/"
     first = docx_text(client.get(url).content)
     second = docx_text(client.get(url).content)
@@ -119,6 +121,7 @@ def test_the_briefing_shows_the_history_and_the_units_opinions(
         written_by=city_business_user,
     )
     client = logged_in(reception1)
+    issue(client, appointment)
     response = client.get(f"/reception/appointments/{appointment.pk}/notices/leader/docx/")
     text = docx_text(response.content)
     assert "接待信访人通知书" in text
@@ -135,6 +138,7 @@ def test_the_briefing_shows_the_history_and_the_units_opinions(
 
 def test_the_unit_notice_asks_for_an_opinion_by_the_workday_before(appointment, reception1):
     client = logged_in(reception1)
+    issue(client, appointment)
     response = client.get(f"/reception/appointments/{appointment.pk}/notices/unit/docx/?unit=CTJY")
     text = docx_text(response.content)
     assert text.startswith("参与接访通知书")
@@ -145,6 +149,7 @@ def test_the_unit_notice_asks_for_an_opinion_by_the_workday_before(appointment, 
 
 def test_the_petitioner_notice_says_what_to_bring(appointment, reception1):
     client = logged_in(reception1)
+    issue(client, appointment)
     response = client.get(f"/reception/appointments/{appointment.pk}/notices/petitioner/docx/")
     text = docx_text(response.content)
     assert "张三：" in text
@@ -168,6 +173,7 @@ def test_representatives_of_a_group_are_addressed_together(schedule, reception1,
     ).petition.case
     group = book(schedule, case, reception1, slot=2)
     client = logged_in(reception1)
+    issue(client, group)
     text = docx_text(
         client.get(f"/reception/appointments/{group.pk}/notices/petitioner/docx/").content
     )

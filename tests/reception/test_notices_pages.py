@@ -14,7 +14,7 @@ from notifications.models import Notification
 from reception.models import AppointmentStatus, PreliminaryOpinion, ReceptionNotice
 from tests.factories import UserFactory
 from tests.reception.notices_fixtures import *  # noqa: F403
-from tests.reception.notices_fixtures import PLACE, notification_rows
+from tests.reception.notices_fixtures import PLACE, issue, notification_rows
 
 
 def logged_in(user) -> Client:
@@ -41,11 +41,13 @@ def test_urls_are_the_ones_the_brief_names(appointment):
 
 
 def test_the_print_page_shows_the_sheet_with_print_and_docx_buttons(appointment, reception1):
-    response = logged_in(reception1).get(page(appointment, "petitioner"))
+    client = logged_in(reception1)
+    issue(client, appointment)
+    response = client.get(page(appointment, "petitioner"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "data-official-document" in html
-    assert 'id="notice-print"' in html and "window.print()" in html
+    assert re.search(r'<button[^>]*data-print[^>]*id="notice-print"', html)
     assert f'href="{page(appointment, "petitioner", docx=True)}"' in html
     assert "CTXFJ接访〔2026〕1号" in html
     assert PLACE in html and "刘市长" in html
@@ -53,22 +55,63 @@ def test_the_print_page_shows_the_sheet_with_print_and_docx_buttons(appointment,
     assert re.findall(r'data-notice-kind="(\w+)"', html) == ["petitioner", "leader", "unit", "unit"]
 
 
-def test_printing_the_same_notice_twice_sends_one_notification(
+def test_opening_a_notice_only_shows_the_button_that_issues_them(appointment, reception1):
+    html = logged_in(reception1).get(page(appointment, "petitioner")).content.decode()
+    assert "data-official-document" not in html and 'id="notice-print"' not in html
+    assert re.search(
+        r'<form method="post" action="[^"]*/notices/issue/" id="notice-issue-form"', html
+    )
+    assert 'name="csrfmiddlewaretoken"' in html
+    # The .docx of a notice not issued is nothing to download: back to its page.
+    response = logged_in(reception1).get(page(appointment, "leader", docx=True))
+    assert response.status_code == 302 and response["Location"] == page(appointment, "leader")
+
+
+def test_the_button_issues_once_and_a_second_press_issues_nothing_more(
     appointment, reception1, leader, city_business_user, handler1
 ):
     client = logged_in(reception1)
-    first = client.get(page(appointment, "petitioner"))
+    response = client.post(
+        reverse("reception:notices_issue", args=[appointment.pk]),
+        {"next": page(appointment, "petitioner")},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == page(appointment, "petitioner")
     rows = notification_rows()
     # The leader, the two units' users and the petitioner's SMS.
     assert len(rows) == 4
     assert [row.sms_to for row in rows if row.recipient_id is None] != []
+    assert ReceptionNotice.objects.count() == 4
+    first = client.get(page(appointment, "petitioner"))
+    issue(client, appointment)
     second = client.get(page(appointment, "petitioner"))
     client.get(page(appointment, "petitioner", docx=True))
     client.get(page(appointment, "leader", docx=True))
     assert Notification.objects.count() == 4
+    assert ReceptionNotice.objects.count() == 4
     number = re.search(r"data-doc-number>([^<]+)<", first.content.decode()).group(1)
     assert number == re.search(r"data-doc-number>([^<]+)<", second.content.decode()).group(1)
-    assert ReceptionNotice.objects.count() == 4
+
+
+def test_a_next_elsewhere_goes_back_to_the_appointment(appointment, reception1):
+    response = logged_in(reception1).post(
+        reverse("reception:notices_issue", args=[appointment.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == f"/reception/appointments/{appointment.pk}/"
+
+
+def test_issuing_is_a_post(appointment, reception1):
+    url = reverse("reception:notices_issue", args=[appointment.pk])
+    assert logged_in(reception1).get(url).status_code == 405
+    assert not ReceptionNotice.objects.exists()
+
+
+def test_only_those_who_may_issue_find_the_button(appointment, leader, outsider):
+    url = reverse("reception:notices_issue", args=[appointment.pk])
+    assert logged_in(leader).post(url).status_code == 404
+    assert logged_in(outsider).post(url).status_code == 404
+    assert not ReceptionNotice.objects.exists()
 
 
 def test_the_leader_and_a_unit_open_what_was_sent_to_them(
@@ -78,7 +121,7 @@ def test_the_leader_and_a_unit_open_what_was_sent_to_them(
     assert logged_in(leader).get(page(appointment, "leader")).status_code == 404
     assert logged_in(city_business_user).get(page(appointment, "unit", "CTJY")).status_code == 404
 
-    logged_in(reception1).get(page(appointment, "leader"))
+    issue(logged_in(reception1), appointment)
     count = Notification.objects.count()
     assert logged_in(leader).get(page(appointment, "leader")).status_code == 200
     unit_client = logged_in(city_business_user)
@@ -129,7 +172,10 @@ def test_an_accusation_against_the_viewer_hides_the_appointment(appointment, rec
 def test_a_cancelled_appointment_is_not_issued_but_says_why(appointment, reception1):
     appointment.status = AppointmentStatus.CANCELLED
     appointment.save()
-    response = logged_in(reception1).get(page(appointment, "petitioner"))
+    client = logged_in(reception1)
+    html = client.get(page(appointment, "petitioner")).content.decode()
+    assert 'id="notice-refusal"' in html and 'id="notice-issue"' not in html
+    response = client.post(reverse("reception:notices_issue", args=[appointment.pk]))
     assert response.status_code == 409
     assert 'id="not-allowed"' in response.content.decode()
     assert not ReceptionNotice.objects.exists()
@@ -139,7 +185,7 @@ def test_notices_issued_before_the_day_still_print_after_it(
     appointment, reception1, frozen_now, time_machine
 ):
     client = logged_in(reception1)
-    client.get(page(appointment, "leader"))
+    issue(client, appointment)
     time_machine.shift(datetime.timedelta(days=10))
     appointment.status = AppointmentStatus.ATTENDED
     appointment.save()
@@ -181,12 +227,12 @@ def test_the_print_page_issues_a_bounded_number_of_queries(
     kind, appointment, reception1, org, schedule, django_assert_max_num_queries
 ):
     client = logged_in(reception1)
-    client.get(page(appointment, kind))  # issue first: the count is of a repeat print
+    issue(client, appointment)
     with django_assert_max_num_queries(20) as few:
         assert client.get(page(appointment, kind)).status_code == 200
     one = len(few.captured_queries)
     _grow(appointment, org, reception1, schedule, 8)
-    client.get(page(appointment, kind))  # issues the new units' notices
+    issue(client, appointment)  # the new units' notices
     with django_assert_max_num_queries(one):
         response = client.get(page(appointment, kind))
     assert response.status_code == 200
@@ -197,5 +243,5 @@ def test_the_print_page_issues_a_bounded_number_of_queries(
 def test_a_user_of_an_attending_government_opens_its_notice(appointment, reception1, org, schedule):
     schedule.attending_units.add(org.d1)
     d1_leader = UserFactory(username="d1_leader", org_unit=org.d1, roles=["leader"])
-    logged_in(reception1).get(page(appointment, "leader"))
+    issue(logged_in(reception1), appointment)
     assert logged_in(d1_leader).get(page(appointment, "unit", "D1")).status_code == 200

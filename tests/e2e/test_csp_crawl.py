@@ -1,0 +1,183 @@
+"""In Chromium, with the Content-Security-Policy on (issue 13 §4): a few roles log in on the
+demo data and open the main pages (petitions, cases, leader reception, escalation,
+dashboards, notifications, the admin, the API docs as staff). No page reports a CSP
+violation (the `securitypolicyviolation` event or Chromium's console message) or a script
+error, and the pages still work: the login form submits, htmx swaps the list and fills the
+bell and the case panels, Tom Select and Chart.js draw (they set element.style through the
+CSSOM, which the policy allows), Swagger UI renders."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.models import Case
+from escalation.models import JointSupervision
+from petitions.models import Petition
+from reception.models import Appointment, ReceptionNotice
+from tests.conftest import ensure_reference_data
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# Registered before any page script: every violation the page reports, kept on window.
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(
+    `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber} ${e.sample}`
+  );
+});
+"""
+
+
+class Watched:
+    """A page with its CSP violations, console errors and script errors collected."""
+
+    def __init__(self, page, live_server):
+        self.page = page
+        self.base = live_server.url
+        self.problems: list[str] = []
+        page.add_init_script(WATCH)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def _console(self, message):
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.problems.append(f"console: {text}")
+
+    def visit(self, path: str, ready: str | None = None) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        self.page.wait_for_load_state("networkidle")
+        if ready:
+            self.page.locator(ready).first.wait_for()
+        self.collect(path)
+
+    def collect(self, where: str) -> None:
+        for violation in self.page.evaluate("window.__violations || []"):
+            self.problems.append(f"{where}: {violation}")
+        self.page.evaluate("window.__violations = []")
+
+    def log_in(self, username: str) -> None:
+        from django.conf import settings
+
+        self.page.context.clear_cookies()
+        self.page.goto(f"{self.base}/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", settings.DEMO_PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(f"{self.base}/petitions/")
+        self.page.wait_for_load_state("networkidle")
+        self.collect(f"login {username}")
+
+
+@pytest.fixture
+def demo(db):
+    ensure_reference_data()
+    call_command("seed_demo", "--petitions", "60", stdout=StringIO())
+
+
+def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_server, artifacts):
+    watched = Watched(page, live_server)
+    case = Case.objects.filter(events__isnull=False).order_by("-pk").first()
+    petition = Petition.objects.filter(case__owner_unit__code="JZD1XFJ").order_by("pk").first()
+    appointment = Appointment.objects.order_by("pk").first()
+    notice = ReceptionNotice.objects.filter(appointment=appointment, kind="leader").first()
+    joint = JointSupervision.objects.order_by("pk").first()
+
+    # A handler: lists with htmx filters, the petition and the case with their panels.
+    watched.log_in("handler1")
+    watched.visit("/petitions/", "#petition-table")
+    # The watch itself works: on another tab, markup with an inline style is refused and
+    # reported.
+    canary = page.context.new_page()
+    canary.add_init_script(WATCH)
+    canary.goto(f"{live_server.url}/petitions/")
+    canary.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<p style=\\'color: red\\'>x</p>')"
+    )
+    canary.wait_for_function("window.__violations.length > 0")
+    assert "style-src" in canary.evaluate("window.__violations[0]")
+    canary.close()
+    page.locator("#bell a, #bell span").first.wait_for()  # htmx filled the bell
+    watched.visit("/cases/", "#case-table")
+    # The filter form sends through htmx, which swaps the table in place (no page load).
+    page.evaluate("window.__same_page = true")
+    with page.expect_response(
+        lambda r: "/cases/" in r.url and r.request.headers.get("hx-request") == "true"
+    ) as swapped:
+        page.click("#case-filters button[type=submit]")
+    assert swapped.value.status == 200
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__same_page") is True
+    watched.collect("case list filter")
+    watched.visit(f"/petitions/{petition.number}/")
+    watched.visit(f"/cases/{case.number}/")
+    page.wait_for_load_state("networkidle")  # the panels arrive through htmx
+    page.screenshot(path=str(artifacts / "csp-case-detail.png"), full_page=True)
+    watched.visit("/cases/queue/")
+    watched.visit("/petitions/new/", ".ts-wrapper")  # Tom Select took the long selects
+    watched.visit("/notifications/")
+    watched.visit(reverse("escalation:notice_list"))
+
+    # Reception staff: the calendar, an appointment and its notices, the schedules.
+    watched.log_in("reception1")
+    watched.visit(reverse("reception:calendar"))
+    watched.visit(reverse("reception:schedule_list"))
+    watched.visit(reverse("reception:visit_list"))
+    watched.visit(reverse("reception:numbers"))
+    if appointment is not None:
+        watched.visit(reverse("reception:appointment", args=[appointment.pk]), "#notices")
+        if notice is not None:
+            watched.visit(
+                reverse("reception:notice", args=[appointment.pk, "leader"]),
+                "[data-official-document]",
+            )
+            page.screenshot(path=str(artifacts / "csp-reception-notice.png"), full_page=True)
+
+    # A leader and a supervisor: the dashboards with their charts, the boards.
+    watched.log_in("supervisor1")
+    watched.visit("/dashboards/", "canvas")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('canvas')]"
+        ".some((c) => window.Chart && Chart.getChart(c))"
+    )
+    watched.collect("dashboard charts")
+    page.screenshot(path=str(artifacts / "csp-dashboard.png"), full_page=True)
+    watched.visit(reverse("escalation:notice_list"))
+    first_notice = page.locator("tr[data-notice] a").first
+    if first_notice.count():
+        first_notice.click()
+        page.wait_for_load_state("networkidle")
+        watched.collect("supervision notice")
+    watched.visit(reverse("escalation:joint_board"))
+    if joint is not None:
+        watched.visit(reverse("escalation:joint_detail", args=[joint.pk]))
+    watched.visit(reverse("escalation:ranking_report"))
+    watched.log_in("leader1")
+    watched.visit(reverse("cases:approvals"))
+    watched.visit(reverse("reception:my_days"))
+    # The language switch sends its form on change (a listener in pages.js, not onchange=).
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    watched.collect("language switch")
+
+    # The administrator: the admin's index, a list, a change form; the API docs.
+    watched.log_in("admin")
+    watched.visit("/admin/", "#content")
+    watched.visit("/admin/accounts/orgunit/", "#result_list")
+    watched.visit("/admin/accounts/calendarday/", "#calendar-years")
+    watched.visit("/admin/accounts/user/", "#result_list")
+    page.locator("#result_list tbody a").first.click()
+    page.wait_for_load_state("networkidle")
+    watched.collect("admin change form")
+    assert page.locator("form#user_form, form[id$='_form']").count() == 1
+    page.screenshot(path=str(artifacts / "csp-admin-change-form.png"), full_page=True)
+    watched.visit("/api/docs/", ".swagger-ui .information-container")
+    page.screenshot(path=str(artifacts / "csp-api-docs.png"))
+
+    assert watched.problems == []
