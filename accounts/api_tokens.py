@@ -187,7 +187,7 @@ class LogoutView(APIView):
         responses={204: OpenApiResponse(description="The token is revoked."), 401: UNAUTHENTICATED},
     )
     def post(self, request):
-        request.auth.delete()
+        api_token_revoke(user=request.user, token_key=request.auth.token_key, reason="logout")
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

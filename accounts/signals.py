@@ -100,4 +100,4 @@ def revoke_api_tokens_on_password_change(*, user, **kwargs):
     the user, in the same transaction."""
     from .token_services import api_tokens_revoke_all
 
-    api_tokens_revoke_all(user=user)
+    api_tokens_revoke_all(user=user, reason="password_change")

@@ -4,7 +4,7 @@ SHA-512 digest; the owner lists and revokes them."""
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
-from .models import User
+from .models import User, api_tokens_revoked
 
 
 def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
@@ -12,13 +12,19 @@ def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
     return AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
 
 
-def api_token_revoke(*, user: User, token_key: str) -> int:
+def _revoked(user: User, deleted: int, reason: str) -> int:
+    if deleted:
+        api_tokens_revoked.send(sender=User, user=user, count=deleted, reason=reason)
+    return deleted
+
+
+def api_token_revoke(*, user: User, token_key: str, reason: str = "revoke") -> int:
     """Revoke the user's token(s) whose key (the token's first characters) is `token_key`;
     the number revoked (0: none of the user's)."""
     deleted, _per_model = AuthToken.objects.filter(user=user, token_key=token_key).delete()
-    return deleted
+    return _revoked(user, deleted, reason)
 
 
-def api_tokens_revoke_all(*, user: User) -> int:
+def api_tokens_revoke_all(*, user: User, reason: str = "logout_all") -> int:
     deleted, _per_model = AuthToken.objects.filter(user=user).delete()
-    return deleted
+    return _revoked(user, deleted, reason)

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from .exceptions import NotAllowed, ValidationError
 from .locking import lock_and_read
-from .models import User
+from .models import User, two_factor_reset
 from .roles import Role
 from .twofactor import otp_required
 
@@ -156,5 +156,6 @@ def otp_reset(*, actor: User, user_id: int) -> User:
         if not (actor.is_active and actor.has_role(Role.SECURITY)):
             raise NotAllowed(_("Only the security administrator resets two-step verification."))
         _delete_devices(user)
-        api_tokens_revoke_all(user=user)
+        api_tokens_revoke_all(user=user, reason="two_factor_reset")
+        two_factor_reset.send(sender=User, actor=actor, user=user)
     return user

@@ -10,6 +10,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
+from accounts.models import api_tokens_revoked, password_changed, two_factor_reset
+
 from .models import AuditAction
 from .services import ObjectRef, record
 
@@ -40,6 +42,18 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
         username=str(username or ""),
         address=str(ip_address or ""),
     )
+
+
+def on_password_changed(sender, user, **kwargs) -> None:
+    record(AuditAction.PASSWORD_CHANGE, obj=user)
+
+
+def on_two_factor_reset(sender, actor, user, **kwargs) -> None:
+    record(AuditAction.TWO_FACTOR_RESET, actor=actor, obj=user)
+
+
+def on_api_tokens_revoked(sender, user, count, reason, **kwargs) -> None:
+    record(AuditAction.TOKEN_REVOKED, obj=user, count=count, reason=reason)
 
 
 def _names(model, pks) -> list[str]:
@@ -174,6 +188,9 @@ def connect_receivers() -> None:
     pre_save.connect(on_user_pre_save, sender=User, dispatch_uid="audit_user_flags")
     post_save.connect(on_user_created, sender=User, dispatch_uid="audit_user_created")
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="audit_admin_change")
+    password_changed.connect(on_password_changed, dispatch_uid="audit_password_changed")
+    two_factor_reset.connect(on_two_factor_reset, dispatch_uid="audit_two_factor_reset")
+    api_tokens_revoked.connect(on_api_tokens_revoked, dispatch_uid="audit_api_tokens_revoked")
 
 
 def connect_axes() -> None:

@@ -261,3 +261,16 @@ def test_authenticate_without_a_request_is_refused_by_axes(handler1, client):
         client.login(username="handler1", password=PASSWORD)
     client.force_login(handler1)
     assert client.get("/password/change/").status_code == 200
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_lockout_is_in_the_audit_trail(path, staff):
+    from audit.models import AuditAction, AuditEntry
+
+    client = APIClient()
+    for _ in range(5):
+        attempt(client, path, "staff1", "wrong-password-1")
+    failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, actor_username="staff1")
+    assert failed.count() == 5
+    lockout = AuditEntry.objects.get(action=AuditAction.LOCKOUT)
+    assert lockout.actor_username == "staff1" and lockout.client_address

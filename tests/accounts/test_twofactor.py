@@ -200,6 +200,29 @@ def test_in_production_a_leader_without_a_device_is_sent_to_enrolment(
     assert client.get(PETITIONS).status_code == 200
 
 
+def test_in_production_a_new_leader_enrols_then_changes_the_password(
+    client, leader, settings, frozen_now
+):
+    """Both production gates at the first login: the second step first, then the password an
+    administrator set. Neither middleware sends the browser round in a loop."""
+    settings.OTP_ENFORCED = True
+    settings.PASSWORD_CHANGE_AT_FIRST_LOGIN = True
+    leader.must_change_password = True
+    leader.save(update_fields=["must_change_password"])
+    password_login(client, leader)
+
+    landing = client.get(PETITIONS, follow=True)
+    assert landing.redirect_chain[-1][0].startswith(ENROL)
+    assert landing.status_code == 200
+    key = client.session["otp_enrol_key"]
+    client.post(ENROL, {"code": code_of(TOTPDevice(key=key))})
+    assert client.get(reverse("accounts:otp_backup_codes")).status_code == 200
+
+    landing = client.get(PETITIONS, follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("password_change")
+    assert landing.status_code == 200
+
+
 def test_in_production_a_handler_is_not_forced(client, handler, settings):
     settings.OTP_ENFORCED = True
     password_login(client, handler)

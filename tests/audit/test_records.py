@@ -249,3 +249,25 @@ def test_a_bulk_delete_in_the_admin_is_recorded(org, sysadmin):
 @pytest.fixture
 def sysadmin(org):
     return UserFactory(username="sysadmin2", org_unit=org.city, is_staff=True, roles=["admin"])
+
+
+def test_password_changes_two_factor_resets_and_token_revocations_are_recorded(org):
+    from accounts.token_services import api_token_issue, api_tokens_revoke_all
+    from accounts.twofactor_services import otp_reset
+
+    user = UserFactory(org_unit=org.city, roles=["handler"])
+    security = UserFactory(org_unit=org.city, roles=["security"])
+    api_token_issue(user=user)
+    user.set_password("An0ther-pass-2026")
+    user.save()
+    assert only(AuditAction.PASSWORD_CHANGE).object_id == str(user.pk)
+    revoked = only(AuditAction.TOKEN_REVOKED)
+    assert revoked.detail == {"count": 1, "reason": "password_change"}
+
+    api_token_issue(user=user)
+    otp_reset(actor=security, user_id=user.pk)
+    reset = only(AuditAction.TWO_FACTOR_RESET)
+    assert (reset.actor, reset.object_id) == (security, str(user.pk))
+    assert len(entries(AuditAction.TOKEN_REVOKED)) == 2
+    assert api_tokens_revoke_all(user=user) == 0  # nothing left: nothing recorded
+    assert len(entries(AuditAction.TOKEN_REVOKED)) == 2
