@@ -113,7 +113,8 @@ def notice_links(
     Each: kind, label (also as `name`), title, unit (code or None), unit_name, number (""
     until issued), print_url, docx_url, issued. With `user` (or their `access`,
     `selectors_notices.access_of`), only the notices that user may open: an issued one, or
-    one they may issue by opening it. Three to five queries."""
+    one not issued yet that they may issue (the issue button, a POST). Three to five
+    queries."""
     if access is None and user is not None:
         access = access_of(user, appointment)
     units = access.units if access is not None else attending_units(appointment)

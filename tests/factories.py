@@ -248,14 +248,14 @@ def png_bytes() -> bytes:
 
 def token_client(user: User, **defaults):
     """An APIClient that sends `user`'s API token in the `Authorization` header, as a real
-    client does (not `force_authenticate`, which only the API's views honour). The token comes
-    from the token endpoint, so the helper follows whatever token class the project uses."""
+    client does (not `force_authenticate`, which only the API's views honour). The token is
+    issued by the service the token endpoint uses (the endpoint itself is throttled per
+    address, and tested in tests/accounts)."""
     from rest_framework.test import APIClient
 
-    response = APIClient().post(
-        "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
-    )
-    assert response.status_code == 200, response.content
+    from accounts.token_services import api_token_issue
+
+    _instance, token = api_token_issue(user=user)
     client = APIClient(**defaults)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import Resolver404, clear_url_caches, resolve
 
+from accounts import keyring
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,9 +91,9 @@ def settings_in(env: dict, expression: str):
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
-    "SECRET_KEY": "x" * 60,
-    "FIELD_ENCRYPTION_KEY": "bUhxVmx4b0RDTVZ3R3pKaHNYbGFzT0l6V2ZyR2Zvb2I=",
-    "FIELD_HASH_KEY": "y" * 48,
+    "SECRET_KEY": keyring.new_secret_key(),
+    "FIELD_ENCRYPTION_KEY": keyring.new_sm4_key(),
+    "FIELD_HASH_KEY": keyring.new_hash_key(),
     "ALLOWED_HOSTS": "example.org",
 }
 

@@ -103,7 +103,8 @@ def test_every_notice_link_opens_with_the_api_token(appointment, reception1, out
 
 
 def test_the_appointments_notice_links_open_with_the_api_token(appointment, reception1, outsider):
+    api(reception1).post(ISSUE, {"appointment": appointment.pk}, format="json")
     detail = api(reception1).get(f"/api/v1/reception/appointments/{appointment.pk}/").json()
-    assert detail["notices"]
+    assert detail["notices"] and all(link["issued"] for link in detail["notices"])
     for link in detail["notices"]:
         check_token_download(link["docx_url"], owner=reception1, outsider=outsider)
