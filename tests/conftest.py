@@ -191,9 +191,20 @@ def ensure_reference_data():
             "create_rules",
         ),
     ]
+    recreated = False
     for present, module, function in seeds:
         if not present.exists():
             getattr(import_module(module), function)(apps, None)
+            recreated = True
+    if recreated:
+        # The roles' permissions are granted after migrate (post_migrate): again, now that
+        # the groups are back.
+        from accounts.signals import grant_admin_role_permissions, grant_security_role_permissions
+        from audit.signals import grant_auditor_permissions
+
+        grant_admin_role_permissions(app_config=None)
+        grant_security_role_permissions(app_config=None)
+        grant_auditor_permissions()
 
 
 @pytest.fixture
