@@ -6,6 +6,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .api_input import SlugRelatedField
 from .exceptions import Conflict, NotAllowed
 from .models import OrgUnit
 from .selectors import org_unit_list
@@ -48,7 +49,7 @@ def exception_handler(exc, context):
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = OrgUnit

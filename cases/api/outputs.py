@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from accounts.api_input import SlugRelatedField
+
 from ..models import (
     Approval,
     Assignment,
@@ -18,12 +20,12 @@ from ..models import (
 # --- output ------------------------------------------------------------------------------------
 
 
-def unit_code(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+def unit_code(**kwargs) -> SlugRelatedField:
+    return SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
-def username(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
+def username(**kwargs) -> SlugRelatedField:
+    return SlugRelatedField(slug_field="username", read_only=True, **kwargs)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -247,7 +249,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     answering_unit = unit_code()
     sponsoring_leader = username()
     sponsor_staff = username()
-    same_matter_as = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    same_matter_as = SlugRelatedField(slug_field="number", read_only=True)
     acceptance_due = serializers.DateField(read_only=True)
     handling_due = serializers.DateField(read_only=True)
     review_request_due = serializers.DateField(read_only=True)
