@@ -7,6 +7,7 @@ ProhibitNullCharactersValidator); a code looked up by `SlugRelatedField` is not 
 and so goes through `SlugRelatedField` below. NULs in the URL (path and query string) are
 refused before any view by `accounts.middleware.NulByteMiddleware`."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers, serializers
@@ -28,10 +29,35 @@ class SlugRelatedField(serializers.SlugRelatedField):
 
     default_error_messages = {"null_characters": NUL_MESSAGE}
 
+    def bind(self, field_name, parent):
+        """A read-only field over a nullable relation is null when the row has none: say so
+        (the schema then declares it nullable), as ModelSerializer does for the fields it
+        builds itself but not for declared ones."""
+        super().bind(field_name, parent)
+        if self.read_only and not self.allow_null and source_is_nullable(parent, self.source):
+            self.allow_null = True
+
     def to_internal_value(self, data):
         if contains_nul(data):
             self.fail("null_characters")
         return super().to_internal_value(data)
+
+
+def source_is_nullable(serializer, source: str) -> bool:
+    """Whether the dotted `source` of a field of a ModelSerializer crosses a nullable model
+    field (False when it names no model field, e.g. a property)."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    for name in source.split("."):
+        if model is None:
+            return False
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if field.null:
+            return True
+        model = field.related_model
+    return False
 
 
 def json_depth_exceeds(value, limit: int) -> bool:

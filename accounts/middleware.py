@@ -2,6 +2,9 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
+# JSON answers in readable UTF-8, as DRF renders them.
+UTF8 = {"ensure_ascii": False}
+
 
 class ChineseByDefaultMiddleware:
     """The interface is Simplified Chinese unless the user picked another language with the
@@ -44,7 +47,7 @@ class NulByteMiddleware:
     @staticmethod
     def refuse(request, status: int, message: str):
         if is_api(request):
-            return JsonResponse({"detail": str(message)}, status=status)
+            return JsonResponse({"detail": str(message)}, status=status, json_dumps_params=UTF8)
         if status == 404:
             raise Http404(message)
         raise BadRequest(message)

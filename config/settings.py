@@ -310,6 +310,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's enum naming, then every operation's error answers (accounts.api_schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api_schema.add_error_responses",
+    ],
     # Choice sets that share a field name ("status", "channel", "reason") get their own names.
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.CaseStatus",

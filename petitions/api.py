@@ -185,7 +185,7 @@ class AttachmentOutSerializer(serializers.Serializer):
 class PetitionDetailSerializer(PetitionListSerializer):
     authority_unit = SlugRelatedField(slug_field="code", read_only=True)
     accused_unit = SlugRelatedField(slug_field="code", read_only=True)
-    acceptance_due = serializers.DateField(read_only=True)
+    acceptance_due = serializers.DateField(read_only=True, allow_null=True)
     attachments = AttachmentOutSerializer(many=True, read_only=True)
 
     class Meta(PetitionListSerializer.Meta):
@@ -287,7 +287,7 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[RepeatCheckQuerySerializer],
         responses={200: RepeatCaseSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"], url_path="repeat-check")
+    @action(detail=False, methods=["get"], url_path="repeat-check", pagination_class=None)
     def repeat_check(self, request):
         """Earlier cases of one petitioner, by ID number, else phone, else name + location."""
         query = RepeatCheckQuerySerializer(data=request.query_params)

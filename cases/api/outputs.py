@@ -119,7 +119,7 @@ class ReplySerializer(serializers.ModelSerializer):
     unit = unit_code()
     drafted_by = username()
     approved_by = username()
-    agreement = DocumentSerializer(read_only=True)
+    agreement = DocumentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Reply
@@ -161,7 +161,7 @@ class HearingSerializer(serializers.ModelSerializer):
 class ReviewSerializer(serializers.ModelSerializer):
     unit = unit_code()
     decided_by = username()
-    document = DocumentSerializer(read_only=True)
+    document = DocumentSerializer(read_only=True, allow_null=True)
     hearings = HearingSerializer(many=True, read_only=True)
 
     class Meta:
@@ -215,8 +215,8 @@ class CaseListSerializer(serializers.ModelSerializer):
     owner_unit = unit_code()
     sponsoring_leader = username()
     acceptance_due = serializers.DateField(read_only=True)
-    handling_due = serializers.DateField(read_only=True)
-    next_due = serializers.DateField(read_only=True)
+    handling_due = serializers.DateField(read_only=True, allow_null=True)
+    next_due = serializers.DateField(read_only=True, allow_null=True)
     petition_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -251,12 +251,12 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     sponsor_staff = username()
     same_matter_as = SlugRelatedField(slug_field="number", read_only=True)
     acceptance_due = serializers.DateField(read_only=True)
-    handling_due = serializers.DateField(read_only=True)
-    review_request_due = serializers.DateField(read_only=True)
-    review_due = serializers.DateField(read_only=True)
-    rereview_request_due = serializers.DateField(read_only=True)
-    rereview_due = serializers.DateField(read_only=True)
-    next_due = serializers.DateField(read_only=True)
+    handling_due = serializers.DateField(read_only=True, allow_null=True)
+    review_request_due = serializers.DateField(read_only=True, allow_null=True)
+    review_due = serializers.DateField(read_only=True, allow_null=True)
+    rereview_request_due = serializers.DateField(read_only=True, allow_null=True)
+    rereview_due = serializers.DateField(read_only=True, allow_null=True)
+    next_due = serializers.DateField(read_only=True, allow_null=True)
     on_time = serializers.BooleanField(source="answered_on_time", read_only=True, allow_null=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)

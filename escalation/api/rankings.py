@@ -14,6 +14,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from accounts.api_input import SlugRelatedField
+from accounts.api_schema import ObjectAnswerSchema
 
 from ..models import RankingNotice, UnitRanking
 from ..selectors_ranking import ranking_notices_for, rankings_for
@@ -72,6 +73,8 @@ class RankingMonthSerializer(serializers.Serializer):
 
 class RankingViewSet(viewsets.ViewSet):
     """The monthly unit ranking."""
+
+    schema = ObjectAnswerSchema()
 
     @extend_schema(
         summary=_("A month's unit ranking in the caller's area, and its notices"),

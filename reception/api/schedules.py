@@ -38,6 +38,7 @@ from rest_framework.response import Response
 
 from accounts.api import object_id
 from accounts.api_input import JSONParser, SlugRelatedField
+from accounts.api_schema import ObjectAnswerSchema
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 
@@ -400,6 +401,7 @@ class DayViewSet(viewsets.ViewSet):
     ahead)."""
 
     serializer_class = DaySerializer
+    schema = ObjectAnswerSchema()
 
     @extend_schema(
         summary=_("Reception days of the schedules the caller sees, in a date range"),

@@ -1,0 +1,96 @@
+"""The error answers of the API in its OpenAPI schema, added to every operation in one place
+(a drf-spectacular postprocessing hook, `SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`).
+
+The shapes are those of `accounts.api.exception_handler`: bad input is 400 with
+`{field: [messages]}` (nested like the input for nested fields, `non_field_errors` for the
+whole body) or `{"detail": message}` for a body that does not parse; every other refusal is
+`{"detail": message}`."""
+
+from drf_spectacular.openapi import AutoSchema
+
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+METHODS = WRITE_METHODS | {"get", "head", "options"}
+# POSTs that change no state of a case or a row (no 409).
+STATELESS_PATHS = ("/auth/token/",)
+
+ERROR = {
+    "type": "object",
+    "description": "A refusal: the reason, in the user's language.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        "Bad input: `{field: [messages]}` (nested like the input for nested fields; "
+        "`non_field_errors` for the input as a whole), or `{detail: message}` when the body "
+        "or the URL cannot be read."
+    ),
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": True,
+}
+
+# status: (description, component, when it applies)
+RESPONSES = {
+    "400": ("Bad input (a field, a filter, the body or a NUL byte in the URL).", "ValidationError"),
+    "401": ("No valid credentials (header `Authorization: Token <token>`).", "Error"),
+    "403": ("Not allowed: the caller's role or unit may not do this.", "Error"),
+    "404": ("No such object in the caller's scope, or no such page of the list.", "Error"),
+    "409": ("Conflict: the object's state does not allow this step now.", "Error"),
+    "413": ("The request body is too large.", "Error"),
+    "415": ("The body's content type is not accepted.", "Error"),
+    "429": ("Too many requests: try again after the time in `Retry-After`.", "Error"),
+}
+
+
+def statuses_for(path: str, method: str, operation: dict) -> list[str]:
+    """The error statuses `operation` can answer: every operation 400 (a NUL byte in the query
+    string, bad filters), 401, 403 and 429; 404 with an object in the path or a page number;
+    409 on the steps that change state (not the token endpoint, which changes none); 413 and
+    415 with a body."""
+    codes = ["400", "401", "403", "429"]
+    parameters = operation.get("parameters", [])
+    if "{" in path or any(p.get("name") == "page" for p in parameters):
+        codes.append("404")
+    if method in WRITE_METHODS and not path.endswith(STATELESS_PATHS):
+        codes.append("409")
+    if "requestBody" in operation:
+        codes += ["413", "415"]
+    return sorted(codes)
+
+
+def add_error_responses(result, generator, request, public):
+    """Declare on every operation the errors it can answer, with their body shape."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR)
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in statuses_for(path, method, operation):
+                description, component = RESPONSES[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{component}"}
+                            }
+                        },
+                    },
+                )
+    return result
+
+
+class ObjectAnswerSchema(AutoSchema):
+    """The schema of a viewset whose `list` answers one object (e.g. `{"month", "results",
+    "notices"}`), not an array: drf-spectacular would wrap its response in an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
