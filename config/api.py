@@ -1,6 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from accounts.api import OrgUnitViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
@@ -37,7 +38,12 @@ for module in (
         router.register(prefix, viewset, basename=basename)
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    # The project's parsers (JSON with its depth limit), not the view's own plain ones.
+    path(
+        "auth/token/",
+        ObtainAuthToken.as_view(parser_classes=api_settings.DEFAULT_PARSER_CLASSES),
+        name="api-token",
+    ),
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("", include(router.urls)),
 ]

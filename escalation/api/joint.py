@@ -110,7 +110,7 @@ class JointPartyOutSerializer(serializers.Serializer):
     unit_name = serializers.CharField(source="party.unit.name")
     task = serializers.CharField(source="party.task")
     due = serializers.DateField(source="party.due_on")
-    done_on = serializers.DateField(source="party.done_on")
+    done_on = serializers.DateField(source="party.done_on", allow_null=True)
     state = serializers.CharField()
     days_left = serializers.IntegerField(allow_null=True)
 
