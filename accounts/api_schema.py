@@ -1,5 +1,6 @@
-"""The error answers of the API in its OpenAPI schema, added to every operation in one place
-(a drf-spectacular postprocessing hook, `SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`).
+"""The error answers of the API in its OpenAPI schema, added to every operation in one place,
+and times of day as the API writes them (drf-spectacular postprocessing hooks,
+`SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`).
 
 The shapes are those of `accounts.api.exception_handler`: bad input is 400 with
 `{field: [messages]}` (nested like the input for nested fields, `non_field_errors` for the
@@ -62,8 +63,37 @@ def statuses_for(path: str, method: str, operation: dict) -> list[str]:
     return sorted(codes)
 
 
+# A time of day as DRF reads and writes it ("14:30:00", "14:30"): local, without an offset.
+# OpenAPI's `format: time` is RFC 3339's full-time, whose offset no answer of ours carries.
+LOCAL_TIME = {
+    "type": "string",
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+    "example": "14:30:00",
+}
+
+
+def local_times(node) -> None:
+    """Replace every `format: time` in `node` (in place) by the local time's pattern."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "string" and item.get("format") == "time":
+                del item["format"]
+                item.update({key: value for key, value in LOCAL_TIME.items() if key != "type"})
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def declare_local_times(result, generator, request, public):
+    """Hook: times of day as the API reads and writes them."""
+    local_times(result)
+    return result
+
+
 def add_error_responses(result, generator, request, public):
-    """Declare on every operation the errors it can answer, with their body shape."""
+    """Hook: declare on every operation the errors it can answer, with their body shape."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("ValidationError", VALIDATION_ERROR)

@@ -310,10 +310,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # drf-spectacular's enum naming, then every operation's error answers (accounts.api_schema).
+    # drf-spectacular's enum naming, then ours (accounts.api_schema): every operation's error
+    # answers, and times of day without the offset OpenAPI's `format: time` demands.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "accounts.api_schema.add_error_responses",
+        "accounts.api_schema.declare_local_times",
     ],
     # Choice sets that share a field name ("status", "channel", "reason") get their own names.
     "ENUM_NAME_OVERRIDES": {
