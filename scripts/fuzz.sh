@@ -8,7 +8,8 @@
 #   2. migrate, seed_demo;
 #   3. gunicorn on a free port (DEBUG off: the API's real error pages), in the background;
 #   4. the two API tokens, got before any fuzzing (the token endpoint's random credentials
-#      could otherwise lock the accounts);
+#      could otherwise lock the accounts); the identifiers of the demo data, which half of the
+#      path parameters are drawn from (scripts/fuzz_config.py);
 #   5. schemathesis as each user, the token endpoint excluded; then the token endpoint alone,
 #      without credentials, last;
 #   6. stop the server and drop the database (trap), print the operations and cases run.
@@ -126,6 +127,8 @@ PY
 export DJANGO_SETTINGS_MODULE=config.settings
 HANDLER_TOKEN="$(token handler1)"
 ADMIN_TOKEN="$(token admin)"
+# Path parameters drawn half of the time from the demo data's identifiers (real objects).
+"$PY" scripts/fuzz_config.py "$BASE" "$ADMIN_TOKEN" "$WORK/schemathesis.toml"
 
 failed=0
 summary=()
@@ -135,7 +138,7 @@ fuzz() {  # fuzz <label> [schemathesis options...]
     echo "=== fuzz: $label ==="
     local log="$REPORTS/$label.log"
     # In the work folder: Hypothesis and Schemathesis keep their caches in the current one.
-    (cd "$WORK" && "$ST" run "$BASE/api/schema/" --checks "$CHECKS" \
+    (cd "$WORK" && "$ST" --config-file "$WORK/schemathesis.toml" run "$BASE/api/schema/" --checks "$CHECKS" \
         --max-examples "$EXAMPLES" --workers "$WORKERS" --no-color \
         --report junit --report-junit-path "$REPORTS/$label.xml" \
         "$@" ${FUZZ_ARGS:-}) 2>&1 | tee "$log" || failed=1
