@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import serializers, status, viewsets
@@ -9,7 +9,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .api_input import SlugRelatedField
 from .exceptions import Conflict, NotAllowed
-from .middleware import UTF8, is_api
+from .middleware import api_error, is_api
 from .models import OrgUnit
 from .selectors import org_unit_list
 
@@ -54,7 +54,7 @@ def page_not_found(request, exception):
     """`handler404`: a URL under /api/ that no route matches (e.g. `/api/v1/approvals/0.5/`)
     gets the API's error shape; pages get the 404 page."""
     if is_api(request):
-        return JsonResponse({"detail": _("Not found.")}, status=404, json_dumps_params=UTF8)
+        return api_error({"detail": _("Not found.")}, 404)
     return defaults.page_not_found(request, exception)
 
 

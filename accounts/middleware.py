@@ -1,9 +1,6 @@
 from django.core.exceptions import BadRequest
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
-
-# JSON answers in readable UTF-8, as DRF renders them.
-UTF8 = {"ensure_ascii": False}
 
 
 class ChineseByDefaultMiddleware:
@@ -21,9 +18,10 @@ class ChineseByDefaultMiddleware:
 
 class NulByteMiddleware:
     """Refuse a NUL byte in the URL before any view sees it (PostgreSQL cannot store or compare
-    one: a lookup with it would be a 500): in the path 404 (no such page or object), in the
-    query string 400; and in a page's form fields 400 (the API's bodies are checked by its
-    fields, see `accounts.api_input`). The API answers in its error shape `{"detail": ...}`."""
+    one: a lookup with it would be a 500): in the path 404 (no such page or object); in the
+    query string 400, in the API on the parameter (`{"month": ["..."]}`, as a filter's own
+    error); and in a page's form fields 400 (the API's bodies are checked by its fields, see
+    `accounts.api_input`)."""
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -32,30 +30,50 @@ class NulByteMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path_info:
-            return self.refuse(request, 404, _("Not found."))
-        if has_nul(request.GET):
-            return self.refuse(request, 400, _("Null characters are not allowed."))
+            if is_api(request):
+                return api_error({"detail": _("Not found.")}, 404)
+            raise Http404(_("Not found."))
+        if fields := nul_fields(request.GET):
+            if is_api(request):
+                return api_error({field: [nul_message()] for field in fields}, 400)
+            raise BadRequest(nul_message())
         if (
             not is_api(request)
             and request.method == "POST"
             and request.content_type in self.FORM_TYPES
-            and has_nul(request.POST)
+            and nul_fields(request.POST)
         ):
-            return self.refuse(request, 400, _("Null characters are not allowed."))
+            raise BadRequest(nul_message())
         return self.get_response(request)
 
-    @staticmethod
-    def refuse(request, status: int, message: str):
-        if is_api(request):
-            return JsonResponse({"detail": str(message)}, status=status, json_dumps_params=UTF8)
-        if status == 404:
-            raise Http404(message)
-        raise BadRequest(message)
+
+def nul_message() -> str:
+    return _("Null characters are not allowed.")
 
 
 def is_api(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
-def has_nul(data) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+def nul_fields(data) -> list[str]:
+    """The names of the parameters of `data` (a QueryDict) with a NUL byte in their name or
+    value (`non_field_errors` for a name)."""
+    fields = []
+    for key, values in data.lists():
+        if "\x00" in key:
+            fields.append("non_field_errors")
+        elif any("\x00" in value for value in values):
+            fields.append(key)
+    return fields
+
+
+def api_error(data: dict, status: int):
+    """An API error answer outside a view, rendered as DRF renders one."""
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.response import Response
+
+    response = Response(data, status=status)
+    response.accepted_renderer = JSONRenderer()
+    response.accepted_media_type = "application/json"
+    response.renderer_context = {}
+    return response.render()
