@@ -127,18 +127,20 @@ PY
 export DJANGO_SETTINGS_MODULE=config.settings
 HANDLER_TOKEN="$(token handler1)"
 ADMIN_TOKEN="$(token admin)"
-# Path parameters drawn half of the time from the demo data's identifiers (real objects).
-"$PY" scripts/fuzz_config.py "$BASE" "$ADMIN_TOKEN" "$WORK/schemathesis.toml"
+# Path parameters drawn half of the time from the identifiers of the demo data each user sees.
+"$PY" scripts/fuzz_config.py "$BASE" "$HANDLER_TOKEN" "$WORK/handler1.toml"
+"$PY" scripts/fuzz_config.py "$BASE" "$ADMIN_TOKEN" "$WORK/admin.toml"
+: >"$WORK/none.toml"
 
 failed=0
 summary=()
-fuzz() {  # fuzz <label> [schemathesis options...]
-    local label="$1"
-    shift
+fuzz() {  # fuzz <label> <config> [schemathesis options...]
+    local label="$1" config="$2"
+    shift 2
     echo "=== fuzz: $label ==="
     local log="$REPORTS/$label.log"
     # In the work folder: Hypothesis and Schemathesis keep their caches in the current one.
-    (cd "$WORK" && "$ST" --config-file "$WORK/schemathesis.toml" run "$BASE/api/schema/" --checks "$CHECKS" \
+    (cd "$WORK" && "$ST" --config-file "$config" run "$BASE/api/schema/" --checks "$CHECKS" \
         --max-examples "$EXAMPLES" --workers "$WORKERS" --no-color \
         --report junit --report-junit-path "$REPORTS/$label.xml" \
         "$@" ${FUZZ_ARGS:-}) 2>&1 | tee "$log" || failed=1
@@ -148,10 +150,10 @@ fuzz() {  # fuzz <label> [schemathesis options...]
     summary+=("$label: ${operations:-?} operations, ${cases:-?} cases, $(tail -1 "$log" | tr -d '=' | sed 's/^ *//')")
 }
 
-fuzz handler1 -H "Authorization: Token $HANDLER_TOKEN" --exclude-path /api/v1/auth/token/
-fuzz admin -H "Authorization: Token $ADMIN_TOKEN" --exclude-path /api/v1/auth/token/
+fuzz handler1 "$WORK/handler1.toml" -H "Authorization: Token $HANDLER_TOKEN" --exclude-path /api/v1/auth/token/
+fuzz admin "$WORK/admin.toml" -H "Authorization: Token $ADMIN_TOKEN" --exclude-path /api/v1/auth/token/
 # Last: random credentials may lock accounts or this address out (login lockout).
-fuzz token-endpoint --include-path /api/v1/auth/token/
+fuzz token-endpoint "$WORK/none.toml" --include-path /api/v1/auth/token/
 
 echo
 echo "=== fuzz: summary ==="
