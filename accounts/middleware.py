@@ -20,10 +20,9 @@ class NulByteMiddleware:
     """Refuse a NUL byte in the URL before any view sees it (PostgreSQL cannot store or compare
     one: a lookup with it would be a 500): in the path 404 (no such page or object); in the
     query string 400, in the API on the parameter (`{"month": ["..."]}`, as a filter's own
-    error); and in a page's form fields 400 (the API's bodies are checked by its fields, see
-    `accounts.api_input`)."""
-
-    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+    error). Bodies are left to the fields that read them, for a field error: Django's form
+    CharFields and DRF's CharField refuse NUL, codes in the API go through
+    `accounts.api_input.SlugRelatedField`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,13 +35,6 @@ class NulByteMiddleware:
         if fields := nul_fields(request.GET):
             if is_api(request):
                 return api_error({field: [nul_message()] for field in fields}, 400)
-            raise BadRequest(nul_message())
-        if (
-            not is_api(request)
-            and request.method == "POST"
-            and request.content_type in self.FORM_TYPES
-            and nul_fields(request.POST)
-        ):
             raise BadRequest(nul_message())
         return self.get_response(request)
 

@@ -91,12 +91,6 @@ def test_a_nul_in_a_page_query_string_is_400(client, handler1, url):
     assert client.get(url).status_code == 400
 
 
-def test_a_nul_in_a_page_form_is_400(client, reception1):
-    client.force_login(reception1)
-    response = client.post("/petitions/new/", {"location_unit": NUL, "category": NUL})
-    assert response.status_code == 400
-
-
 # --- codes in the body --------------------------------------------------------------------------
 
 
