@@ -34,7 +34,7 @@ VALIDATION_ERROR = {
     "additionalProperties": True,
 }
 
-# status: (description, component, when it applies)
+# status: (description, body component); which operations answer which: statuses_for().
 RESPONSES = {
     "400": ("Bad input (a field, a filter, the body or a NUL byte in the URL).", "ValidationError"),
     "401": ("No valid credentials (header `Authorization: Token <token>`).", "Error"),
