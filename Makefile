@@ -27,6 +27,9 @@ FUTURE_TESTS ?= $(sort $(filter-out tests/e2e/%,$(wildcard \
 	tests/*/test_*calendar*.py tests/*/test_*closing*.py tests/cases/test_lock_first.py \
 	tests/accounts/test_identity.py \
 	tests/reception/test_recurrence.py tests/reception/test_days.py tests/escalation/test_scan.py)))
+# make fuzz: Schemathesis cases per API operation and phase, and more `schemathesis run` options.
+FUZZ_EXAMPLES ?= 50
+FUZZ_ARGS ?=
 # Local state (SQLite, Celery filesystem broker, beat schedule); settings read VAR_DIR too.
 VAR_DIR ?= var
 export VAR_DIR
@@ -36,14 +39,16 @@ HTMX_VERSION := 2.0.11
 CHARTJS_VERSION := 4.6.1
 TOMSELECT_VERSION := 2.6.2
 
-.PHONY: help venv $(VENV) run test test-future lint format migrate seed messages bench vendor var-dirs \
-	collectstatic clean
+.PHONY: help venv $(VENV) run test test-future fuzz lint format migrate seed messages bench vendor \
+	var-dirs collectstatic clean
 
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat (port $(PORT))"
 	@echo "make test       install, run the test suite (PYTEST_ARGS=... for extra pytest arguments)"
 	@echo "make test-future  the rules, services and API tests on SQLite with the clock"
 	@echo "                $(FUTURE_DAYS) days ahead (Debian's faketime; FUTURE_DAYS=..., PYTEST_ARGS=...)"
+	@echo "make fuzz       Schemathesis over the whole API as handler1 and admin against a live"
+	@echo "                server on a fresh demo database (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES), FUZZ_ARGS=...)"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make migrate    apply database migrations"
@@ -102,6 +107,13 @@ test-future: venv var-dirs
 		-u REQUIRE_SERVICES EXPECTED_TODAY="$$(date -d '+$(FUTURE_DAYS) days' +%F)" \
 		PATH="$(abspath $(BIN)):$$PATH" \
 		faketime -f '+$(FUTURE_DAYS)d' $(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS) $(FUTURE_TESTS)
+
+# Schemathesis against a live server on a fresh database with the demo data, as a handler and
+# an administrator (scripts/fuzz.sh): fails on a server error or a response the schema does not
+# declare. The database: FUZZ_DATABASE_URL, else `<name>_fuzz` beside a PostgreSQL DATABASE_URL,
+# else SQLite in a temporary folder. Reports in test-artifacts/fuzz/.
+fuzz: venv
+	FUZZ_EXAMPLES="$(FUZZ_EXAMPLES)" FUZZ_ARGS="$(FUZZ_ARGS)" VENV="$(VENV)" scripts/fuzz.sh
 
 lint: venv
 	$(BIN)/ruff check .

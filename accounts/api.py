@@ -1,12 +1,15 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .api_input import SlugRelatedField
 from .exceptions import Conflict, NotAllowed, PasswordChangeRequired
+from .middleware import api_error, is_api
 from .models import OrgUnit
 from .selectors import org_unit_list
 
@@ -60,8 +63,16 @@ def exception_handler(exc, context):
     return response
 
 
+def page_not_found(request, exception):
+    """`handler404`: a URL under /api/ that no route matches (e.g. `/api/v1/approvals/0.5/`)
+    gets the API's error shape; pages get the 404 page."""
+    if is_api(request):
+        return api_error({"detail": _("Not found.")}, 404)
+    return defaults.page_not_found(request, exception)
+
+
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = OrgUnit

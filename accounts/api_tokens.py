@@ -5,7 +5,7 @@ out (the token used) and logging out everywhere."""
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,22 +25,10 @@ ENROL_ON_THE_WEB = gettext_lazy(
     "before asking for an API token."
 )
 
-DetailSerializer = inline_serializer(
-    "AuthErrorDetail",
-    fields={"detail": serializers.CharField(), "code": serializers.CharField(required=False)},
-)
-FieldErrorsSerializer = inline_serializer(
-    "TokenFieldErrors",
-    fields={
-        "username": serializers.ListField(child=serializers.CharField(), required=False),
-        "password": serializers.ListField(child=serializers.CharField(), required=False),
-        "otp": serializers.ListField(child=serializers.CharField(), required=False),
-        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
-    },
-)
-UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No valid token or session.")
+# Error answers: their descriptions; the body is the API's common error shape, which
+# accounts.api_schema.add_error_responses gives every operation.
+UNAUTHENTICATED = OpenApiResponse(description="No valid token or session.")
 SECOND_STEP_OWED = OpenApiResponse(
-    DetailSerializer,
     description="A web session that still owes two-step verification (code "
     "`otp_verification_required` or `otp_enrolment_required`), or failed the CSRF check.",
 )
@@ -122,11 +110,9 @@ class TokenObtainView(APIView):
         responses={
             200: TokenIssuedSerializer,
             400: OpenApiResponse(
-                FieldErrorsSerializer,
                 description="Wrong username or password; `otp` missing or not right.",
             ),
             403: OpenApiResponse(
-                DetailSerializer,
                 description="The user's role requires two-step verification, not yet set up "
                 "(code `otp_enrolment_required`).",
             ),
@@ -168,7 +154,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
             204: OpenApiResponse(description="Revoked."),
             401: UNAUTHENTICATED,
             403: SECOND_STEP_OWED,
-            404: OpenApiResponse(DetailSerializer, description="No token of yours."),
+            404: OpenApiResponse(description="No token of yours."),
         }
     )
     def destroy(self, request, *args, **kwargs):

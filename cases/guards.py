@@ -212,6 +212,11 @@ def review_request_guard(user: User, case: Case, level: str) -> OrgUnit:
         _("requesting a review") if level == ReviewLevel.REVIEW else _("requesting a re-review")
     )
     refuse_unless(case, *REQUESTABLE_FROM[level], action=action)
+    if level == ReviewLevel.REREVIEW and review_of(case, ReviewLevel.REVIEW) is None:
+        raise Conflict(
+            _("Case %(number)s has no review decision: a re-review is requested after one.")
+            % {"number": case.number}
+        )
     unit = superior_unit(case, level)
     if unit is None:
         raise Conflict(_("The unit that answered has no superior unit in the system."))

@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "accounts.middleware.NulByteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -533,6 +534,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE},
     # The client's address for the throttles: the same rule as the login lockout's.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # JSON with a nesting limit (accounts.api_input); views that take files add multipart.
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.api_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -548,6 +555,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's enum naming, then ours (accounts.api_schema): every operation's error
+    # answers, and times of day without the offset OpenAPI's `format: time` demands.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api_schema.add_error_responses",
+        "accounts.api_schema.declare_local_times",
+        "idempotency.schema.add_idempotency_key",
+    ],
     # Choice sets that share a field name ("status", "channel", "reason") get their own names.
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.CaseStatus",
@@ -560,10 +575,6 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "cases.models.DeliveryMethod",
         "PartyRoleEnum": "escalation.models.PartyRole",
     },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "idempotency.schema.add_idempotency_key",
-    ],
 }
 
 LOGGING = {

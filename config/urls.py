@@ -8,6 +8,9 @@ from accounts.views import PasswordChangeView, otp_verify_view
 from .api import api_urlpatterns
 from .apidocs import SchemaView, SwaggerView
 
+# An unknown URL under /api/ is answered in the API's error shape (JSON), others by the 404 page.
+handler404 = "accounts.api.page_not_found"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="petitions:list", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

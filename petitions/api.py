@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api_input import JSONParser, SlugRelatedField
 from accounts.identity import (
     mask_id_number,
     mask_phone,
@@ -39,7 +40,7 @@ UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Category
@@ -82,7 +83,7 @@ class PetitionerListField(serializers.ListField):
         if isinstance(data, str):
             try:
                 data = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.fail("not_a_list", input_type="string")
         return super().to_internal_value(data)
 
@@ -90,14 +91,12 @@ class PetitionerListField(serializers.ListField):
 class PetitionCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField()
-    receiving_unit = serializers.SlugRelatedField(required=False, **UNIT_FIELD)
-    location_unit = serializers.SlugRelatedField(**UNIT_FIELD)
-    authority_unit = serializers.SlugRelatedField(required=False, **UNIT_FIELD)
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.filter(is_active=True)
-    )
+    receiving_unit = SlugRelatedField(required=False, **UNIT_FIELD)
+    location_unit = SlugRelatedField(**UNIT_FIELD)
+    authority_unit = SlugRelatedField(required=False, **UNIT_FIELD)
+    category = SlugRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
     matter_kind = serializers.ChoiceField(choices=MatterKind.choices, default=MatterKind.COMPLAINT)
-    accused_unit = serializers.SlugRelatedField(required=False, allow_null=True, **UNIT_FIELD)
+    accused_unit = SlugRelatedField(required=False, allow_null=True, **UNIT_FIELD)
     accused_person = serializers.CharField(max_length=100, required=False, allow_blank=True)
     person_count = serializers.IntegerField(min_value=1, max_value=100000)
     summary = serializers.CharField(max_length=200)
@@ -144,10 +143,10 @@ def _person_out(party, *, full: bool) -> dict:
 
 
 class PetitionListSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    receiving_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    location_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case = SlugRelatedField(slug_field="number", read_only=True)
+    receiving_unit = SlugRelatedField(slug_field="code", read_only=True)
+    location_unit = SlugRelatedField(slug_field="code", read_only=True)
+    category = SlugRelatedField(slug_field="code", read_only=True)
     petitioners = serializers.SerializerMethodField()
 
     class Meta:
@@ -186,9 +185,9 @@ class AttachmentOutSerializer(serializers.Serializer):
 
 
 class PetitionDetailSerializer(PetitionListSerializer):
-    authority_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    accused_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    acceptance_due = serializers.DateField(read_only=True)
+    authority_unit = SlugRelatedField(slug_field="code", read_only=True)
+    accused_unit = SlugRelatedField(slug_field="code", read_only=True)
+    acceptance_due = serializers.DateField(read_only=True, allow_null=True)
     attachments = AttachmentOutSerializer(many=True, read_only=True)
 
     class Meta(PetitionListSerializer.Meta):
@@ -241,7 +240,7 @@ class RepeatCheckQuerySerializer(serializers.Serializer):
     )
     phone = serializers.CharField(required=False, allow_blank=True, validators=[validate_phone])
     name = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    location_unit = serializers.SlugRelatedField(required=False, **UNIT_FIELD)
+    location_unit = SlugRelatedField(required=False, **UNIT_FIELD)
 
     def validate(self, attrs):
         if not any(attrs.get(key) for key in ("id_number", "phone", "name")):
@@ -302,7 +301,7 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[RepeatCheckQuerySerializer],
         responses={200: RepeatCaseSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"], url_path="repeat-check")
+    @action(detail=False, methods=["get"], url_path="repeat-check", pagination_class=None)
     def repeat_check(self, request):
         """Earlier cases of one petitioner, by ID number, else phone, else name + location."""
         query = RepeatCheckQuerySerializer(data=request.query_params)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.api_input import SlugRelatedField
 from accounts.models import OrgUnit, User
 
 from ..models import (
@@ -50,15 +51,15 @@ class AcceptSerializer(StepSerializer):
 
 
 class ForwardSerializer(StepSerializer):
-    to_unit = serializers.SlugRelatedField(**UNIT_FIELD)
+    to_unit = SlugRelatedField(**UNIT_FIELD)
     comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
 
 
 class AssignSerializer(StepSerializer):
-    lead_unit = serializers.SlugRelatedField(**UNIT_FIELD)
-    co_units = serializers.SlugRelatedField(many=True, required=False, **UNIT_FIELD)
+    lead_unit = SlugRelatedField(**UNIT_FIELD)
+    co_units = SlugRelatedField(many=True, required=False, **UNIT_FIELD)
     responsible_person = serializers.CharField(max_length=50)
-    leader = serializers.SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
+    leader = SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
     instructions = serializers.CharField(max_length=TEXT)
     due_on = serializers.DateField()
 
@@ -141,7 +142,7 @@ class HearingInputSerializer(serializers.Serializer):
 
 
 class SponsorSerializer(StepSerializer):
-    staff = serializers.SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
+    staff = SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
     due_on = serializers.DateField()
     responsibility = serializers.CharField(max_length=TEXT)
 

@@ -3,6 +3,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from accounts.api_input import SlugRelatedField
+
 from ..models import (
     Approval,
     Assignment,
@@ -19,12 +21,12 @@ from ..models import (
 # --- output ------------------------------------------------------------------------------------
 
 
-def unit_code(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+def unit_code(**kwargs) -> SlugRelatedField:
+    return SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
-def username(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
+def username(**kwargs) -> SlugRelatedField:
+    return SlugRelatedField(slug_field="username", read_only=True, **kwargs)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -118,7 +120,7 @@ class ReplySerializer(serializers.ModelSerializer):
     unit = unit_code()
     drafted_by = username()
     approved_by = username()
-    agreement = DocumentSerializer(read_only=True)
+    agreement = DocumentSerializer(read_only=True, allow_null=True)
     print_url = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
 
@@ -176,7 +178,7 @@ class HearingSerializer(serializers.ModelSerializer):
 class ReviewSerializer(serializers.ModelSerializer):
     unit = unit_code()
     decided_by = username()
-    document = DocumentSerializer(read_only=True)
+    document = DocumentSerializer(read_only=True, allow_null=True)
     hearings = HearingSerializer(many=True, read_only=True)
 
     class Meta:
@@ -230,8 +232,8 @@ class CaseListSerializer(serializers.ModelSerializer):
     owner_unit = unit_code()
     sponsoring_leader = username()
     acceptance_due = serializers.DateField(read_only=True)
-    handling_due = serializers.DateField(read_only=True)
-    next_due = serializers.DateField(read_only=True)
+    handling_due = serializers.DateField(read_only=True, allow_null=True)
+    next_due = serializers.DateField(read_only=True, allow_null=True)
     petition_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -264,14 +266,14 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     answering_unit = unit_code()
     sponsoring_leader = username()
     sponsor_staff = username()
-    same_matter_as = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    same_matter_as = SlugRelatedField(slug_field="number", read_only=True)
     acceptance_due = serializers.DateField(read_only=True)
-    handling_due = serializers.DateField(read_only=True)
-    review_request_due = serializers.DateField(read_only=True)
-    review_due = serializers.DateField(read_only=True)
-    rereview_request_due = serializers.DateField(read_only=True)
-    rereview_due = serializers.DateField(read_only=True)
-    next_due = serializers.DateField(read_only=True)
+    handling_due = serializers.DateField(read_only=True, allow_null=True)
+    review_request_due = serializers.DateField(read_only=True, allow_null=True)
+    review_due = serializers.DateField(read_only=True, allow_null=True)
+    rereview_request_due = serializers.DateField(read_only=True, allow_null=True)
+    rereview_due = serializers.DateField(read_only=True, allow_null=True)
+    next_due = serializers.DateField(read_only=True, allow_null=True)
     on_time = serializers.BooleanField(source="answered_on_time", read_only=True, allow_null=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
+from accounts.api_input import JSONParser, SlugRelatedField
 from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -54,7 +55,7 @@ def task_state(task: ConsultationTask, today=None) -> str:
 
 
 class ConsultationTaskInputSerializer(serializers.Serializer):
-    unit = serializers.SlugRelatedField(help_text=_("Code of the unit given the task."), **UNIT)
+    unit = SlugRelatedField(help_text=_("Code of the unit given the task."), **UNIT)
     task = serializers.CharField(max_length=TEXT)
     due = serializers.DateField()
 
@@ -63,9 +64,7 @@ class ConsultationInputSerializer(serializers.Serializer):
     case = serializers.CharField(max_length=40, help_text=_("Case number."))
     level = serializers.IntegerField(help_text=_("1 to 4: the next level the case may reach."))
     date = serializers.DateField(help_text=_("The day the consultation was held."))
-    units = serializers.SlugRelatedField(
-        many=True, help_text=_("Codes of the units attending."), **UNIT
-    )
+    units = SlugRelatedField(many=True, help_text=_("Codes of the units attending."), **UNIT)
     attendees = serializers.CharField(max_length=TEXT, help_text=_("The people attending."))
     experts = serializers.CharField(
         max_length=TEXT, required=False, allow_blank=True, default="",
@@ -121,7 +120,7 @@ class ConsultationTaskDoneSerializer(serializers.Serializer):
 
 
 class ConsultationTaskSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     due = serializers.DateField(source="due_on", read_only=True)
     state = serializers.SerializerMethodField()
 
@@ -134,14 +133,14 @@ class ConsultationTaskSerializer(serializers.ModelSerializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    case = SlugRelatedField(slug_field="number", read_only=True)
     level = serializers.IntegerField(read_only=True)
     level_name = serializers.CharField(source="get_level_display", read_only=True)
     date = serializers.DateField(source="held_on", read_only=True)
-    units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    recording_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    escalated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    units = SlugRelatedField(slug_field="code", many=True, read_only=True)
+    recorded_by = SlugRelatedField(slug_field="username", read_only=True)
+    recording_unit = SlugRelatedField(slug_field="code", read_only=True)
+    escalated_by = SlugRelatedField(slug_field="username", read_only=True)
     tasks = ConsultationTaskSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField(help_text=_("The case's consultation page."))
 

@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import object_id
+from accounts.api_input import SlugRelatedField
 from accounts.models import OrgUnit
 from cases.api.inputs import TEXT
 from cases.models import Case
@@ -41,9 +42,7 @@ from ..services.joint import PartyDraft, joint_party_report, joint_supervision_o
 
 class JointPartyInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
-    unit = serializers.SlugRelatedField(
-        slug_field="code", queryset=OrgUnit.objects.filter(is_active=True)
-    )
+    unit = SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.filter(is_active=True))
     task = serializers.CharField(max_length=TEXT, allow_blank=True)
     due = serializers.DateField()
 
@@ -111,7 +110,7 @@ class JointPartyOutSerializer(serializers.Serializer):
     unit_name = serializers.CharField(source="party.unit.name")
     task = serializers.CharField(source="party.task")
     due = serializers.DateField(source="party.due_on")
-    done_on = serializers.DateField(source="party.done_on")
+    done_on = serializers.DateField(source="party.done_on", allow_null=True)
     state = serializers.CharField()
     days_left = serializers.IntegerField(allow_null=True)
 

@@ -22,10 +22,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
+from accounts.api_input import JSONParser, SlugRelatedField
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 from cases.models import Case
@@ -56,7 +57,7 @@ def notice_state(notice: SupervisionNotice, today=None) -> str:
 
 class NoticeIssueSerializer(serializers.Serializer):
     case = serializers.CharField(max_length=40, help_text=_("Case number."))
-    unit = serializers.SlugRelatedField(
+    unit = SlugRelatedField(
         slug_field="code",
         queryset=OrgUnit.objects.filter(is_active=True),
         help_text=_("Code of the unit addressed."),
@@ -117,12 +118,12 @@ class NoticeDocumentSerializer(serializers.Serializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case = SlugRelatedField(slug_field="number", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    issuing_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    responded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issuing_unit = SlugRelatedField(slug_field="code", read_only=True)
+    issued_by = SlugRelatedField(slug_field="username", read_only=True)
+    responded_by = SlugRelatedField(slug_field="username", read_only=True)
     due = serializers.DateField(source="due_on", read_only=True)
     # A plain string here: one enum component (the input's) for the notice kind.
     kind = serializers.CharField(read_only=True, help_text="supervise | urge")

@@ -13,13 +13,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from accounts.api_input import SlugRelatedField
+from accounts.api_schema import ObjectAnswerSchema
+
 from ..models import RankingNotice, UnitRanking
 from ..selectors_ranking import ranking_notices_for, rankings_for
 from ..services.ranking import last_month, parse_month
 
 
 class RankingRowSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     on_time_rate = serializers.FloatField(read_only=True, allow_null=True)
     satisfaction_rate = serializers.FloatField(read_only=True, allow_null=True)
@@ -43,7 +46,7 @@ class RankingRowSerializer(serializers.ModelSerializer):
 
 
 class RankingNoticeOutSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     # A plain string (`rectification` or `self_examination`): "kind" names other choice sets.
     kind = serializers.CharField(
         read_only=True, help_text=_("`rectification` or `self_examination`.")
@@ -70,6 +73,8 @@ class RankingMonthSerializer(serializers.Serializer):
 
 class RankingViewSet(viewsets.ViewSet):
     """The monthly unit ranking."""
+
+    schema = ObjectAnswerSchema()
 
     @extend_schema(
         summary=_("A month's unit ranking in the caller's area, and its notices"),

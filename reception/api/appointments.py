@@ -25,10 +25,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import MAX_ID, object_id
+from accounts.api_input import JSONParser
 from cases.models import Case
 from cases.selectors import cases_visible_to
 

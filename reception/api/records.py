@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from accounts.api_input import SlugRelatedField
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 
@@ -41,7 +42,7 @@ class RecordInputSerializer(serializers.Serializer):
         help_text=_("The leader's instruction (required unless resolved on the spot)."),
     )
     resolved_on_spot = serializers.BooleanField(required=False, default=False)
-    responsible_unit = serializers.SlugRelatedField(
+    responsible_unit = SlugRelatedField(
         slug_field="code",
         queryset=OrgUnit.objects.filter(is_active=True),
         required=False,

@@ -33,10 +33,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
+from accounts.api_input import JSONParser, SlugRelatedField
+from accounts.api_schema import ObjectAnswerSchema
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 
@@ -92,7 +94,7 @@ class KindField(serializers.ChoiceField):
         super().__init__(choices=ScheduleKind.choices, **kwargs)
 
 
-class LeaderField(serializers.SlugRelatedField):
+class LeaderField(SlugRelatedField):
     """A leader by username, among the users of the caller's area (anyone else is no such
     user to the caller)."""
 
@@ -114,7 +116,7 @@ class LeaderField(serializers.SlugRelatedField):
         )
 
 
-class UnitsField(serializers.SlugRelatedField):
+class UnitsField(SlugRelatedField):
     default_error_messages = {
         "does_not_exist": _("No unit %(value)s in your area."),
         "invalid": _("Give unit codes."),
@@ -231,13 +233,13 @@ class DayQuerySerializer(serializers.Serializer):
 
 
 class ScheduleSerializer(serializers.ModelSerializer):
-    leader = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    leader = SlugRelatedField(slug_field="username", read_only=True)
     leader_name = serializers.SerializerMethodField()
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = SlugRelatedField(slug_field="code", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="weekly | monthly")
     weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     days = serializers.ListField(child=serializers.IntegerField(), read_only=True)
-    attending_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    attending_units = SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = ReceptionSchedule
@@ -399,6 +401,7 @@ class DayViewSet(viewsets.ViewSet):
     ahead)."""
 
     serializer_class = DaySerializer
+    schema = ObjectAnswerSchema()
 
     @extend_schema(
         summary=_("Reception days of the schedules the caller sees, in a date range"),

@@ -15,10 +15,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
+from accounts.api_input import JSONParser, SlugRelatedField
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.selectors import cases_visible_to
@@ -42,7 +42,7 @@ class VisitCaseInputSerializer(serializers.Serializer):
 
 
 class VisitInputSerializer(serializers.Serializer):
-    leader = serializers.SlugRelatedField(
+    leader = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         help_text=_("The leader's username."),

@@ -237,3 +237,25 @@ def test_the_matrix_covers_every_step_of_the_api():
         for route in viewset.get_extra_actions()
     }
     assert routes == {action.name for action in ACTIONS}
+
+
+def test_a_rereview_request_on_a_case_without_its_review_is_a_conflict_with_its_reason(
+    request, org, frozen_now
+):
+    """A case marked reviewed whose review is missing (a record corrected by hand, an import)
+    has nothing to re-review: 409 naming the missing review (it said the unit had no
+    superior), and nothing is written."""
+    users = Users(request)
+    case = reviewed(users)
+    case.reviews.all().delete()
+    before = written(case)
+
+    response = api(users.city_handler, lang="en").post(
+        case_url(case, "request-rereview"), {"request": "仍不服"}, format="json"
+    )
+
+    assert response.status_code == 409, response.content[:500]
+    assert response.json()["detail"] == (
+        f"Case {case.number} has no review decision: a re-review is requested after one."
+    )
+    assert written(case) == before

@@ -238,7 +238,8 @@ def test_the_list_filters_by_case_and_hides_other_areas(case, handler1, outsider
     assert numbers == [case.number]
     assert api(handler1).get(URL, {"case": other.number}).json()["results"] == []
     assert api(outsider).get(URL).json()["results"] == []
-    assert api(handler1).get(URL, {"case": "a\x00"}).status_code == 200
+    # A NUL byte in the query string is refused on the parameter (accounts.middleware).
+    assert api(handler1).get(URL, {"case": "a\x00"}).status_code == 400
 
 
 def test_the_list_takes_the_same_queries_for_one_or_many(case, handler1, org):
