@@ -325,7 +325,7 @@ def test_draft_is_marked_in_both_outputs(draft, client, street_handler):
 
     client.force_login(street_handler)
     page = client.get(print_url(draft)).content.decode()
-    assert 'class="reply-watermark"' in page
+    assert 'class="official-watermark"' in page
     assert "信访处理意见书（草稿）" in page
     assert 'id="reply-draft-alert"' in page
 
