@@ -335,13 +335,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # Request bodies that are not multipart (JSON, form-urlencoded) larger than this are refused
-# with 413 before they are read (accounts.middleware.RequestBodyLimitMiddleware). Multipart
+# with 413 before they are read (accounts.bodylimit.RequestBodyLimitMiddleware). Multipart
 # uploads keep their own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, ATTACHMENT_MAX_BYTES).
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. The pages keep
 # their scripts and styles in static files; data for a script travels in data-* attributes or
-# json_script. The API docs page has its own policy (config.urls). CSP_REPORT_ONLY sends the
+# json_script; the API docs page too (config/apidocs.py). CSP_REPORT_ONLY sends the
 # same policy as Content-Security-Policy-Report-Only instead (to try a change on a live site).
 _CSP_DIRECTIVES = {
     "default-src": ["'self'"],

@@ -61,7 +61,7 @@ class Watched:
             self.problems.append(f"{where}: {violation}")
         self.page.evaluate("window.__violations = []")
 
-    def log_in(self, username: str) -> None:
+    def log_in(self, username: str, landing: str = "/petitions/") -> None:
         from django.conf import settings
 
         self.page.context.clear_cookies()
@@ -69,7 +69,7 @@ class Watched:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", settings.DEMO_PASSWORD)
         self.page.click("button[type=submit]")
-        self.page.wait_for_url(f"{self.base}/petitions/")
+        self.page.wait_for_url(f"{self.base}{landing}")
         self.page.wait_for_load_state("networkidle")
         self.collect(f"login {username}")
 
@@ -160,6 +160,11 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     watched.log_in("leader1")
     watched.visit(reverse("cases:approvals"))
     watched.visit(reverse("reception:my_days"))
+    # The login security pages: account security, enrolment with its QR code, the password.
+    watched.visit(reverse("accounts:security"))
+    watched.visit(reverse("accounts:otp_enrol"), "img.otp-qr")
+    assert page.evaluate("document.querySelector('img.otp-qr').naturalWidth") > 0
+    watched.visit(reverse("password_change"), "#id_old_password")
     # The language switch sends its form on change (a listener in pages.js, not onchange=).
     with page.expect_navigation():
         page.select_option("select[name=language]", "en")
@@ -179,5 +184,13 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     page.screenshot(path=str(artifacts / "csp-admin-change-form.png"), full_page=True)
     watched.visit("/api/docs/", ".swagger-ui .information-container")
     page.screenshot(path=str(artifacts / "csp-api-docs.png"))
+
+    # The other two officers: the security administrator's two-factor list and the lockouts,
+    # the auditor's trail.
+    watched.log_in("security1")
+    watched.visit(reverse("accounts:otp_users"))
+    watched.visit("/admin/axes/accessattempt/", "#content")
+    watched.log_in("auditor1", landing="/audit/")
+    watched.visit("/audit/", "table")
 
     assert watched.problems == []
