@@ -12,3 +12,11 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     logger.info("heartbeat %s", now)
     return now
+
+
+@shared_task
+def purge_expired_api_tokens() -> int:
+    """Hourly: API tokens past their expiry leave the database."""
+    from .token_services import api_tokens_purge_expired
+
+    return api_tokens_purge_expired()

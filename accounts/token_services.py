@@ -28,3 +28,12 @@ def api_token_revoke(*, user: User, token_key: str, reason: str = "revoke") -> i
 def api_tokens_revoke_all(*, user: User, reason: str = "logout_all") -> int:
     deleted, _per_model = AuthToken.objects.filter(user=user).delete()
     return _revoked(user, deleted, reason)
+
+
+def api_tokens_purge_expired() -> int:
+    """Delete every expired token (knox deletes a user's expired tokens only when that user
+    next authenticates); the number deleted."""
+    from django.utils import timezone
+
+    deleted, _per_model = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted

@@ -518,6 +518,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "idempotency.tasks.purge_idempotency_records",
         "schedule": crontab(minute=15),
     },
+    # Hourly: expired API tokens (knox removes them only when their owner next logs in).
+    "purge-expired-api-tokens": {
+        "task": "accounts.tasks.purge_expired_api_tokens",
+        "schedule": crontab(minute=45),
+    },
 }
 
 REST_FRAMEWORK = {

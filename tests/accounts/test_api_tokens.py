@@ -59,6 +59,24 @@ def test_a_token_expires_after_the_ttl(handler, frozen_now, time_machine):
     assert not AuthToken.objects.filter(user=handler).exists()
 
 
+def test_the_hourly_purge_deletes_expired_tokens_of_users_who_never_come_back(
+    handler, frozen_now, time_machine, settings
+):
+    from accounts import tasks
+    from accounts.token_services import api_token_issue
+
+    api_token_issue(user=handler)
+    time_machine.shift(datetime.timedelta(days=3))
+    api_token_issue(user=handler)
+    time_machine.shift(datetime.timedelta(days=5))  # the first is past its 7 days
+    assert tasks.purge_expired_api_tokens() == 1
+    assert AuthToken.objects.filter(user=handler).count() == 1
+    assert tasks.purge_expired_api_tokens() == 0
+    assert "accounts.tasks.purge_expired_api_tokens" in {
+        job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+
 def test_the_token_endpoint_needs_the_otp_code_of_a_user_with_a_device(
     handler, frozen_now, time_machine
 ):
