@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import attachment, is_htmx
 
 from .access import can_read_audit_trail
+from .details import detail_text
 from .exports import MAX_ROWS, XLSX_TYPE, audit_workbook
 from .filters import AuditEntryFilter
 from .models import AuditAction, AuditEntry
@@ -42,7 +43,6 @@ class EntryRow:
 
     @classmethod
     def of(cls, entry: AuditEntry) -> EntryRow:
-        detail = "; ".join(f"{key}: {value}" for key, value in sorted(entry.detail.items()))
         return cls(
             when=f"{timezone.localtime(entry.when):%Y-%m-%d %H:%M:%S}",
             username=entry.actor_username,
@@ -51,7 +51,7 @@ class EntryRow:
             object=" ".join(part for part in (entry.object_repr, f"#{entry.object_id}") if part)
             if entry.object_id
             else entry.object_repr,
-            detail=detail,
+            detail=detail_text(entry.detail),
             client_address=entry.client_address or "",
             path=entry.path,
         )
