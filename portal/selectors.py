@@ -151,8 +151,10 @@ def petition_by_code(number: str, code: str) -> Petition | None:
 def public_view(
     number: str, code: str, *, today: datetime.date | None = None
 ) -> PublicMatter | None:
-    """The public view of petition `number`, or None unless `code` is its query code. At most
-    six queries whatever the case's history."""
+    """The public view of petition `number`, or None unless `code` is its query code. A bounded
+    number of queries whatever the case's history (at most eight: the petition, the clocks,
+    the steps, the names of the bodies it was forwarded to, the accused units of an
+    accusation, the evaluation window's rule and the work calendar)."""
     petition = petition_by_code(number, code)
     if petition is None:
         return None
