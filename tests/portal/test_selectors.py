@@ -49,7 +49,9 @@ def test_an_accepted_matter_shows_when_the_answer_is_due(handler1):
 
 def test_a_forwarded_matter_names_the_body_it_went_to(handler1, org):
     petition, code = registered(handler1)
-    services.case_forward(actor=handler1, case=petition.case, to_unit=org.d2_office, on=D(2026, 11, 3))
+    services.case_forward(
+        actor=handler1, case=petition.case, to_unit=org.d2_office, on=D(2026, 11, 3)
+    )
     matter = public_view(petition.number, code)
     assert matter.status == "forwarded"
     assert matter.status_label == f"已转送至{org.d2_office.name}"
