@@ -73,3 +73,18 @@ def test_a_petitioner_follows_the_matter_on_a_phone_without_javascript(
     assert "portal-large" in (phone.locator("body").get_attribute("class") or "")
     fits(phone, "#start-query", min_height=50)
     phone.screenshot(path=str(artifacts / "portal-start-large-390.png"), full_page=True)
+
+
+def test_the_portal_pages_keep_the_content_security_policy(page, live_server, db):
+    """With JavaScript on (as most phones have it), the portal's pages report no violation."""
+    from .test_csp_crawl import Watched
+
+    watched = Watched(page, live_server)
+    watched.visit("/public/")
+    watched.visit("/public/query/")
+    page.fill("#id_number", "D1XFJ-2026-999999")
+    page.fill("#id_query_code", "WRONGCDE")
+    page.click("#query-submit")
+    page.locator("#query-error").wait_for()
+    watched.collect("/public/query/ (answer)")
+    assert watched.problems == []

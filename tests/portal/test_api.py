@@ -251,3 +251,17 @@ def test_no_internal_field_in_any_answer(client, handler1, street_handler, city_
     assert leaked == []
     internal_keys = {"id", "pk", "case", "owner_unit", "actor", "comment", "data", "instructions"}
     assert not internal_keys & set(_strings(body))
+
+
+def test_the_operation_is_declared_without_authentication(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"][URL]["post"]
+    assert operation.get("security", []) in ([], [{}])  # no credentials asked for
+    assert {"200", "400", "404", "429"} <= set(operation["responses"])
+    assert "409" not in operation["responses"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    component = schema["components"]["schemas"][answer.rsplit("/", 1)[1]]
+    assert set(component["properties"]) == KEYS
+    assert not any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", []))
