@@ -1,7 +1,5 @@
 import datetime
 
-import pytest
-
 from cases import services
 from cases.models import ApprovalStatus, AssignmentStatus
 from tests.factories import register_petition
@@ -14,7 +12,10 @@ def received(day: datetime.date) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)
 
 
-def registered(actor, day=D(2026, 11, 2), **overrides):
+NOVEMBER_2 = D(2026, 11, 2)
+
+
+def registered(actor, day=NOVEMBER_2, **overrides):
     """A petition registered on `day`: (petition, its query code)."""
     registration = register_petition(actor, received_at=received(day), **overrides)
     return registration.petition, registration.query_code

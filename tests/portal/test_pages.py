@@ -45,7 +45,7 @@ def test_the_answer_page(client, handler1, org):
 def test_a_wrong_pair_looks_the_same_on_the_page(client, handler1):
     petition, code = registered(handler1)
     wrong = post(client, petition.number, "WRONGCDE")
-    unknown = post(client, "D1XFJ-2026-999999", "WRONGCDE")
+    unknown = post(client, "D1XFJ-2026-999999", code)
     assert wrong.status_code == unknown.status_code == 404
 
     def message(response):

@@ -133,7 +133,7 @@ def test_not_accepted_and_diverted(handler1, city_leader):
 
 def test_only_the_right_pair_finds_the_matter(handler1):
     petition, code = registered(handler1)
-    other, other_code = registered(handler1)
+    _other, other_code = registered(handler1)
     assert public_view(petition.number, other_code) is None
     assert public_view("XF-NO-SUCH-1", code) is None
     assert public_view(petition.number, "") is None
@@ -183,9 +183,8 @@ def test_queries_are_bounded_whatever_the_history(handler1, street_handler, city
 
 
 def _d1_business_handler(org):
-    from tests.factories import UserFactory
-
     from accounts.models import User
+    from tests.factories import UserFactory
 
     return User.objects.filter(username="d1b_handler").first() or UserFactory(
         username="d1b_handler", org_unit=org.d1_business, roles=["handler"]
