@@ -354,6 +354,9 @@ def matter_of(petition: Petition, *, today: datetime.date) -> PublicMatter:
         text = _step_label(event, unit_names, case)
         if text is not None:
             steps.append(Step(event.effective_on, text))
+    # A repeat petition joins a case already under way: its registration takes its place in
+    # the order of dates (stable: the registration first among the steps of its day).
+    steps.sort(key=lambda step: step.date)
     can_evaluate, evaluation_end = _can_evaluate(case, events, today)
     return PublicMatter(
         number=petition.number,

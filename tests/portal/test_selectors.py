@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import services
 from cases.models import DeadlineKind
 from portal.selectors import public_view
+from tests.factories import petitioner
 
 from .conftest import D, deliver, registered
 
@@ -189,3 +190,19 @@ def _d1_business_handler(org):
     return User.objects.filter(username="d1b_handler").first() or UserFactory(
         username="d1b_handler", org_unit=org.d1_business, roles=["handler"]
     )
+
+
+def test_a_repeat_petition_follows_the_case_it_joined(handler1):
+    first, first_code = registered(handler1, petitioners=[petitioner(name="温启光")])
+    services.case_accept(actor=handler1, case=first.case, on=D(2026, 11, 5))
+    repeat, code = registered(
+        handler1, D(2026, 11, 10), case=first.case, petitioners=[petitioner(name="孙佩华")]
+    )
+    assert repeat.case_id == first.case_id and code != first_code
+    matter = public_view(repeat.number, code)
+    assert (matter.number, matter.status) == (repeat.number, "accepted")
+    assert [(s.date, s.label) for s in matter.steps] == [
+        (D(2026, 11, 5), "已受理"),
+        (D(2026, 11, 10), "已登记"),
+    ]
+    assert public_view(repeat.number, first_code) is None
