@@ -179,7 +179,7 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated or serves_without_session(view_func):
             return None
         step = twofactor.session_step(request, had_device=request.otp_had_device)
         if step == twofactor.DONE or request.resolver_match.view_name in self.ALLOWED[step]:
@@ -198,6 +198,21 @@ class TwoFactorMiddleware:
         if step == twofactor.VERIFY:
             return _("Enter the code of your authenticator app first (log in on the web page).")
         return _("Your role requires two-step verification: set it up on the web page first.")
+
+
+def without_staff_session(view):
+    """Mark a view (a function, or an APIView class) that serves the public and never reads a
+    staff session: a staff user's session owing its second step changes nothing there."""
+    view.no_staff_session = True
+    return view
+
+
+def serves_without_session(view_func) -> bool:
+    view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+    return bool(
+        getattr(view_func, "no_staff_session", False)
+        or getattr(view_class, "no_staff_session", False)
+    )
 
 
 class NulByteMiddleware:

@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "reception",
     "dashboards",
     "idempotency",
+    # The public portal: above every other app of ours, imported by none.
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -230,11 +232,19 @@ LOGIN_API_RATE = env.str("LOGIN_API_RATE", default="10/minute")
 # (0: none, REMOTE_ADDR is the client; 1: one nginx in front of gunicorn). The header is
 # trusted only this far: what a client writes into it itself is never taken as its address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The public portal's "follow the matter" (portal.lockout): PUBLIC_QUERY_FAILURE_LIMIT wrong
+# query codes for one number within PUBLIC_QUERY_LOCK_MINUTES lock that number's lookup for
+# PUBLIC_QUERY_LOCK_MINUTES; lookups per address are throttled at PUBLIC_QUERY_RATE (DRF rate).
+PUBLIC_QUERY_FAILURE_LIMIT = env.int("PUBLIC_QUERY_FAILURE_LIMIT", default=5)
+PUBLIC_QUERY_LOCK_MINUTES = env.int("PUBLIC_QUERY_LOCK_MINUTES", default=15)
+PUBLIC_QUERY_RATE = env.str("PUBLIC_QUERY_RATE", default="20/minute")
 for _name in (
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_FAILURE_WINDOW_MINUTES",
     "LOGIN_LOCKOUT_MINUTES",
     "LOGIN_ADDRESS_FAILURE_LIMIT",
+    "PUBLIC_QUERY_FAILURE_LIMIT",
+    "PUBLIC_QUERY_LOCK_MINUTES",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
@@ -536,7 +546,7 @@ REST_FRAMEWORK = {
         # The auditor reads the audit trail and nothing of the petitions (三员管理).
         "audit.permissions.NotAuditor",
     ],
-    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE},
+    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE, "public_query": PUBLIC_QUERY_RATE},
     # The client's address for the throttles: the same rule as the login lockout's.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # JSON with a nesting limit (accounts.api_input); views that take files add multipart.

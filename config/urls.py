@@ -35,6 +35,7 @@ urlpatterns = [
     path("reception/", include("reception.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
+    path("public/", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SchemaView.as_view(), name="schema"),

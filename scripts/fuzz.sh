@@ -46,6 +46,9 @@ fi
 export DATABASE_URL="$DB_URL"
 unset DATABASE_REPLICA_URL
 export DEBUG=false DJANGO_ENV=development LOG_LEVEL="${FUZZ_LOG_LEVEL:-ERROR}"
+# The public query's per-address throttle would answer nearly every case 429: let the cases
+# reach its logic (the per-number lock still applies).
+export PUBLIC_QUERY_RATE="${FUZZ_PUBLIC_QUERY_RATE:-100000/minute}"
 
 # Create or drop the PostgreSQL database of DATABASE_URL (through the server's `postgres`).
 pg_database() {

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The public portal (信访人): no login; reads the apps below it, nothing imports it."""
+
+    name = "portal"
+    verbose_name = _("Public portal")

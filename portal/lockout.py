@@ -1,0 +1,83 @@
+"""The lock on looking a number up after wrong query codes, and the per-address throttle.
+
+PUBLIC_QUERY_FAILURE_LIMIT wrong codes for one number within PUBLIC_QUERY_LOCK_MINUTES (from
+the first of them) lock that number's lookup for PUBLIC_QUERY_LOCK_MINUTES: while locked even
+the right code gets the locked answer. A number that does not exist counts exactly like one
+that does, so the lock tells nothing about which numbers exist. Counted in Django's cache
+(Redis in production, local memory in tests and development); keys are a digest of the
+number, so any input makes a valid key."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.login_guard import client_ip
+
+PREFIX = "public-query"
+
+
+def _key(kind: str, number: str) -> str:
+    digest = hashlib.sha256(number.strip().encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{PREFIX}:{kind}:{digest}"
+
+
+def _window_seconds() -> int:
+    return settings.PUBLIC_QUERY_LOCK_MINUTES * 60
+
+
+def locked_for(number: str) -> int:
+    """Seconds until the lookup of `number` is open again (0: not locked)."""
+    until = cache.get(_key("lock", number))
+    if until is None:
+        return 0
+    remaining = math.ceil(until - time.time())
+    return max(remaining, 0)
+
+
+def record_failure(number: str) -> int:
+    """Count a wrong code (or unknown number) for `number`; lock it at the limit. Returns the
+    seconds it is now locked for (0: not locked)."""
+    window = _window_seconds()
+    key = _key("fail", number)
+    cache.add(key, 0, timeout=window)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        failures = 1
+    if failures >= settings.PUBLIC_QUERY_FAILURE_LIMIT:
+        cache.set(_key("lock", number), time.time() + window, timeout=window)
+        cache.delete(key)
+        return window
+    return 0
+
+
+def clear_failures(number: str) -> None:
+    """A right code, not locked: the count starts again."""
+    cache.delete(_key("fail", number))
+
+
+class PublicQueryThrottle(SimpleRateThrottle):
+    """Lookups per client address (rate PUBLIC_QUERY_RATE), for the API and the page alike."""
+
+    scope = "public_query"
+
+    def get_rate(self) -> str:
+        return settings.PUBLIC_QUERY_RATE  # read now, not when DRF's settings were first loaded
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or ""}
+
+
+def throttle_wait(request) -> int:
+    """For a page: 0 if the address may look up now, else the seconds to wait."""
+    throttle = PublicQueryThrottle()
+    if throttle.allow_request(request, None):
+        return 0
+    return max(math.ceil(throttle.wait() or 1), 1)

@@ -1,0 +1,29 @@
+"""Follow the matter: the lookup with its lock, one path for the API and the page."""
+
+from __future__ import annotations
+
+from . import lockout
+from .selectors import PublicMatter, public_view
+
+
+class Locked(Exception):
+    """The number's lookup is locked for `seconds` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def query_matter(number: str, code: str) -> PublicMatter | None:
+    """The public view of `number` for `code`, or None for a wrong pair (a wrong code and an
+    unknown number alike, each counted towards the number's lock). Raises Locked while the
+    number is locked, whatever the code."""
+    seconds = lockout.locked_for(number)
+    if seconds:
+        raise Locked(seconds)
+    matter = public_view(number, code)
+    if matter is None:
+        lockout.record_failure(number)
+        return None
+    lockout.clear_failures(number)
+    return matter

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("query/", views.query, name="query"),
+    path("display/", views.display, name="display"),
+]

@@ -1,0 +1,96 @@
+"""The public portal's pages: no login, no staff navigation, work without JavaScript."""
+
+import math
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.middleware import without_staff_session
+
+from .forms import QueryForm
+from .lockout import throttle_wait
+from .query import Locked, query_matter
+
+LARGE_TEXT_COOKIE = "portal_large_text"
+
+
+def _context(request, **extra) -> dict:
+    return {"large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "1", **extra}
+
+
+@without_staff_session
+@require_http_methods(["GET", "HEAD"])
+def start(request):
+    return render(request, "portal/start.html", _context(request))
+
+
+def _minutes(seconds: int) -> int:
+    return max(math.ceil(seconds / 60), 1)
+
+
+@without_staff_session
+@require_http_methods(["GET", "HEAD", "POST"])
+def query(request):
+    """The form (GET), and the answer or the form again with the reason (POST)."""
+    if request.method != "POST":
+        return render(request, "portal/query.html", _context(request, form=QueryForm()))
+    form = QueryForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/query.html", _context(request, form=form), status=400)
+    wait = throttle_wait(request)
+    if wait:
+        message = _("Too many look-ups from this connection: try again in %(minutes)s minutes.")
+        return _refused(request, form, message % {"minutes": _minutes(wait)}, wait)
+    try:
+        matter = query_matter(form.cleaned_data["number"], form.cleaned_data["query_code"])
+    except Locked as locked:
+        message = _(
+            "Too many wrong query codes for this number: look-ups are paused for "
+            "%(minutes)s minutes."
+        )
+        return _refused(
+            request, form, message % {"minutes": _minutes(locked.seconds)}, locked.seconds
+        )
+    if matter is None:
+        form.add_error(
+            None,
+            _("No matter was found for this number and query code. Check both and try again."),
+        )
+        return render(request, "portal/query.html", _context(request, form=form), status=404)
+    return render(request, "portal/matter.html", _context(request, matter=matter))
+
+
+def _refused(request, form, message, seconds):
+    form.add_error(None, message)
+    response = render(request, "portal/query.html", _context(request, form=form), status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@without_staff_session
+@require_POST
+def display(request):
+    """Large text and high contrast on or off (a cookie), then back to the page it came from."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not back.startswith("/public/"):
+        back = reverse("portal:start")
+    response = HttpResponseRedirect(back)
+    if request.POST.get("large_text") == "1":
+        response.set_cookie(
+            LARGE_TEXT_COOKIE,
+            "1",
+            max_age=365 * 24 * 3600,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response

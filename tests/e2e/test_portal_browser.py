@@ -1,0 +1,90 @@
+"""The public portal on a phone (390 × 844) with JavaScript off: a petitioner follows their
+matter with the number and query code from the receipt, then turns on large text."""
+
+import pytest
+
+from cases import services
+from tests.factories import register_petition
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
+def fits(page, selector: str, *, min_height: int = 44) -> None:
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
+    assert box["height"] >= min_height, selector
+
+
+def test_a_petitioner_follows_the_matter_on_a_phone_without_javascript(
+    phone, live_server, org, handler1, artifacts
+):
+    registration = register_petition(handler1, summary="小区路灯长期不亮")
+    petition, code = registration.petition, registration.query_code
+    services.case_forward(actor=handler1, case=petition.case, to_unit=org.d2_office)
+
+    phone.goto(f"{live_server.url}/public/")
+    assert phone.locator("h1").inner_text() == "信访事项办理进度查询"
+    fits(phone, "#start-query")
+    phone.screenshot(path=str(artifacts / "portal-start-390.png"), full_page=True)
+    phone.click("#start-query")
+    phone.wait_for_url("**/public/query/")
+
+    # A wrong code first: the same answer as for a number that does not exist.
+    phone.fill("#id_number", petition.number)
+    phone.fill("#id_query_code", "WRONGCDE")
+    fits(phone, "#id_number")
+    fits(phone, "#query-submit")
+    phone.click("#query-submit")
+    assert "未查到" in phone.locator("#query-error").inner_text()
+
+    phone.fill("#id_query_code", code.lower())
+    phone.click("#query-submit")
+    status = phone.locator("#matter-status")
+    assert status.inner_text() == f"已转送至{org.d2_office.name}"
+    assert phone.locator("#matter-number").inner_text() == petition.number
+    assert "受理决定期限" in phone.locator("#due-dates").inner_text()
+    assert phone.locator("#steps li").count() == 2
+    assert "handler1" not in phone.content() and "王承办" not in phone.content()
+    fits(phone, "#matter")
+    phone.screenshot(path=str(artifacts / "portal-matter-390.png"), full_page=True)
+
+    # Large text and high contrast, kept by a cookie on the next pages.
+    phone.click("#display-toggle")
+    phone.wait_for_url("**/public/query/")
+    assert "portal-large" in (phone.locator("body").get_attribute("class") or "")
+    phone.goto(f"{live_server.url}/public/")
+    assert "portal-large" in (phone.locator("body").get_attribute("class") or "")
+    fits(phone, "#start-query", min_height=50)
+    phone.screenshot(path=str(artifacts / "portal-start-large-390.png"), full_page=True)
+
+
+def test_the_portal_pages_keep_the_content_security_policy(page, live_server, db):
+    """With JavaScript on (as most phones have it), the portal's pages report no violation."""
+    from .test_csp_crawl import Watched
+
+    watched = Watched(page, live_server)
+    watched.visit("/public/")
+    watched.visit("/public/query/")
+    page.fill("#id_number", "D1XFJ-2026-999999")
+    page.fill("#id_query_code", "WRONGCDE")
+    page.click("#query-submit")
+    page.locator("#query-error").wait_for()
+    watched.collect("/public/query/ (answer)")
+    assert watched.problems == []
