@@ -13,7 +13,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -89,8 +89,9 @@ class SessionTimeoutMiddleware:
                 or now - started > settings.SESSION_MAX_HOURS * 3600
             ):
                 logout(request)
-                if request.path.startswith("/api/"):
-                    return self.get_response(request)  # anonymous now: the API's 401/403
+                if request.path.startswith("/api/") or _serves_without_session(request):
+                    # Anonymous now: the API's 401/403, or the public page as to anyone.
+                    return self.get_response(request)
                 return _login_redirect(request)
             elif now - seen >= SEEN_RESOLUTION_SECONDS and request.path not in {
                 reverse(name) for name in PASSIVE_URL_NAMES
@@ -135,7 +136,7 @@ class PasswordPolicyMiddleware:
         ):
             from .passwords import password_change_reason
 
-            if password_change_reason(user) is not None:
+            if password_change_reason(user) is not None and not _serves_without_session(request):
                 change_url = reverse("password_change")
                 current = urlsplit(request.headers.get("HX-Current-URL", "")).path
                 if is_htmx(request) and current == change_url:
@@ -205,6 +206,16 @@ def without_staff_session(view):
     staff session: a staff user's session owing its second step changes nothing there."""
     view.no_staff_session = True
     return view
+
+
+def _serves_without_session(request) -> bool:
+    """Whether the URL requested is served without a staff session (the public portal): the
+    staff session's own gates (its time limits, the password policy) do not apply there.
+    Resolved only when a gate would act, so an ordinary request pays nothing."""
+    try:
+        return serves_without_session(resolve(request.path_info).func)
+    except Resolver404:
+        return False
 
 
 def serves_without_session(view_func) -> bool:

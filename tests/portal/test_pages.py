@@ -97,3 +97,21 @@ def test_a_staff_session_sees_the_same_page(client, handler1):
     assert staff.status_code == anonymous.status_code == 200
     strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
     assert strip.sub("", staff.content.decode()) == strip.sub("", anonymous.content.decode())
+
+
+def test_the_staff_sessions_gates_do_not_stand_before_the_portal(
+    client, handler1, settings, time_machine
+):
+    """An expired staff password or an ended staff session does not send someone reading the
+    portal to the staff's password or login page: the portal serves them as anyone."""
+    petition, code = registered(handler1)
+    client.force_login(handler1)
+    handler1.must_change_password = True
+    handler1.save(update_fields=["must_change_password"])
+    settings.PASSWORD_CHANGE_AT_FIRST_LOGIN = True
+    assert client.get("/petitions/").status_code == 302  # the staff pages: the change page
+    assert post(client, petition.number, code).status_code == 200
+
+    time_machine.shift(datetime.timedelta(hours=settings.SESSION_MAX_HOURS, minutes=1))
+    assert post(client, petition.number, code).status_code == 200
+    assert "_auth_user_id" not in client.session  # the ended session was logged out
