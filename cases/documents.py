@@ -21,8 +21,7 @@ from .officialdoc import (
     SEAL,
     OfficialDocument,
     Section,
-    arabic_date,
-    chinese_date,
+    official_date,
     officialdoc_docx,
     paragraphs_of,
 )
@@ -31,10 +30,9 @@ from .selectors import deadline_rule_for
 __all__ = [
     "ReplyDocument",
     "Section",
-    "arabic_date",
-    "chinese_date",
     "document_number",
     "docx_bytes",
+    "official_date",
     "reply_document",
     "reply_docx",
 ]
@@ -168,7 +166,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
 
     if petition is not None:
         came = (
-            f"{you}于{arabic_date(timezone.localdate(petition.received_at))}"
+            f"{you}于{official_date(timezone.localdate(petition.received_at))}"
             + CHANNEL_VERBS.get(petition.channel, "")
         )
     else:
@@ -176,7 +174,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
     if suggestion:
         opening = f"{came}提出的关于“{case.summary}”的建议意见收悉。经认真研究，现答复如下："
     else:
-        accepted = f"，本机关已于{arabic_date(case.accepted_on)}受理" if case.accepted_on else ""
+        accepted = f"，本机关已于{official_date(case.accepted_on)}受理" if case.accepted_on else ""
         opening = f"{came}反映的“{case.summary}”问题{accepted}。经调查核实，现提出处理意见如下："
 
     opinion = OPINION_LABELS.get(reply.opinion, "")
@@ -218,7 +216,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
         closing=closing,
         issuing_unit=reply.unit.name,
         date=day,
-        date_text=chinese_date(day),
+        date_text=official_date(day),
         seal=SEAL,
         is_draft=is_draft,
         case_number=case.number,

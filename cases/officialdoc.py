@@ -5,7 +5,7 @@ and the template `official_document.html` as an A4 sheet to print.
 The layout (GB/T 9704 style): A4; the title in 方正小标宋简体 22 pt bold, centred; the number
 centred under it; the body in 仿宋_GB2312 16 pt on an exact 28 pt line with a two-character
 first-line indent; headings in 黑体; tables as real Word tables with borders; the issuing unit,
-the date (二〇二六年十一月二十二日) and the seal right-aligned; an optional 抄送 line at the foot;
+the date (2026年11月22日, `official_date`) and the seal right-aligned; an optional 抄送 line at the foot;
 a draft says so in its header and its title.
 
 The text is fixed official Chinese, not gettext: a document is issued in Chinese whatever the
@@ -64,26 +64,10 @@ LINE = Pt(28)
 TABLE_LINE = Pt(20)
 RED = RGBColor(0xC0, 0x00, 0x00)
 
-CHINESE_DIGITS = "〇一二三四五六七八九"
 
-
-def chinese_numeral(value: int) -> str:
-    """1–31 as written in a date: 一, 十, 十一, 二十, 二十二, 三十一."""
-    tens, ones = divmod(value, 10)
-    if tens == 0:
-        return CHINESE_DIGITS[ones]
-    head = "" if tens == 1 else CHINESE_DIGITS[tens]
-    return f"{head}十{CHINESE_DIGITS[ones] if ones else ''}"
-
-
-def chinese_date(day: datetime.date) -> str:
-    """The date under the issuing unit: 二〇二六年十一月二十二日."""
-    year = "".join(CHINESE_DIGITS[int(digit)] for digit in str(day.year))
-    return f"{year}年{chinese_numeral(day.month)}月{chinese_numeral(day.day)}日"
-
-
-def arabic_date(day: datetime.date) -> str:
-    """A date in the body text: 2026年11月20日."""
+def official_date(day: datetime.date) -> str:
+    """Every date a document writes, in Arabic numerals without leading zeros (GB/T 9704-2012
+    7.3.5.2): 2026年12月4日, in the body text and under the issuing unit alike."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -134,7 +118,7 @@ class OfficialDocument:
 
     @property
     def date_text(self) -> str:
-        return chinese_date(self.date)
+        return official_date(self.date)
 
     @property
     def filename(self) -> str:

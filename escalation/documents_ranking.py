@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.models import OrgKind, OrgUnit
-from cases.officialdoc import OfficialDocument, Section, Table, arabic_date
+from cases.officialdoc import OfficialDocument, Section, Table, official_date
 
 from .models import RankingNotice, RankingNoticeKind, UnitRanking
 from .selectors_ranking import notice_issuer, streak_rankings
@@ -87,7 +87,7 @@ def ranking_notice_document(notice: RankingNotice) -> OfficialDocument:
     issuer_name = issuer.name if issuer else ""
     months = rows[-1].bottom_streak if rows else 0
     month = f"{notice.month.year}年{notice.month.month}月"
-    due = arabic_date(notice.due_on)
+    due = official_date(notice.due_on)
     opening = [
         f"根据{month}信访工作责任单位排名通报，你单位已连续{months}个月"
         "在按期办结率、群众满意率等排名中处于后三位，信访工作责任落实不到位。"

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from cases import services
-from cases.documents import chinese_date, document_number, reply_document, reply_docx
+from cases.documents import document_number, official_date, reply_document, reply_docx
 from cases.models import Case, MatterKind
 from tests.document_links import check_token_download
 from tests.factories import petitioner, register_petition, token_client
@@ -90,15 +90,15 @@ def paragraph_texts(content: bytes) -> list[str]:
 @pytest.mark.parametrize(
     "day, text",
     [
-        (D(2026, 11, 22), "二〇二六年十一月二十二日"),
-        (D(2026, 10, 10), "二〇二六年十月十日"),
-        (D(2027, 1, 1), "二〇二七年一月一日"),
-        (D(2026, 12, 31), "二〇二六年十二月三十一日"),
-        (D(2020, 2, 20), "二〇二〇年二月二十日"),
+        (D(2026, 11, 22), "2026年11月22日"),
+        (D(2026, 12, 4), "2026年12月4日"),
+        (D(2027, 1, 1), "2027年1月1日"),
+        (D(2026, 12, 31), "2026年12月31日"),
+        (D(2020, 2, 20), "2020年2月20日"),
     ],
 )
-def test_chinese_date(day, text):
-    assert chinese_date(day) == text
+def test_official_date_is_in_arabic_numerals_without_leading_zeros(day, text):
+    assert official_date(day) == text
 
 
 def test_document_number_comes_from_the_case_number():
@@ -124,7 +124,7 @@ def test_approved_reply_document(approved, org):
     assert org.d1_street.parent == org.d1  # the answering street office's superior
     assert document.issuing_unit == "东湖街道"
     assert document.date == D(2026, 11, 22)  # the approval date
-    assert document.date_text == "二〇二六年十一月二十二日"
+    assert document.date_text == "2026年11月22日"
     assert document.seal == "（印章）"
     assert not document.is_draft
     assert [s.heading for s in document.sections] == [
@@ -155,7 +155,7 @@ def test_docx_content_and_layout(approved):
     ):
         assert expected in texts, expected
     assert any("予以支持" in text for text in texts)
-    assert texts[-3:] == ["东湖街道", "二〇二六年十一月二十二日", "（印章）"]
+    assert texts[-3:] == ["东湖街道", "2026年11月22日", "（印章）"]
     assert "草稿" not in docx_text(content)
 
     section = doc.sections[0]
@@ -279,7 +279,7 @@ def test_print_page(approved, client, street_handler, django_assert_max_num_quer
         BASIS,
         "向东湖区请求复查",
         "东湖街道",
-        "二〇二六年十一月二十二日",
+        "2026年11月22日",
         "（印章）",
         docx_url(approved),
         "data-print",

@@ -38,7 +38,7 @@ def test_docx_lays_out_every_part_in_the_official_layout():
         assert expected in texts
     assert "责任分摊表" in texts
     assert texts.index("特此通知。") > texts.index("责任分摊表")
-    assert texts[-5:-2] == ["江城市信访局", "二〇二六年十一月二十二日", "（印章）"]
+    assert texts[-5:-2] == ["江城市信访局", "2026年11月22日", "（印章）"]
     assert texts[-1] == "抄送：东湖区人民政府。"
     assert doc.paragraphs[-1]._p.pPr.find(qn("w:pBdr")) is not None
 
@@ -103,7 +103,7 @@ def test_print_sheet_shows_the_same_document():
         "<td>跟踪督办</td>",
         "特此通知。",
         "江城市信访局",
-        "二〇二六年十一月二十二日",
+        "2026年11月22日",
         "抄送：东湖区人民政府。",
     ):
         assert expected in page, expected
