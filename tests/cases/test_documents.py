@@ -165,7 +165,7 @@ def test_docx_content_and_layout(approved):
     title = doc.paragraphs[0]
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     (run,) = title.runs
-    assert run.font.size == Pt(22) and run.font.bold
+    assert run.font.size == Pt(22) and not run.font.bold
     assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
 
     body = doc.paragraphs[texts.index(REQUEST)]
