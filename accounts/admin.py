@@ -26,9 +26,9 @@ from .workcalendar import year_statuses
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "kind", "parent", "is_active"]
+    list_display = ["code", "name", "doc_abbreviation", "level", "kind", "parent", "is_active"]
     list_filter = ["level", "kind", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "doc_abbreviation"]
     autocomplete_fields = ["parent"]
     ordering = ["path"]
 

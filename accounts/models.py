@@ -41,6 +41,12 @@ unit_code_validator = RegexValidator(
 )
 
 
+doc_abbreviation_validator = RegexValidator(
+    r"^[^\s〔〕\[\]()（）0-9]+$",
+    _("Enter the abbreviation alone (e.g. 清信访), without spaces, brackets or digits."),
+)
+
+
 class OrgUnit(models.Model):
     """A body in the unit tree (机构). `path` holds the ids from the root, e.g. `/1/5/23/`."""
 
@@ -58,6 +64,18 @@ class OrgUnit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
+    # 机关代字 (GB/T 9704-2012 7.2.4): what the unit's document numbers start with.
+    doc_abbreviation = models.CharField(
+        _("document abbreviation"),
+        max_length=20,
+        blank=True,
+        validators=[doc_abbreviation_validator],
+        help_text=_(
+            "The unit's abbreviation in its document numbers (机关代字), e.g. 清信访 for "
+            "清信访督〔2026〕2号; no two units share one. Empty: the numbers start with the "
+            "unit's name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("org unit")
@@ -66,6 +84,15 @@ class OrgUnit(models.Model):
         indexes = [
             models.Index(
                 fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+        constraints = [
+            # Document numbers are unique: two units may not number under one abbreviation.
+            models.UniqueConstraint(
+                fields=["doc_abbreviation"],
+                condition=~models.Q(doc_abbreviation=""),
+                name="orgunit_doc_abbreviation_unique",
+                violation_error_message=_("Another unit already uses this abbreviation."),
             )
         ]
 
@@ -90,6 +117,10 @@ class OrgUnit(models.Model):
     def clean(self) -> None:
         if self.parent and self.pk and self.parent.is_within(self):
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+        taken = OrgUnit.objects.filter(doc_abbreviation=self.doc_abbreviation).exclude(pk=self.pk)
+        if self.doc_abbreviation and taken.exists():
+            message = _("Another unit already uses this abbreviation.")
+            raise ValidationError({"doc_abbreviation": ValidationError(message, code="taken")})
 
     @property
     def parent_path(self) -> str:

@@ -39,7 +39,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 @transaction.atomic
 def notices_issue(*, actor: User, appointment: Appointment) -> list[ReceptionNotice]:
     """Issue the notices of `appointment` that are not issued yet (the petitioner's, the
-    leader's and one per attending unit), each numbered `<office>接访〔year〕n号`, and tell
+    leader's and one per attending unit), each numbered `<机关代字>接访〔year〕n号`, and tell
     their recipients: the attending units' users and the leader in the app, the petitioners
     who gave a mobile number by SMS. Issuing again creates and sends nothing; a concurrent
     second issue loses on the unique constraints and sends nothing either. Returns all the
