@@ -148,6 +148,28 @@ two_factor_reset = Signal()
 api_tokens_revoked = Signal()
 
 
+class DocumentSequence(models.Model):
+    """The last number issued per issuing unit, series and year (江信访督〔2026〕12号, the
+    reply 江信访〔2026〕5号): locked while numbering (`accounts.numbering`), so numbers are
+    unique and gap-free and a rolled-back issue gives its number back. (Until escalation
+    0003 this table lived in escalation; the reply numbers of `cases` need it too.)"""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "series", "year"], name="accounts_document_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.series}/{self.year}: {self.last_value}"
+
+
 class User(AbstractUser):
     org_unit = models.ForeignKey(
         OrgUnit,

@@ -10,10 +10,11 @@ never carries an ID number or a phone number.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+
+from accounts.numbering import document_prefix
 
 from .models import Case, DeadlineKind, MatterKind, Opinion, Reply, ReplyStatus
 from .officialdoc import (
@@ -66,16 +67,17 @@ SUGGESTION_OPINION_TEXTS = {
     Opinion.NOT_SUPPORT: "经研究论证，你提出的建议意见暂不具备采纳条件，暂不采纳。",
 }
 
-NUMBER_PATTERN = re.compile(r"-(\d{4})-0*(\d+)$")
+# Where a draft's serial number will go (a full-width space).
+UNNUMBERED = "\u3000"
 
 
-def document_number(case: Case, day: datetime.date) -> str:
-    """〔2026〕第12号 from a case number `<unit>-2026-000012`; a number of another form is
-    kept whole, with the year of the document."""
-    match = NUMBER_PATTERN.search(case.number)
-    if match:
-        return f"〔{match.group(1)}〕第{match.group(2)}号"
-    return f"〔{day.year}〕第{case.number}号"
+def document_number(reply: Reply, day: datetime.date) -> str:
+    """The reply's 发文字号, 江信访〔2026〕5号: given on approval from the answering unit's own
+    sequence (`accounts.numbering`). A draft, not numbered yet, shows where the number goes:
+    江信访〔2026〕　号."""
+    if reply.number:
+        return reply.number
+    return f"{document_prefix(reply.unit)}〔{day.year}〕{UNNUMBERED}号"
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
 
     return ReplyDocument(
         title=SUGGESTION_TITLE if suggestion else COMPLAINT_TITLE,
-        number=document_number(case, day),
+        number=document_number(reply, day),
         addressee=addressee,
         opening=opening,
         request=reply.request,

@@ -366,23 +366,3 @@ class RankingNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class DocumentSequence(models.Model):
-    """The last number issued per issuing unit, series and year (江信访督〔2026〕12号): locked
-    while numbering, so numbers are unique and a rolled-back issue gives its number back."""
-
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    series = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "series", "year"], name="document_sequence_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.series}/{self.year}: {self.last_value}"

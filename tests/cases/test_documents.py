@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from cases import services
-from cases.documents import document_number, official_date, reply_document, reply_docx
-from cases.models import Case, MatterKind
+from cases.documents import official_date, reply_document, reply_docx
+from cases.models import MatterKind
 from tests.document_links import check_token_download
 from tests.factories import petitioner, register_petition, token_client
 
@@ -62,6 +62,28 @@ def draft(street_handler, person, frozen_now):
 
 
 @pytest.fixture
+def draft_again(street_handler, person, frozen_now):
+    """A second complaint of the street office, its reply drafted."""
+    case = register_petition(
+        street_handler,
+        received_at=datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI),
+        petitioners=[person],
+        summary="升平街5号楼路灯不亮",
+    ).petition.case
+    services.case_accept(actor=street_handler, case=case, on=D(2026, 11, 20))
+    return services.reply_draft(
+        actor=street_handler,
+        case=case,
+        request="请求修复路灯。",
+        facts_and_reasons="经查，路灯线路老化。",
+        legal_basis="《城市照明管理规定》",
+        opinion="support",
+        resolved=True,
+        on=D(2026, 11, 21),
+    )
+
+
+@pytest.fixture
 def approved(draft, city_leader):
     services.approval_decide(
         actor=city_leader, approval=draft.approvals.get(), approve=True, on=D(2026, 11, 22)
@@ -101,17 +123,34 @@ def test_official_date_is_in_arabic_numerals_without_leading_zeros(day, text):
     assert official_date(day) == text
 
 
-def test_document_number_comes_from_the_case_number():
-    assert document_number(Case(number="JZD1S1-2026-000012"), D(2026, 11, 22)) == "〔2026〕第12号"
-    assert document_number(Case(number="OLD/7"), D(2026, 11, 22)) == "〔2026〕第OLD/7号"
+def test_a_draft_shows_where_its_number_goes(draft):
+    assert draft.number == ""
+    assert reply_document(draft).number == "东湖街道〔2026〕\u3000号"
+
+
+def test_approval_numbers_the_reply_from_the_answering_units_own_sequence(
+    approved, draft_again, city_leader, org
+):
+    """机关代字〔年份〕序号号, gap-free per answering unit and year (not the case number)."""
+    assert approved.number == "东湖街道〔2026〕1号"
+    assert reply_document(approved).number == "东湖街道〔2026〕1号"
+    org.d1_street.doc_abbreviation = "升街"
+    org.d1_street.save()
+    services.approval_decide(
+        actor=city_leader, approval=draft_again.approvals.get(), approve=True, on=D(2026, 11, 22)
+    )
+    draft_again.refresh_from_db()
+    assert draft_again.number == "升街〔2026〕2号"
+    # The first keeps the number it was issued under.
+    approved.refresh_from_db()
+    assert reply_document(approved).number == "东湖街道〔2026〕1号"
 
 
 def test_approved_reply_document(approved, org):
-    case = approved.case
     document = reply_document(approved)
 
     assert document.title == "信访处理意见书"
-    assert document.number == document_number(case, D(2026, 11, 22))
+    assert document.number == approved.number == "东湖街道〔2026〕1号"
     assert document.addressee == "孙佩华"
     assert "2026年11月20日来访" in document.opening
     assert "升平街3号楼楼道垃圾堆积" in document.opening
@@ -142,7 +181,7 @@ def test_docx_content_and_layout(approved):
     texts = [p.text for p in doc.paragraphs]
 
     assert texts[0] == "信访处理意见书"
-    assert texts[1].startswith("〔2026〕第") and texts[1].endswith("号")
+    assert texts[1] == "东湖街道〔2026〕1号"
     assert "孙佩华：" in texts
     for expected in (
         "一、信访请求",
