@@ -47,6 +47,26 @@ doc_abbreviation_validator = RegexValidator(
 )
 
 
+# What a government's area name ends with, and what its full name adds (村 gives 村民委员会:
+# 红星村 → 红星村民委员会).
+GOVERNMENT_SUFFIXES = (
+    ("街道", "办事处"),
+    ("社区", "居民委员会"),
+    ("村", "民委员会"),
+    ("省", "人民政府"),
+    ("自治区", "人民政府"),
+    ("市", "人民政府"),
+    ("区", "人民政府"),
+    ("县", "人民政府"),
+    ("旗", "人民政府"),
+    ("州", "人民政府"),
+    ("盟", "行政公署"),
+    ("镇", "人民政府"),
+    ("乡", "人民政府"),
+)
+FULL_NAME_ENDINGS = ("人民政府", "办事处", "委员会", "行政公署", "管委会", "管理委员会")
+
+
 class OrgUnit(models.Model):
     """A body in the unit tree (机构). `path` holds the ids from the root, e.g. `/1/5/23/`."""
 
@@ -121,6 +141,20 @@ class OrgUnit(models.Model):
         if self.doc_abbreviation and taken.exists():
             message = _("Another unit already uses this abbreviation.")
             raise ValidationError({"doc_abbreviation": ValidationError(message, code="taken")})
+
+    @property
+    def official_name(self) -> str:
+        """The name the unit signs its documents with (GB/T 9704-2012 7.3.5: the issuing
+        unit's full name): a government is stored by its area (江州市, 升平街道, 红星村) and
+        signs as 江州市人民政府, 升平街道办事处, 红星村民委员会; any other unit, or a name
+        that is no area, as it is stored."""
+        name = self.name
+        if self.kind != OrgKind.GOVERNMENT or name.endswith(FULL_NAME_ENDINGS):
+            return name
+        for ending, suffix in GOVERNMENT_SUFFIXES:
+            if name.endswith(ending):
+                return f"{name}{suffix}"
+        return name
 
     @property
     def parent_path(self) -> str:

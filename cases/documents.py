@@ -152,7 +152,7 @@ def _review_notice(reply: Reply, day: datetime.date) -> str:
     window rule in force for that unit on the document's date."""
     superior = reply.unit.parent
     days = deadline_rule_for(DeadlineKind.REVIEW_REQUEST, reply.unit, day).days
-    where = superior.name if superior is not None else "上一级机关、单位"
+    where = superior.official_name if superior is not None else "上一级机关、单位"
     return f"如不服本处理意见，可以自收到本意见书之日起{days}日内向{where}请求复查。"
 
 
@@ -216,7 +216,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
         legal_basis=reply.legal_basis,
         review_notice=review_notice,
         closing=closing,
-        issuing_unit=reply.unit.name,
+        issuing_unit=reply.unit.official_name,
         date=day,
         date_text=official_date(day),
         seal=SEAL,

@@ -26,7 +26,7 @@ def notice_document(notice: SupervisionNotice) -> OfficialDocument:
     no query then)."""
     case = notice.case
     verb = "催办" if notice.kind == NoticeKind.URGE else "督办"
-    issuer = notice.issuing_unit.name
+    issuer = notice.issuing_unit.official_name
     return OfficialDocument(
         title=notice_title(notice),
         number=notice.number,

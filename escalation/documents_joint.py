@@ -89,7 +89,7 @@ def assignment_letter(supervision: JointSupervision) -> OfficialDocument:
             ),
         ],
         closing=["附件：1.信访事由摘要", "\u3000\u3000\u30002.责任分摊表"],
-        issuing_unit=supervision.opening_unit.name,
+        issuing_unit=supervision.opening_unit.official_name,
         date=supervision.opened_on,
         name=f"交办函-{supervision.number}.docx",
     )
@@ -142,7 +142,7 @@ def matter_summary(supervision: JointSupervision) -> OfficialDocument:
                 ],
             ),
         ],
-        issuing_unit=supervision.opening_unit.name,
+        issuing_unit=supervision.opening_unit.official_name,
         date=supervision.opened_on,
         name=f"信访事由摘要-{supervision.number}.docx",
     )
@@ -171,7 +171,7 @@ def responsibility_table(supervision: JointSupervision) -> OfficialDocument:
             "各责任单位按表列任务和时限履行职责，完成后书面报告办理结果；"
             "全部任务完成且信访事项答复信访人后，联合督办办结。"
         ],
-        issuing_unit=supervision.opening_unit.name,
+        issuing_unit=supervision.opening_unit.official_name,
         date=supervision.opened_on,
         name=f"责任分摊表-{supervision.number}.docx",
     )

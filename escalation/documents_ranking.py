@@ -75,7 +75,7 @@ def _government_name(unit: OrgUnit) -> str:
     parent = unit.parent
     if unit.kind == OrgKind.GOVERNMENT or parent is None:
         return ""
-    return parent.name
+    return parent.official_name
 
 
 def ranking_notice_document(notice: RankingNotice) -> OfficialDocument:
@@ -84,7 +84,7 @@ def ranking_notice_document(notice: RankingNotice) -> OfficialDocument:
     unit = notice.unit
     rows = streak_rankings(notice)
     issuer = notice_issuer(notice)
-    issuer_name = issuer.name if issuer else ""
+    issuer_name = issuer.official_name if issuer else ""
     months = rows[-1].bottom_streak if rows else 0
     month = f"{notice.month.year}年{notice.month.month}月"
     due = official_date(notice.due_on)

@@ -196,7 +196,7 @@ def _base(
     return OfficialDocument(
         title=title,
         number=notice.number,
-        issuing_unit=office.name,
+        issuing_unit=office.official_name,
         date=timezone.localdate(notice.issued_at),
         closing=list(closing),
         name=f"{title}-{notice.number}.docx",

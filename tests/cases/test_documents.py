@@ -158,10 +158,10 @@ def test_approved_reply_document(approved, org):
     assert document.opinion == "支持"
     assert "予以支持" in document.opinion_text
     assert document.review_notice == (
-        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区请求复查。"
+        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区人民政府请求复查。"
     )
     assert org.d1_street.parent == org.d1  # the answering street office's superior
-    assert document.issuing_unit == "东湖街道"
+    assert document.issuing_unit == "东湖街道办事处"  # the full name signs
     assert document.date == D(2026, 11, 22)  # the approval date
     assert document.date_text == "2026年11月22日"
     assert document.seal == "（印章）"
@@ -190,11 +190,11 @@ def test_docx_content_and_layout(approved):
         "三、处理意见",
         "四、法律法规依据",
         BASIS,
-        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区请求复查。",
+        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区人民政府请求复查。",
     ):
         assert expected in texts, expected
     assert any("予以支持" in text for text in texts)
-    assert texts[-3:] == ["东湖街道", "2026年11月22日", "（印章）"]
+    assert texts[-3:] == ["东湖街道办事处", "2026年11月22日", "（印章）"]
     assert "草稿" not in docx_text(content)
 
     section = doc.sections[0]
@@ -316,8 +316,8 @@ def test_print_page(approved, client, street_handler, django_assert_max_num_quer
         "孙佩华：",
         REQUEST,
         BASIS,
-        "向东湖区请求复查",
-        "东湖街道",
+        "向东湖区人民政府请求复查",
+        "东湖街道办事处",
         "2026年11月22日",
         "（印章）",
         docx_url(approved),
