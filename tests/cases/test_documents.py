@@ -415,6 +415,7 @@ def test_the_case_api_links_the_reply_documents_and_they_open_with_the_api_token
     case = approved.case
     body = token_client(street_handler).get(f"/api/v1/cases/{case.number}/").json()
     (reply,) = body["replies"]
+    assert reply["number"] == "东湖街道〔2026〕1号"  # the 发文字号, given on approval
     assert reply["docx_url"] == f"http://testserver{docx_url(approved)}"
     assert reply["print_url"] == f"http://testserver{print_url(approved)}"
     check_token_download(reply["docx_url"], owner=street_handler, outsider=outsider)
