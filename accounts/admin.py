@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_base import ReadOnlyAdmin
 from .calendar_forms import OfficialScheduleForm
 from .calendar_services import (
     FIRST_YEAR,
@@ -19,16 +20,27 @@ from .calendar_services import (
     can_edit_calendar,
 )
 from .identity import mask_phone, normalize_phone
-from .models import CalendarDay, OrgUnit, User
+from .models import CalendarDay, DocumentSequence, OrgUnit, User
 from .roles import manages_roles, manages_users
 from .workcalendar import year_statuses
 
 
+@admin.register(DocumentSequence)
+class DocumentSequenceAdmin(ReadOnlyAdmin):
+    """The last document number per issuing unit, series and year: changed only by
+    numbering (`accounts.numbering`), looked up here."""
+
+    list_display = ["unit", "series", "year", "last_value"]
+    list_filter = ["series", "year"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit"]
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "kind", "parent", "is_active"]
+    list_display = ["code", "name", "doc_abbreviation", "level", "kind", "parent", "is_active"]
     list_filter = ["level", "kind", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "doc_abbreviation"]
     autocomplete_fields = ["parent"]
     ordering = ["path"]
 

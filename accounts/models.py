@@ -41,6 +41,32 @@ unit_code_validator = RegexValidator(
 )
 
 
+doc_abbreviation_validator = RegexValidator(
+    r"^[^\s〔〕\[\]()（）0-9]+$",
+    _("Enter the abbreviation alone (e.g. 清信访), without spaces, brackets or digits."),
+)
+
+
+# What a government's area name ends with, and what its full name adds (村 gives 村民委员会:
+# 红星村 → 红星村民委员会).
+GOVERNMENT_SUFFIXES = (
+    ("街道", "办事处"),
+    ("社区", "居民委员会"),
+    ("村", "民委员会"),
+    ("省", "人民政府"),
+    ("自治区", "人民政府"),
+    ("市", "人民政府"),
+    ("区", "人民政府"),
+    ("县", "人民政府"),
+    ("旗", "人民政府"),
+    ("州", "人民政府"),
+    ("盟", "行政公署"),
+    ("镇", "人民政府"),
+    ("乡", "人民政府"),
+)
+FULL_NAME_ENDINGS = ("人民政府", "办事处", "委员会", "行政公署", "管委会", "管理委员会")
+
+
 class OrgUnit(models.Model):
     """A body in the unit tree (机构). `path` holds the ids from the root, e.g. `/1/5/23/`."""
 
@@ -58,6 +84,18 @@ class OrgUnit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
+    # 机关代字 (GB/T 9704-2012 7.2.4): what the unit's document numbers start with.
+    doc_abbreviation = models.CharField(
+        _("document abbreviation"),
+        max_length=20,
+        blank=True,
+        validators=[doc_abbreviation_validator],
+        help_text=_(
+            "The unit's abbreviation in its document numbers (机关代字), e.g. 清信访 for "
+            "清信访督〔2026〕2号; no two units share one. Empty: the numbers start with the "
+            "unit's name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("org unit")
@@ -66,6 +104,15 @@ class OrgUnit(models.Model):
         indexes = [
             models.Index(
                 fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+        constraints = [
+            # Document numbers are unique: two units may not number under one abbreviation.
+            models.UniqueConstraint(
+                fields=["doc_abbreviation"],
+                condition=~models.Q(doc_abbreviation=""),
+                name="orgunit_doc_abbreviation_unique",
+                violation_error_message=_("Another unit already uses this abbreviation."),
             )
         ]
 
@@ -90,6 +137,24 @@ class OrgUnit(models.Model):
     def clean(self) -> None:
         if self.parent and self.pk and self.parent.is_within(self):
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+        taken = OrgUnit.objects.filter(doc_abbreviation=self.doc_abbreviation).exclude(pk=self.pk)
+        if self.doc_abbreviation and taken.exists():
+            message = _("Another unit already uses this abbreviation.")
+            raise ValidationError({"doc_abbreviation": ValidationError(message, code="taken")})
+
+    @property
+    def official_name(self) -> str:
+        """The name the unit signs its documents with (GB/T 9704-2012 7.3.5: the issuing
+        unit's full name): a government is stored by its area (江州市, 升平街道, 红星村) and
+        signs as 江州市人民政府, 升平街道办事处, 红星村民委员会; any other unit, or a name
+        that is no area, as it is stored."""
+        name = self.name
+        if self.kind != OrgKind.GOVERNMENT or name.endswith(FULL_NAME_ENDINGS):
+            return name
+        for ending, suffix in GOVERNMENT_SUFFIXES:
+            if name.endswith(ending):
+                return f"{name}{suffix}"
+        return name
 
     @property
     def parent_path(self) -> str:
@@ -115,6 +180,28 @@ two_factor_reset = Signal()
 # Sent with `user`, `count` and `reason` ("logout", "logout_all", "revoke", "password_change",
 # "two_factor_reset") when API tokens are revoked, inside the revoking transaction.
 api_tokens_revoked = Signal()
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per issuing unit, series and year (江信访督〔2026〕12号, the
+    reply 江信访〔2026〕5号): locked while numbering (`accounts.numbering`), so numbers are
+    unique and gap-free and a rolled-back issue gives its number back. (Until escalation
+    0003 this table lived in escalation; the reply numbers of `cases` need it too.)"""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "series", "year"], name="accounts_document_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.series}/{self.year}: {self.last_value}"
 
 
 class User(AbstractUser):

@@ -10,10 +10,11 @@ never carries an ID number or a phone number.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+
+from accounts.numbering import document_prefix
 
 from .models import Case, DeadlineKind, MatterKind, Opinion, Reply, ReplyStatus
 from .officialdoc import (
@@ -21,8 +22,7 @@ from .officialdoc import (
     SEAL,
     OfficialDocument,
     Section,
-    arabic_date,
-    chinese_date,
+    official_date,
     officialdoc_docx,
     paragraphs_of,
 )
@@ -31,10 +31,9 @@ from .selectors import deadline_rule_for
 __all__ = [
     "ReplyDocument",
     "Section",
-    "arabic_date",
-    "chinese_date",
     "document_number",
     "docx_bytes",
+    "official_date",
     "reply_document",
     "reply_docx",
 ]
@@ -68,16 +67,17 @@ SUGGESTION_OPINION_TEXTS = {
     Opinion.NOT_SUPPORT: "经研究论证，你提出的建议意见暂不具备采纳条件，暂不采纳。",
 }
 
-NUMBER_PATTERN = re.compile(r"-(\d{4})-0*(\d+)$")
+# Where a draft's serial number will go (a full-width space).
+UNNUMBERED = "\u3000"
 
 
-def document_number(case: Case, day: datetime.date) -> str:
-    """〔2026〕第12号 from a case number `<unit>-2026-000012`; a number of another form is
-    kept whole, with the year of the document."""
-    match = NUMBER_PATTERN.search(case.number)
-    if match:
-        return f"〔{match.group(1)}〕第{match.group(2)}号"
-    return f"〔{day.year}〕第{case.number}号"
+def document_number(reply: Reply, day: datetime.date) -> str:
+    """The reply's 发文字号, 江信访〔2026〕5号: given on approval from the answering unit's own
+    sequence (`accounts.numbering`). A draft, not numbered yet, shows where the number goes:
+    江信访〔2026〕　号."""
+    if reply.number:
+        return reply.number
+    return f"{document_prefix(reply.unit)}〔{day.year}〕{UNNUMBERED}号"
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def _review_notice(reply: Reply, day: datetime.date) -> str:
     window rule in force for that unit on the document's date."""
     superior = reply.unit.parent
     days = deadline_rule_for(DeadlineKind.REVIEW_REQUEST, reply.unit, day).days
-    where = superior.name if superior is not None else "上一级机关、单位"
+    where = superior.official_name if superior is not None else "上一级机关、单位"
     return f"如不服本处理意见，可以自收到本意见书之日起{days}日内向{where}请求复查。"
 
 
@@ -168,7 +168,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
 
     if petition is not None:
         came = (
-            f"{you}于{arabic_date(timezone.localdate(petition.received_at))}"
+            f"{you}于{official_date(timezone.localdate(petition.received_at))}"
             + CHANNEL_VERBS.get(petition.channel, "")
         )
     else:
@@ -176,7 +176,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
     if suggestion:
         opening = f"{came}提出的关于“{case.summary}”的建议意见收悉。经认真研究，现答复如下："
     else:
-        accepted = f"，本机关已于{arabic_date(case.accepted_on)}受理" if case.accepted_on else ""
+        accepted = f"，本机关已于{official_date(case.accepted_on)}受理" if case.accepted_on else ""
         opening = f"{came}反映的“{case.summary}”问题{accepted}。经调查核实，现提出处理意见如下："
 
     opinion = OPINION_LABELS.get(reply.opinion, "")
@@ -206,7 +206,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
 
     return ReplyDocument(
         title=SUGGESTION_TITLE if suggestion else COMPLAINT_TITLE,
-        number=document_number(case, day),
+        number=document_number(reply, day),
         addressee=addressee,
         opening=opening,
         request=reply.request,
@@ -216,9 +216,9 @@ def reply_document(reply: Reply) -> ReplyDocument:
         legal_basis=reply.legal_basis,
         review_notice=review_notice,
         closing=closing,
-        issuing_unit=reply.unit.name,
+        issuing_unit=reply.unit.official_name,
         date=day,
-        date_text=chinese_date(day),
+        date_text=official_date(day),
         seal=SEAL,
         is_draft=is_draft,
         case_number=case.number,

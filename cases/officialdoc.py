@@ -2,11 +2,14 @@
 `OfficialDocument` says what the document shows, `officialdoc_docx` lays it out as a Word file
 and the template `official_document.html` as an A4 sheet to print.
 
-The layout (GB/T 9704 style): A4; the title in 方正小标宋简体 22 pt bold, centred; the number
-centred under it; the body in 仿宋_GB2312 16 pt on an exact 28 pt line with a two-character
-first-line indent; headings in 黑体; tables as real Word tables with borders; the issuing unit,
-the date (二〇二六年十一月二十二日) and the seal right-aligned; an optional 抄送 line at the foot;
-a draft says so in its header and its title.
+The layout (GB/T 9704-2012): A4 with the margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm
+right (a text block of 156 × 225 mm); the title in 方正小标宋简体 22 pt (二号), centred; the
+number centred under it; the body in 仿宋_GB2312 16 pt (三号) on an exact 28 pt line with a
+two-character first-line indent; headings in 黑体; tables as real Word tables with borders; the
+issuing unit, the date in Arabic numerals (2026年11月22日, `official_date`) and the seal
+right-aligned; an optional 抄送 line at the foot; the page number "— 1 —" in 宋体 14 pt (四号)
+under the text block, right on odd pages and left on even ones, one character in from the
+edge; a draft says so in its header and its title.
 
 The text is fixed official Chinese, not gettext: a document is issued in Chinese whatever the
 user's interface language. Never put an ID number or a phone number into one.
@@ -56,34 +59,21 @@ TITLE_FONT = "方正小标宋简体"
 TITLE_FALLBACK = "宋体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
+PAGE_NUMBER_FONT = "宋体"
 TITLE_SIZE = Pt(22)  # 二号
 BODY_SIZE = Pt(16)  # 三号
 COPY_TO_SIZE = Pt(14)  # 四号
+PAGE_NUMBER_SIZE = Pt(14)  # 四号
+EM_DASH = "—"  # the 一字线 either side of the page number
 TABLE_SIZE = Pt(12)  # 小四: a table of several columns does not fit in 三号
 LINE = Pt(28)
 TABLE_LINE = Pt(20)
 RED = RGBColor(0xC0, 0x00, 0x00)
 
-CHINESE_DIGITS = "〇一二三四五六七八九"
 
-
-def chinese_numeral(value: int) -> str:
-    """1–31 as written in a date: 一, 十, 十一, 二十, 二十二, 三十一."""
-    tens, ones = divmod(value, 10)
-    if tens == 0:
-        return CHINESE_DIGITS[ones]
-    head = "" if tens == 1 else CHINESE_DIGITS[tens]
-    return f"{head}十{CHINESE_DIGITS[ones] if ones else ''}"
-
-
-def chinese_date(day: datetime.date) -> str:
-    """The date under the issuing unit: 二〇二六年十一月二十二日."""
-    year = "".join(CHINESE_DIGITS[int(digit)] for digit in str(day.year))
-    return f"{year}年{chinese_numeral(day.month)}月{chinese_numeral(day.day)}日"
-
-
-def arabic_date(day: datetime.date) -> str:
-    """A date in the body text: 2026年11月20日."""
+def official_date(day: datetime.date) -> str:
+    """Every date a document writes, in Arabic numerals without leading zeros (GB/T 9704-2012
+    7.3.5.2): 2026年12月4日, in the body text and under the issuing unit alike."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -134,7 +124,7 @@ class OfficialDocument:
 
     @property
     def date_text(self) -> str:
-        return chinese_date(self.date)
+        return official_date(self.date)
 
     @property
     def filename(self) -> str:
@@ -165,7 +155,7 @@ def _font(run, name: str, size: Pt, *, bold: bool = False, color: RGBColor | Non
 def _title_font(run, color: RGBColor | None = None) -> None:
     """方正小标宋简体 for the Chinese title; 宋体 in the Latin slots, which is also what
     renders digits and brackets where the 方正 font is not installed."""
-    _font(run, TITLE_FONT, TITLE_SIZE, bold=True, color=color)
+    _font(run, TITLE_FONT, TITLE_SIZE, color=color)
     fonts = run._element.rPr.rFonts
     fonts.set(qn("w:ascii"), TITLE_FALLBACK)
     fonts.set(qn("w:hAnsi"), TITLE_FALLBACK)
@@ -193,7 +183,8 @@ def _body(doc, text: str, *, font: str = BODY_FONT, align=None, indent: bool = T
 
 
 def new_a4_document():
-    """An empty Word document: A4 with the official margins, 仿宋_GB2312 16 pt as Normal."""
+    """An empty Word document: A4 with the official margins, 仿宋_GB2312 16 pt as Normal and
+    the page number in the footers (see `_page_numbers`)."""
     doc = new_docx()
     section = doc.sections[0]
     # A4 exactly as Word stores it (11906 × 16838 twips).
@@ -205,7 +196,41 @@ def new_a4_document():
     normal.font.name = BODY_FONT
     normal.font.size = BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _page_numbers(doc)
     return doc
+
+
+def _page_field(paragraph: Paragraph) -> None:
+    """A PAGE field (the current page number, in Arabic numerals) at the end of `paragraph`."""
+    field_ = OxmlElement("w:fldSimple")
+    field_.set(qn("w:instr"), " PAGE ")
+    run = paragraph.add_run("1")
+    _font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    run._r.addprevious(field_)
+    field_.append(run._r)
+
+
+def _page_number(paragraph: Paragraph, align) -> None:
+    """`— 1 —` in 宋体 四号, one character in from the side it is aligned to."""
+    _layout(paragraph, align=align, line=Pt(21))
+    fmt = paragraph.paragraph_format
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        fmt.right_indent = PAGE_NUMBER_SIZE
+    else:
+        fmt.left_indent = PAGE_NUMBER_SIZE
+    _font(paragraph.add_run(f"{EM_DASH} "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    _page_field(paragraph)
+    _font(paragraph.add_run(f" {EM_DASH}"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+
+
+def _page_numbers(doc) -> None:
+    """The page number of GB/T 9704-2012 7.5: separate odd and even footers, odd pages on the
+    right and even pages on the left; the number's top about 7 mm under the text block."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    section.footer_distance = Mm(23)
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def _border(paragraph: Paragraph, *sides: str) -> None:
@@ -260,9 +285,11 @@ def officialdoc_docx(content: OfficialDocument) -> bytes:
     section = doc.sections[0]
 
     if content.is_draft:
-        header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(header.add_run(content.draft_notice), HEADING_FONT, Pt(12), bold=True, color=RED)
+        # Odd and even pages have headers of their own: the notice goes on both.
+        for part in (section.header, section.even_page_header):
+            header = part.paragraphs[0]
+            header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _font(header.add_run(content.draft_notice), HEADING_FONT, Pt(12), bold=True, color=RED)
 
     title = doc.add_paragraph()
     _layout(title, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -15,7 +15,7 @@ from django.utils.translation import override
 
 from accounts.identity import mask_personal_data
 from accounts.models import OrgKind, OrgUnit
-from cases.officialdoc import OfficialDocument, Section, Table, arabic_date, officialdoc_docx
+from cases.officialdoc import OfficialDocument, Section, Table, official_date, officialdoc_docx
 
 from . import indicators
 from .indicators import percent
@@ -105,7 +105,7 @@ def _overview(summary: dict, month: str, today: datetime.date) -> Section:
             f"去年同期{pair_text(s['last_year'])}，上期{pair_text(s['previous'])}。"
             f"网上信访{online}批，占{percent(s['online_share'])}。",
             f"本期{rates}。",
-            f"截至{arabic_date(today)}，在办信访事项{s['open']}件，其中临期{s['due_soon']}件、"
+            f"截至{official_date(today)}，在办信访事项{s['open']}件，其中临期{s['due_soon']}件、"
             f"超期{s['overdue']}件；信访积案{s['backlog']['count']}件。各项指标及口径见表1。",
         ],
     )
@@ -150,12 +150,12 @@ def _ranking(summary: dict) -> Section:
 def _backlog(summary: dict, backlog_rows: list[dict], today: datetime.date) -> Section:
     count = summary["backlog"]["count"]
     if not count:
-        return Section("五、积案台账", [f"截至{arabic_date(today)}，无信访积案。"])
+        return Section("五、积案台账", [f"截至{official_date(today)}，无信访积案。"])
     sponsored = sum(1 for row in backlog_rows if row["sponsoring_leader"])
     return Section(
         "五、积案台账",
         [
-            f"截至{arabic_date(today)}，共有信访积案{count}件，"
+            f"截至{official_date(today)}，共有信访积案{count}件，"
             f"其中已明确包案领导{sponsored}件、尚未明确{count - sponsored}件。详见表5。"
         ],
     )
@@ -238,7 +238,7 @@ def _backlog_table(backlog_rows: list[dict]) -> Table:
             row["number"],
             mask_personal_data(row["summary"] or ""),
             row["owner_unit"],
-            arabic_date(row["received_on"]),
+            official_date(row["received_on"]),
             str(row["petitions"]),
             row["sponsoring_leader"] or "未明确",
         ]

@@ -10,7 +10,6 @@ from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from .models import (
     Consultation,
     ConsultationTask,
-    DocumentSequence,
     JointParty,
     JointReport,
     JointSupervision,
@@ -131,12 +130,4 @@ class RankingNoticeAdmin(ReadOnlyAdmin):
     list_display = ["number", "month", "unit", "kind", "due_on"]
     list_filter = ["kind", "month"]
     search_fields = ["number", "unit__code", "unit__name"]
-    list_select_related = ["unit"]
-
-
-@admin.register(DocumentSequence)
-class DocumentSequenceAdmin(ReadOnlyAdmin):
-    list_display = ["unit", "series", "year", "last_value"]
-    list_filter = ["series", "year"]
-    search_fields = ["unit__code", "unit__name"]
     list_select_related = ["unit"]

@@ -7,7 +7,7 @@ unit. Fixed official Chinese text; never a petitioner's ID number or phone.
 
 from __future__ import annotations
 
-from cases.officialdoc import OfficialDocument, Section, arabic_date, paragraphs_of
+from cases.officialdoc import OfficialDocument, Section, official_date, paragraphs_of
 
 from .models import NoticeKind, SupervisionNotice
 
@@ -26,7 +26,7 @@ def notice_document(notice: SupervisionNotice) -> OfficialDocument:
     no query then)."""
     case = notice.case
     verb = "催办" if notice.kind == NoticeKind.URGE else "督办"
-    issuer = notice.issuing_unit.name
+    issuer = notice.issuing_unit.official_name
     return OfficialDocument(
         title=notice_title(notice),
         number=notice.number,
@@ -43,7 +43,7 @@ def notice_document(notice: SupervisionNotice) -> OfficialDocument:
             Section(f"二、{verb}要求", paragraphs_of(notice.content)),
             Section(
                 "三、答复时限",
-                [f"请于{arabic_date(notice.due_on)}前将办理情况和结果书面报告{issuer}。"],
+                [f"请于{official_date(notice.due_on)}前将办理情况和结果书面报告{issuer}。"],
             ),
         ],
         closing=["特此通知。"],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from accounts.identity import mask_personal_data
-from cases.officialdoc import OfficialDocument, Section, Table, arabic_date, paragraphs_of
+from cases.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
 
 from .models import JointParty, JointSupervision, PartyRole
 
@@ -65,7 +65,7 @@ def assignment_letter(supervision: JointSupervision) -> OfficialDocument:
     tasks = [
         f"（{ORDINALS[index]}）{party.unit.name}（{PARTY_NAMES[party.role]}，"
         f"负责{DUTIES[party.role]}）：{_sentence(party.task)}，"
-        f"请于{arabic_date(party.due_on)}前完成，并书面报告办理结果。"
+        f"请于{official_date(party.due_on)}前完成，并书面报告办理结果。"
         for index, party in enumerate(parties)
     ]
     tracking = next((p.unit.name for p in parties if p.role == PartyRole.TRACKING), "")
@@ -89,7 +89,7 @@ def assignment_letter(supervision: JointSupervision) -> OfficialDocument:
             ),
         ],
         closing=["附件：1.信访事由摘要", "\u3000\u3000\u30002.责任分摊表"],
-        issuing_unit=supervision.opening_unit.name,
+        issuing_unit=supervision.opening_unit.official_name,
         date=supervision.opened_on,
         name=f"交办函-{supervision.number}.docx",
     )
@@ -117,7 +117,7 @@ def matter_summary(supervision: JointSupervision) -> OfficialDocument:
     petition = case.petitions.order_by("received_at", "pk").first()
     facts = [f"信访事项编号：{case.number}。"]
     if petition is not None:
-        received = arabic_date(timezone.localdate(petition.received_at))
+        received = official_date(timezone.localdate(petition.received_at))
         facts.append(
             f"登记时间：{received}；信访形式：{CHANNEL_NAMES.get(petition.channel, '')}；"
             f"事项类别：{MATTER_KINDS.get(case.matter_kind, '')}。"
@@ -137,12 +137,12 @@ def matter_summary(supervision: JointSupervision) -> OfficialDocument:
             Section(
                 "三、联合督办单位",
                 [
-                    f"{party.unit.name}：{DUTIES[party.role]}，{arabic_date(party.due_on)}前完成。"
+                    f"{party.unit.name}：{DUTIES[party.role]}，{official_date(party.due_on)}前完成。"
                     for party in parties
                 ],
             ),
         ],
-        issuing_unit=supervision.opening_unit.name,
+        issuing_unit=supervision.opening_unit.official_name,
         date=supervision.opened_on,
         name=f"信访事由摘要-{supervision.number}.docx",
     )
@@ -157,7 +157,7 @@ def responsibility_table(supervision: JointSupervision) -> OfficialDocument:
             f"{PARTY_NAMES[party.role]}（{DUTIES[party.role]}）",
             party.unit.name,
             mask_personal_data(party.task),
-            arabic_date(party.due_on),
+            official_date(party.due_on),
         ]
         for index, party in enumerate(parties)
     ]
@@ -171,7 +171,7 @@ def responsibility_table(supervision: JointSupervision) -> OfficialDocument:
             "各责任单位按表列任务和时限履行职责，完成后书面报告办理结果；"
             "全部任务完成且信访事项答复信访人后，联合督办办结。"
         ],
-        issuing_unit=supervision.opening_unit.name,
+        issuing_unit=supervision.opening_unit.official_name,
         date=supervision.opened_on,
         name=f"责任分摊表-{supervision.number}.docx",
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.models import OrgKind, OrgUnit
-from cases.officialdoc import OfficialDocument, Section, Table, arabic_date
+from cases.officialdoc import OfficialDocument, Section, Table, official_date
 
 from .models import RankingNotice, RankingNoticeKind, UnitRanking
 from .selectors_ranking import notice_issuer, streak_rankings
@@ -75,7 +75,7 @@ def _government_name(unit: OrgUnit) -> str:
     parent = unit.parent
     if unit.kind == OrgKind.GOVERNMENT or parent is None:
         return ""
-    return parent.name
+    return parent.official_name
 
 
 def ranking_notice_document(notice: RankingNotice) -> OfficialDocument:
@@ -84,10 +84,10 @@ def ranking_notice_document(notice: RankingNotice) -> OfficialDocument:
     unit = notice.unit
     rows = streak_rankings(notice)
     issuer = notice_issuer(notice)
-    issuer_name = issuer.name if issuer else ""
+    issuer_name = issuer.official_name if issuer else ""
     months = rows[-1].bottom_streak if rows else 0
     month = f"{notice.month.year}年{notice.month.month}月"
-    due = arabic_date(notice.due_on)
+    due = official_date(notice.due_on)
     opening = [
         f"根据{month}信访工作责任单位排名通报，你单位已连续{months}个月"
         "在按期办结率、群众满意率等排名中处于后三位，信访工作责任落实不到位。"

@@ -54,7 +54,7 @@ class NoticeKind(models.TextChoices):
 class SupervisionNotice(models.Model):
     """A notice to a unit to act on a case and answer in writing by a date (督办通知书)."""
 
-    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    number = models.CharField(_("notice number"), max_length=160, unique=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
@@ -208,7 +208,7 @@ class JointStatus(models.TextChoices):
 class JointSupervision(models.Model):
     """One complex case supervised by five parties at once, each with its duty and deadline."""
 
-    number = models.CharField(_("number"), max_length=40, unique=True)
+    number = models.CharField(_("number"), max_length=160, unique=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="joint_supervisions")
     summary = models.TextField(_("summary of the matter"))
     opened_on = models.DateField(_("opened on"))
@@ -341,7 +341,16 @@ class RankingNotice(models.Model):
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RankingNoticeKind.choices)
-    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    number = models.CharField(_("notice number"), max_length=160, unique=True)
+    # Null only for a notice whose number named no unit that still exists (before 0002).
+    issuing_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("issued by unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     due_on = models.DateField(_("rectify by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -357,23 +366,3 @@ class RankingNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class DocumentSequence(models.Model):
-    """The last number issued per issuing unit, series and year (督〔2026〕第12号): locked
-    while numbering, so numbers are unique and a rolled-back issue gives its number back."""
-
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    series = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "series", "year"], name="document_sequence_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.series}/{self.year}: {self.last_value}"

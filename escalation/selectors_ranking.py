@@ -11,7 +11,6 @@ from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 
 from .models import RankingNotice, UnitRanking
-from .services.ranking import notice_issuer_code
 
 
 def rankings_for(*, user: User, month: datetime.date) -> QuerySet[UnitRanking]:
@@ -41,15 +40,14 @@ def ranked_months(*, limit: int = 24) -> list[datetime.date]:
 
 def ranking_notice_detail(*, user: User, pk: int) -> RankingNotice:
     """Notice `pk` if its unit is in the user's area; RankingNotice.DoesNotExist otherwise."""
-    return RankingNotice.objects.select_related("unit__parent").get(
+    return RankingNotice.objects.select_related("unit__parent", "issuing_unit").get(
         pk=pk, unit__in=units_visible_to(user)
     )
 
 
 def notice_issuer(notice: RankingNotice) -> OrgUnit | None:
-    """The unit that issued the notice (its code starts the notice number)."""
-    code = notice_issuer_code(notice)
-    return OrgUnit.objects.filter(code=code).first() if code else None
+    """The unit that issued the notice."""
+    return notice.issuing_unit
 
 
 def streak_rankings(notice: RankingNotice) -> list[UnitRanking]:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from accounts.identity import mask_personal_data
 from accounts.models import OrgUnit, User
 from cases.models import CaseEvent, Reply, ReplyStatus, Review
-from cases.officialdoc import OfficialDocument, Section, Table, arabic_date, paragraphs_of
+from cases.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
 from escalation.documents import notice_title as supervision_title
 
 from .models import Appointment, NoticeKind, ReceptionNotice, ReceptionSchedule
@@ -196,7 +196,7 @@ def _base(
     return OfficialDocument(
         title=title,
         number=notice.number,
-        issuing_unit=office.name,
+        issuing_unit=office.official_name,
         date=timezone.localdate(notice.issued_at),
         closing=list(closing),
         name=f"{title}-{notice.number}.docx",
@@ -206,7 +206,7 @@ def _base(
 
 def _when(appointment: Appointment) -> str:
     day = appointment.day
-    return f"{arabic_date(day.date)}（{weekday_name(day.date)}）{time_window(day.schedule)}"
+    return f"{official_date(day.date)}（{weekday_name(day.date)}）{time_window(day.schedule)}"
 
 
 def _petitioner_document(notice, office, petitioners) -> OfficialDocument:
@@ -260,7 +260,7 @@ def _unit_document(notice, office, petitioners, unit, units) -> OfficialDocument
     duties = [
         "请你单位负责同志（或分管负责同志）按时参加接访，事先熟悉案情，"
         "会同有关单位当面听取信访人诉求，做好政策解释和答复工作。",
-        f"请于{arabic_date(workday_before(appointment.day.date))}前将你单位对该信访事项的"
+        f"请于{official_date(workday_before(appointment.day.date))}前将你单位对该信访事项的"
         f"初步处理意见报送{office.name}（可在信访业务系统中直接填报）。",
     ]
     if others:
@@ -337,7 +337,7 @@ def _leader_document(notice, office, petitioners, units) -> OfficialDocument:
         f"信访事项编号：{case.number}",
         f"信访事由摘要：{clean(case.summary)}",
         f"信访人：{names_of(petitioners)}",
-        f"首次信访时间：{arabic_date(timezone.localdate(case.received_at))}；"
+        f"首次信访时间：{official_date(timezone.localdate(case.received_at))}；"
         f"累计信访{len(petitions)}次。",
         f"办理单位：{case.owner_unit.name}；当前状态：{chinese(case.get_status_display())}。",
     ]
@@ -350,7 +350,7 @@ def _leader_document(notice, office, petitioners, units) -> OfficialDocument:
 
     answers = [
         [
-            arabic_date(reply.approved_on or reply.drafted_on),
+            official_date(reply.approved_on or reply.drafted_on),
             reply.unit.name,
             "答复意见",
             chinese(reply.get_opinion_display()) if reply.opinion else "",
@@ -359,7 +359,7 @@ def _leader_document(notice, office, petitioners, units) -> OfficialDocument:
         for reply in replies
     ] + [
         [
-            arabic_date(review.decided_on),
+            official_date(review.decided_on),
             review.unit.name,
             chinese(review.get_level_display()),
             chinese(review.get_decision_display()) if review.decision else "",
@@ -402,7 +402,7 @@ def _leader_document(notice, office, petitioners, units) -> OfficialDocument:
                 ["收到日期", "方式", "接收单位", "人数", "反映内容摘要"],
                 [
                     [
-                        arabic_date(timezone.localdate(p.received_at)),
+                        official_date(timezone.localdate(p.received_at)),
                         chinese(p.get_channel_display()),
                         p.receiving_unit.name,
                         str(p.person_count),
@@ -416,7 +416,7 @@ def _leader_document(notice, office, petitioners, units) -> OfficialDocument:
                 ["日期", "事项", "单位", "说明"],
                 [
                     [
-                        arabic_date(event.effective_on),
+                        official_date(event.effective_on),
                         chinese(event.get_kind_display()),
                         event.actor_unit.name if event.actor_unit_id else "",
                         shorten(event.comment),

@@ -129,6 +129,7 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "status",
+            "number",
             "request",
             "facts_and_reasons",
             "opinion",

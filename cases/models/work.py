@@ -184,11 +184,18 @@ class Reply(models.Model):
         _("delivery method"), max_length=20, choices=DeliveryMethod.choices, blank=True
     )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    # 发文字号 (江信访〔2026〕5号): the answering unit's next number, given on approval.
+    number = models.CharField(_("document number"), max_length=160, blank=True)
 
     class Meta:
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["drafted_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="reply_number_unique"
+            )
+        ]
         # The dashboards' rollup reads the answers delivered on a day.
         indexes = [
             models.Index(

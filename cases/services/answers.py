@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
+from accounts.numbering import next_document_number
 from accounts.workcalendar import Counting, due
 from notifications.models import NotificationKind
 
@@ -284,6 +285,9 @@ def _approve_not_accept(approval: Approval, on: datetime.date) -> dict:
     return {"old_status": old}
 
 
+# The replies have a number series of their own with no mark: 江信访〔2026〕5号.
+REPLY_SERIES = ""
+
 APPROVED_EVENT = {
     ApprovalKind.REPLY: EventKind.REPLY_APPROVED,
     ApprovalKind.EXTENSION: EventKind.EXTENSION_APPROVED,
@@ -318,10 +322,17 @@ def approval_decide(
         elif approval.kind == ApprovalKind.NOT_ACCEPT:
             data |= _approve_not_accept(approval, on)
         elif approval.reply is not None:
-            approval.reply.status = ReplyStatus.APPROVED
-            approval.reply.approved_by = actor
-            approval.reply.approved_on = on
-            approval.reply.save(update_fields=["status", "approved_by", "approved_on"])
+            reply = approval.reply
+            reply.status = ReplyStatus.APPROVED
+            reply.approved_by = actor
+            reply.approved_on = on
+            fields = ["status", "approved_by", "approved_on"]
+            if not reply.number:  # approved once: a reply keeps the number it was issued under
+                reply.number = next_document_number(
+                    unit=reply.unit, series=REPLY_SERIES, year=on.year
+                )
+                fields.append("number")
+            reply.save(update_fields=fields)
     elif approval.reply is not None:
         approval.reply.status = ReplyStatus.SENT_BACK
         approval.reply.save(update_fields=["status"])

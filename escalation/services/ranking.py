@@ -54,7 +54,7 @@ from .recipients import Recipients
 logger = logging.getLogger(__name__)
 
 BOTTOM = 3
-# Number series of the notices: <issuer code>整改〔2026〕3号, <issuer code>检查〔2026〕1号.
+# Number series of the notices: <机关代字>整改〔2026〕3号, <机关代字>检查〔2026〕1号.
 SERIES = {
     RankingNoticeKind.RECTIFICATION: "整改",
     RankingNoticeKind.SELF_EXAMINATION: "检查",
@@ -65,7 +65,6 @@ TIME_GIVEN = {
     RankingNoticeKind.SELF_EXAMINATION: (10, Counting.WORKDAYS),
 }
 SATISFIED = (EvaluationResult.SATISFIED, EvaluationResult.BASICALLY_SATISFIED)
-ISSUER_CODE = re.compile(r"^[A-Z0-9]+")
 
 
 # --- months -----------------------------------------------------------------------------------
@@ -208,13 +207,6 @@ def notice_issuers(units: list[OrgUnit]) -> dict[int, OrgUnit]:
     return issuers
 
 
-def notice_issuer_code(notice: RankingNotice) -> str:
-    """The code of the unit that issued `notice`, read off its number (a unit code is capital
-    letters and digits, the series Chinese)."""
-    match = ISSUER_CODE.match(notice.number)
-    return match.group(0) if match else ""
-
-
 # --- the ranking --------------------------------------------------------------------------------
 
 
@@ -340,6 +332,7 @@ def _issue_notices(result: RankingResult) -> None:
                     month=result.month,
                     unit=ranking.unit,
                     kind=kind,
+                    issuing_unit=issuers[ranking.unit_id],
                     number=next_document_number(
                         unit=issuers[ranking.unit_id], series=SERIES[kind], year=today.year
                     ),

@@ -40,16 +40,19 @@ class UnitSpec:
     parent: str | None
     area: str = ""  # villages/townships: "urban" (街道/社区) or "rural" (乡镇/村)
     road: str = ""  # communities: the street residents' addresses are on
+    abbreviation: str = ""  # 机关代字 of the documents it issues (OrgUnit.doc_abbreviation)
 
 
 def _district(
-    code: str, name: str, short: str, departments: list[tuple[str, str]]
+    code: str, name: str, short: str, departments: list[tuple[str, str]], abbreviation: str
 ) -> list[UnitSpec]:
     """A district/county government with its petition office, business departments and the
-    stability, judicial and discipline offices (the five parties of a joint supervision)."""
+    stability, judicial and discipline offices (the five parties of a joint supervision).
+    The government and its petition office number their documents under `abbreviation`
+    (清 gives 清政 and 清信访)."""
     return [
-        UnitSpec(code, name, D, GOV, "JZ"),
-        UnitSpec(f"{code}XFJ", f"{name}信访局", D, XF, code),
+        UnitSpec(code, name, D, GOV, "JZ", abbreviation=f"{abbreviation}政"),
+        UnitSpec(f"{code}XFJ", f"{name}信访局", D, XF, code, abbreviation=f"{abbreviation}信访"),
         *(
             UnitSpec(f"{code}{suffix}", f"{name}{dept}", D, BIZ, code)
             for suffix, dept in departments
@@ -61,10 +64,10 @@ def _district(
 
 
 UNITS: list[UnitSpec] = [
-    UnitSpec("JN", "江南省", P, GOV, None),
-    UnitSpec("JNXFJ", "江南省信访局", P, XF, "JN"),
-    UnitSpec("JZ", "江州市", C, GOV, "JN"),
-    UnitSpec("JZXFJ", "江州市信访局", C, XF, "JZ"),
+    UnitSpec("JN", "江南省", P, GOV, None, abbreviation="南政"),
+    UnitSpec("JNXFJ", "江南省信访局", P, XF, "JN", abbreviation="南信访"),
+    UnitSpec("JZ", "江州市", C, GOV, "JN", abbreviation="江政"),
+    UnitSpec("JZXFJ", "江州市信访局", C, XF, "JZ", abbreviation="江信访"),
     UnitSpec("JZLYJ", "江州市林业局", C, BIZ, "JZ"),
     UnitSpec("JZJYJ", "江州市教育局", C, BIZ, "JZ"),
     UnitSpec("JZRSJ", "江州市人力资源和社会保障局", C, BIZ, "JZ"),
@@ -73,7 +76,9 @@ UNITS: list[UnitSpec] = [
     UnitSpec("JZSFJ", "江州市司法局", C, JUD, "JZ"),
     UnitSpec("JZJW", "江州市纪委监委", C, DISC, "JZ"),
     # District 1: the old town (S1 升平社区, S2 北五道街).
-    *_district("JZD1", "清河区", "清河区", [("ZJJ", "住房和城乡建设局"), ("CGJ", "城市管理局")]),
+    *_district(
+        "JZD1", "清河区", "清河区", [("ZJJ", "住房和城乡建设局"), ("CGJ", "城市管理局")], "清"
+    ),
     UnitSpec("JZD1S1", "升平街道", T, GOV, "JZD1", area="urban"),
     UnitSpec("JZD1S1C1", "升平社区", V, GOV, "JZD1S1", area="urban", road="升平街"),
     UnitSpec("JZD1S1C2", "松花江社区", V, GOV, "JZD1S1", area="urban", road="松花江路"),
@@ -87,6 +92,7 @@ UNITS: list[UnitSpec] = [
         "江北区",
         "江北区",
         [("JYJ", "教育局"), ("RSJ", "人力资源和社会保障局"), ("ZJJ", "住房和城乡建设局")],
+        "江北",
     ),
     UnitSpec("JZD2S1", "江北街道", T, GOV, "JZD2", area="urban"),
     UnitSpec("JZD2S1C1", "滨江社区", V, GOV, "JZD2S1", area="urban", road="滨江路"),
@@ -101,6 +107,7 @@ UNITS: list[UnitSpec] = [
         "青山县",
         "青山县",
         [("LYJ", "林业局"), ("SLJ", "水利局"), ("YMB", "水库移民安置办公室")],
+        "青",
     ),
     UnitSpec("JZD3S1", "青山镇", T, GOV, "JZD3", area="rural"),
     UnitSpec("JZD3S1V1", "青山村", V, GOV, "JZD3S1", area="rural"),
@@ -116,13 +123,23 @@ CITY = "JZ"
 DISTRICTS = ("JZD1", "JZD2", "JZD3")
 
 
+def _free(abbreviation: str) -> bool:
+    """Whether no unit numbers its documents under `abbreviation` yet (they are unique)."""
+    return bool(abbreviation) and not OrgUnit.objects.filter(doc_abbreviation=abbreviation).exists()
+
+
 def build_org_tree() -> tuple[dict[str, OrgUnit], int]:
     """Create the units that do not exist yet (matched by code; existing ones are left as
-    they are). Returns all demo units by code and how many were created."""
+    they are, except that one without a 机关代字 gets the demo's). Returns all demo units by
+    code and how many were created."""
     existing = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=DEMO_UNIT_CODES)}
     created = 0
     for spec in UNITS:  # parents come before their children
         if spec.code in existing:
+            unit = existing[spec.code]
+            if not unit.doc_abbreviation and _free(spec.abbreviation):
+                unit.doc_abbreviation = spec.abbreviation
+                unit.save(update_fields=["doc_abbreviation"])
             continue
         unit = OrgUnit(
             code=spec.code,
@@ -130,6 +147,7 @@ def build_org_tree() -> tuple[dict[str, OrgUnit], int]:
             level=spec.level,
             kind=spec.kind,
             parent=existing[spec.parent] if spec.parent else None,
+            doc_abbreviation=spec.abbreviation if _free(spec.abbreviation) else "",
         )
         unit.full_clean()
         unit.save()

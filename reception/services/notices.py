@@ -14,7 +14,7 @@ from accounts.exceptions import Conflict, NotAllowed
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import users_acting_for
-from cases.officialdoc import arabic_date
+from cases.officialdoc import official_date
 from escalation.services.numbering import next_document_number
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
@@ -39,7 +39,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 @transaction.atomic
 def notices_issue(*, actor: User, appointment: Appointment) -> list[ReceptionNotice]:
     """Issue the notices of `appointment` that are not issued yet (the petitioner's, the
-    leader's and one per attending unit), each numbered `<office>接访〔year〕n号`, and tell
+    leader's and one per attending unit), each numbered `<机关代字>接访〔year〕n号`, and tell
     their recipients: the attending units' users and the leader in the app, the petitioners
     who gave a mobile number by SMS. Issuing again creates and sends nothing; a concurrent
     second issue loses on the unique constraints and sends nothing either. Returns all the
@@ -99,7 +99,7 @@ def _tell_recipients(appointment: Appointment, created: list[ReceptionNotice]) -
     day = appointment.day
     schedule = day.schedule
     case = appointment.case
-    when = f"{arabic_date(day.date)}（{weekday_name(day.date)}）{time_window(schedule)}"
+    when = f"{official_date(day.date)}（{weekday_name(day.date)}）{time_window(schedule)}"
     leader = leader_name(schedule.leader)
     unit_ids = [n.unit_id for n in created if n.kind == NoticeKind.UNIT]
     acting = users_acting_for(unit_ids, Role.HANDLER, Role.LEADER) if unit_ids else {}

@@ -49,3 +49,30 @@ def test_a_unit_cannot_be_placed_under_its_own_subtree(org):
     with pytest.raises(ValidationError) as info:
         org.d1.full_clean()
     assert "parent" in info.value.message_dict
+
+
+def test_the_admin_edits_a_units_abbreviation_and_is_told_of_a_duplicate(client, admin_user, org):
+    client.force_login(admin_user)
+    url = f"/admin/accounts/orgunit/{org.d1_office.pk}/change/"
+    form = {
+        "code": "D1XFJ",
+        "name": "东湖区信访局",
+        "parent": org.d1.pk,
+        "level": org.d1_office.level,
+        "kind": org.d1_office.kind,
+        "is_active": "on",
+    }
+    assert 'name="doc_abbreviation"' in client.get(url).content.decode()
+    assert client.post(url, {**form, "doc_abbreviation": "东信访"}).status_code == 302
+    org.d1_office.refresh_from_db()
+    assert org.d1_office.doc_abbreviation == "东信访"
+
+    org.d2_office.doc_abbreviation = "西信访"
+    org.d2_office.save()
+    response = client.post(url, {**form, "doc_abbreviation": "西信访"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()
+    assert list(errors) == ["doc_abbreviation"]
+    assert [error.code for error in errors["doc_abbreviation"]] == ["taken"]
+    org.d1_office.refresh_from_db()
+    assert org.d1_office.doc_abbreviation == "东信访"

@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from cases import services
-from cases.documents import chinese_date, document_number, reply_document, reply_docx
-from cases.models import Case, MatterKind
+from cases.documents import official_date, reply_document, reply_docx
+from cases.models import MatterKind
 from tests.document_links import check_token_download
 from tests.factories import petitioner, register_petition, token_client
 
@@ -62,6 +62,28 @@ def draft(street_handler, person, frozen_now):
 
 
 @pytest.fixture
+def draft_again(street_handler, person, frozen_now):
+    """A second complaint of the street office, its reply drafted."""
+    case = register_petition(
+        street_handler,
+        received_at=datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI),
+        petitioners=[person],
+        summary="升平街5号楼路灯不亮",
+    ).petition.case
+    services.case_accept(actor=street_handler, case=case, on=D(2026, 11, 20))
+    return services.reply_draft(
+        actor=street_handler,
+        case=case,
+        request="请求修复路灯。",
+        facts_and_reasons="经查，路灯线路老化。",
+        legal_basis="《城市照明管理规定》",
+        opinion="support",
+        resolved=True,
+        on=D(2026, 11, 21),
+    )
+
+
+@pytest.fixture
 def approved(draft, city_leader):
     services.approval_decide(
         actor=city_leader, approval=draft.approvals.get(), approve=True, on=D(2026, 11, 22)
@@ -90,28 +112,45 @@ def paragraph_texts(content: bytes) -> list[str]:
 @pytest.mark.parametrize(
     "day, text",
     [
-        (D(2026, 11, 22), "二〇二六年十一月二十二日"),
-        (D(2026, 10, 10), "二〇二六年十月十日"),
-        (D(2027, 1, 1), "二〇二七年一月一日"),
-        (D(2026, 12, 31), "二〇二六年十二月三十一日"),
-        (D(2020, 2, 20), "二〇二〇年二月二十日"),
+        (D(2026, 11, 22), "2026年11月22日"),
+        (D(2026, 12, 4), "2026年12月4日"),
+        (D(2027, 1, 1), "2027年1月1日"),
+        (D(2026, 12, 31), "2026年12月31日"),
+        (D(2020, 2, 20), "2020年2月20日"),
     ],
 )
-def test_chinese_date(day, text):
-    assert chinese_date(day) == text
+def test_official_date_is_in_arabic_numerals_without_leading_zeros(day, text):
+    assert official_date(day) == text
 
 
-def test_document_number_comes_from_the_case_number():
-    assert document_number(Case(number="JZD1S1-2026-000012"), D(2026, 11, 22)) == "〔2026〕第12号"
-    assert document_number(Case(number="OLD/7"), D(2026, 11, 22)) == "〔2026〕第OLD/7号"
+def test_a_draft_shows_where_its_number_goes(draft):
+    assert draft.number == ""
+    assert reply_document(draft).number == "东湖街道〔2026〕\u3000号"
+
+
+def test_approval_numbers_the_reply_from_the_answering_units_own_sequence(
+    approved, draft_again, city_leader, org
+):
+    """机关代字〔年份〕序号号, gap-free per answering unit and year (not the case number)."""
+    assert approved.number == "东湖街道〔2026〕1号"
+    assert reply_document(approved).number == "东湖街道〔2026〕1号"
+    org.d1_street.doc_abbreviation = "升街"
+    org.d1_street.save()
+    services.approval_decide(
+        actor=city_leader, approval=draft_again.approvals.get(), approve=True, on=D(2026, 11, 22)
+    )
+    draft_again.refresh_from_db()
+    assert draft_again.number == "升街〔2026〕2号"
+    # The first keeps the number it was issued under.
+    approved.refresh_from_db()
+    assert reply_document(approved).number == "东湖街道〔2026〕1号"
 
 
 def test_approved_reply_document(approved, org):
-    case = approved.case
     document = reply_document(approved)
 
     assert document.title == "信访处理意见书"
-    assert document.number == document_number(case, D(2026, 11, 22))
+    assert document.number == approved.number == "东湖街道〔2026〕1号"
     assert document.addressee == "孙佩华"
     assert "2026年11月20日来访" in document.opening
     assert "升平街3号楼楼道垃圾堆积" in document.opening
@@ -119,12 +158,12 @@ def test_approved_reply_document(approved, org):
     assert document.opinion == "支持"
     assert "予以支持" in document.opinion_text
     assert document.review_notice == (
-        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区请求复查。"
+        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区人民政府请求复查。"
     )
     assert org.d1_street.parent == org.d1  # the answering street office's superior
-    assert document.issuing_unit == "东湖街道"
+    assert document.issuing_unit == "东湖街道办事处"  # the full name signs
     assert document.date == D(2026, 11, 22)  # the approval date
-    assert document.date_text == "二〇二六年十一月二十二日"
+    assert document.date_text == "2026年11月22日"
     assert document.seal == "（印章）"
     assert not document.is_draft
     assert [s.heading for s in document.sections] == [
@@ -142,7 +181,7 @@ def test_docx_content_and_layout(approved):
     texts = [p.text for p in doc.paragraphs]
 
     assert texts[0] == "信访处理意见书"
-    assert texts[1].startswith("〔2026〕第") and texts[1].endswith("号")
+    assert texts[1] == "东湖街道〔2026〕1号"
     assert "孙佩华：" in texts
     for expected in (
         "一、信访请求",
@@ -151,11 +190,11 @@ def test_docx_content_and_layout(approved):
         "三、处理意见",
         "四、法律法规依据",
         BASIS,
-        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区请求复查。",
+        "如不服本处理意见，可以自收到本意见书之日起30日内向东湖区人民政府请求复查。",
     ):
         assert expected in texts, expected
     assert any("予以支持" in text for text in texts)
-    assert texts[-3:] == ["东湖街道", "二〇二六年十一月二十二日", "（印章）"]
+    assert texts[-3:] == ["东湖街道办事处", "2026年11月22日", "（印章）"]
     assert "草稿" not in docx_text(content)
 
     section = doc.sections[0]
@@ -165,7 +204,7 @@ def test_docx_content_and_layout(approved):
     title = doc.paragraphs[0]
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     (run,) = title.runs
-    assert run.font.size == Pt(22) and run.font.bold
+    assert run.font.size == Pt(22) and not run.font.bold
     assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
 
     body = doc.paragraphs[texts.index(REQUEST)]
@@ -277,9 +316,9 @@ def test_print_page(approved, client, street_handler, django_assert_max_num_quer
         "孙佩华：",
         REQUEST,
         BASIS,
-        "向东湖区请求复查",
-        "东湖街道",
-        "二〇二六年十一月二十二日",
+        "向东湖区人民政府请求复查",
+        "东湖街道办事处",
+        "2026年11月22日",
         "（印章）",
         docx_url(approved),
         "data-print",
@@ -376,6 +415,7 @@ def test_the_case_api_links_the_reply_documents_and_they_open_with_the_api_token
     case = approved.case
     body = token_client(street_handler).get(f"/api/v1/cases/{case.number}/").json()
     (reply,) = body["replies"]
+    assert reply["number"] == "东湖街道〔2026〕1号"  # the 发文字号, given on approval
     assert reply["docx_url"] == f"http://testserver{docx_url(approved)}"
     assert reply["print_url"] == f"http://testserver{print_url(approved)}"
     check_token_download(reply["docx_url"], owner=street_handler, outsider=outsider)

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from docx import Document as read_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Length, Pt
 
 from cases.officialdoc import OfficialDocument, Section, Table, officialdoc_docx
 
@@ -38,7 +38,7 @@ def test_docx_lays_out_every_part_in_the_official_layout():
         assert expected in texts
     assert "责任分摊表" in texts
     assert texts.index("特此通知。") > texts.index("责任分摊表")
-    assert texts[-5:-2] == ["江城市信访局", "二〇二六年十一月二十二日", "（印章）"]
+    assert texts[-5:-2] == ["江城市信访局", "2026年11月22日", "（印章）"]
     assert texts[-1] == "抄送：东湖区人民政府。"
     assert doc.paragraphs[-1]._p.pPr.find(qn("w:pBdr")) is not None
 
@@ -56,6 +56,58 @@ def test_docx_lays_out_every_part_in_the_official_layout():
     assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     for paragraph in doc.paragraphs[-5:-2]:
         assert paragraph.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_page_setup_is_the_gbt_9704_text_block():
+    section = read_docx(io.BytesIO(officialdoc_docx(DOC))).sections[0]
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    text_width = Length(section.page_width - section.left_margin - section.right_margin)
+    text_height = Length(section.page_height - section.top_margin - section.bottom_margin)
+    assert (round(text_width.mm), round(text_height.mm)) == (156, 225)
+
+
+def test_title_and_body_fonts():
+    doc = read_docx(io.BytesIO(officialdoc_docx(DOC)))
+    title = doc.paragraphs[0].runs[0]
+    assert title.font.size == Pt(22) and not title.font.bold  # 二号小标宋, not a fake bold
+    assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    texts = [p.text for p in doc.paragraphs]
+    for text in ("JZXFJ督〔2026〕3号", "请立即办结。", "江城市信访局", "2026年11月22日"):
+        paragraph = doc.paragraphs[texts.index(text)]
+        assert paragraph.runs[0].font.size == Pt(16)
+        assert paragraph.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+        assert paragraph.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+        assert paragraph.paragraph_format.line_spacing == Pt(28)
+
+
+def _page_footer(footer):
+    """The footer's text with its PAGE field, and the field's instruction."""
+    xml = footer._element
+    fields = xml.findall(".//" + qn("w:fldSimple"))
+    instructions = [f.get(qn("w:instr")).strip() for f in fields]
+    instructions += [t.text.strip() for t in xml.iter(qn("w:instrText"))]
+    return "".join(t.text for t in xml.iter(qn("w:t"))), instructions
+
+
+def test_every_page_has_its_number_right_on_odd_pages_and_left_on_even_ones():
+    doc = read_docx(io.BytesIO(officialdoc_docx(DOC)))
+    assert doc.settings.odd_and_even_pages_header_footer
+    section = doc.sections[0]
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        assert not footer.is_linked_to_previous
+        text, instructions = _page_footer(footer)
+        assert text == "— 1 —"  # the field's cached result between two em dashes
+        assert instructions == ["PAGE"]
+        (paragraph,) = footer.paragraphs
+        assert paragraph.alignment == align
+        for run in footer._element.iter(qn("w:r")):
+            props = run.find(qn("w:rPr"))
+            assert props.find(qn("w:sz")).get(qn("w:val")) == "28"  # 四号, 14 pt
+            assert props.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
 
 
 def test_tables_are_real_word_tables_with_borders():
@@ -89,7 +141,9 @@ def test_draft_is_marked_in_the_header_and_title():
     draft = OfficialDocument(**{**vars(DOC), "is_draft": True})
     doc = read_docx(io.BytesIO(officialdoc_docx(draft)))
     assert doc.paragraphs[0].text == "督办通知书（草稿）"
-    assert "草稿" in "".join(p.text for p in doc.sections[0].header.paragraphs)
+    section = doc.sections[0]
+    for header in (section.header, section.even_page_header):
+        assert "草稿" in "".join(p.text for p in header.paragraphs)
 
 
 def test_print_sheet_shows_the_same_document():
@@ -103,7 +157,7 @@ def test_print_sheet_shows_the_same_document():
         "<td>跟踪督办</td>",
         "特此通知。",
         "江城市信访局",
-        "二〇二六年十一月二十二日",
+        "2026年11月22日",
         "抄送：东湖区人民政府。",
     ):
         assert expected in page, expected

@@ -234,7 +234,7 @@ def test_monthly_report(city_client, october, city_leader):
     assert quote("信访工作月报-CT-2026-10.docx") in response["Content-Disposition"]
     text = document_text(document)
     assert "信访工作月报" in text and "2026年第10期" in text
-    assert "江城市信访工作联席会议办公室" in text and "二〇二六年十一月二十二日" in text
+    assert "江城市信访工作联席会议办公室" in text and "2026年11月22日" in text
     assert "共登记群众信访6批14人次" in text
     assert "批次同比上升200.0%、环比上升500.0%" in text
     for heading in ("一、总体情况", "二、信访渠道与层级", "三、热点问题", "四、单位排名"):

@@ -60,7 +60,7 @@ def test_open_with_five_parties_answers_the_supervision_with_its_documents(
 
     assert response.status_code == 201, response.data
     body = response.json()
-    assert body["number"] == "D1联督〔2026〕1号"
+    assert body["number"] == "东湖区联督〔2026〕1号"
     assert body["case"] == joint_case.number and body["status"] == "open"
     assert [(p["role"], p["unit"], p["due"]) for p in body["parties"]] == [
         (role, CODES[role], str(DUES[role])) for role in PartyRole.values

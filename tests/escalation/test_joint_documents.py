@@ -66,7 +66,7 @@ def test_the_letter_gives_every_party_its_task_and_deadline(supervision, d1_supe
     for task in TASKS.values():
         assert task in text
     assert "2026年12月4日前完成" in text  # the stability office's deadline
-    assert "东湖区" in text.splitlines()  # issued in the name of the opener's unit (D1)
+    assert "东湖区人民政府" in text.splitlines()  # signed with the full name of the opener (D1)
 
 
 def test_the_responsibility_table_is_a_table_of_the_five_parties(supervision, d1_supervisor):

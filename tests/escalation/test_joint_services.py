@@ -68,7 +68,7 @@ def test_open_creates_five_parties_each_on_its_own_task_clock(
         actor=d1_supervisor, case=joint_case, parties=drafts_for(party_units)
     )
 
-    assert supervision.number == "D1联督〔2026〕1号"
+    assert supervision.number == "东湖区联督〔2026〕1号"
     assert supervision.status == JointStatus.OPEN
     assert supervision.opened_on == D(2026, 11, 22)
     assert supervision.opening_unit == d1_supervisor.org_unit
@@ -135,7 +135,7 @@ def test_the_petition_office_handler_may_open_one(handler1, joint_case, party_un
     supervision = joint_supervision_open(
         actor=handler1, case=joint_case, parties=drafts_for(party_units)
     )
-    assert supervision.number == "D1XFJ联督〔2026〕1号"
+    assert supervision.number == "东湖区信访局联督〔2026〕1号"
 
 
 def test_fewer_than_five_parties_are_refused_naming_the_missing_and_nothing_is_written(
@@ -153,7 +153,7 @@ def test_fewer_than_five_parties_are_refused_naming_the_missing_and_nothing_is_w
     opened = joint_supervision_open(
         actor=d1_supervisor, case=joint_case, parties=drafts_for(party_units)
     )
-    assert opened.number == "D1联督〔2026〕1号"
+    assert opened.number == "东湖区联督〔2026〕1号"
 
 
 def test_a_party_named_twice_is_refused(d1_supervisor, joint_case, party_units):
@@ -436,4 +436,4 @@ def test_a_new_supervision_may_be_opened_after_the_last_one_closed(
     again = joint_supervision_open(
         actor=d1_supervisor, case=joint_case, parties=drafts_for(party_units)
     )
-    assert again.number == "D1联督〔2026〕2号"
+    assert again.number == "东湖区联督〔2026〕2号"

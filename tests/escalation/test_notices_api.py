@@ -73,7 +73,7 @@ def test_a_supervisor_issues_a_notice_and_gets_it_back(case, d1_supervisor):
     data = response.json()
     notice = SupervisionNotice.objects.get()
     assert data["id"] == notice.pk
-    assert data["number"] == "D1督〔2026〕1号"
+    assert data["number"] == "东湖区督〔2026〕1号"
     assert data["case"] == case.number
     assert data["unit"] == "D1S1" and data["unit_name"] == "东湖街道"
     assert data["kind"] == "urge"

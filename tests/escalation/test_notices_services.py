@@ -67,7 +67,7 @@ def inbox(user) -> list[str]:
 
 
 def test_a_supervisor_issues_a_numbered_notice_with_its_own_clock(notice, case, org):
-    assert notice.number == "D1督〔2026〕1号"
+    assert notice.number == "东湖区督〔2026〕1号"
     assert notice.issuing_unit == org.d1 and not notice.automatic
     clock = notice.deadline
     assert (clock.kind, clock.responsible_unit, clock.starts_on, clock.due_on) == (

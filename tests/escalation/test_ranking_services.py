@@ -30,7 +30,6 @@ from escalation.models import RankingNotice, RankingNoticeKind, UnitRanking
 from escalation.services.ranking import (
     last_month,
     month_figures,
-    notice_issuer_code,
     parse_month,
     units_rank,
 )
@@ -233,8 +232,8 @@ def test_three_months_give_the_expected_order_notices_and_rerunning_sends_nothin
     # The street is noticed by its district's petition office, the district department by
     # its own government's petition office.
     assert notices(SEP) == [
-        ("D1S1", RankingNoticeKind.RECTIFICATION, "D1XFJ整改〔2026〕1号"),
-        ("D2JY", RankingNoticeKind.RECTIFICATION, "D2XFJ整改〔2026〕1号"),
+        ("D1S1", RankingNoticeKind.RECTIFICATION, "东湖区信访局整改〔2026〕1号"),
+        ("D2JY", RankingNoticeKind.RECTIFICATION, "西山区信访局整改〔2026〕1号"),
     ]
 
     units_rank(month=OCT)
@@ -247,8 +246,8 @@ def test_three_months_give_the_expected_order_notices_and_rerunning_sends_nothin
     ]
     # A district petition office is noticed by the city's.
     assert notices(OCT) == [
-        ("D1S1", RankingNoticeKind.SELF_EXAMINATION, "D1XFJ检查〔2026〕1号"),
-        ("D2XFJ", RankingNoticeKind.RECTIFICATION, "CTXFJ整改〔2026〕1号"),
+        ("D1S1", RankingNoticeKind.SELF_EXAMINATION, "东湖区信访局检查〔2026〕1号"),
+        ("D2XFJ", RankingNoticeKind.RECTIFICATION, "江城市信访局整改〔2026〕1号"),
     ]
     told = sorted(
         Notification.objects.filter(kind=NotificationKind.RANKING).values_list(
@@ -301,7 +300,7 @@ def test_a_rectification_notice_is_due_in_a_month_and_names_its_issuer(three_mon
     units_rank(month=SEP)
     notice = RankingNotice.objects.get(unit__code="D1S1")
     assert notice.due_on == D(2026, 12, 22)  # 30 days after 2026-11-22
-    assert notice_issuer_code(notice) == "D1XFJ"
+    assert notice.issuing_unit.code == "D1XFJ"
 
 
 # --- the figures ----------------------------------------------------------------------------------
@@ -445,8 +444,8 @@ def test_two_runs_at_once_issue_each_notice_and_notification_once(
         thread.join(timeout=60)
     assert failures == []
     assert notices(SEP) == [
-        ("D1S1", RankingNoticeKind.RECTIFICATION, "D1XFJ整改〔2026〕1号"),
-        ("D2JY", RankingNoticeKind.RECTIFICATION, "D2XFJ整改〔2026〕1号"),
+        ("D1S1", RankingNoticeKind.RECTIFICATION, "东湖区信访局整改〔2026〕1号"),
+        ("D2JY", RankingNoticeKind.RECTIFICATION, "西山区信访局整改〔2026〕1号"),
     ]
     assert Notification.objects.filter(kind=NotificationKind.RANKING).count() == 3
     assert UnitRanking.objects.filter(month=SEP).count() == 5

@@ -75,15 +75,15 @@ def test_the_report_defaults_to_last_month_with_the_bottom_three_marked(ranked, 
     d2xfj = re.search(r'<tr data-unit="D2XFJ".*?</tr>', page, re.S).group(0)
     assert "50%" in d2xfj and 'data-streak="2"' in d2xfj
     assert sorted(re.findall(r'data-notice="([^"]+)"', page)) == [
-        "CTXFJ整改〔2026〕1号",
-        "D1XFJ检查〔2026〕1号",
+        "东湖区信访局检查〔2026〕1号",
+        "江城市信访局整改〔2026〕1号",
     ]
 
 
 def test_a_district_user_sees_only_the_units_of_the_district(ranked, handler2):
     page = logged_in(handler2).get("/escalation/rankings/2026-10/").content.decode()
     assert [row[:2] for row in table_rows(page)] == [("D2JY", "2"), ("D2XFJ", "4")]
-    assert re.findall(r'data-notice="([^"]+)"', page) == ["CTXFJ整改〔2026〕1号"]
+    assert re.findall(r'data-notice="([^"]+)"', page) == ["江城市信访局整改〔2026〕1号"]
 
 
 def test_another_month_through_the_picker(ranked, city_supervisor):
@@ -140,7 +140,7 @@ def test_the_rectification_notice_prints_with_its_figures_and_issuer(ranked, han
     response = logged_in(handler1).get(f"/escalation/rankings/notices/{notice.pk}/print/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "限期整改督查通知书" in page and "D1XFJ整改〔2026〕1号" in page
+    assert "限期整改督查通知书" in page and "东湖区信访局整改〔2026〕1号" in page
     assert "东湖街道：" in page and "东湖区信访局" in page
     assert "已连续2个月" in page and "2026年8月" in page and "2026年9月" in page
 
@@ -195,7 +195,9 @@ def test_the_api_answers_the_months_rows_and_notices(ranked, city_supervisor):
         "bottom_streak": 2,
     }
     notice = next(n for n in body["notices"] if n["unit"] == "D1S1")
-    assert notice["kind"] == "self_examination" and notice["number"] == "D1XFJ检查〔2026〕1号"
+    assert (
+        notice["kind"] == "self_examination" and notice["number"] == "东湖区信访局检查〔2026〕1号"
+    )
     assert notice["docx_url"].endswith("/docx/")
 
 

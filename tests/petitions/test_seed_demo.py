@@ -513,7 +513,8 @@ def check_c1_full_chain_street_district_city_then_terminated():
     reply = case.replies.get()
     assert reply.status == ReplyStatus.DELIVERED
     document = reply_document(reply)
-    assert document.issuing_unit == "升平街道" and "清河区请求复查" in document.review_notice
+    assert document.issuing_unit == "升平街道办事处"
+    assert "清河区人民政府请求复查" in document.review_notice
 
     again = story_case("C1", 1)
     assert again.same_matter_as == case

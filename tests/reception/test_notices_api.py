@@ -33,7 +33,7 @@ def test_issue_answers_the_list_with_absolute_links_and_again_sends_nothing(
         ("unit", "D1XFJ"),
     ]
     first = links[0]
-    assert first["issued"] is True and first["number"] == "CTXFJ接访〔2026〕1号"
+    assert first["issued"] is True and first["number"] == "江城市信访局接访〔2026〕1号"
     assert first["label"] == "领导接访通知书"
     assert first["print_url"] == (
         f"http://testserver/reception/appointments/{appointment.pk}/notices/petitioner/"

@@ -108,7 +108,7 @@ def test_the_same_data_gives_the_same_document(appointment, reception1):
     first = docx_text(client.get(url).content)
     second = docx_text(client.get(url).content)
     assert first == second
-    assert "CTXFJ接访〔2026〕2号" in first
+    assert "江城市信访局接访〔2026〕2号" in first
 
 
 def test_the_briefing_shows_the_history_and_the_units_opinions(

@@ -49,7 +49,7 @@ def test_the_print_page_shows_the_sheet_with_print_and_docx_buttons(appointment,
     assert "data-official-document" in html
     assert re.search(r'<button[^>]*data-print[^>]*id="notice-print"', html)
     assert f'href="{page(appointment, "petitioner", docx=True)}"' in html
-    assert "CTXFJ接访〔2026〕1号" in html
+    assert "江城市信访局接访〔2026〕1号" in html
     assert PLACE in html and "刘市长" in html
     # The other notices of the appointment are one click away.
     assert re.findall(r'data-notice-kind="(\w+)"', html) == ["petitioner", "leader", "unit", "unit"]

@@ -41,6 +41,13 @@ def kinds(notices):
     return sorted((n.kind, n.unit.code if n.unit_id else None) for n in notices)
 
 
+def test_the_numbers_start_with_the_offices_abbreviation(appointment, reception1, org):
+    org.city_office.doc_abbreviation = "江信访"
+    org.city_office.save()
+    notices = notices_issue(actor=reception1, appointment=appointment)
+    assert sorted(n.number for n in notices) == [f"江信访接访〔2026〕{n}号" for n in (1, 2, 3, 4)]
+
+
 def test_issue_numbers_each_notice_by_the_city_petition_office(appointment, reception1):
     notices = notices_issue(actor=reception1, appointment=appointment)
     assert kinds(notices) == [
@@ -49,7 +56,9 @@ def test_issue_numbers_each_notice_by_the_city_petition_office(appointment, rece
         ("unit", "CTJY"),
         ("unit", "D1XFJ"),
     ]
-    assert sorted(n.number for n in notices) == [f"CTXFJ接访〔2026〕{n}号" for n in (1, 2, 3, 4)]
+    assert sorted(n.number for n in notices) == [
+        f"江城市信访局接访〔2026〕{n}号" for n in (1, 2, 3, 4)
+    ]
     assert {n.issued_by_id for n in notices} == {reception1.pk}
 
 
@@ -98,7 +107,7 @@ def test_a_unit_added_later_gets_its_notice_alone(appointment, reception1, sched
         handler2.pk
     ]
     added = next(n for n in notices if n.unit_id == org.d2_office.pk)
-    assert added.number == "CTXFJ接访〔2026〕5号"
+    assert added.number == "江城市信访局接访〔2026〕5号"
 
 
 def test_a_notice_issued_meanwhile_is_skipped_and_its_number_given_back(
@@ -108,7 +117,10 @@ def test_a_notice_issued_meanwhile_is_skipped_and_its_number_given_back(
     unique constraint refuses the second row; the savepoint gives the number back and the
     leader is told once."""
     ReceptionNotice.objects.create(
-        appointment=appointment, kind="leader", number="CTXFJ接访〔2026〕99号", issued_by=reception1
+        appointment=appointment,
+        kind="leader",
+        number="江城市信访局接访〔2026〕99号",
+        issued_by=reception1,
     )
     real = notice_services.issued_notices
     calls = []
@@ -121,10 +133,10 @@ def test_a_notice_issued_meanwhile_is_skipped_and_its_number_given_back(
     notices = notices_issue(actor=reception1, appointment=appointment)
     assert len(notices) == 4
     assert sorted(n.number for n in notices) == [
-        "CTXFJ接访〔2026〕1号",
-        "CTXFJ接访〔2026〕2号",
-        "CTXFJ接访〔2026〕3号",
-        "CTXFJ接访〔2026〕99号",
+        "江城市信访局接访〔2026〕1号",
+        "江城市信访局接访〔2026〕2号",
+        "江城市信访局接访〔2026〕3号",
+        "江城市信访局接访〔2026〕99号",
     ]
     assert not Notification.objects.filter(recipient=leader).exists()
 
@@ -210,7 +222,7 @@ def test_two_prints_at_the_same_time_issue_and_tell_once(
         thread.join()
     assert outcomes == [4, 4]
     assert sorted(ReceptionNotice.objects.values_list("number", flat=True)) == [
-        f"CTXFJ接访〔2026〕{n}号" for n in (1, 2, 3, 4)
+        f"江城市信访局接访〔2026〕{n}号" for n in (1, 2, 3, 4)
     ]
     assert Notification.objects.filter(recipient=leader).count() == 1
     assert Notification.objects.filter(recipient__isnull=True).count() == 1
