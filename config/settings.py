@@ -418,6 +418,9 @@ SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【信访通】")
 # The address of this site, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where a petitioner follows their matter with its number and query code (the public portal),
+# printed on the registration receipt. Set it to the address the public reaches.
+PUBLIC_QUERY_URL = env.str("PUBLIC_QUERY_URL", default=f"{SITE_URL}/public/query/")
 
 # Notifications: email to users who have an address; retries with exponential backoff.
 NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=True)

@@ -131,7 +131,13 @@ def petition_receipt_view(request: HttpRequest, number: str) -> HttpResponse:
     if query_code:
         request.session[RECEIPT_CODES] = codes
     return render(
-        request, "petitions/receipt.html", {"petition": petition, "query_code": query_code}
+        request,
+        "petitions/receipt.html",
+        {
+            "petition": petition,
+            "query_code": query_code,
+            "public_query_url": settings.PUBLIC_QUERY_URL,
+        },
     )
 
 

@@ -490,6 +490,7 @@ def test_intake_registers_and_the_receipt_shows_the_query_code_once(reception1, 
     assert len(code) == 8 and set(code) <= set(QUERY_CODE_ALPHABET)
     assert petition.query_code_hash == query_code_hash(code)
     assert code not in petition.query_code_hash
+    assert re.search(r'id="receipt-public-url">[^<]*http://[^<]*/public/query/[^<]*<', receipt)
 
     again = html(client.get(response["Location"]))
     assert code not in again
