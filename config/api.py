@@ -8,7 +8,7 @@ from dashboards.api import StatsSummaryView
 from escalation.api import consultations, joint, notices, rankings
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
-from portal.api import PublicQueryView
+from portal.api import PublicEvaluateView, PublicQueryView
 from reception.api import appointments as reception_appointments
 from reception.api import notices as reception_notices
 from reception.api import records as reception_records
@@ -44,5 +44,6 @@ api_urlpatterns = [
     path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"),
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("public/query/", PublicQueryView.as_view(), name="public-query"),
+    path("public/evaluate/", PublicEvaluateView.as_view(), name="public-evaluate"),
     path("", include(router.urls)),
 ]

@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.middleware import without_staff_session
+from cases.models import EvaluationResult
 
 from .lockout import PublicQueryThrottle
-from .query import Locked, query_matter
+from .query import Locked, evaluate_matter, query_matter
 from .selectors import PublicStatus
 
 
@@ -92,3 +93,66 @@ class PublicQueryView(APIView):
         if matter is None:
             raise NotFound(not_found_message())
         return Response(PublicMatterSerializer(matter).data)
+
+
+class PublicEvaluateSerializer(PublicQuerySerializer):
+    result = serializers.ChoiceField(
+        choices=EvaluationResult.choices,
+        help_text=gettext_lazy("How satisfied you are with the answer."),
+    )
+    comment = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("A comment on the answer (optional)."),
+    )
+
+
+class PublicEvaluationSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=EvaluationResult.choices)
+    result_label = serializers.CharField()
+
+
+@without_staff_session
+class PublicEvaluateView(APIView):
+    """Rate the answer (satisfied, basically satisfied, dissatisfied) with a comment, once,
+    within the evaluation window after the answer was delivered. The number and query code
+    are checked as by the query: a wrong pair is a 404 and counts towards the number's lock."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicQueryThrottle]
+
+    @extend_schema(
+        operation_id="public_evaluate",
+        request=PublicEvaluateSerializer,
+        responses={
+            201: PublicEvaluationSerializer,
+            404: OpenApiResponse(description="No matter for this number and query code."),
+            409: OpenApiResponse(
+                description="The answer is not delivered yet, the evaluation window has "
+                "ended, or the answer has already been rated."
+            ),
+            429: OpenApiResponse(
+                description="The number's lookup is locked after wrong codes, or the address "
+                "sent too many requests: try again after `Retry-After` seconds."
+            ),
+        },
+        auth=[],
+        tags=["public"],
+    )
+    def post(self, request):
+        serializer = PublicEvaluateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            evaluation = evaluate_matter(
+                data["number"], data["query_code"], data["result"], data["comment"]
+            )
+        except Locked as locked:
+            raise Throttled(wait=locked.seconds, detail=locked_message()) from None
+        if evaluation is None:
+            raise NotFound(not_found_message())
+        body = {"result": evaluation.result, "result_label": evaluation.get_result_display()}
+        return Response(PublicEvaluationSerializer(body).data, status=201)

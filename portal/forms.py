@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import EvaluationResult
+
 
 class QueryForm(forms.Form):
     number = forms.CharField(
@@ -18,4 +20,22 @@ class QueryForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
+    )
+
+
+class EvaluateForm(QueryForm):
+    """The rating on the matter page: the number and code again (hidden), the result, a comment."""
+
+    number = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    query_code = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        choices=EvaluationResult.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from cases.services import evaluation_record_online
+
 from . import lockout
-from .selectors import PublicMatter, public_view
+from .selectors import PublicMatter, petition_by_code, public_view
 
 
 class Locked(Exception):
@@ -27,3 +29,18 @@ def query_matter(number: str, code: str) -> PublicMatter | None:
         return None
     lockout.clear_failures(number)
     return matter
+
+
+def evaluate_matter(number: str, code: str, result: str, comment: str):
+    """Rate the answer of `number` for `code`: the same lock and failure count as
+    `query_matter`. Returns the Evaluation, or None for a wrong pair; raises Locked while the
+    number is locked, and the service's Conflict / ValidationError."""
+    seconds = lockout.locked_for(number)
+    if seconds:
+        raise Locked(seconds)
+    petition = petition_by_code(number, code)
+    if petition is None or petition.case_id is None:
+        lockout.record_failure(number)
+        return None
+    lockout.clear_failures(number)
+    return evaluation_record_online(case=petition.case, result=result, comment=comment)

@@ -7,5 +7,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.start, name="start"),
     path("query/", views.query, name="query"),
+    path("evaluate/", views.evaluate, name="evaluate"),
     path("display/", views.display, name="display"),
 ]

@@ -10,11 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.exceptions import Conflict, ValidationError
 from accounts.middleware import without_staff_session
 
-from .forms import QueryForm
+from .forms import EvaluateForm, QueryForm
 from .lockout import throttle_wait
-from .query import Locked, query_matter
+from .query import Locked, evaluate_matter, query_matter
 
 LARGE_TEXT_COOKIE = "portal_large_text"
 
@@ -62,7 +63,52 @@ def query(request):
             _("No matter was found for this number and query code. Check both and try again."),
         )
         return render(request, "portal/query.html", _context(request, form=form), status=404)
-    return render(request, "portal/matter.html", _context(request, matter=matter))
+    return _matter_page(request, matter, form.cleaned_data)
+
+
+def _matter_page(request, matter, pair, *, evaluate_form=None, status=200):
+    if evaluate_form is None and matter.can_evaluate:
+        evaluate_form = EvaluateForm(
+            initial={"number": pair["number"], "query_code": pair["query_code"]}
+        )
+    context = _context(request, matter=matter, evaluate_form=evaluate_form)
+    return render(request, "portal/matter.html", context, status=status)
+
+
+@without_staff_session
+@require_POST
+def evaluate(request):
+    """Rate the answer from the matter page: a thank-you, or the reason it was refused."""
+    form = EvaluateForm(request.POST)
+    if not form.is_valid():
+        return _evaluated(request, _("Choose how satisfied you are with the answer."), 400)
+    data = form.cleaned_data
+    if throttle_wait(request):
+        return _evaluated(
+            request, _("Too many look-ups from this connection: try again later."), 429
+        )
+    try:
+        evaluation = evaluate_matter(
+            data["number"], data["query_code"], data["result"], data["comment"]
+        )
+    except Locked:
+        return _evaluated(
+            request, _("Too many wrong query codes for this number: try again later."), 429
+        )
+    except Conflict as conflict:
+        return _evaluated(request, str(conflict), 409)
+    except ValidationError:
+        return _evaluated(request, _("Choose how satisfied you are with the answer."), 400)
+    if evaluation is None:
+        message = _("No matter was found for this number and query code. Check both and try again.")
+        return _evaluated(request, message, 404)
+    context = _context(request, evaluation=evaluation)
+    return render(request, "portal/evaluated.html", context)
+
+
+def _evaluated(request, error, status):
+    context = _context(request, error=error)
+    return render(request, "portal/evaluated.html", context, status=status)
 
 
 def _refused(request, form, message, seconds):

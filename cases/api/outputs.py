@@ -161,11 +161,11 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    recorded_by = username()
+    recorded_by = username(allow_null=True)
 
     class Meta:
         model = Evaluation
-        fields = ["result", "contact", "note", "evaluated_on", "recorded_by"]
+        fields = ["result", "contact", "note", "evaluated_on", "recorded_by", "online"]
 
 
 class HearingSerializer(serializers.ModelSerializer):

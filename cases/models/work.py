@@ -282,11 +282,12 @@ class EvaluationResult(models.TextChoices):
 
 
 class Evaluation(models.Model):
-    """The petitioner's satisfaction with the answer, taken on a follow-up call (回访)."""
+    """The petitioner's satisfaction with the answer, taken on a follow-up call (回访) or given
+    by the petitioner on the public portal (`online`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluations")
     result = models.CharField(_("evaluation"), max_length=30, choices=EvaluationResult.choices)
-    contact = models.CharField(_("person called"), max_length=50)
+    contact = models.CharField(_("person called"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
     evaluated_on = models.DateField(_("called on"))
     recorded_by = models.ForeignKey(
@@ -294,7 +295,11 @@ class Evaluation(models.Model):
         verbose_name=_("called by"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
     )
+    # Given by the petitioner on the public portal (no call, no member of staff).
+    online = models.BooleanField(_("given online"), default=False)
 
     class Meta:
         verbose_name = _("evaluation")

@@ -15,6 +15,7 @@ from .answers import (
     case_evaluate,
     case_request_extension,
     case_sponsor,
+    evaluation_record_online,
     reply_deliver,
     reply_draft,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "case_sponsor",
     "cases_close_lapsed",
     "deadline_start",
+    "evaluation_record_online",
     "reply_deliver",
     "reply_draft",
     "superior_unit",

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -216,6 +217,17 @@ def reply_deliver(
     return reply
 
 
+def _evaluation_window_check(case: Case, on: datetime.date) -> None:
+    """The evaluation window's rule: `on` is within the window from the answer's delivery."""
+    delivered_on = case.replies.filter(status=ReplyStatus.DELIVERED).latest("pk").delivered_on
+    last_day = window_end(DeadlineKind.EVALUATION_WINDOW, case.owner_unit, delivered_on)
+    if on > last_day:
+        raise Conflict(
+            _("The evaluation window ended on %(date)s; the case counts as not evaluated.")
+            % {"date": _short(last_day)}
+        )
+
+
 @transaction.atomic
 def case_evaluate(
     *,
@@ -233,13 +245,7 @@ def case_evaluate(
     if result not in EvaluationResult.values:
         raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
     contact = required_text(contact, "contact")
-    delivered_on = case.replies.filter(status=ReplyStatus.DELIVERED).latest("pk").delivered_on
-    last_day = window_end(DeadlineKind.EVALUATION_WINDOW, case.owner_unit, delivered_on)
-    if on > last_day:
-        raise Conflict(
-            _("The evaluation window ended on %(date)s; the case counts as not evaluated.")
-            % {"date": _short(last_day)}
-        )
+    _evaluation_window_check(case, on)
     evaluation = EvaluationRow.objects.create(
         case=case,
         result=result,
@@ -257,6 +263,39 @@ def case_evaluate(
         old_status=old,
         comment=evaluation.note,
         data={"result": result, "contact": contact},
+        effective_on=on,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_record_online(*, case: Case | int, result: str, comment: str = "") -> EvaluationRow:
+    """The petitioner's own rating of the answer from the public portal: once, while the case
+    is replied and within the evaluation window (the same rule as `case_evaluate`)."""
+    case = case_lock(case)
+    if result not in EvaluationResult.values:
+        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+    if case.evaluations.exists():
+        raise Conflict(_("The answer has already been rated."))
+    if case.status != CaseStatus.REPLIED:
+        raise Conflict(_("The answer can be rated only after it has been delivered to you."))
+    on = timezone.localdate()
+    _evaluation_window_check(case, on)
+    comment = (comment or "").strip()
+    evaluation = EvaluationRow.objects.create(
+        case=case, result=result, note=comment, evaluated_on=on, online=True
+    )
+    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
+    case_save(case, on)
+    label = EvaluationResult(result).label
+    headline = _("Petitioner rated the answer online: %(result)s") % {"result": label}
+    case_event_write(
+        case=case,
+        kind=EventKind.EVALUATED,
+        actor=None,
+        old_status=old,
+        comment=f"{headline}\n{comment}" if comment else headline,
+        data={"result": result, "online": True},
         effective_on=on,
     )
     return evaluation
