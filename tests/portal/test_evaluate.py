@@ -183,3 +183,14 @@ def test_the_page_refuses_a_wrong_pair_and_no_choice(answered):
     no_choice = browser.post("/public/evaluate/", {"number": petition.number, "query_code": code})
     assert no_choice.status_code == 400
     assert not Evaluation.objects.exists()
+
+
+def test_staff_see_the_online_rating_in_the_timeline(client, answered, handler1):
+    petition, code = answered
+    assert rate(client, petition.number, code, result="dissatisfied").status_code == 201
+    staff = Client()
+    staff.force_login(handler1)
+    page = staff.get(f"/cases/{petition.case.number}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "信访人网上评价：不满意" in html and "办得好" in html
