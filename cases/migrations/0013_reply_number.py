@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reply',
             name='number',
-            field=models.CharField(blank=True, max_length=160, verbose_name='document number'),
+            field=models.CharField(blank=True, db_default='', max_length=160, verbose_name='document number'),
         ),
         migrations.AddConstraint(
             model_name='reply',

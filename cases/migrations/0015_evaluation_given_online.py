@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='evaluation',
             name='online',
-            field=models.BooleanField(default=False, verbose_name='given online'),
+            field=models.BooleanField(db_default=False, verbose_name='given online'),
         ),
         migrations.AlterField(
             model_name='evaluation',

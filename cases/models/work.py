@@ -185,7 +185,7 @@ class Reply(models.Model):
     )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     # 发文字号 (江信访〔2026〕5号): the answering unit's next number, given on approval.
-    number = models.CharField(_("document number"), max_length=160, blank=True)
+    number = models.CharField(_("document number"), max_length=160, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("reply")
@@ -299,7 +299,7 @@ class Evaluation(models.Model):
         blank=True,
     )
     # Given by the petitioner on the public portal (no call, no member of staff).
-    online = models.BooleanField(_("given online"), default=False)
+    online = models.BooleanField(_("given online"), db_default=False)
 
     class Meta:
         verbose_name = _("evaluation")
