@@ -56,27 +56,36 @@ def locked_message() -> str:
     return _("Too many wrong query codes for this number: try again later.")
 
 
+NOT_FOUND = OpenApiResponse(description="No matter for this number and query code.")
+LOCKED = OpenApiResponse(
+    description="The number's lookup is locked after wrong codes, or the address sent too many "
+    "requests: try again after `Retry-After` seconds."
+)
+
+
 @without_staff_session
-class PublicQueryView(APIView):
-    """Follow the matter: its status, steps and due dates in plain words for the number and
-    query code on the receipt. A wrong code and an unknown number get the same 404;
-    PUBLIC_QUERY_FAILURE_LIMIT wrong codes for a number lock its lookup (429, even for the
-    right code) for PUBLIC_QUERY_LOCK_MINUTES; requests are throttled per address."""
+class PublicView(APIView):
+    """An operation of the public portal: no staff credentials read, anyone may call it,
+    throttled per address."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicQueryThrottle]
+
+
+class PublicQueryView(PublicView):
+    """Follow the matter: its status, steps and due dates in plain words for the number and
+    query code on the receipt. A wrong code and an unknown number get the same 404;
+    PUBLIC_QUERY_FAILURE_LIMIT wrong codes for a number lock its lookup (429, even for the
+    right code) for PUBLIC_QUERY_LOCK_MINUTES; requests are throttled per address."""
 
     @extend_schema(
         operation_id="public_query",
         request=PublicQuerySerializer,
         responses={
             200: PublicMatterSerializer,
-            404: OpenApiResponse(description="No matter for this number and query code."),
-            429: OpenApiResponse(
-                description="The number's lookup is locked after wrong codes, or the address "
-                "sent too many requests: try again after `Retry-After` seconds."
-            ),
+            404: NOT_FOUND,
+            429: LOCKED,
         },
         auth=[],
         tags=["public"],
@@ -114,30 +123,22 @@ class PublicEvaluationSerializer(serializers.Serializer):
     result_label = serializers.CharField()
 
 
-@without_staff_session
-class PublicEvaluateView(APIView):
+class PublicEvaluateView(PublicView):
     """Rate the answer (satisfied, basically satisfied, dissatisfied) with a comment, once,
     within the evaluation window after the answer was delivered. The number and query code
     are checked as by the query: a wrong pair is a 404 and counts towards the number's lock."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicQueryThrottle]
 
     @extend_schema(
         operation_id="public_evaluate",
         request=PublicEvaluateSerializer,
         responses={
             201: PublicEvaluationSerializer,
-            404: OpenApiResponse(description="No matter for this number and query code."),
+            404: NOT_FOUND,
             409: OpenApiResponse(
                 description="The answer is not delivered yet, the evaluation window has "
                 "ended, or the answer has already been rated."
             ),
-            429: OpenApiResponse(
-                description="The number's lookup is locked after wrong codes, or the address "
-                "sent too many requests: try again after `Retry-After` seconds."
-            ),
+            429: LOCKED,
         },
         auth=[],
         tags=["public"],
