@@ -25,7 +25,7 @@ FUTURE_DAYS ?= 400
 FUTURE_TESTS ?= $(sort $(filter-out tests/e2e/%,$(wildcard \
 	tests/*/test_*services*.py tests/*/test_*api*.py tests/*/test_*rules*.py \
 	tests/*/test_*calendar*.py tests/*/test_*closing*.py tests/cases/test_lock_first.py \
-	tests/accounts/test_identity.py \
+	tests/core/test_identity.py \
 	tests/reception/test_recurrence.py tests/reception/test_days.py tests/escalation/test_scan.py)))
 # make fuzz: Schemathesis cases per API operation and phase, and more `schemathesis run` options.
 FUZZ_EXAMPLES ?= 50

@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_base import ReadOnlyAdmin
+from core.admin_base import ReadOnlyAdmin
+from core.identity import mask_phone, normalize_phone
+from core.workcalendar import year_statuses
+
 from .calendar_forms import OfficialScheduleForm
 from .calendar_services import (
     FIRST_YEAR,
@@ -19,10 +22,8 @@ from .calendar_services import (
     calendar_days_set,
     can_edit_calendar,
 )
-from .identity import mask_phone, normalize_phone
 from .models import CalendarDay, DocumentSequence, OrgUnit, User
 from .roles import manages_roles, manages_users
-from .workcalendar import year_statuses
 
 
 @admin.register(DocumentSequence)

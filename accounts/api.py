@@ -7,10 +7,12 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .api_input import SlugRelatedField
-from .exceptions import Conflict, NotAllowed, PasswordChangeRequired
-from .middleware import api_error, is_api
+from core.api_input import SlugRelatedField
+from core.exceptions import Conflict, NotAllowed
+from core.middleware import api_error, is_api
+
 from .models import OrgUnit
+from .passwords import PasswordChangeRequired
 from .selectors import org_unit_list
 
 # Ids above this are no row of ours (BigAutoField).

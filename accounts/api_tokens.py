@@ -26,7 +26,7 @@ ENROL_ON_THE_WEB = gettext_lazy(
 )
 
 # Error answers: their descriptions; the body is the API's common error shape, which
-# accounts.api_schema.add_error_responses gives every operation.
+# core.api_schema.add_error_responses gives every operation.
 UNAUTHENTICATED = OpenApiResponse(description="No valid token or session.")
 SECOND_STEP_OWED = OpenApiResponse(
     description="A web session that still owes two-step verification (code "

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .exceptions import NotAllowed, ValidationError
+from core.exceptions import NotAllowed, ValidationError
+from core.workcalendar import package_knows_year
+
 from .models import CalendarDay, CalendarYear, User
-from .workcalendar import package_knows_year
 
 NOTE_LENGTH = CalendarDay._meta.get_field("note").max_length
 SOURCE_LENGTH = CalendarYear._meta.get_field("source").max_length

@@ -4,9 +4,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest
 from django.http import (
-    Http404,
     HttpResponse,
     HttpResponseForbidden,
     HttpResponseRedirect,
@@ -17,22 +15,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from core.http import is_htmx
+
 from . import twofactor
-from .http import is_htmx
-
-
-class ChineseByDefaultMiddleware:
-    """The interface is Simplified Chinese unless the user picked another language with the
-    switch (language cookie): the browser's Accept-Language is not consulted, because the
-    offices' machines often run with English system locales."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
-        return self.get_response(request)
-
 
 # Session keys of SessionTimeoutMiddleware (epoch seconds).
 SESSION_STARTED_KEY = "_auth_started_at"
@@ -224,58 +209,3 @@ def serves_without_session(view_func) -> bool:
         getattr(view_func, "no_staff_session", False)
         or getattr(view_class, "no_staff_session", False)
     )
-
-
-class NulByteMiddleware:
-    """Refuse a NUL byte in the URL before any view sees it (PostgreSQL cannot store or compare
-    one: a lookup with it would be a 500): in the path 404 (no such page or object); in the
-    query string 400, in the API on the parameter (`{"month": ["..."]}`, as a filter's own
-    error). Bodies are left to the fields that read them, for a field error: Django's form
-    CharFields and DRF's CharField refuse NUL, codes in the API go through
-    `accounts.api_input.SlugRelatedField`."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if "\x00" in request.path_info:
-            if is_api(request):
-                return api_error({"detail": _("Not found.")}, 404)
-            raise Http404(_("Not found."))
-        if fields := nul_fields(request.GET):
-            if is_api(request):
-                return api_error({field: [nul_message()] for field in fields}, 400)
-            raise BadRequest(nul_message())
-        return self.get_response(request)
-
-
-def nul_message() -> str:
-    return _("Null characters are not allowed.")
-
-
-def is_api(request) -> bool:
-    return request.path_info.startswith("/api/")
-
-
-def nul_fields(data) -> list[str]:
-    """The names of the parameters of `data` (a QueryDict) with a NUL byte in their name or
-    value (`non_field_errors` for a name)."""
-    fields = []
-    for key, values in data.lists():
-        if "\x00" in key:
-            fields.append("non_field_errors")
-        elif any("\x00" in value for value in values):
-            fields.append(key)
-    return fields
-
-
-def api_error(data: dict, status: int):
-    """An API error answer outside a view, rendered as DRF renders one."""
-    from rest_framework.renderers import JSONRenderer
-    from rest_framework.response import Response
-
-    response = Response(data, status=status)
-    response.accepted_renderer = JSONRenderer()
-    response.accepted_media_type = "application/json"
-    response.renderer_context = {}
-    return response.render()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 
 class OrgLevel(models.IntegerChoices):

@@ -19,12 +19,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
-
-from .exceptions import PasswordChangeRequired
 
 EXPIRED = "password_expired"
 CHANGE_REQUIRED = "password_change_required"
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """The API's refusal while the user's password has expired or must be changed; the code
+    (`password_expired`, `password_change_required`) is in the response."""
+
+    default_code = "password_change_required"
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

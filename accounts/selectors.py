@@ -131,3 +131,7 @@ def government_id_of(unit: OrgUnit) -> int:
     if unit.kind == OrgKind.GOVERNMENT or unit.parent_id is None:
         return unit.pk
     return unit.parent_id
+
+
+def active_units() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(is_active=True).order_by("path")

@@ -3,7 +3,9 @@ from django.core.signals import setting_changed
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-from . import crypto, twofactor
+from core import crypto
+
+from . import twofactor
 from .models import password_changed
 
 

@@ -14,8 +14,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from .exceptions import NotAllowed, ValidationError
-from .locking import lock_and_read
+from core.exceptions import NotAllowed, ValidationError
+from core.locking import lock_and_read
+
 from .models import User, two_factor_reset
 from .roles import Role
 from .twofactor import otp_required

@@ -4,8 +4,8 @@ import django_filters
 from django.core.validators import validate_ipv46_address
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import DayFilter
-from accounts.workcalendar import start_of_day
+from core.filters import DayFilter
+from core.workcalendar import start_of_day
 
 from .models import AuditAction, AuditEntry
 

@@ -12,8 +12,8 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.identity import mask_personal_data
 from accounts.login_guard import client_ip as login_client_ip
+from core.identity import mask_personal_data
 
 from .context import current_request
 from .models import AuditAction, AuditEntry

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.http import attachment, is_htmx
+from core.http import attachment, is_htmx
 
 from .access import can_read_audit_trail
 from .details import detail_text

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.numbering import document_prefix
-
-from .models import Case, DeadlineKind, MatterKind, Opinion, Reply, ReplyStatus
-from .officialdoc import (
+from core.officialdoc import (
     DRAFT_MARK,
     SEAL,
     OfficialDocument,
@@ -26,6 +24,8 @@ from .officialdoc import (
     officialdoc_docx,
     paragraphs_of,
 )
+
+from .models import Case, DeadlineKind, MatterKind, Opinion, Reply, ReplyStatus
 from .selectors import deadline_rule_for
 
 __all__ = [
@@ -232,6 +232,6 @@ def reply_docx(reply: Reply) -> bytes:
 
 
 def docx_bytes(content: ReplyDocument) -> bytes:
-    """A reply document as .docx in the official layout (`cases.officialdoc`); a draft says
+    """A reply document as .docx in the official layout (`core.officialdoc`); a draft says
     so in its header and title."""
     return officialdoc_docx(content.official())

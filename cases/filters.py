@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.filters import CodeChoiceFilter, DayFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import subtree_ids, units_visible_to
+from core.filters import CodeChoiceFilter, DayFilter, YesNoAll
 
 from .models import ACCEPTANCE_CLOCKS, ANSWER_CLOCKS, Case, CaseStatus
 from .selectors import (

@@ -2,12 +2,20 @@
 its service (`service_kwargs`), the optional back-entry date `date` becoming `on`."""
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from accounts.roles import Role
-from accounts.selectors import jurisdiction_path, scope_path
+from accounts.selectors import active_units
+from core.forms import (
+    ActionForm,
+    MultipleFileField,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    UserChoiceField,
+    date_widget,
+    single_file_field,
+    textarea,
+)
 
 from .models import (
     Case,
@@ -20,153 +28,7 @@ from .models import (
     Opinion,
     ReviewDecision,
 )
-from .selectors import cases_visible_to
-
-DATE_INPUT = {"type": "date"}
-
-
-def date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-
-
-def textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit: OrgUnit) -> str:
-        return f"{unit.name}（{unit.code}）"
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, unit: OrgUnit) -> str:
-        return f"{unit.name}（{unit.code}）"
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        unit = user.org_unit.name if user.org_unit_id else ""
-        return f"{user.display_name}（{unit}）"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the service checks their type and size."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-def single_file_field(label) -> forms.FileField:
-    return forms.FileField(
-        label=label,
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
-
-
-def active_units() -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(is_active=True).order_by("path")
-
-
-def units_below_owner(case: Case) -> QuerySet[OrgUnit]:
-    """Units a case may be assigned to: active units in the owner's area, below it (not the
-    owner itself nor a unit above it)."""
-    owner = case.owner_unit
-    return (
-        active_units()
-        .filter(path__startswith=jurisdiction_path(owner))
-        .exclude(pk__in=[owner.pk, *owner.ancestor_ids])
-    )
-
-
-def leaders_for(case: Case) -> QuerySet[User]:
-    """Leaders responsible for the case's owner unit: those of a unit above it or in its
-    area."""
-    owner = case.owner_unit
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .filter(
-            Q(org_unit_id__in=owner.ancestor_ids)
-            | Q(org_unit__path__startswith=jurisdiction_path(owner))
-        )
-        .select_related("org_unit")
-        .order_by("org_unit__path", "last_name", "first_name")
-        .distinct()
-    )
-
-
-def staff_for(leader: User) -> QuerySet[User]:
-    """Handlers within the leader's scope, who may be named responsible staff (包案责任人)."""
-    if leader.org_unit_id is None:
-        return User.objects.none()
-    return (
-        User.objects.filter(
-            is_active=True,
-            groups__name=Role.HANDLER,
-            org_unit__path__startswith=scope_path(leader.org_unit),
-        )
-        .select_related("org_unit")
-        .order_by("org_unit__path", "last_name", "first_name")
-        .distinct()
-    )
-
-
-class ActionForm(forms.Form):
-    """A case action: Bootstrap classes on every widget, the optional back-entry date last,
-    and the mapping onto the service's keyword arguments."""
-
-    # Long lists the user picks from by typing (Tom Select on the page).
-    searchable: tuple[str, ...] = ()
-    # Whether the form offers the back-entry date (补录).
-    back_entry = True
-
-    def __init__(self, *args, case: Case | None = None, user: User | None = None, **kwargs):
-        self.case = case
-        self.user = user
-        super().__init__(*args, **kwargs)
-        if self.back_entry:
-            self.fields["date"] = forms.DateField(
-                label=_("Back-entry date"),
-                required=False,
-                widget=date_widget(),
-                help_text=_("The day it happened, if earlier than today (paper records)."),
-            )
-        self.setup()
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = css
-        for name in self.searchable:
-            self.fields[name].widget.attrs["data-search"] = "true"
-        first = next(iter(self.fields.values()), None)
-        if first is not None:
-            first.widget.attrs["data-first"] = "true"
-
-    def setup(self) -> None:
-        """Narrow querysets and set initial values for the case at hand."""
-
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        if self.back_entry:
-            data["on"] = data.pop("date")
-        return data
-
+from .selectors import cases_visible_to, leaders_for, staff_for, units_below_owner
 
 # --- the acceptance decision ----------------------------------------------------------------
 

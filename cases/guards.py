@@ -15,8 +15,8 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.exceptions import Conflict, NotAllowed
 from accounts.models import OrgUnit, User
+from core.exceptions import Conflict, NotAllowed
 
 from .models import (
     AWAITING_ACCEPTANCE,

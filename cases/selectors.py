@@ -19,8 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import acted_unit_ids, units_visible_to
-from accounts.workcalendar import Counting, add_months, due_date, start_of_day
+from accounts.selectors import (
+    acted_unit_ids,
+    active_units,
+    jurisdiction_path,
+    scope_path,
+    units_visible_to,
+)
+from core.workcalendar import Counting, add_months, due_date, start_of_day
 
 from .models import (
     ANSWER_CLOCKS,
@@ -480,3 +486,46 @@ def assignments_visible_to(user: User) -> QuerySet[Assignment]:
 
 def assignment_detail(*, user: User, pk: int) -> Assignment:
     return assignments_visible_to(user).select_related("case__owner_unit", "lead_unit").get(pk=pk)
+
+
+def units_below_owner(case: Case) -> QuerySet[OrgUnit]:
+    """Units a case may be assigned to: active units in the owner's area, below it (not the
+    owner itself nor a unit above it)."""
+    owner = case.owner_unit
+    return (
+        active_units()
+        .filter(path__startswith=jurisdiction_path(owner))
+        .exclude(pk__in=[owner.pk, *owner.ancestor_ids])
+    )
+
+
+def leaders_for(case: Case) -> QuerySet[User]:
+    """Leaders responsible for the case's owner unit: those of a unit above it or in its
+    area."""
+    owner = case.owner_unit
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.LEADER)
+        .filter(
+            Q(org_unit_id__in=owner.ancestor_ids)
+            | Q(org_unit__path__startswith=jurisdiction_path(owner))
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__path", "last_name", "first_name")
+        .distinct()
+    )
+
+
+def staff_for(leader: User) -> QuerySet[User]:
+    """Handlers within the leader's scope, who may be named responsible staff (包案责任人)."""
+    if leader.org_unit_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.HANDLER,
+            org_unit__path__startswith=scope_path(leader.org_unit),
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__path", "last_name", "first_name")
+        .distinct()
+    )

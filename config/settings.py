@@ -12,7 +12,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts import keyring
+from core import keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,7 +64,7 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Personal data at rest (密评, GB/T 39786; accounts.keyring and accounts.crypto).
+# Personal data at rest (密评, GB/T 39786; core.keyring and core.crypto).
 # FIELD_CIPHER: sm4 (SM4-GCM, the default) or fernet. FIELD_ENCRYPTION_KEY: a comma-separated
 # list of keys (`sm4:<base64 of 16 bytes>`, or a Fernet key); the first key of FIELD_CIPHER's
 # kind encrypts, every key decrypts (rotation: put the new key first, run
@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "core",
     "accounts",
     "audit",
     "notifications",
@@ -129,12 +130,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything that reads a body (sessions, CSRF, the views): an oversized one is
     # refused unread; after the header middleware, so the refusal carries their headers.
-    "accounts.bodylimit.RequestBodyLimitMiddleware",
+    "core.bodylimit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "accounts.middleware.ChineseByDefaultMiddleware",
+    "core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "accounts.middleware.NulByteMiddleware",
+    "core.middleware.NulByteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -345,7 +346,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # Request bodies that are not multipart (JSON, form-urlencoded) larger than this are refused
-# with 413 before they are read (accounts.bodylimit.RequestBodyLimitMiddleware). Multipart
+# with 413 before they are read (core.bodylimit.RequestBodyLimitMiddleware). Multipart
 # uploads keep their own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, ATTACHMENT_MAX_BYTES).
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 
@@ -552,9 +553,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE, "public_query": PUBLIC_QUERY_RATE},
     # The client's address for the throttles: the same rule as the login lockout's.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    # JSON with a nesting limit (accounts.api_input); views that take files add multipart.
+    # JSON with a nesting limit (core.api_input); views that take files add multipart.
     "DEFAULT_PARSER_CLASSES": [
-        "accounts.api_input.JSONParser",
+        "core.api_input.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -573,12 +574,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # drf-spectacular's enum naming, then ours (accounts.api_schema): every operation's error
+    # drf-spectacular's enum naming, then ours (core.api_schema): every operation's error
     # answers, and times of day without the offset OpenAPI's `format: time` demands.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "accounts.api_schema.add_error_responses",
-        "accounts.api_schema.declare_local_times",
+        "core.api_schema.add_error_responses",
+        "core.api_schema.declare_local_times",
         "idempotency.schema.add_idempotency_key",
     ],
     # Choice sets that share a field name ("status", "channel", "reason") get their own names.
@@ -598,7 +599,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "accounts.logging.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "core.logging.MaskPersonalDataFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
     },

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_base import ReadOnlyAdmin
+from core.admin_base import ReadOnlyAdmin
 
 from .models import RollupState
 

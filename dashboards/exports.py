@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from accounts.identity import mask_personal_data
+from core.identity import mask_personal_data
 from petitions.models import Channel, ReceivedLevel
 
 from . import indicators

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from cases.forms import UnitChoiceField, date_widget
+from core.forms import UnitChoiceField, date_widget
 
 from .periods import PRESETS, Period, month_end, preset
 from .selectors import dashboard_units, default_unit

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.workcalendar import add_months
+from core.workcalendar import add_months
 
 
 def month_end(day: datetime.date) -> datetime.date:

@@ -1,4 +1,4 @@
-"""信访工作月报: the month's figures of an area as an official document (`cases.officialdoc`).
+"""信访工作月报: the month's figures of an area as an official document (`core.officialdoc`).
 
 The text is fixed official Chinese whatever the interface language; the definitions of the
 indicators are those of the page (`indicators.py`), read in Chinese. Units and leaders are
@@ -13,9 +13,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import override
 
-from accounts.identity import mask_personal_data
 from accounts.models import OrgKind, OrgUnit
-from cases.officialdoc import OfficialDocument, Section, Table, official_date, officialdoc_docx
+from core.identity import mask_personal_data
+from core.officialdoc import OfficialDocument, Section, Table, official_date, officialdoc_docx
 
 from . import indicators
 from .indicators import percent

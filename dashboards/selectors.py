@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import scope_path, subtree_ids, units_visible_to
-from accounts.workcalendar import add_months, load_calendar
 from cases.models import IN_WORK_STATUSES, Case, DeadlineKind
 from cases.selectors import (
     case_ids_of,
@@ -29,6 +28,7 @@ from cases.selectors import (
     with_due_dates,
 )
 from cases.selectors_accusations import hidden_from
+from core.workcalendar import add_months, load_calendar
 from petitions.models import Channel, ReceivedLevel
 
 from .models import COUNT_FIELDS, BacklogCase, DailyCategoryStat, DailyStat, RollupState

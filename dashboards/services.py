@@ -23,7 +23,6 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from accounts.workcalendar import start_of_day
 from cases.models import (
     ACCEPTANCE_CLOCKS,
     ANSWER_CLOCKS,
@@ -37,6 +36,7 @@ from cases.models import (
     ReplyStatus,
 )
 from cases.selectors import backlog_condition
+from core.workcalendar import start_of_day
 from petitions.models import Petition, ReceivedLevel
 
 from .models import COUNT_FIELDS, BacklogCase, DailyCategoryStat, DailyStat, RollupState

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.http import attachment
-from cases.officialdoc import DOCX_TYPE
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE
 from petitions.models import Channel, ReceivedLevel
 
 from . import indicators

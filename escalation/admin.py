@@ -5,7 +5,7 @@ notifications in step; the admin is for looking things up (by number)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Consultation,

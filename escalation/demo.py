@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
-from accounts.workcalendar import Counting, due_date
 from cases.models import Case
+from core.workcalendar import Counting, due_date
 from notifications.models import Notification
 from petitions.demo import story_cases
 

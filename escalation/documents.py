@@ -1,4 +1,4 @@
-"""Escalation's official documents, laid out by `cases.officialdoc`.
+"""Escalation's official documents, laid out by `core.officialdoc`.
 
 Supervision notices: 督办通知书 (an urging notice: 催办通知书) to the unit addressed, naming the
 case by its number and summary, the requirements, the response due date and the issuing
@@ -7,7 +7,7 @@ unit. Fixed official Chinese text; never a petitioner's ID number or phone.
 
 from __future__ import annotations
 
-from cases.officialdoc import OfficialDocument, Section, official_date, paragraphs_of
+from core.officialdoc import OfficialDocument, Section, official_date, paragraphs_of
 
 from .models import NoticeKind, SupervisionNotice
 

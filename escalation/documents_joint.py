@@ -1,6 +1,6 @@
 """The three documents of a five-party joint supervision, sent to all five units: the
 assignment letter (交办函), the summary of the matter (信访事由摘要) and the
-responsibility-sharing table (责任分摊表). Each is a `cases.officialdoc.OfficialDocument`,
+responsibility-sharing table (责任分摊表). Each is a `core.officialdoc.OfficialDocument`,
 laid out as a print page and a .docx by that module.
 
 The text is fixed official Chinese (a document is issued in Chinese whatever the interface
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts.identity import mask_personal_data
-from cases.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
+from core.identity import mask_personal_data
+from core.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
 
 from .models import JointParty, JointSupervision, PartyRole
 

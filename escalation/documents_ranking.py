@@ -1,6 +1,6 @@
 """The documents the monthly ranking brings on a unit: the rectification notice (限期整改督查
 通知书) after two months running in the bottom three, and the notice to hand in a written
-self-examination (书面检查) from the third month on. Laid out by `cases.officialdoc`; the text
+self-examination (书面检查) from the third month on. Laid out by `core.officialdoc`; the text
 is fixed official Chinese whatever the interface language, and names units only."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.models import OrgKind, OrgUnit
-from cases.officialdoc import OfficialDocument, Section, Table, official_date
+from core.officialdoc import OfficialDocument, Section, Table, official_date
 
 from .models import RankingNotice, RankingNoticeKind, UnitRanking
 from .selectors_ranking import notice_issuer, streak_rankings

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
-from cases.forms import UnitChoiceField, date_widget, textarea
 from cases.models import Case
 from cases.selectors_accusations import accused_unit_ids
+from core.forms import UnitChoiceField, date_widget, textarea
 
 from .models import NoticeKind
 from .services.notices import automatic_response_due

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
-from cases.forms import ActionForm, date_widget, textarea
+from core.forms import ActionForm, date_widget, textarea
 
 from .models import ConsultationLevel
 from .services.consultations import TaskDraft

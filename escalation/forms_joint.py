@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import units_visible_to
-from cases.forms import UnitChoiceField, date_widget, textarea
 from cases.models import Case
+from core.forms import UnitChoiceField, date_widget, textarea
 
 from .models import PARTY_UNIT_KINDS, JointParty, PartyRole
 from .services.joint import PartyDraft, default_summary

@@ -18,7 +18,7 @@ Without the header, requests run as before. Unsuccessful answers are not stored:
 may send the same request with the same key again. A multipart upload is fingerprinted on its
 bytes, boundary included: a retry must send the same bytes.
 
-The user is found by the API's own authentication classes (`accounts.apiauth`); an anonymous
+The user is found by the API's own authentication classes (`core.apiauth`); an anonymous
 request passes through untouched and the view answers it, and so does anything under
 `/api/v1/auth/` (tokens are never stored for replay)."""
 
@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException
 
-from accounts.apiauth import api_user
+from core.apiauth import api_user
 
 from . import services
 from .services import Fingerprint, InvalidKey

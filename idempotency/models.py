@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 # Longest key accepted (a UUID is 36 characters); a longer one is refused with 400.
 MAX_KEY_LENGTH = 255

@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.exceptions import Conflict, NotAllowed
-from accounts.identity import mask_phone
+from core.exceptions import Conflict, NotAllowed
+from core.identity import mask_phone
 
 from . import services
 from .models import DeliveryAttempt, Notification

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 
 class NotificationKind(models.TextChoices):

@@ -24,8 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed
 from accounts.models import User
+from core.exceptions import Conflict, NotAllowed
 
 from .models import (
     AttemptStatus,

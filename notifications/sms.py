@@ -14,7 +14,7 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from accounts.identity import mask_phone
+from core.identity import mask_phone
 
 logger = logging.getLogger(__name__)
 

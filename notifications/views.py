@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.http import is_htmx
+from core.http import is_htmx
 
 from . import services
 from .filters import NotificationFilter

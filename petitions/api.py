@@ -9,8 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api_input import JSONParser, SlugRelatedField
-from accounts.identity import (
+from accounts.models import OrgUnit
+from cases.models import MatterKind
+from cases.selectors import cases_visible_to
+from core.api_input import JSONParser, SlugRelatedField
+from core.identity import (
     mask_id_number,
     mask_phone,
     normalize_id_number,
@@ -18,9 +21,6 @@ from accounts.identity import (
     validate_id_number,
     validate_phone,
 )
-from accounts.models import OrgUnit
-from cases.models import MatterKind
-from cases.selectors import cases_visible_to
 
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter

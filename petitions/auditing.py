@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.identity import mask_id_number, mask_phone
 from audit.models import AuditAction
 from audit.services import record
+from core.identity import mask_id_number, mask_phone
 
 from .models import Petition
 from .selectors import PersonKey

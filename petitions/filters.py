@@ -4,10 +4,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import CodeChoiceFilter, DayFilter, YesNoAll
 from accounts.models import OrgUnit
 from accounts.selectors import subtree_ids, units_visible_to
-from accounts.workcalendar import start_of_day
+from core.filters import CodeChoiceFilter, DayFilter, YesNoAll
+from core.workcalendar import start_of_day
 
 from .models import Category, Channel, Petition, ReceivedLevel
 

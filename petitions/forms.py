@@ -2,61 +2,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identity import (
-    normalize_id_number,
-    normalize_phone,
-    validate_id_number,
-    validate_phone,
-)
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import jurisdiction_units, units_visible_to
 from cases.models import MatterKind
 from cases.selectors import cases_visible_to
+from core.forms import BootstrapFormMixin, MultipleFileField, UnitChoiceField
+from core.identity import (
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 from .models import Category, Channel, PetitionerRole
 from .selectors import category_list
 from .services import PetitionDraft, PetitionerDraft
-
-
-class BootstrapFormMixin:
-    """Gives every widget its Bootstrap class, and marks the `searchable` selects."""
-
-    searchable: tuple[str, ...] = ()
-
-    def style_widgets(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = css
-        for name in self.searchable:
-            self.fields[name].widget.attrs["data-search"] = "true"
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit: OrgUnit) -> str:
-        return f"{unit.name}（{unit.code}）"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class PetitionForm(BootstrapFormMixin, forms.Form):

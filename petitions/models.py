@@ -4,8 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.fields import EncryptedTextField, KeyedHashField
-from accounts.identity import (
+from accounts.models import OrgLevel, OrgUnit
+from cases.models import Case, MatterKind
+from core.fields import EncryptedTextField, KeyedHashField
+from core.identity import (
     Sex,
     mask_id_number,
     mask_phone,
@@ -13,8 +15,6 @@ from accounts.identity import (
     normalize_phone,
     parse_resident_id,
 )
-from accounts.models import OrgLevel, OrgUnit
-from cases.models import Case, MatterKind
 
 
 class Category(models.Model):

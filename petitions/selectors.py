@@ -18,7 +18,7 @@ from cases.selectors_accusations import hidden_from
 
 from .models import Category, Petition, Petitioner, PetitionPetitioner
 
-# Lookup hashes (accounts.crypto): `*_hash` is the hash to store with a value, `*_hashes`
+# Lookup hashes (core.crypto): `*_hash` is the hash to store with a value, `*_hashes`
 # every hash it may be stored under (the current FIELD_HASH first): filter with `__in`.
 _ID_NUMBER = Petitioner._meta.get_field("id_number_hash")
 _PHONE = Petitioner._meta.get_field("phone_hash")

@@ -13,16 +13,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import NotAllowed, ValidationError
-from accounts.identity import normalize_id_number, normalize_phone
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
-from accounts.uploads import check_attachments
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
 from cases.selectors_accusations import case_reaches
 from cases.services import case_attach_petition, case_open
+from core.exceptions import NotAllowed, ValidationError
+from core.identity import normalize_id_number, normalize_phone
+from core.uploads import check_attachments
 
 from .models import (
     Attachment,

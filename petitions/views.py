@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.exceptions import NotAllowed
-from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgUnit
 from cases.models import Case, CaseStatus
+from core.exceptions import NotAllowed
+from core.http import is_htmx
+from core.identity import normalize_phone, parse_resident_id
 
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
@@ -32,10 +33,6 @@ from .services import can_register, petition_register
 
 PAGE_SIZE = 50
 RECEIPT_CODES = "receipt_query_codes"
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _get_petition_or_404(request: HttpRequest, number: str) -> Petition:
@@ -105,7 +102,7 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     rows = [PetitionRow.of(petition) for petition in page.object_list]
     context = {"filter": petitions, "page": page, "rows": rows, "query": query.urlencode()}
-    template = "petitions/_table.html" if _htmx(request) else "petitions/list.html"
+    template = "petitions/_table.html" if is_htmx(request) else "petitions/list.html"
     return render(request, template, context)
 
 

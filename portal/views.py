@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.exceptions import Conflict, ValidationError
 from accounts.middleware import without_staff_session
+from core.exceptions import Conflict, ValidationError
 
 from .forms import EvaluateForm, QueryForm
 from .lockout import throttle_wait

@@ -6,7 +6,7 @@ Petitioners appear by name only (no ID numbers or phones)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Appointment,

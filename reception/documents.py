@@ -1,4 +1,4 @@
-"""The four notices of an appointment (四书), laid out by `cases.officialdoc`:
+"""The four notices of an appointment (四书), laid out by `core.officialdoc`:
 
 - 领导接访通知书 to the petitioner: the leader, date, time and place, what to bring;
 - 参与接访通知书 to each attending unit: attend with the person responsible, send a
@@ -19,10 +19,10 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.identity import mask_personal_data
 from accounts.models import OrgUnit, User
 from cases.models import CaseEvent, Reply, ReplyStatus, Review
-from cases.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
+from core.identity import mask_personal_data
+from core.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
 from escalation.documents import notice_title as supervision_title
 
 from .models import Appointment, NoticeKind, ReceptionNotice, ReceptionSchedule

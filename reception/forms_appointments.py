@@ -9,7 +9,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import textarea
+from core.forms import textarea
 from petitions.models import PetitionerRole
 
 from .selectors import DayView

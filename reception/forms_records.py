@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from cases.forms import UnitChoiceField, UserChoiceField, date_widget, textarea, units_below_owner
 from cases.models import Case
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, units_below_owner
+from core.forms import UnitChoiceField, UserChoiceField, date_widget, textarea
 
 from .selectors_visits import leaders_for_visits
 from .services.records import TEXT

@@ -2,7 +2,7 @@
 
 A nominal day (every Thursday; the 10th, 20th and 30th) that does not exist in a month means
 the month's last day; one that falls on a rest day moves to the next workday (逢节假日顺延,
-through `accounts.workcalendar.due_date`, the project's one work-calendar function), and two
+through `core.workcalendar.due_date`, the project's one work-calendar function), and two
 nominal days that end up on the same date are one reception day.
 """
 
@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from accounts.workcalendar import Counting, WorkCalendar, load_calendar
+from core.workcalendar import Counting, WorkCalendar, load_calendar
 
 ONE_DAY = datetime.timedelta(days=1)
 # The longest run of rest days a nominal day can be moved across (Spring Festival, National

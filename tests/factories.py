@@ -23,9 +23,9 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 
-from accounts.identity import id_check_character
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from cases.models import MatterKind
+from core.identity import id_check_character
 from petitions.models import Category, Channel, PetitionerRole
 from petitions.services import PetitionDraft, PetitionerDraft, Registration, petition_register
 

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import Resolver404, clear_url_caches, resolve
 
-from accounts import keyring
+from core import keyring
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]

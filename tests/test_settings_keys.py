@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from accounts import keyring
+from core import keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.api_input import SlugRelatedField
 from accounts.models import OrgUnit, User
+from core.api_input import SlugRelatedField
 
 from ..models import (
     ApprovalStatus,

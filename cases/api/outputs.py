@@ -3,7 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from accounts.api_input import SlugRelatedField
+from core.api_input import SlugRelatedField
 
 from ..models import (
     Approval,
@@ -148,7 +148,7 @@ class ReplySerializer(serializers.ModelSerializer):
         ]
 
     def _link(self, name: str, reply: Reply) -> str:
-        """The reply's document (an API token opens it too; see accounts.apiauth)."""
+        """The reply's document (an API token opens it too; see core.apiauth)."""
         url = reverse(name, args=[reply.case.number, reply.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url

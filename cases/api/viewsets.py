@@ -20,8 +20,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
-from accounts.api_input import JSONParser
 from accounts.models import User
+from core.api_input import JSONParser
 
 from .. import services
 from ..filters import CaseFilter

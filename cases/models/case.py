@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
-from accounts.workcalendar import Counting
+from core.workcalendar import Counting
 
 
 class MatterKind(models.TextChoices):
@@ -317,7 +317,7 @@ class Deadline(models.Model):
     )
     starts_on = models.DateField(_("start"))
     due_on = models.DateField(_("due"))
-    # The due date depends on a day of a provisional calendar year (`accounts.workcalendar`):
+    # The due date depends on a day of a provisional calendar year (`core.workcalendar`):
     # it may still move when the year's official holiday schedule is entered.
     # With a database default too: the benches load clocks naming only the columns they fill.
     due_provisional = models.BooleanField(

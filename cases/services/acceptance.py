@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, ValidationError
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import jurisdiction_path
+from core.exceptions import Conflict, ValidationError
 from notifications.models import NotificationKind
 
 from ..guards import acceptance_guard, assign_guard, leave_simplified_guard

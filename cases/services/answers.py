@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
 from accounts.numbering import next_document_number
-from accounts.workcalendar import Counting, due
+from core.exceptions import Conflict, ValidationError
+from core.workcalendar import Counting, due
 from notifications.models import NotificationKind
 
 from ..guards import (

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict
 from accounts.models import User
+from core.exceptions import Conflict
 
 from ..guards import assignment_guard
 from ..models import Assignment, AssignmentStatus, DeadlineKind, DocumentKind, EventKind

@@ -32,7 +32,7 @@ from accounts.calendar_services import CalendarChange
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import users_acting_for
-from accounts.workcalendar import (
+from core.workcalendar import (
     Counting,
     Due,
     WorkCalendar,

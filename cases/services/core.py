@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import ValidationError
-from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
-from accounts.uploads import check_attachments
-from accounts.workcalendar import due, due_date
+from core.exceptions import ValidationError
+from core.locking import lock_and_read
+from core.uploads import check_attachments
+from core.workcalendar import due, due_date
 from notifications.models import NotificationKind
 
 from ..guards import refuse_unless

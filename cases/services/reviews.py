@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, ValidationError
 from accounts.models import User
+from core.exceptions import Conflict, ValidationError
 
 from ..guards import (
     REQUESTED,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.forms import ActionForm
 
 from .. import forms as action_forms
 from .. import guards as G
@@ -23,7 +24,7 @@ class Action:
 
     slug: str
     label: str
-    form: type[action_forms.ActionForm]
+    form: type[ActionForm]
     service: Callable
     guard: Callable[[User, Case], object] | None = None
     accesskey: str = ""
@@ -174,7 +175,7 @@ class OfferedForm:
 
     key: str
     action: Action
-    form: action_forms.ActionForm
+    form: ActionForm
     url: str
     title: str
     is_open: bool = False

@@ -1,39 +1,14 @@
-"""What the case pages share: scope lookups, status badges, days left, formatting."""
+"""What the case pages share: status badges and the one-line text of a proposal."""
 
-import datetime
-from dataclasses import dataclass
-
-from django import forms
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
-from accounts.models import User
 
 from ..models import (
     Approval,
     ApprovalKind,
-    Case,
     CaseStatus,
     NotAcceptReason,
     Opinion,
 )
-from ..selectors import (
-    case_detail,
-)
-
-PAGE_SIZE = 50
-
-
-def case_or_404(request: HttpRequest, number: str) -> Case:
-    try:
-        return case_detail(user=request.user, number=number)
-    except Case.DoesNotExist:
-        raise Http404 from None
-
 
 # --- small display helpers ----------------------------------------------------------------------
 
@@ -53,49 +28,6 @@ STATUS_BADGE = {
 
 def status_badge(status: str) -> str:
     return STATUS_BADGE.get(status, "text-bg-secondary")
-
-
-@dataclass(frozen=True)
-class DaysLeft:
-    """Days until a due date: negative when overdue (shown in red)."""
-
-    days: int
-
-    @classmethod
-    def until(cls, due: datetime.date | None, today: datetime.date) -> "DaysLeft | None":
-        return None if due is None else cls((due - today).days)
-
-    @property
-    def overdue(self) -> bool:
-        return self.days < 0
-
-    @property
-    def css(self) -> str:
-        if self.days < 0:
-            return "text-danger fw-semibold"
-        return "text-warning-emphasis" if self.days <= 3 else "text-secondary"
-
-    def __str__(self) -> str:
-        if self.days == 0:
-            return _("due today")
-        if self.days > 0:
-            return ngettext("%(days)d day left", "%(days)d days left", self.days) % {
-                "days": self.days
-            }
-        late = -self.days
-        return ngettext("%(days)d day overdue", "%(days)d days overdue", late) % {"days": late}
-
-
-def day_text(value: datetime.date | datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localdate(value)
-    return f"{value:%Y-%m-%d}"
-
-
-def person_name(user: User | None) -> str:
-    return user.display_name if user is not None else ""
 
 
 def proposal_text(approval: Approval) -> str:
@@ -119,20 +51,3 @@ def proposal_text(approval: Approval) -> str:
         return ""
     opinion = Opinion(reply.opinion).label if reply.opinion in Opinion.values else ""
     return " · ".join(str(part) for part in (opinion, reply.request) if part)
-
-
-def forbidden(request: HttpRequest, reason: str, back: str = "") -> HttpResponse:
-    """403 with the reason the service gave, on a page of its own."""
-    return render(request, "cases/forbidden.html", {"reason": reason, "back": back}, status=403)
-
-
-def apply_service_errors(error: ValidationError, form: forms.Form) -> None:
-    """Show a service's field errors on the form's fields (the rest above the form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, messages_ in error.message_dict.items():
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from cases.pages import case_or_404
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.pages import apply_service_errors, forbidden
 
 from ..models import (
     Assignment,
@@ -35,7 +37,7 @@ from .actions import (
     _case_form,
     _offered_forms,
 )
-from .common import apply_service_errors, case_or_404, forbidden, proposal_text, status_badge
+from .common import proposal_text, status_badge
 from .rows import clock_rows, petition_infos, timeline_rows
 
 

@@ -4,13 +4,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.apiauth import api_or_login_required
-from accounts.http import attachment
+from cases.pages import case_or_404
+from core.apiauth import api_or_login_required
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE
 
 from .. import documents
 from ..models import Reply
-from ..officialdoc import DOCX_TYPE
-from .common import case_or_404
 
 
 def _reply_or_404(request: HttpRequest, number: str, pk: int) -> Reply:

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.http import is_htmx
 from accounts.models import User
 from accounts.roles import Role
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.http import is_htmx
+from core.pages import PAGE_SIZE, DaysLeft, apply_service_errors, day_text, forbidden, person_name
 
 from .. import forms as action_forms
 from .. import services
@@ -31,16 +32,7 @@ from ..selectors import (
     case_list,
     my_queue,
 )
-from .common import (
-    PAGE_SIZE,
-    DaysLeft,
-    apply_service_errors,
-    day_text,
-    forbidden,
-    person_name,
-    proposal_text,
-    status_badge,
-)
+from .common import proposal_text, status_badge
 
 # --- my queue -------------------------------------------------------------------------------
 

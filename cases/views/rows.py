@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.identity import mask_id_number, mask_phone
+from core.identity import mask_id_number, mask_phone
+from core.pages import DaysLeft, day_text, person_name
 
 from ..models import (
     Case,
 )
-from .common import DaysLeft, day_text, person_name
 
 
 @dataclass(frozen=True)

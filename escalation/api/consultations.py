@@ -23,10 +23,10 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
-from accounts.api_input import JSONParser, SlugRelatedField
 from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from core.api_input import JSONParser, SlugRelatedField
 
 from ..models import Consultation, ConsultationTask
 from ..selectors_consultations import (

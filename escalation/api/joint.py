@@ -21,11 +21,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import object_id
-from accounts.api_input import SlugRelatedField
 from accounts.models import OrgUnit
 from cases.api.inputs import TEXT
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from core.api_input import SlugRelatedField
 
 from ..documents_joint import JOINT_DOCUMENTS
 from ..models import JointStatus, JointSupervision, PartyRole

@@ -13,8 +13,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from accounts.api_input import SlugRelatedField
-from accounts.api_schema import ObjectAnswerSchema
+from core.api_input import SlugRelatedField
+from core.api_schema import ObjectAnswerSchema
 
 from ..models import RankingNotice, UnitRanking
 from ..selectors_ranking import ranking_notices_for, rankings_for

@@ -19,8 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import (
@@ -34,6 +32,8 @@ from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind
 from cases.selectors_accusations import accused_unit_ids, accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
 from notifications.models import NotificationKind
 from notifications.services import notify
 

@@ -16,9 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.identity import mask_personal_data
-from accounts.locking import lock_and_read
 from accounts.models import OrgKind, OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
@@ -35,6 +32,9 @@ from cases.models import (
 from cases.selectors_accusations import accused_unit_ids, accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.identity import mask_personal_data
+from core.locking import lock_and_read
 from notifications.models import NotificationKind
 from notifications.services import notify
 

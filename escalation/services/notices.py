@@ -11,16 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
-from accounts.workcalendar import Counting, due_date
 from cases.models import Case, Deadline, DeadlineKind, EventKind
 from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
+from core.workcalendar import Counting, due_date
 from notifications.models import NotificationKind
 from notifications.services import notify
 

@@ -37,13 +37,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import ValidationError
 from accounts.models import OrgKind, OrgUnit
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
-from accounts.workcalendar import Counting, due_date
 from cases.models import Case, Deadline, Evaluation, EvaluationResult, Reply, ReplyStatus
 from cases.selectors import PETITIONER_WINDOWS
+from core.exceptions import ValidationError
+from core.workcalendar import Counting, due_date
 from notifications.models import NotificationKind
 from notifications.services import notify
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.workcalendar import Counting, due_date, overdue_since
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
 from cases.selectors import PETITIONER_WINDOWS
+from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from cases.views.common import DaysLeft, apply_service_errors, forbidden
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.pages import DaysLeft, apply_service_errors, forbidden
 
 from ..forms_consultations import (
     ConsultationForm,

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
-from cases.views.common import DaysLeft, case_or_404, forbidden
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.pages import DaysLeft, forbidden
 
 from ..forms_joint import JointOpenForm, JointReportForm
 from ..models import JointStatus, JointSupervision, PartyRole

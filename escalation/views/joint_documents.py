@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
-from accounts.apiauth import api_or_login_required
-from accounts.http import attachment
-from cases.officialdoc import DOCX_TYPE, officialdoc_docx
+from core.apiauth import api_or_login_required
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE, officialdoc_docx
 
 from ..documents_joint import JOINT_DOCUMENTS, JointDocumentKind
 from ..models import JointSupervision

@@ -16,19 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.apiauth import api_or_login_required
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.http import attachment
 from accounts.roles import Role
-from cases.officialdoc import DOCX_TYPE, officialdoc_docx
+from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
-from cases.views.common import (
-    PAGE_SIZE,
-    DaysLeft,
-    apply_service_errors,
-    case_or_404,
-    forbidden,
-)
+from core.apiauth import api_or_login_required
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE, officialdoc_docx
+from core.pages import PAGE_SIZE, DaysLeft, apply_service_errors, forbidden
 
 from ..documents import notice_document, notice_title
 from ..forms import NoticeIssueForm, NoticeRespondForm

@@ -11,7 +11,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.views.common import DaysLeft, case_or_404
+from cases.pages import case_or_404
+from core.pages import DaysLeft
 
 from ..documents import notice_title
 from ..models import Consultation, JointStatus, JointSupervision

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
-from accounts.apiauth import api_or_login_required
-from accounts.exceptions import ValidationError
-from accounts.http import attachment
-from cases.officialdoc import DOCX_TYPE, officialdoc_docx
+from core.apiauth import api_or_login_required
+from core.exceptions import ValidationError
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE, officialdoc_docx
 
 from ..documents_ranking import percent, ranking_notice_document
 from ..models import RankingNotice, UnitRanking

@@ -6,7 +6,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from accounts.identity import id_check_character
+from core.identity import id_check_character
 
 # Common surnames, most frequent first (weights roughly follow their frequency).
 SURNAMES = (

@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass, field, replace
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
-from accounts.workcalendar import WorkCalendar
 from cases.models import Case, MatterKind
+from core.workcalendar import WorkCalendar
 
 from ..models import Category, Channel, Petition, PetitionerRole
 from ..services import PetitionDraft, PetitionerDraft, petition_register

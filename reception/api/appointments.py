@@ -29,9 +29,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import MAX_ID, object_id
-from accounts.api_input import JSONParser
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from core.api_input import JSONParser
 
 from ..documents import notice_links
 from ..models import Appointment, ReceptionSchedule

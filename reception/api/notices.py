@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from accounts.api_input import JSONParser
+from core.api_input import JSONParser
 
 from ..documents import notice_links
 from ..models import Appointment

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from accounts.api_input import SlugRelatedField
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
+from core.api_input import SlugRelatedField
 
 from ..models import Appointment, ReceptionRecord
 from ..services.records import TEXT, reception_record

@@ -37,10 +37,10 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from accounts.api import object_id
-from accounts.api_input import JSONParser, SlugRelatedField
-from accounts.api_schema import ObjectAnswerSchema
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
+from core.api_input import JSONParser, SlugRelatedField
+from core.api_schema import ObjectAnswerSchema
 
 from ..models import ReceptionSchedule, ScheduleKind
 from ..selectors import DayView, reception_day_on, reception_days, schedules_visible_to

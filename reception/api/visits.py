@@ -18,10 +18,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.api import object_id
-from accounts.api_input import JSONParser, SlugRelatedField
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.selectors import cases_visible_to
+from core.api_input import JSONParser, SlugRelatedField
 
 from ..models import FieldVisit
 from ..selectors_visits import field_visit_detail, field_visit_list

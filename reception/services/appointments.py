@@ -24,8 +24,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import acts_for, users_acting_for
@@ -33,6 +31,8 @@ from cases.models import CLOSED_STATUSES, Case, EventKind
 from cases.selectors import cases_visible_to
 from cases.selectors_accusations import accuses
 from cases.services import case_event_write
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 from petitions.models import Petitioner

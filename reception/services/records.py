@@ -11,8 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
@@ -20,6 +18,8 @@ from cases.models import Case, EventKind
 from cases.permissions import can_sponsor
 from cases.services import case_assign, case_event_write
 from cases.services.core import case_lock, case_save
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
 from escalation.services.notices import supervision_notice_issue
 
 from ..models import Appointment, AppointmentStatus, ReceptionRecord

@@ -20,12 +20,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
-from accounts.locking import lock_and_read
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
-from accounts.workcalendar import is_workday
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
+from core.workcalendar import is_workday
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import NotAllowed, ValidationError
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
 from cases.models import Case, EventKind
 from cases.selectors import cases_visible_to
 from cases.services import case_event_write
+from core.exceptions import NotAllowed, ValidationError
 
 from ..models import FieldVisit, FieldVisitCase
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases.models import CLOSED_STATUSES
+from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
-from cases.views.common import case_or_404, forbidden
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.pages import forbidden
 
 from ..documents import notice_links
 from ..forms_appointments import BookingForm, CancelForm, MoveForm, OpinionForm, day_key

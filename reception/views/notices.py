@@ -18,12 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.apiauth import api_or_login_required
-from accounts.exceptions import Conflict, NotAllowed
-from accounts.http import attachment
 from accounts.models import OrgUnit
-from cases.officialdoc import DOCX_TYPE, officialdoc_docx
-from cases.views.common import forbidden
+from core.apiauth import api_or_login_required
+from core.exceptions import Conflict, NotAllowed
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE, officialdoc_docx
+from core.pages import forbidden
 
 from ..documents import notice_document, notice_docx_url, notice_links, notice_url
 from ..models import Appointment, NoticeKind, ReceptionNotice

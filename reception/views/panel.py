@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from cases.views.common import case_or_404
+from cases.pages import case_or_404
 
 from ..selectors_appointments import bookable_schedules, case_appointments, slot_time
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases.models import CLOSED_STATUSES
 from cases.services.core import answer_clock
-from cases.views.common import apply_service_errors, forbidden
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.pages import apply_service_errors, forbidden
 
 from ..forms_records import DID_NOT_COME, RecordForm
 from ..models import Appointment, AppointmentStatus, ReceptionRecord

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import User
-from cases.views.common import apply_service_errors, forbidden, person_name
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.pages import apply_service_errors, forbidden, person_name
 
 from ..forms_schedules import WEEKDAYS, DayCancelForm, ScheduleForm
 from ..models import ReceptionSchedule, ScheduleKind

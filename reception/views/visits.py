@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.exceptions import NotAllowed, ValidationError
-from cases.views.common import PAGE_SIZE, apply_service_errors, forbidden
+from core.exceptions import NotAllowed, ValidationError
+from core.pages import PAGE_SIZE, apply_service_errors, forbidden
 
 from ..forms_records import VisitCaseFormSet, VisitForm
 from ..selectors_visits import field_visit_list, leaders_for_visits

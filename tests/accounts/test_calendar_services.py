@@ -15,8 +15,8 @@ from accounts.calendar_services import (
     calendar_days_set,
     calendar_year_load_official,
 )
-from accounts.exceptions import NotAllowed, ValidationError
 from accounts.models import CalendarDay, CalendarYear
+from core.exceptions import NotAllowed, ValidationError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

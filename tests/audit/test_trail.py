@@ -10,10 +10,10 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts import keyring
 from audit import tasks
 from audit.models import AppendOnlyError, AuditAction, AuditEntry
 from audit.services import client_ip, purge_expired, record
+from core import keyring
 
 
 @pytest.fixture

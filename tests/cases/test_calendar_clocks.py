@@ -17,11 +17,11 @@ from django.urls import reverse
 from accounts.calendar_forms import parse_days
 from accounts.calendar_services import DayEntry, calendar_days_set, calendar_year_load_official
 from accounts.models import CalendarDay, CalendarYear
-from accounts.workcalendar import Counting
 from cases import services
 from cases.models import CaseEvent, Deadline, DeadlineKind, DeadlineRule, EventKind
 from cases.services.clocks import deadlines_recompute
 from cases.services.core import clock_meet, deadline_start
+from core.workcalendar import Counting
 from notifications.models import Notification, NotificationKind
 from tests.cases.test_api import detail
 from tests.factories import UserFactory, register_petition

@@ -11,7 +11,6 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.exceptions import Conflict, ValidationError
 from cases import services
 from cases.models import (
     Case,
@@ -25,6 +24,7 @@ from cases.models import (
 from cases.selectors import my_queue, open_work_clocks
 from cases.services import closing
 from cases.tasks import close_lapsed_cases
+from core.exceptions import Conflict, ValidationError
 from petitions.models import Petition
 from tests.cases.test_services import deliver
 from tests.factories import petitioner, register_petition

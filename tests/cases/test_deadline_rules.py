@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from accounts.workcalendar import Counting
 from cases.models import Deadline, DeadlineKind, DeadlineRule
 from cases.selectors import deadline_rule_for
+from core.workcalendar import Counting
 from tests.factories import register_petition
 
 D = datetime.date

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from accounts.exceptions import Conflict
 from cases import services
 from cases.models import (
     AssignmentStatus,
@@ -13,6 +12,7 @@ from cases.models import (
     DeadlineKind,
     EventKind,
 )
+from core.exceptions import Conflict
 from tests.factories import petitioner, register_petition
 
 D = datetime.date

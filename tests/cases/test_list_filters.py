@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.test import RequestFactory
 
-from accounts.filters import QuickSelect
 from cases.filters import CaseFilter
 from cases.models import CaseStatus, DeadlineKind
 from cases.selectors import case_list
+from core.filters import QuickSelect
 from tests.dashboards.builders import make_answer, make_case, make_clock
 
 pytestmark = pytest.mark.django_db

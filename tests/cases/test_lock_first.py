@@ -8,13 +8,13 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.exceptions import Conflict, NotAllowed
 from accounts.models import User
 from accounts.selectors import acted_unit_ids, acting_filter, acts_for, users_acting_for
 from cases import guards, services
 from cases.models import Case, CaseEvent, CaseStatus, EventKind
 from cases.selectors import case_for_display
 from cases.views.actions import CASE_ACTIONS, offered_case_actions
+from core.exceptions import Conflict, NotAllowed
 from tests.cases.test_api import api, case_url
 from tests.factories import register_petition
 

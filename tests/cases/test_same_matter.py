@@ -4,9 +4,9 @@ warn, and acceptance refuses it (Art. 36)."""
 import pytest
 from django.urls import reverse
 
-from accounts.exceptions import Conflict
 from cases import services
 from cases.models import Case, CaseStatus
+from core.exceptions import Conflict
 from tests.factories import petitioner, register_petition
 
 

@@ -6,8 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.exceptions import Conflict, NotAllowed
-from accounts.workcalendar import Counting
 from cases import services
 from cases.models import (
     ApprovalStatus,
@@ -21,6 +19,8 @@ from cases.models import (
     EventKind,
     ReplyStatus,
 )
+from core.exceptions import Conflict, NotAllowed
+from core.workcalendar import Counting
 from tests.factories import pdf_bytes, petitioner, register_petition
 
 # Every test here works on literal dates: the clock stands at FROZEN_NOW (2026-11-22).

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.workcalendar import is_workday
+from core.workcalendar import is_workday
 from reception.models import DayStatus, ReceptionDay, ReceptionSchedule
 from tests.e2e.conftest import log_in, next_reception_day, reception_days_from
 from tests.factories import PASSWORD

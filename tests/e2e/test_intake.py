@@ -1,8 +1,8 @@
 import pytest
 from django.utils import timezone
 
-from accounts.workcalendar import due_date
 from cases.models import Case
+from core.workcalendar import due_date
 from petitions.models import Petition
 from tests.factories import PASSWORD, make_id_number, petitioner, register_petition
 

@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.exceptions import Conflict, NotAllowed
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from core.exceptions import Conflict, NotAllowed
 from escalation.models import Consultation, ConsultationTask
 from escalation.services.consultations import (
     TaskDraft,

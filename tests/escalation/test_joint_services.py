@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from accounts.models import OrgKind, OrgLevel
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, DeadlineKind, EventKind
+from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.models import (
     JointParty,
     JointReport,

@@ -7,9 +7,9 @@ import zoneinfo
 
 import pytest
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases import services as case_services
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.models import NoticeKind, SupervisionNotice
 from escalation.selectors import NoticeTab, notice_list, notices_visible_to
 from escalation.services.notices import supervision_notice_issue, supervision_notice_respond

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from accounts.workcalendar import overdue_since
 from cases import services as case_services
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from core.workcalendar import overdue_since
 from escalation.models import Reminder, SupervisionNotice
 from escalation.services import deadlines_scan, supervision_notice_issue
 from notifications.models import Notification

@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import OperationalError, connection, connections
 from django.urls import reverse
 
-from accounts.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 from notifications import services
 from notifications.models import (
     AttemptStatus,

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.identity import mask_id_number, mask_phone
-from accounts.workcalendar import due_date
 from cases.models import Case, CaseEvent, MatterKind
+from core.identity import mask_id_number, mask_phone
+from core.workcalendar import due_date
 from petitions.models import (
     Petition,
     PetitionerRole,

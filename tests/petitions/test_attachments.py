@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.uploads import MAX_ATTACHMENTS, check_attachment, check_attachments
+from core.uploads import MAX_ATTACHMENTS, check_attachment, check_attachments
 from petitions.models import Attachment, Petition
 from tests.factories import register_petition
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.exceptions import NotAllowed
 from accounts.selectors import units_visible_to
 from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind, MatterKind
 from cases.selectors import cases_visible_to
+from core.exceptions import NotAllowed
 from petitions import services
 from petitions.models import (
     Channel,

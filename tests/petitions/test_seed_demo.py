@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.identity import normalize_phone, parse_resident_id
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
 from cases.documents import reply_document
@@ -38,6 +37,7 @@ from cases.models import (
     ReviewLevel,
 )
 from cases.selectors import my_queue
+from core.identity import normalize_phone, parse_resident_id
 from petitions.demo import (
     DEFAULT_PETITIONS,
     DEMO_UNIT_CODES,

@@ -15,8 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from accounts.identity import parse_resident_id
 from cases.models import Case, CaseEvent, Deadline, MatterKind
+from core.identity import parse_resident_id
 from petitions.models import (
     Attachment,
     Channel,

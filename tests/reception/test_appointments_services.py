@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError
 from django.utils import translation
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases.models import CaseStatus
+from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
 from reception.models import (
     Appointment,

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from accounts.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 from notifications.models import Notification
 from notifications.services import notification_deliver
 from reception.models import AppointmentStatus, DayStatus, ReceptionNotice

@@ -10,9 +10,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
 from cases import services as case_services
 from cases.models import Assignment, CaseEvent, Deadline, DeadlineKind, EventKind
+from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.models import SupervisionNotice
 from notifications.models import Notification
 from reception.models import AppointmentStatus, ReceptionRecord

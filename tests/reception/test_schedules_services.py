@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from accounts.exceptions import Conflict, NotAllowed, ValidationError
+from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
 from reception.models import (
     Appointment,

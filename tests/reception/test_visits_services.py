@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from accounts.exceptions import NotAllowed, ValidationError
+from core.exceptions import NotAllowed, ValidationError
 from reception.models import FieldVisit, FieldVisitCase
 from reception.selectors_visits import field_visit_list, leaders_for_visits
 from reception.services.visits import field_visit_record

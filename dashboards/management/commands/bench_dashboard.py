@@ -44,7 +44,6 @@ from django.utils import timezone, translation
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
-from accounts.workcalendar import add_months
 from cases.models import (
     Case,
     CaseEvent,
@@ -63,6 +62,7 @@ from cases.models import (
     ReplyStatus,
 )
 from cases.services import cases_close_lapsed
+from core.workcalendar import add_months
 from dashboards.links import drilldown_links
 from dashboards.models import DailyCategoryStat, DailyStat
 from dashboards.periods import Period

@@ -20,10 +20,10 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.identity import id_check_character
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
 from cases.models import Case, CaseStatus
+from core.identity import id_check_character
 
 
 def one_query_view(request):

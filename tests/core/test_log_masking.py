@@ -1,7 +1,7 @@
 import logging
 
-from accounts.identity import mask_personal_data
-from accounts.logging import MaskPersonalDataFilter
+from core.identity import mask_personal_data
+from core.logging import MaskPersonalDataFilter
 
 
 def test_id_numbers_and_mobiles_in_text_are_masked():

@@ -1,4 +1,4 @@
-"""The generic official document (cases.officialdoc): the .docx read back with python-docx
+"""The generic official document (core.officialdoc): the .docx read back with python-docx
 (layout, sections, real tables with borders, 抄送, draft mark) and the print sheet."""
 
 import datetime
@@ -10,7 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 
-from cases.officialdoc import OfficialDocument, Section, Table, officialdoc_docx
+from core.officialdoc import OfficialDocument, Section, Table, officialdoc_docx
 
 DOC = OfficialDocument(
     title="督办通知书",

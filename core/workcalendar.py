@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import chinese_calendar
 import holidays
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,12 +157,17 @@ class WorkCalendar:
         return self.due(start, days, counting).on
 
 
+def _calendar_models():
+    """The admin's calendar rows (`accounts.CalendarDay`, `accounts.CalendarYear`), looked up
+    in the app registry: the calendar's rules sit below the apps that store them."""
+    return apps.get_model("accounts", "CalendarDay"), apps.get_model("accounts", "CalendarYear")
+
+
 def load_calendar(start: datetime.date, end: datetime.date) -> WorkCalendar:
     """A calendar with the admin overrides between `start` and `end` loaded (one query), and
     the official years among them (a second query, only when the range reaches a year the
     package does not know)."""
-    from .models import CalendarDay, CalendarYear
-
+    CalendarDay, CalendarYear = _calendar_models()
     rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
     unknown = [y for y in range(start.year, end.year + 1) if not package_knows_year(y)]
     official = (
@@ -245,8 +251,7 @@ def _runs(days: Iterable[datetime.date]) -> tuple[tuple[datetime.date, datetime.
 def year_statuses(years: Iterable[int]) -> list[YearStatus]:
     """For each of `years`: package-known, official (loaded by an admin) or provisional, with
     the notice it came from or the holidays assumed (one query)."""
-    from .models import CalendarYear
-
+    _day, CalendarYear = _calendar_models()
     years = sorted(set(years))
     rows = {row.year: row for row in CalendarYear.objects.filter(year__in=years)}
     statuses = []

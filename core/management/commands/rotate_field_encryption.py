@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ExpressionWrapper, F, Value
 
-from accounts import crypto
-from accounts.fields import EncryptedTextField, KeyedHashField
+from core import crypto
+from core.fields import EncryptedTextField, KeyedHashField
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[EncryptedTextField]]]:

@@ -12,7 +12,7 @@ on a live database (README, "Encryption keys").
 
 from django.core.management.base import BaseCommand
 
-from accounts import keyring
+from core import keyring
 
 
 class Command(BaseCommand):

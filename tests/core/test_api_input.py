@@ -14,8 +14,8 @@ import pytest
 from rest_framework import parsers, serializers
 from rest_framework.test import APIClient
 
-from accounts.api_input import MAX_JSON_DEPTH, JSONParser, SlugRelatedField
 from cases import services as case_services
+from core.api_input import MAX_JSON_DEPTH, JSONParser, SlugRelatedField
 from tests.factories import register_petition
 
 NUL = "\x00"

@@ -16,7 +16,7 @@ user's interface language. Never put an ID number or a phone number into one.
 
 Example::
 
-    from cases.officialdoc import OfficialDocument, Section, Table, officialdoc_docx
+    from core.officialdoc import OfficialDocument, Section, Table, officialdoc_docx
 
     doc = OfficialDocument(
         title="督办通知书",

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.test import Client, RequestFactory
 
-from accounts.bodylimit import RequestBodyLimitMiddleware
+from core.bodylimit import RequestBodyLimitMiddleware
 
 MB = 1024 * 1024
 
@@ -91,7 +91,7 @@ def test_a_small_chunked_body_goes_on_as_the_request_body(settings):
 
 
 def test_the_middleware_comes_before_anything_that_reads_a_body(settings):
-    position = settings.MIDDLEWARE.index("accounts.bodylimit.RequestBodyLimitMiddleware")
+    position = settings.MIDDLEWARE.index("core.bodylimit.RequestBodyLimitMiddleware")
     readers = ("sessions", "csrf", "auth", "messages", "locale", "common")
     assert all(
         settings.MIDDLEWARE.index(name) > position

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.identity import (
+from core.identity import (
     Sex,
     id_check_character,
     mask_id_number,

@@ -8,7 +8,7 @@ from . import crypto
 
 
 class EncryptedTextField(models.TextField):
-    """Text stored encrypted (SM4-GCM or Fernet, see `accounts.crypto`); read and written as
+    """Text stored encrypted (SM4-GCM or Fernet, see `core.crypto`); read and written as
     plain text in Python.
 
     The ciphertext is not searchable: pair it with a KeyedHashField for lookups.
@@ -27,7 +27,7 @@ class EncryptedTextField(models.TextField):
 
 
 class KeyedHashField(models.CharField):
-    """The keyed lookup hash of a value (`accounts.crypto.keyed_hash`), 64 hex characters.
+    """The keyed lookup hash of a value (`core.crypto.keyed_hash`), 64 hex characters.
 
     `purpose` separates uses; `normalize` brings a value to the form that is hashed; `source`
     names the EncryptedTextField the hash is of, so `rotate_field_encryption` can recompute

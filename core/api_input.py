@@ -5,7 +5,7 @@ PostgreSQL refuses a NUL byte in any text value ("text fields cannot contain NUL
 that reached a query would be a 500. DRF's CharField already refuses it (Django's
 ProhibitNullCharactersValidator); a code looked up by `SlugRelatedField` is not a CharField,
 and so goes through `SlugRelatedField` below. NULs in the URL (path and query string) are
-refused before any view by `accounts.middleware.NulByteMiddleware`."""
+refused before any view by `core.middleware.NulByteMiddleware`."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import ProhibitNullCharactersValidator

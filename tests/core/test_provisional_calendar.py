@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from accounts.models import CalendarDay, CalendarYear
-from accounts.workcalendar import (
+from core.workcalendar import (
     Counting,
     Due,
     WorkCalendar,

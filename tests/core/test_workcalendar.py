@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CalendarDay, CalendarYear
-from accounts.workcalendar import (
+from cases.models import DeadlineKind
+from cases.selectors import deadline_rule_for
+from core.workcalendar import (
     Counting,
     WorkCalendar,
     due_date,
@@ -16,8 +18,6 @@ from accounts.workcalendar import (
     package_knows_year,
     provisional_years,
 )
-from cases.models import DeadlineKind
-from cases.selectors import deadline_rule_for
 
 # Calendar rules on real dates, seen from a fixed today (FROZEN_NOW, 2026-11-22): the admin
 # screen's years are this year's neighbours.

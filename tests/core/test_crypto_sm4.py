@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
-from accounts import crypto, keyring
+from core import crypto, keyring
 from petitions.models import Petition, Petitioner, PetitionPetitioner
 from petitions.selectors import (
     PersonKey,
@@ -70,7 +70,7 @@ def test_the_format_carries_algorithm_key_nonce_and_tag(sm4):
     assert crypto.cipher_of(token) == "sm4"
     assert key_id == keyring.parse_key(SM4_KEY).key_id and len(key_id) == 8
     assert len(sealed) == 12 + len(NUMBER) + 16  # 96-bit nonce, ciphertext, 128-bit tag
-    # Decrypted independently of accounts.crypto: SM4 in GCM mode, the header authenticated.
+    # Decrypted independently of core.crypto: SM4 in GCM mode, the header authenticated.
     nonce, ciphertext, tag = sealed[:12], sealed[12:-16], sealed[-16:]
     decryptor = Cipher(algorithms.SM4(bytes(range(16))), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(f"{HEADER}{key_id}$".encode())

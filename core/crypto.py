@@ -1,6 +1,6 @@
 """Encryption at rest and keyed lookup hashes for personal data (密评, GB/T 39786).
 
-Keys come from settings, never from SECRET_KEY (their format: `accounts.keyring`).
+Keys come from settings, never from SECRET_KEY (their format: `core.keyring`).
 
 Encryption: FIELD_CIPHER=sm4 (the default) seals values with SM4 in GCM mode; `fernet` with
 Fernet (AES-128-CBC + HMAC-SHA256), the format written before SM4. The first key of the
@@ -9,7 +9,7 @@ it was sealed, so decryption picks its key without trying them all:
 
     $sm4gcm$v1$<key id>$<base64url(nonce ‖ ciphertext ‖ tag)>
 
-with the key id of `accounts.keyring.key_id` (8 hex characters), a random 96-bit nonce and the
+with the key id of `core.keyring.key_id` (8 hex characters), a random 96-bit nonce and the
 128-bit GCM tag; the header `$sm4gcm$v1$<key id>$` is authenticated as associated data, so
 changing any byte of the value fails. Fernet tokens start with `gAAAAA` and stay readable.
 (Random 96-bit nonces are safe for up to 2^32 values under one key: far more than the

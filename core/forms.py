@@ -1,0 +1,121 @@
+"""Form pieces every app's pages share: date and text widgets, unit and user pickers, several
+files in one input, and the base of every action form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    pass
+
+
+DATE_INPUT = {"type": "date"}
+
+
+def date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+
+
+def textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit: Any) -> str:
+        return f"{unit.name}（{unit.code}）"
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, unit: Any) -> str:
+        return f"{unit.name}（{unit.code}）"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: Any) -> str:
+        unit = user.org_unit.name if user.org_unit_id else ""
+        return f"{user.display_name}（{unit}）"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks their type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def single_file_field(label) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class BootstrapFormMixin:
+    """Gives every widget its Bootstrap class, and marks the `searchable` selects."""
+
+    searchable: tuple[str, ...] = ()
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = css
+        for name in self.searchable:
+            self.fields[name].widget.attrs["data-search"] = "true"
+
+
+class ActionForm(BootstrapFormMixin, forms.Form):
+    """An action on an object (a case, in every form today): Bootstrap classes on every
+    widget, the optional back-entry date last, and the mapping onto the service's keyword
+    arguments."""
+
+    # Long lists the user picks from by typing (Tom Select on the page).
+    searchable: tuple[str, ...] = ()
+    # Whether the form offers the back-entry date (补录).
+    back_entry = True
+
+    def __init__(self, *args, case: Any = None, user: Any = None, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.back_entry:
+            self.fields["date"] = forms.DateField(
+                label=_("Back-entry date"),
+                required=False,
+                widget=date_widget(),
+                help_text=_("The day it happened, if earlier than today (paper records)."),
+            )
+        self.setup()
+        self.style_widgets()
+        first = next(iter(self.fields.values()), None)
+        if first is not None:
+            first.widget.attrs["data-first"] = "true"
+
+    def setup(self) -> None:
+        """Narrow querysets and set initial values for the case at hand."""
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.back_entry:
+            data["on"] = data.pop("date")
+        return data

@@ -1,0 +1,121 @@
+"""Page helpers every app's views share: the 403 page, a service's errors on a form, one call
+of a service from a form (`run_service`), days left to a due date, dates and names as shown."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .exceptions import Conflict, NotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DaysLeft:
+    """Days until a due date: negative when overdue (shown in red)."""
+
+    days: int
+
+    @classmethod
+    def until(cls, due: datetime.date | None, today: datetime.date) -> DaysLeft | None:
+        return None if due is None else cls((due - today).days)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def css(self) -> str:
+        if self.days < 0:
+            return "text-danger fw-semibold"
+        return "text-warning-emphasis" if self.days <= 3 else "text-secondary"
+
+    def __str__(self) -> str:
+        if self.days == 0:
+            return _("due today")
+        if self.days > 0:
+            return ngettext("%(days)d day left", "%(days)d days left", self.days) % {
+                "days": self.days
+            }
+        late = -self.days
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", late) % {"days": late}
+
+
+def day_text(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return f"{value:%Y-%m-%d}"
+
+
+def person_name(user: AbstractBaseUser | None) -> str:
+    return user.display_name if user is not None else ""
+
+
+def forbidden(request: HttpRequest, reason: str, back: str = "") -> HttpResponse:
+    """403 with the reason the service gave, on a page of its own."""
+    return render(request, "core/forbidden.html", {"reason": reason, "back": back}, status=403)
+
+
+def apply_service_errors(error: ValidationError, form: forms.Form) -> None:
+    """Show a service's field errors on the form's fields (the rest above the form)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, messages_ in error.message_dict.items():
+        target = name if name in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a service called from a page (`run_service`)."""
+
+    # The service's return value when it succeeded.
+    result: Any = None
+    ok: bool = False
+    # The status to render the form again with: 400 (the service refused the input, its
+    # errors are on the form) or 409 (someone changed the object first, a message says so).
+    status: int = 200
+    # The 403 page, when the service said the user may not do this: return it as it is.
+    refused: HttpResponse | None = None
+
+
+def run_service(
+    request: HttpRequest, form: forms.Form | None, fn: Callable[[], Any], *, back: str = ""
+) -> Outcome:
+    """Call a service for a page, answering its refusals the one way every page does: input
+    errors on the form's fields (or above it; with no form, as a message), "not allowed" as
+    the 403 page (with a link back to `back`), a conflict as an error message."""
+    try:
+        result = fn()
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, " ".join(error.messages))
+        else:
+            apply_service_errors(error, form)
+        return Outcome(status=400)
+    except NotAllowed as error:
+        return Outcome(status=403, refused=forbidden(request, str(error), back))
+    except Conflict as error:
+        messages.error(request, str(error))
+        return Outcome(status=409)
+    return Outcome(result=result, ok=True)
