@@ -72,8 +72,7 @@ class CaseFilter(django_filters.FilterSet):
         widget=YesNoAll,
     )
     min_petitions = django_filters.NumberFilter(
-        field_name="petition_count",
-        lookup_expr="gte",
+        method="filter_min_petitions",
         min_value=1,
         label=_("At least this many petitions"),
     )
@@ -142,6 +141,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def more_in_use(self) -> bool:
         return any(self.data.get(name) for name in MORE_FILTERS)
+
+    def filter_min_petitions(self, queryset, name, value):
+        return queryset.filter(petition_count__gte=value)
 
     def filter_queryset(self, queryset):
         """The filters on dates of one thing (the next clock, the answer, one clock) apply

@@ -117,18 +117,11 @@ def next_open_due() -> Subquery:
 
 
 def with_due_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate each case of a list with its `DUE_DATES`, `next_due` (the earliest open
-    clock of the units' work) and `petition_count`."""
+    """Annotate each case of a list with its `DUE_DATES` and `next_due` (the earliest open
+    clock of the units' work)."""
     return queryset.annotate(
         **{name: latest_deadline_due(kinds) for name, kinds in DUE_DATES.items()},
         next_due=next_open_due(),
-        petition_count=Subquery(
-            Case.petitions.rel.related_model.objects.filter(case=OuterRef("pk"))
-            .order_by()
-            .values("case")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
     )
 
 
@@ -302,17 +295,19 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
     last `BACKLOG_PETITION_YEARS` years. The dashboards count, and the case list filters, by
     this one condition."""
     today = today or timezone.localdate()
-    # Counted per case, and only for the cases not closed (few): grouping two years of every
-    # case's petitions first takes a second on a large city's data.
-    frequent = (
-        Case.petitions.rel.related_model.objects.filter(
-            case=OuterRef("pk"),
-            received_at__gte=start_of_day(add_months(today, -12 * BACKLOG_PETITION_YEARS)),
-        )
+    since = start_of_day(add_months(today, -12 * BACKLOG_PETITION_YEARS))
+    # Counted per case, and only for the cases not closed whose stored petition facts allow
+    # it (few): grouping two years of every case's petitions first takes a second on a large
+    # city's data.
+    recent = (
+        Case.objects.filter(pk=OuterRef("pk"), petitions__received_at__gte=since)
         .order_by()
-        .values("case")
-        .annotate(n=Count("pk"))
+        .values("pk")
+        .annotate(n=Count("petitions"))
         .filter(n__gte=BACKLOG_PETITIONS)
+    )
+    frequent = Q(petition_count__gte=BACKLOG_PETITIONS, last_received_at__gte=since) & Exists(
+        recent
     )
     long_open = Q(
         status__in=IN_WORK_STATUSES,
@@ -320,7 +315,7 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
     )
     # Sorted as in the index `case_not_closed`, which the database uses only for the same list.
     not_closed = ~Q(status__in=sorted(CLOSED_STATUSES))
-    return not_closed & (long_open | Exists(frequent))
+    return not_closed & (long_open | frequent)
 
 
 def filter_backlog(queryset: QuerySet[Case], backlog: bool) -> QuerySet[Case]:
@@ -386,10 +381,8 @@ def filter_clocks(
 
 def filter_category(queryset: QuerySet[Case], code: str) -> QuerySet[Case]:
     """Cases with a petition in the category `code` or below it."""
-    petitions = Case.petitions.rel.related_model.objects.filter(
-        case=OuterRef("pk"), category__code__startswith=code
-    )
-    return queryset.filter(Exists(petitions))
+    in_category = Case.objects.filter(pk=OuterRef("pk"), petitions__category__code__startswith=code)
+    return queryset.filter(Exists(in_category))
 
 
 @dataclass

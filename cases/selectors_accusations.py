@@ -32,11 +32,6 @@ if TYPE_CHECKING:
     from notifications.models import Notification
 
 
-def _petitions() -> QuerySet:
-    # Petitions sit above cases (registering one opens its case): reached by the relation.
-    return Case.petitions.rel.related_model.objects
-
-
 def accusing(unit_ids: Iterable[int], *, prefix: str = "") -> Q:
     """Cases (or, through `prefix`, objects of a case) whose case accuses one of `unit_ids`:
     by its own accused unit or by one of its petitions'. An indexed lookup of the few
@@ -44,7 +39,8 @@ def accusing(unit_ids: Iterable[int], *, prefix: str = "") -> Q:
     unit_ids = list(unit_ids)
     if not unit_ids:
         return Q(pk__in=[])
-    against = _petitions().filter(accused_unit_id__in=unit_ids).values("case_id")
+    # Petitions sit above cases (registering one opens its case): reached by the relation.
+    against = Case.objects.filter(petitions__accused_unit_id__in=unit_ids).values("pk")
     return Q(**{f"{prefix}accused_unit_id__in": unit_ids}) | Q(**{f"{prefix}pk__in": against})
 
 
@@ -61,9 +57,9 @@ def accused_unit_ids(case: Case) -> set[int]:
     ids = {case.accused_unit_id} if case.accused_unit_id else set()
     if case.matter_kind == MatterKind.ACCUSATION:
         ids.update(
-            _petitions()
-            .filter(case=case, accused_unit__isnull=False)
-            .values_list("accused_unit_id", flat=True)
+            Case.objects.filter(pk=case.pk, petitions__accused_unit__isnull=False).values_list(
+                "petitions__accused_unit_id", flat=True
+            )
         )
     return ids
 
@@ -106,7 +102,7 @@ def case_reaches(case: Case, unit: OrgUnit) -> bool:
     assigned = Assignment.objects.filter(
         Q(lead_unit__in=reach) | Q(co_units__in=reach), case=OuterRef("pk")
     )
-    received = _petitions().filter(case=OuterRef("pk"), receiving_unit__in=reach)
+    received = Case.objects.filter(pk=OuterRef("pk"), petitions__receiving_unit__in=reach)
     works_on = (
         Case.objects.filter(pk=case.pk)
         .filter(
@@ -134,9 +130,8 @@ def screen_notifications(rows: list[Notification]) -> list[Notification]:
         .order_by()
     )
     theirs = (
-        _petitions()
-        .filter(case__number__in=numbers, accused_unit__isnull=False)
-        .values_list("case__number", "accused_unit_id")
+        Case.objects.filter(number__in=numbers, petitions__accused_unit__isnull=False)
+        .values_list("number", "petitions__accused_unit_id")
         .order_by()
     )
     accused: dict[str, set[int]] = {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
@@ -158,11 +158,7 @@ def repeat_cases(
         cases_visible_to(user)
         .filter(pk__in=earlier.values("case_id"))
         .select_related("owner_unit")
-        .annotate(
-            petition_count=Count("petitions", distinct=True),
-            last_received_at=Max("petitions__received_at"),
-            acceptance_due=open_deadline_due(DeadlineKind.ACCEPTANCE),
-        )
+        .annotate(acceptance_due=open_deadline_due(DeadlineKind.ACCEPTANCE))
         .order_by("-last_received_at")[:limit]
     )
     matched: dict[int, set[str]] = {}

@@ -19,12 +19,13 @@ import random
 
 import factory
 from django.contrib.auth.models import Group
+from django.db.models import Count, Max
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
-from cases.models import MatterKind
+from cases.models import Case, MatterKind
 from core.identity import id_check_character
 from petitions.models import Category, Channel, PetitionerRole
 from petitions.services import PetitionDraft, PetitionerDraft, Registration, petition_register
@@ -259,3 +260,14 @@ def token_client(user: User, **defaults):
     client = APIClient(**defaults)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
+
+
+def recount_petitions(*cases: Case) -> None:
+    """Set the petition facts stored on each case (`petition_count`, `last_received_at`) from
+    its petitions, as the services keep them: for tests that write petitions directly."""
+    for case in cases:
+        facts = case.petitions.aggregate(count=Count("pk"), last=Max("received_at"))
+        Case.objects.filter(pk=case.pk).update(
+            petition_count=facts["count"], last_received_at=facts["last"]
+        )
+        case.petition_count, case.last_received_at = facts["count"], facts["last"]

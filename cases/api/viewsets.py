@@ -78,7 +78,8 @@ def visible_case(*, user: User, number: str) -> Case:
 def case_display(case: Case) -> Case:
     """Load what the detail shows (one query per relation, whatever the case's history)."""
     case_for_display(case)
-    petitions = Case.petitions.rel.related_model.objects.order_by("received_at", "pk")
+    # Oldest first, as received (the petitions' own order is newest first).
+    petitions = case.petitions.order_by("received_at", "pk")
     prefetch_related_objects([case], Prefetch("petitions", queryset=petitions))
     return case
 

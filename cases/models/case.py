@@ -156,6 +156,12 @@ class Case(models.Model):
     )
     summary = models.CharField(_("summary"), max_length=200)
     received_at = models.DateTimeField(_("first received"))
+    # Facts of the case's petitions, kept by the services that add one (case_open,
+    # case_attach_petition): the lists and the backlog read them without the petitions.
+    petition_count = models.PositiveIntegerField(
+        _("petitions received"), default=0, db_default=0, editable=False
+    )
+    last_received_at = models.DateTimeField(_("last received"), null=True, editable=False)
     is_first_time = models.BooleanField(_("first-time petition"), default=False)
     same_matter_as = models.ForeignKey(
         "self",

@@ -265,6 +265,8 @@ def case_open(
         accused_unit=accused_unit,
         summary=summary,
         received_at=received_at,
+        petition_count=1,
+        last_received_at=received_at,
         is_first_time=is_first_time,
         same_matter_as=same_matter_as,
         last_step_on=received_on,
@@ -308,6 +310,8 @@ def case_attach_petition(
         data={"petition": petition_number},
         effective_on=received_on,
     )
-    if received_on > locked.last_step_on:
-        case_save(locked, received_on)
+    locked.petition_count += 1
+    if locked.last_received_at is None or received_at > locked.last_received_at:
+        locked.last_received_at = received_at
+    case_save(locked, received_on, "petition_count", "last_received_at")
     return locked

@@ -46,6 +46,7 @@ from tests.factories import (
     make_id_number,
     pdf_bytes,
     petitioner,
+    recount_petitions,
     register_petition,
     written_snapshot,
 )
@@ -401,6 +402,7 @@ def leaked(handler1, street2, org, d1_supervisor, clock):
     # not this test's concern.
     Notification.objects.all().delete()
     Petition.objects.filter(pk=against_s1.pk).update(case=case)
+    recount_petitions(case, against_s1.case)
     rollup_rebuild()
     # The second task was due Friday: the scan tells D1S1C1 (its handlers and leaders) and
     # the supervisors above it; only D1's supervisors may hear of the case now.
@@ -574,6 +576,7 @@ def test_the_case_list_of_an_accused_user_takes_the_same_queries_for_one_or_many
         services.case_forward(actor=handler1, case=case, to_unit=org.d1_street)
         hidden = accusation(handler1, org.d1_street)
         Petition.objects.filter(pk=hidden.pk).update(case=case)
+        recount_petitions(case, hidden.case)
         visible.append(register_petition(handler1, location_unit=org.d1_street).petition.case)
         services.case_forward(actor=handler1, case=visible[-1], to_unit=org.d1_street)
 

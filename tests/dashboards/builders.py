@@ -19,6 +19,7 @@ from cases.models import (
     ReplyStatus,
 )
 from petitions.models import Category, Petition
+from tests.factories import recount_petitions
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 _numbers = itertools.count(1)
@@ -63,7 +64,7 @@ def make_petition(
     hour: int = 10,
     **flags,
 ) -> Petition:
-    return Petition.objects.create(
+    petition = Petition.objects.create(
         number=f"P-{next(_numbers):06d}",
         case=case,
         channel=channel,
@@ -79,6 +80,8 @@ def make_petition(
         registered_by=by,
         **flags,
     )
+    recount_petitions(case)
+    return petition
 
 
 def make_clock(

@@ -228,6 +228,24 @@ def test_repeat_petition_attached_to_an_open_case_creates_no_second_case(recepti
     assert [(c.pk, c.petition_count) for c in found] == [(first.case_id, 2)]
 
 
+def test_the_case_keeps_its_petition_count_and_last_receipt(reception1):
+    person = petitioner(id_number=make_id_number())
+    received = timezone.now() - datetime.timedelta(days=3)
+    first = register_petition(reception1, petitioners=[person], received_at=received).petition
+    case = Case.objects.get(pk=first.case_id)
+    assert (case.petition_count, case.last_received_at) == (1, received)
+
+    later = received + datetime.timedelta(days=2)
+    register_petition(reception1, petitioners=[person], case=case, received_at=later)
+    # A paper letter registered late: received before the last one, it counts but does not
+    # move the last receipt back.
+    earlier = received + datetime.timedelta(days=1)
+    register_petition(reception1, petitioners=[person], case=case, received_at=earlier)
+    case.refresh_from_db()
+    assert (case.petition_count, case.last_received_at) == (3, later)
+    assert case.petition_count == case.petitions.count()
+
+
 def test_first_time_flag_only_without_an_earlier_petition(reception1):
     person = petitioner(id_number=make_id_number())
     first = register_petition(reception1, petitioners=[person]).petition
