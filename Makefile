@@ -1,7 +1,8 @@
 # 信访通: development, test and release commands (GNU make). See README.md.
 #
 #   make run    venv + install, migrate, demo data, then web + Celery worker + beat (honcho)
-#   make test   venv + install, then pytest (extra arguments: make test PYTEST_ARGS="-k intake")
+#   make test   venv + install, then pytest but the browser tests (make test PYTEST_ARGS="-k intake")
+#   make test-e2e   the browser tests (tests/e2e, Chromium)
 #   make test-future   the rules, services and API tests on SQLite, the clock 400 days ahead
 
 SHELL := /bin/bash
@@ -39,12 +40,13 @@ HTMX_VERSION := 2.0.11
 CHARTJS_VERSION := 4.6.1
 TOMSELECT_VERSION := 2.6.2
 
-.PHONY: help venv $(VENV) run test test-future fuzz lint format migrate seed messages bench vendor \
+.PHONY: help venv $(VENV) run test test-e2e test-future fuzz lint format migrate seed messages bench vendor \
 	var-dirs collectstatic clean
 
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat (port $(PORT))"
-	@echo "make test       install, run the test suite (PYTEST_ARGS=... for extra pytest arguments)"
+	@echo "make test       install, run the test suite but the browser tests (PYTEST_ARGS=...)"
+	@echo "make test-e2e   the browser tests (Chromium; PYTEST_ARGS=...)"
 	@echo "make test-future  the rules, services and API tests on SQLite with the clock"
 	@echo "                $(FUTURE_DAYS) days ahead (Debian's faketime; FUTURE_DAYS=..., PYTEST_ARGS=...)"
 	@echo "make fuzz       Schemathesis over the whole API as handler1 and admin against a live"
@@ -90,11 +92,17 @@ collectstatic: venv var-dirs
 # --- test and quality ----------------------------------------------------------------------
 
 test: venv var-dirs
-	@mkdir -p test-artifacts  # browser screenshots and junit files land here (gitignored)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -n 2 $(PYTEST_ARGS) || { rc=$$?; \
+	@mkdir -p test-artifacts  # junit files land here (gitignored)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS) || { rc=$$?; \
 		if [ $$rc -eq 5 ] && [ "$(ALLOW_NO_TESTS)" = 1 ]; then \
 			echo "make test: no tests collected (pytest exit 5), allowed by ALLOW_NO_TESTS=1"; \
 		else exit $$rc; fi; }
+
+# The browser tests (tests/e2e, marker e2e): Chromium against a live server. Screenshots land
+# in test-artifacts/.
+test-e2e: venv var-dirs
+	@mkdir -p test-artifacts
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -n 2 -m e2e $(PYTEST_ARGS) tests/e2e
 
 # Tests must pass at any date (DESIGN §5). libfaketime, preloaded by `faketime`, moves the
 # clock of pytest and of the xdist workers it starts; EXPECTED_TODAY makes each of them check
