@@ -5,7 +5,10 @@ from accounts.api import OrgUnitViewSet
 from accounts.api_tokens import LogoutAllView, LogoutView, TokenObtainView, TokenViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from dashboards.api import StatsSummaryView
-from escalation.api import consultations, joint, notices, rankings
+from escalation.consultations import api as consultations
+from escalation.joint import api as joint
+from escalation.notices import api as notices
+from escalation.ranking import api as rankings
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
 from portal.api import PublicEvaluateView, PublicQueryView

@@ -23,7 +23,7 @@ from accounts.models import OrgUnit, User
 from cases.models import CaseEvent, Reply, ReplyStatus, Review
 from core.identity import mask_personal_data
 from core.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
-from escalation.documents import notice_title as supervision_title
+from escalation.notices.documents import notice_title as supervision_title
 
 from .models import Appointment, NoticeKind, ReceptionNotice, ReceptionSchedule
 from .selectors_notices import (

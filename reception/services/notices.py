@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
+from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import users_acting_for
 from core.exceptions import Conflict, NotAllowed
 from core.officialdoc import official_date
-from escalation.services.numbering import next_document_number
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 

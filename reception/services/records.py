@@ -20,7 +20,7 @@ from cases.services import case_assign, case_event_write
 from cases.services.core import case_lock, case_save
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
-from escalation.services.notices import supervision_notice_issue
+from escalation.notices.services import supervision_notice_issue
 
 from ..models import Appointment, AppointmentStatus, ReceptionRecord
 

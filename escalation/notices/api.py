@@ -33,8 +33,8 @@ from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 
 from ..models import NoticeKind, SupervisionNotice
-from ..selectors import NoticeTab, notice_detail, notice_list
-from ..services.notices import supervision_notice_issue, supervision_notice_respond
+from .selectors import NoticeTab, notice_detail, notice_list
+from .services import supervision_notice_issue, supervision_notice_respond
 
 TEXT = 20000  # longest free text accepted
 

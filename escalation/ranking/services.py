@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, OrgUnit
+from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
 from cases.models import Case, Deadline, Evaluation, EvaluationResult, Reply, ReplyStatus
@@ -48,8 +49,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from ..models import RankingNotice, RankingNoticeKind, UnitRanking
-from .numbering import next_document_number
-from .recipients import Recipients
+from ..recipients import Recipients
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.forms import ActionForm, date_widget, textarea
 
-from .models import ConsultationLevel
-from .services.consultations import TaskDraft
+from ..models import ConsultationLevel
+from .services import TaskDraft
 
 TEXT = 20000
 TASK_ROWS = 3

@@ -17,7 +17,7 @@ from accounts.selectors import acted_unit_ids
 from cases.selectors import cases_visible_to
 from cases.selectors_accusations import hidden_from
 
-from .models import JointParty, JointReport, JointStatus, JointSupervision
+from ..models import JointParty, JointReport, JointStatus, JointSupervision
 
 
 class PartyState(models.TextChoices):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 
-from .models import RankingNotice, UnitRanking
+from ..models import RankingNotice, UnitRanking
 
 
 def rankings_for(*, user: User, month: datetime.date) -> QuerySet[UnitRanking]:

@@ -27,15 +27,15 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import SlugRelatedField
 
-from ..documents_joint import JOINT_DOCUMENTS
 from ..models import JointStatus, JointSupervision, PartyRole
-from ..selectors_joint import (
+from .documents import JOINT_DOCUMENTS
+from .selectors import (
     detail_party_rows,
     joint_board,
     party_row,
     supervision_detail,
 )
-from ..services.joint import PartyDraft, joint_party_report, joint_supervision_open
+from .services import PartyDraft, joint_party_report, joint_supervision_open
 
 # --- input --------------------------------------------------------------------------------------
 

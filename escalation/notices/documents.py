@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.officialdoc import OfficialDocument, Section, official_date, paragraphs_of
 
-from .models import NoticeKind, SupervisionNotice
+from ..models import NoticeKind, SupervisionNotice
 
 # --- supervision notices (督办通知书 / 催办通知书) -------------------------------------------
 

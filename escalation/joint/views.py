@@ -1,8 +1,9 @@
 """Pages: five-party joint supervision (五方联合督办): the board of open supervisions with
 each party's state and days left (and the user's own party tasks on top), the form that
 opens one on a case, and the detail with the parties, their reports, the report form for
-the user's own party and the three documents. Thin: parse the form, call one service,
-render."""
+the user's own party, and the three documents (交办函, 信访事由摘要, 责任分摊表), each as an A4
+page to print and as a .docx download, for everyone who sees the supervision (the five units
+included). Thin: parse the form, call one service, render."""
 
 from __future__ import annotations
 
@@ -18,13 +19,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
+from core.apiauth import api_or_login_required
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import DaysLeft, forbidden
 
-from ..forms_joint import JointOpenForm, JointReportForm
 from ..models import JointStatus, JointSupervision, PartyRole
 from ..permissions import can_report_for_party, can_run_joint_supervision
-from ..selectors_joint import (
+from .documents import JOINT_DOCUMENTS, JointDocumentKind
+from .forms import JointOpenForm, JointReportForm
+from .selectors import (
     PartyRow,
     board_rows,
     detail_party_rows,
@@ -32,8 +37,7 @@ from ..selectors_joint import (
     my_party_tasks,
     supervision_detail,
 )
-from ..services.joint import joint_party_report, joint_supervision_open
-from . import joint_documents
+from .services import joint_party_report, joint_supervision_open
 
 PAGE_SIZE = 50
 
@@ -160,7 +164,7 @@ def _render_detail(
         "parties": [_cell(row, today) | {"reports": row.party.reports.all()} for row in rows],
         "my_roles": [party.role for party in mine],
         "form": form,
-        "documents": joint_documents.document_links(supervision),
+        "documents": document_links(supervision),
     }
     return render(request, "escalation/joint_detail.html", context, status=status)
 
@@ -196,10 +200,70 @@ def joint_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, pk, form=form, status=400)
 
 
+# --- the three documents --------------------------------------------------------------------
+
+
+def document_links(supervision: JointSupervision) -> list[dict]:
+    """Each document's title and its print and .docx links."""
+    return [
+        {
+            "kind": kind.slug,
+            "title": kind.title,
+            "print_url": reverse("escalation:joint_document", args=[supervision.pk, kind.slug]),
+            "docx_url": reverse("escalation:joint_document_docx", args=[supervision.pk, kind.slug]),
+        }
+        for kind in JOINT_DOCUMENTS.values()
+    ]
+
+
+def _document(request: HttpRequest, pk: int, kind: str):
+    spec: JointDocumentKind | None = JOINT_DOCUMENTS.get(kind)
+    if spec is None:
+        raise Http404
+    try:
+        supervision = supervision_detail(user=request.user, pk=pk)
+    except JointSupervision.DoesNotExist:
+        raise Http404 from None
+    return supervision, spec, spec.build(supervision)
+
+
+@api_or_login_required
+@require_GET
+def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    supervision, spec, document = _document(request, pk, kind)
+    return render(
+        request,
+        "escalation/joint_document.html",
+        {
+            "supervision": supervision,
+            "document": document,
+            "kind": spec,
+            "docx_url": reverse("escalation:joint_document_docx", args=[pk, kind]),
+        },
+    )
+
+
+@api_or_login_required
+@require_GET
+def joint_document_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    supervision, spec, document = _document(request, pk, kind)
+    return attachment(
+        officialdoc_docx(document),
+        DOCX_TYPE,
+        document.filename,
+        f"joint-{supervision.pk}-{spec.slug}.docx",
+    )
+
+
 urlpatterns: list = [
     path("joint/", joint_board_view, name="joint_board"),
     path("joint/<int:pk>/", joint_detail_view, name="joint_detail"),
     path("joint/<int:pk>/report/", joint_report_view, name="joint_report"),
     path("cases/<str:number>/joint/new/", joint_open_view, name="joint_open"),
-    *joint_documents.urlpatterns,
+    path("joint/<int:pk>/documents/<slug:kind>/", joint_document_view, name="joint_document"),
+    path(
+        "joint/<int:pk>/documents/<slug:kind>/docx/",
+        joint_document_docx_view,
+        name="joint_document_docx",
+    ),
 ]

@@ -28,10 +28,10 @@ from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
 
+from ..joint.services import joint_supervisions_close_answered
 from ..models import ConsultationTask, JointParty, Reminder, ReminderStage, SupervisionNotice
-from .joint import joint_supervisions_close_answered
-from .notices import automatic_response_due, supervision_notice_issue
-from .recipients import Recipients
+from ..notices.services import automatic_response_due, supervision_notice_issue
+from ..recipients import Recipients
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from cases.selectors_accusations import hidden_from
 
-from .models import Consultation, ConsultationTask
+from ..models import Consultation, ConsultationTask
 
 
 def consultation_case_ids(user: User) -> QuerySet:

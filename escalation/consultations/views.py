@@ -22,21 +22,21 @@ from cases.selectors import cases_visible_to
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.pages import DaysLeft, apply_service_errors, forbidden
 
-from ..forms_consultations import (
+from ..models import Consultation, ConsultationLevel, ConsultationTask
+from ..permissions import can_run_consultation
+from .forms import (
     ConsultationForm,
     EscalateForm,
     task_formset,
     unit_choices,
 )
-from ..models import Consultation, ConsultationLevel, ConsultationTask
-from ..permissions import can_run_consultation
-from ..selectors_consultations import (
+from .selectors import (
     case_consultations,
     consultation_case,
     consultation_detail,
     consultation_task_detail,
 )
-from ..services.consultations import (
+from .services import (
     LAST_LEVEL,
     can_mark_task_done,
     consultation_escalate,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from escalation.services.numbering import document_prefix, next_document_number
+from accounts.numbering import document_prefix, next_document_number
 from tests.factories import OrgUnitFactory
 
 

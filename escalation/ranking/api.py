@@ -17,8 +17,8 @@ from core.api_input import SlugRelatedField
 from core.api_schema import ObjectAnswerSchema
 
 from ..models import RankingNotice, UnitRanking
-from ..selectors_ranking import ranking_notices_for, rankings_for
-from ..services.ranking import last_month, parse_month
+from .selectors import ranking_notices_for, rankings_for
+from .services import last_month, parse_month
 
 
 class RankingRowSerializer(serializers.ModelSerializer):

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import OrgKind, OrgUnit
 from core.officialdoc import OfficialDocument, Section, Table, official_date
 
-from .models import RankingNotice, RankingNoticeKind, UnitRanking
-from .selectors_ranking import notice_issuer, streak_rankings
+from ..models import RankingNotice, RankingNoticeKind, UnitRanking
+from .selectors import notice_issuer, streak_rankings
 
 TITLES = {
     RankingNoticeKind.RECTIFICATION: "限期整改督查通知书",

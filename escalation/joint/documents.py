@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.identity import mask_personal_data
 from core.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
 
-from .models import JointParty, JointSupervision, PartyRole
+from ..models import JointParty, JointSupervision, PartyRole
 
 # The duty of each party in the words of the issue (DESIGN §3).
 DUTIES = {

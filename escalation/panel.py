@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from cases.pages import case_or_404
 from core.pages import DaysLeft
 
-from ..documents import notice_title
-from ..models import Consultation, JointStatus, JointSupervision
-from ..permissions import can_issue_notice, can_run_consultation, can_run_joint_supervision
-from ..selectors import case_notices
+from .models import Consultation, JointStatus, JointSupervision
+from .notices.documents import notice_title
+from .notices.selectors import case_notices
+from .permissions import can_issue_notice, can_run_consultation, can_run_joint_supervision
 
 
 @login_required

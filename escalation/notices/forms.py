@@ -15,8 +15,8 @@ from cases.models import Case
 from cases.selectors_accusations import accused_unit_ids
 from core.forms import UnitChoiceField, date_widget, textarea
 
-from .models import NoticeKind
-from .services.notices import automatic_response_due
+from ..models import NoticeKind
+from .services import automatic_response_due
 
 
 def _bootstrap(form: forms.Form) -> None:

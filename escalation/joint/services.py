@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, OrgUnit, User
+from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
 from cases.models import (
@@ -47,7 +48,6 @@ from ..models import (
     PartyRole,
 )
 from ..permissions import can_report_for_party, can_run_joint_supervision
-from .numbering import next_document_number
 
 JOINT_SERIES = "联督"
 

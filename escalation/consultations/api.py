@@ -29,12 +29,12 @@ from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 
 from ..models import Consultation, ConsultationTask
-from ..selectors_consultations import (
+from .selectors import (
     consultation_detail,
     consultation_list,
     consultation_task_detail,
 )
-from ..services.consultations import (
+from .services import (
     TaskDraft,
     consultation_escalate,
     consultation_record,

@@ -25,13 +25,12 @@ from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import PAGE_SIZE, DaysLeft, apply_service_errors, forbidden
 
-from ..documents import notice_document, notice_title
-from ..forms import NoticeIssueForm, NoticeRespondForm
 from ..models import SupervisionNotice
 from ..permissions import can_respond_to_notice
-from ..selectors import NoticeTab, notice_detail, notice_list, notices_awaiting_response
-from ..services.notices import supervision_notice_issue, supervision_notice_respond
-from . import panel
+from .documents import notice_document, notice_title
+from .forms import NoticeIssueForm, NoticeRespondForm
+from .selectors import NoticeTab, notice_detail, notice_list, notices_awaiting_response
+from .services import supervision_notice_issue, supervision_notice_respond
 
 
 @dataclass(frozen=True)
@@ -188,9 +187,7 @@ def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# The case panel's page is reached from here (escalation/urls.py joins these lists).
 urlpatterns: list = [
-    *panel.urlpatterns,
     path("notices/", notice_list_view, name="notice_list"),
     path("notices/<int:pk>/", notice_detail_view, name="notice_detail"),
     path("notices/<int:pk>/respond/", notice_respond_view, name="notice_respond"),

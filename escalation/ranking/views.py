@@ -18,15 +18,15 @@ from core.exceptions import ValidationError
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
 
-from ..documents_ranking import percent, ranking_notice_document
 from ..models import RankingNotice, UnitRanking
-from ..selectors_ranking import (
+from .documents import percent, ranking_notice_document
+from .selectors import (
     ranked_months,
     ranking_notice_detail,
     ranking_notices_for,
     rankings_for,
 )
-from ..services.ranking import last_month, month_end, parse_month, previous_month
+from .services import last_month, month_end, parse_month, previous_month
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
+from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
 from cases.models import Case, Deadline, DeadlineKind, EventKind
@@ -26,8 +27,7 @@ from notifications.services import notify
 
 from ..models import NoticeKind, SupervisionNotice
 from ..permissions import can_issue_notice, can_respond_to_notice
-from .numbering import next_document_number
-from .recipients import Recipients
+from ..recipients import Recipients
 
 NOTICE_SERIES = "督"
 
