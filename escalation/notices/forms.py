@@ -1,6 +1,5 @@
 """Forms of the supervision notice pages (督办通知书). Field names are the API's (`unit`,
-`due`, `content`, `kind`; `response`, `date`); `service_kwargs` maps them onto the service.
-Other mechanisms keep their forms in modules of their own."""
+`due`, `content`, `kind`; `response`, `date`); `service_kwargs` maps them onto the service."""
 
 from __future__ import annotations
 

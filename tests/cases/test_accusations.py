@@ -38,8 +38,8 @@ from escalation.notices.services import supervision_notice_issue
 from notifications.models import Notification
 from notifications.services import notify
 from petitions.models import Petition
+from reception.appointments.services import appointment_book
 from reception.models import ReceptionSchedule
-from reception.services.appointments import appointment_book
 from tests.escalation.joint_fixtures import drafts_for
 from tests.factories import (
     UserFactory,

@@ -11,8 +11,8 @@ from docx import Document as read_docx
 
 from cases.models import CaseEvent
 from escalation.notices.services import supervision_notice_issue
-from reception.documents import notice_links
 from reception.models import PreliminaryOpinion, ReceptionRecord
+from reception.notices.documents import notice_links
 from tests.reception.notices_fixtures import *  # noqa: F403
 from tests.reception.notices_fixtures import (
     ID_NUMBER,
