@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import DaysLeft, apply_service_errors, forbidden
+from core.exceptions import ValidationError
+from core.pages import DaysLeft, apply_service_errors, forbidden, run_service
 
 from ..models import Consultation, ConsultationLevel, ConsultationTask
 from ..permissions import can_run_consultation
@@ -168,23 +168,25 @@ def consultation_record_view(request: HttpRequest, number: str) -> HttpResponse:
     form = ConsultationForm(request.POST, case=case, user=user, units=units)
     tasks = task_formset(request.POST, units=units)
     if form.is_valid() & tasks.is_valid():
-        try:
-            consultation = consultation_record(
+        outcome = run_service(
+            request,
+            form,
+            lambda: consultation_record(
                 actor=user, case=case, tasks=tasks.drafts(), **form.service_kwargs()
-            )
-        except ValidationError as error:
-            _apply_task_errors(error, form, tasks)
-        except NotAllowed as error:
-            return forbidden(request, str(error), _back(case))
-        except Conflict as error:
-            messages.error(request, str(error))
-            return _render(request, case, record_form=form, tasks_formset=tasks, status=409)
-        else:
+            ),
+            back=_back(case),
+            place_errors=lambda error: _apply_task_errors(error, form, tasks),
+        )
+        if outcome.refused is not None:
+            return outcome.refused
+        if outcome.ok:
             messages.success(
                 request,
-                _("Recorded: %(level)s.") % {"level": consultation.get_level_display()},
+                _("Recorded: %(level)s.") % {"level": outcome.result.get_level_display()},
             )
             return redirect(_back(case))
+        if outcome.status == 409:
+            return _render(request, case, record_form=form, tasks_formset=tasks, status=409)
     return _render(request, case, record_form=form, tasks_formset=tasks, status=400)
 
 
@@ -209,23 +211,25 @@ def consultation_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = consultation.case
     form = EscalateForm(request.POST, case=case, user=request.user, auto_id="id_escalate_%s")
     if form.is_valid():
-        try:
-            consultation_escalate(
+        outcome = run_service(
+            request,
+            form,
+            lambda: consultation_escalate(
                 actor=request.user, consultation=consultation, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        except NotAllowed as error:
-            return forbidden(request, str(error), _back(case))
-        except Conflict as error:
-            messages.error(request, str(error))
-            return redirect(_back(case))
-        else:
+            ),
+            back=_back(case),
+        )
+        if outcome.refused is not None:
+            return outcome.refused
+        if outcome.ok:
             messages.success(
                 request,
                 _("Escalated to %(level)s.")
                 % {"level": ConsultationLevel(consultation.level + 1).label},
             )
+            return redirect(_back(case))
+        if outcome.status == 409:
+            # The message says what changed; the page shows it as it now is.
             return redirect(_back(case))
     return _render(request, case, escalate_form=form, status=400)
 
@@ -244,13 +248,16 @@ def consultation_task_done_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Enter a valid date."))
         return redirect(_back(case))
-    try:
-        consultation_task_done(actor=request.user, task=task, on=on)
-    except NotAllowed as error:
-        return forbidden(request, str(error), _back(case))
-    except (Conflict, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
+    # No form: an input error or a conflict comes back as a message on the consultation page.
+    outcome = run_service(
+        request,
+        None,
+        lambda: consultation_task_done(actor=request.user, task=task, on=on),
+        back=_back(case),
+    )
+    if outcome.refused is not None:
+        return outcome.refused
+    if outcome.ok:
         messages.success(request, _("Task marked done: %(unit)s.") % {"unit": task.unit.name})
     return redirect(f"{_back(case)}#task-{task.pk}")
 

@@ -192,12 +192,3 @@ class JointReportForm(forms.Form):
             "done": bool(data.get("done")),
             "on": data.get("date"),
         }
-
-    def apply_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)

@@ -20,10 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
-from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
-from core.pages import DaysLeft, forbidden
+from core.pages import DaysLeft, forbidden, run_service
 
 from ..models import JointStatus, JointSupervision, PartyRole
 from ..permissions import can_report_for_party, can_run_joint_supervision
@@ -124,24 +123,27 @@ def joint_open_view(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                supervision = joint_supervision_open(
+            outcome = run_service(
+                request,
+                form,
+                lambda: joint_supervision_open(
                     actor=request.user, case=case, **form.service_kwargs()
-                )
-            except ValidationError as error:
-                form.apply_errors(error)
-            except NotAllowed as error:
-                return forbidden(request, str(error), back)
-            except Conflict as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
+                ),
+                back=back,
+                # A party's errors go onto its row's fields.
+                place_errors=form.apply_errors,
+            )
+            if outcome.refused is not None:
+                return outcome.refused
+            if outcome.ok:
+                supervision = outcome.result
                 messages.success(
                     request,
                     _("Joint supervision %(number)s opened; the five units have been told.")
                     % {"number": supervision.number},
                 )
                 return redirect("escalation:joint_detail", pk=supervision.pk)
+            status = outcome.status
     return render(
         request, "escalation/joint_open.html", {"case": case, "form": form}, status=status
     )
@@ -185,18 +187,21 @@ def joint_report_view(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, _("Your unit is not a party to this supervision."), back)
     form = JointReportForm(request.POST, parties=mine, auto_id="id_report_%s")
     if form.is_valid():
-        try:
-            joint_party_report(actor=request.user, supervision=supervision, **form.service_kwargs())
-        except ValidationError as error:
-            form.apply_errors(error)
-        except NotAllowed as error:
-            return forbidden(request, str(error), back)
-        except Conflict as error:
-            messages.error(request, str(error))
-            return _render_detail(request, pk, form=form, status=409)
-        else:
+        outcome = run_service(
+            request,
+            form,
+            lambda: joint_party_report(
+                actor=request.user, supervision=supervision, **form.service_kwargs()
+            ),
+            back=back,
+        )
+        if outcome.refused is not None:
+            return outcome.refused
+        if outcome.ok:
             messages.success(request, _("Your report has been recorded."))
             return redirect(back)
+        if outcome.status == 409:
+            return _render_detail(request, pk, form=form, status=409)
     return _render_detail(request, pk, form=form, status=400)
 
 

@@ -20,10 +20,9 @@ from accounts.roles import Role
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
-from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
-from core.pages import PAGE_SIZE, DaysLeft, apply_service_errors, forbidden
+from core.pages import PAGE_SIZE, DaysLeft, forbidden, run_service
 
 from ..models import SupervisionNotice
 from ..permissions import can_respond_to_notice
@@ -119,21 +118,24 @@ def notice_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoticeRespondForm(request.POST)
     back = reverse("escalation:notice_detail", args=[notice.pk])
     if form.is_valid():
-        try:
-            supervision_notice_respond(actor=request.user, notice=notice, **form.service_kwargs())
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        except NotAllowed as error:
-            return forbidden(request, str(error), back)
-        except Conflict as error:
-            messages.error(request, str(error))
-            return _render_detail(request, _notice_or_404(request, pk), status=409)
-        else:
+        outcome = run_service(
+            request,
+            form,
+            lambda: supervision_notice_respond(
+                actor=request.user, notice=notice, **form.service_kwargs()
+            ),
+            back=back,
+        )
+        if outcome.refused is not None:
+            return outcome.refused
+        if outcome.ok:
             messages.success(
                 request,
                 _("The response to notice %(number)s is recorded.") % {"number": notice.number},
             )
             return redirect(back)
+        if outcome.status == 409:
+            return _render_detail(request, _notice_or_404(request, pk), status=409)
     return _render_detail(request, notice, form=form, status=400)
 
 
@@ -150,17 +152,21 @@ def notice_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                notice = supervision_notice_issue(actor=user, case=case, **form.service_kwargs())
-            except ValidationError as error:
-                apply_service_errors(error, form)
-            except NotAllowed as error:
-                return forbidden(request, str(error), back)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                lambda: supervision_notice_issue(actor=user, case=case, **form.service_kwargs()),
+                back=back,
+            )
+            if outcome.refused is not None:
+                return outcome.refused
+            if outcome.ok:
+                notice = outcome.result
                 messages.success(
                     request, _("Notice %(number)s is issued.") % {"number": notice.number}
                 )
                 return redirect("escalation:notice_detail", pk=notice.pk)
+            status = outcome.status
     return render(
         request, "escalation/notice_issue.html", {"case": case, "form": form}, status=status
     )

@@ -19,7 +19,7 @@ from cases.models import CLOSED_STATUSES
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import forbidden
+from core.pages import Outcome, forbidden, run_service
 
 from ..models import Appointment, AppointmentStatus
 from ..notices.documents import notice_links
@@ -99,6 +99,8 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
                 form.data["confirm"] = "True"
                 status = 200
             else:
+                # Not `run_service`: a conflict (the day filled up, was cancelled) is shown at
+                # the day chosen, not as a message.
                 try:
                     booking = appointment_book(
                         actor=request.user, case=case, **form.service_kwargs()
@@ -220,27 +222,19 @@ def appointment_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_appointment(request, _appointment_or_404(request, pk))
 
 
-def _after_post(request, pk, error, form_name: str, form) -> HttpResponse:
-    back = reverse("reception:appointment", args=[pk])
-    if isinstance(error, NotAllowed):
-        return forbidden(request, str(error), back)
-    if isinstance(error, Conflict):
-        messages.error(request, str(error))
-        return _render_appointment(request, _appointment_or_404(request, pk), status=409)
-    _field_errors(error, form)
-    return _render_appointment(
-        request, _appointment_or_404(request, pk), **{form_name: form}, status=400
-    )
+def _appointment_url(pk: int) -> str:
+    return reverse("reception:appointment", args=[pk])
 
 
-def _field_errors(error: ValidationError, form) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
+def _refused(request: HttpRequest, pk: int, outcome: Outcome, **form) -> HttpResponse:
+    """After a refused change: the 403 page, or the appointment read afresh with the
+    conflict's message (409) or with the posted form and its errors (400)."""
+    if outcome.refused is not None:
+        return outcome.refused
+    appointment = _appointment_or_404(request, pk)
+    if outcome.status == 409:
+        return _render_appointment(request, appointment, status=409)
+    return _render_appointment(request, appointment, **form, status=400)
 
 
 @login_required
@@ -250,15 +244,19 @@ def opinion_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpinionForm(request.POST)
     if not form.is_valid():
         return _render_appointment(request, appointment, opinion_form=form, status=400)
-    try:
-        opinion = opinion_write(
+    outcome = run_service(
+        request,
+        form,
+        lambda: opinion_write(
             actor=request.user, appointment=appointment, text=form.cleaned_data["text"]
-        )
-    except (ValidationError, NotAllowed, Conflict) as error:
-        return _after_post(request, pk, error, "opinion_form", form)
+        ),
+        back=_appointment_url(pk),
+    )
+    if not outcome.ok:
+        return _refused(request, pk, outcome, opinion_form=form)
     messages.success(
         request,
-        _("The preliminary opinion of %(unit)s is saved.") % {"unit": opinion.unit.name},
+        _("The preliminary opinion of %(unit)s is saved.") % {"unit": outcome.result.unit.name},
     )
     return redirect("reception:appointment", pk=pk)
 
@@ -270,12 +268,16 @@ def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _render_appointment(request, appointment, cancel_form=form, status=400)
-    try:
-        appointment_cancel(
+    outcome = run_service(
+        request,
+        form,
+        lambda: appointment_cancel(
             actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, NotAllowed, Conflict) as error:
-        return _after_post(request, pk, error, "cancel_form", form)
+        ),
+        back=_appointment_url(pk),
+    )
+    if not outcome.ok:
+        return _refused(request, pk, outcome, cancel_form=form)
     messages.success(request, _("The appointment is cancelled; its slot is free again."))
     return redirect("reception:appointment", pk=pk)
 
@@ -287,12 +289,17 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST, days=_move_days(appointment, timezone.localdate()))
     if not form.is_valid():
         return _render_appointment(request, appointment, move_form=form, status=400)
-    try:
-        moved = appointment_move(
+    outcome = run_service(
+        request,
+        form,
+        lambda: appointment_move(
             actor=request.user, appointment=appointment, date=form.cleaned_data["date"]
-        )
-    except (ValidationError, NotAllowed, Conflict) as error:
-        return _after_post(request, pk, error, "move_form", form)
+        ),
+        back=_appointment_url(pk),
+    )
+    if not outcome.ok:
+        return _refused(request, pk, outcome, move_form=form)
+    moved = outcome.result
     messages.success(
         request,
         _("The appointment is moved to %(date)s, slot %(slot)d.")

@@ -126,6 +126,8 @@ def notices_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.may_issue:
         raise Http404
     appointment = access.appointment
+    # Not `run_service`: a button with no form of its own, so a conflict (the notices cannot
+    # be issued now) is answered like a refusal, with a page that says why, but as a 409.
     try:
         notices_issue(actor=request.user, appointment=appointment)
     except (NotAllowed, Conflict) as error:

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import CLOSED_STATUSES
 from cases.services.core import answer_clock
-from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import apply_service_errors, forbidden
+from core.pages import forbidden, run_service
 
 from ..appointments.selectors import appointment_detail, slot_time
 from ..models import Appointment, AppointmentStatus, ReceptionRecord
@@ -105,18 +104,21 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, _("Only the receiving leader records this reception."), back)
     form = _form(request, appointment, request.POST)
     if form.is_valid():
-        try:
-            reception_record(actor=request.user, appointment=appointment, **form.service_kwargs())
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        except NotAllowed as error:
-            return forbidden(request, str(error), back)
-        except Conflict as error:
-            messages.error(request, str(error))
-            return _render(request, _appointment_or_404(request, pk), status=409)
-        else:
+        outcome = run_service(
+            request,
+            form,
+            lambda: reception_record(
+                actor=request.user, appointment=appointment, **form.service_kwargs()
+            ),
+            back=back,
+        )
+        if outcome.refused is not None:
+            return outcome.refused
+        if outcome.ok:
             messages.success(request, _("The reception is recorded."))
             return redirect(back)
+        if outcome.status == 409:
+            return _render(request, _appointment_or_404(request, pk), status=409)
     return _render(request, appointment, form=form, status=400)
 
 

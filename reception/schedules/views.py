@@ -19,8 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import apply_service_errors, forbidden, person_name
+from core.pages import forbidden, person_name, run_service
 
 from ..models import ReceptionSchedule, ScheduleKind
 from ..permissions import can_manage_schedule
@@ -233,13 +232,16 @@ def schedule_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                schedule = schedule_create(actor=user, **form.service_kwargs())
-            except ValidationError as error:
-                apply_service_errors(error, form)
-            except NotAllowed as error:
-                return forbidden(request, str(error), back)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                lambda: schedule_create(actor=user, **form.service_kwargs()),
+                back=back,
+            )
+            if outcome.refused is not None:
+                return outcome.refused
+            if outcome.ok:
+                schedule = outcome.result
                 messages.success(
                     request,
                     _("The reception schedule of %(leader)s is set up: %(recurrence)s.")
@@ -251,6 +253,7 @@ def schedule_new_view(request: HttpRequest) -> HttpResponse:
                 return redirect(
                     f"{reverse('reception:calendar')}?leader={schedule.leader.username}"
                 )
+            status = outcome.status
     context = {"form": form, "schedule": None}
     return render(request, "reception/schedule_form.html", context, status=status)
 
@@ -270,22 +273,23 @@ def schedule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                changed = schedule_update(actor=user, schedule=schedule, **form.service_kwargs())
-            except ValidationError as error:
-                apply_service_errors(error, form)
-            except NotAllowed as error:
-                return forbidden(request, str(error), back)
-            except Conflict as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
+            outcome = run_service(
+                request,
+                form,
+                lambda: schedule_update(actor=user, schedule=schedule, **form.service_kwargs()),
+                back=back,
+            )
+            if outcome.refused is not None:
+                return outcome.refused
+            if outcome.ok:
+                changed = outcome.result
                 messages.success(
                     request,
                     _("The schedule is changed from %(date)s on.")
                     % {"date": max(changed.valid_from, timezone.localdate()).isoformat()},
                 )
                 return redirect(back)
+            status = outcome.status
     context = {
         "form": form,
         "schedule": schedule,
@@ -300,13 +304,12 @@ def schedule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = _schedule_or_404(request, pk)
     back = reverse("reception:schedule_list")
-    try:
-        schedule_deactivate(actor=request.user, schedule=schedule)
-    except NotAllowed as error:
-        return forbidden(request, str(error), back)
-    except Conflict as error:
-        messages.error(request, str(error))
-    else:
+    outcome = run_service(
+        request, None, lambda: schedule_deactivate(actor=request.user, schedule=schedule), back=back
+    )
+    if outcome.refused is not None:
+        return outcome.refused
+    if outcome.ok:
         messages.success(
             request,
             _("The reception schedule of %(leader)s has ended.")
@@ -344,18 +347,18 @@ def day_cancel_view(request: HttpRequest, pk: int, date: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                cancelled = reception_day_cancel(
+            outcome = run_service(
+                request,
+                form,
+                lambda: reception_day_cancel(
                     actor=user, schedule=schedule, date=day, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_service_errors(error, form)
-            except NotAllowed as error:
-                return forbidden(request, str(error), back)
-            except Conflict as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
+                ),
+                back=back,
+            )
+            if outcome.refused is not None:
+                return outcome.refused
+            if outcome.ok:
+                cancelled = outcome.result
                 if cancelled.replacement is not None:
                     text = _("The reception day %(date)s is cancelled and replaced by %(new)s.") % {
                         "date": day.isoformat(),
@@ -366,6 +369,7 @@ def day_cancel_view(request: HttpRequest, pk: int, date: str) -> HttpResponse:
                 messages.success(request, text)
                 target = cancelled.replacement.date if cancelled.replacement else day
                 return redirect(f"{reverse('reception:calendar')}?month={target:%Y-%m}")
+            status = outcome.status
     context = {
         "form": form,
         "schedule": schedule,

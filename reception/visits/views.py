@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.exceptions import NotAllowed, ValidationError
-from core.pages import PAGE_SIZE, apply_service_errors, forbidden
+from core.exceptions import ValidationError
+from core.pages import PAGE_SIZE, apply_service_errors, forbidden, run_service
 
 from .forms import VisitCaseFormSet, VisitForm
 from .selectors import field_visit_list, leaders_for_visits
@@ -57,15 +57,19 @@ def visit_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid() and cases.is_valid():
-            try:
-                field_visit_record(actor=user, cases=cases.cases(), **form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(error, form, cases)
-            except NotAllowed as error:
-                return forbidden(request, str(error), back)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                lambda: field_visit_record(actor=user, cases=cases.cases(), **form.cleaned_data),
+                back=back,
+                place_errors=lambda error: _apply_errors(error, form, cases),
+            )
+            if outcome.refused is not None:
+                return outcome.refused
+            if outcome.ok:
                 messages.success(request, _("The field visit is recorded."))
                 return redirect(back)
+            status = outcome.status
     return render(
         request, "reception/visit_new.html", {"form": form, "cases": cases}, status=status
     )
