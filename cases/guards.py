@@ -20,6 +20,7 @@ from core.exceptions import Conflict, NotAllowed
 
 from .models import (
     AWAITING_ACCEPTANCE,
+    WORKING_STATUSES,
     ApprovalKind,
     ApprovalStatus,
     Assignment,
@@ -44,7 +45,6 @@ from .permissions import (
     can_work_assignment,
 )
 
-WORKING = (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
 REQUESTABLE_FROM = {
     ReviewLevel.REVIEW: (CaseStatus.REPLIED, CaseStatus.EVALUATED),
     ReviewLevel.REREVIEW: (CaseStatus.REVIEWED,),
@@ -140,7 +140,7 @@ def assign_guard(user: User, case: Case) -> None:
         if _approvals(case, ApprovalKind.NOT_ACCEPT, ApprovalStatus.PENDING):
             raise Conflict(_("A decision not to accept this case is awaiting a leader's approval."))
     else:
-        refuse_unless(case, *WORKING, action=_("assigning"))
+        refuse_unless(case, *WORKING_STATUSES, action=_("assigning"))
 
 
 def handling_guard(user: User, case: Case, *statuses: str, action: str) -> None:
@@ -153,7 +153,7 @@ def handling_guard(user: User, case: Case, *statuses: str, action: str) -> None:
 
 
 def leave_simplified_guard(user: User, case: Case) -> None:
-    handling_guard(user, case, *WORKING, action=_("changing the procedure"))
+    handling_guard(user, case, *WORKING_STATUSES, action=_("changing the procedure"))
     if not case.simplified:
         raise Conflict(_("The case is not on the simplified procedure."))
 
@@ -161,7 +161,7 @@ def leave_simplified_guard(user: User, case: Case) -> None:
 def extension_guard(user: User, case: Case) -> Deadline:
     """延期, once per case, on the handling clock (a simplified case moves first); returns
     that clock."""
-    handling_guard(user, case, *WORKING, action=_("requesting an extension"))
+    handling_guard(user, case, *WORKING_STATUSES, action=_("requesting an extension"))
     handling = case_clock(case, DeadlineKind.HANDLING)
     if handling is None:
         raise Conflict(_("A case on the simplified procedure is not extended; move it first."))
@@ -175,7 +175,7 @@ def extension_guard(user: User, case: Case) -> Deadline:
 def reply_guard(user: User, case: Case) -> None:
     """Draft the reply: no other reply before a leader or awaiting delivery, and every
     assigned unit has reported back."""
-    handling_guard(user, case, *WORKING, action=_("drafting a reply"))
+    handling_guard(user, case, *WORKING_STATUSES, action=_("drafting a reply"))
     if any(
         reply.status in (ReplyStatus.PENDING_APPROVAL, ReplyStatus.APPROVED)
         for reply in case.replies.all()

@@ -84,6 +84,11 @@ def validate_id_number(value: str) -> None:
     parse_resident_id(value)
 
 
+def is_mobile(phone: str | None) -> bool:
+    """A mainland mobile number (11 digits, 1[3-9]…), the only kind a text message reaches."""
+    return bool(_MOBILE.match((phone or "").strip()))
+
+
 def normalize_phone(value: str) -> str:
     """A mainland mobile (11 digits) or a landline with area code as `0AA(A)-NNNNNNN(N)`."""
     raw = re.sub(r"[\s()]", "", _ascii(value).strip())

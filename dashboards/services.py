@@ -26,11 +26,11 @@ from accounts.models import OrgUnit
 from cases.models import (
     ACCEPTANCE_CLOCKS,
     ANSWER_CLOCKS,
+    SATISFIED_RESULTS,
     Case,
     CaseEvent,
     Deadline,
     Evaluation,
-    EvaluationResult,
     EventKind,
     Reply,
     ReplyStatus,
@@ -41,7 +41,6 @@ from petitions.models import Petition, ReceivedLevel
 
 from .models import COUNT_FIELDS, BacklogCase, DailyCategoryStat, DailyStat, RollupState
 
-SATISFIED = (EvaluationResult.SATISFIED, EvaluationResult.BASICALLY_SATISFIED)
 # Events are written inside their transactions: one committed a little after a refresh read
 # the newer ones must still be seen, so each refresh looks back this far past its watermark.
 WATERMARK_MARGIN = datetime.timedelta(minutes=2)
@@ -178,7 +177,7 @@ def _answer_counts(counts: DayCounts, start: datetime.date, end: datetime.date) 
         Reply.objects.filter(status=ReplyStatus.DELIVERED, delivered_on__range=(start, end))
         .annotate(
             was_evaluated=Exists(evaluations),
-            was_satisfied=Exists(evaluations.filter(result__in=SATISFIED)),
+            was_satisfied=Exists(evaluations.filter(result__in=SATISFIED_RESULTS)),
             repeated=Exists(repeats),
             raised_again=Exists(raised_again),
         )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotAllowed
+from core.identity import is_mobile
 
 from .models import (
     AttemptStatus,
@@ -104,9 +105,13 @@ def build_notifications(
     return rows
 
 
-def notify_phone(*, phone: str, kind: str, text: str, case_number: str = "") -> Notification:
+def notify_phone(*, phone: str, kind: str, text: str, case_number: str = "") -> Notification | None:
     """A text message to someone without an account (a petitioner), kept and retried like
-    any other notification."""
+    any other notification. Only a mobile number receives texts: for a landline or no number
+    nothing is sent (None)."""
+    if not is_mobile(phone):
+        return None
+    phone = phone.strip()
     row = _row(
         recipient=None,
         email="",

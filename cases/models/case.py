@@ -61,6 +61,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.REREVIEWED: frozenset({CaseStatus.TERMINATED}),
 }
 
+# Statuses in which the owner unit handles the accepted matter (办理中).
+WORKING_STATUSES = frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS})
+
+# The case has had its answer: a reply delivered, and no review pending on it. (A review or
+# re-review being asked for puts the answer in question until the superior decides.)
+ANSWERED_STATUSES = frozenset(
+    {
+        CaseStatus.REPLIED,
+        CaseStatus.EVALUATED,
+        CaseStatus.CLOSED,
+        CaseStatus.REVIEWED,
+        CaseStatus.REREVIEWED,
+        CaseStatus.TERMINATED,
+    }
+)
+
 # Statuses waiting for an acceptance decision (受理/转送/交办/不予受理/诉访分离).
 AWAITING_ACCEPTANCE = frozenset({CaseStatus.REGISTERED, CaseStatus.FORWARDED})
 

@@ -281,6 +281,10 @@ class EvaluationResult(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
+# The results that count as satisfied in every rate (满意率: 满意 and 基本满意).
+SATISFIED_RESULTS = (EvaluationResult.SATISFIED, EvaluationResult.BASICALLY_SATISFIED)
+
+
 class Evaluation(models.Model):
     """The petitioner's satisfaction with the answer, taken on a follow-up call (回访) or given
     by the petitioner on the public portal (`online`)."""

@@ -21,9 +21,9 @@ from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
 from cases.models import (
+    ANSWERED_STATUSES,
     CLOSED_STATUSES,
     Case,
-    CaseStatus,
     Deadline,
     DeadlineKind,
     EventKind,
@@ -50,19 +50,6 @@ from ..models import (
 from ..permissions import can_report_for_party, can_run_joint_supervision
 
 JOINT_SERIES = "联督"
-
-# The case has had its answer: a reply delivered, and no review pending on it. (A review or
-# re-review being asked for puts the answer in question until the superior decides.)
-ANSWERED_STATUSES = frozenset(
-    {
-        CaseStatus.REPLIED,
-        CaseStatus.EVALUATED,
-        CaseStatus.CLOSED,
-        CaseStatus.REVIEWED,
-        CaseStatus.REREVIEWED,
-        CaseStatus.TERMINATED,
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from accounts.models import OrgKind, OrgUnit
 from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
-from cases.models import Case, Deadline, Evaluation, EvaluationResult, Reply, ReplyStatus
+from cases.models import SATISFIED_RESULTS, Case, Deadline, Evaluation, Reply, ReplyStatus
 from cases.selectors import PETITIONER_WINDOWS
 from core.exceptions import ValidationError
 from core.workcalendar import Counting, due_date
@@ -64,7 +64,6 @@ TIME_GIVEN = {
     RankingNoticeKind.RECTIFICATION: (30, Counting.CALENDAR_DAYS),
     RankingNoticeKind.SELF_EXAMINATION: (10, Counting.WORKDAYS),
 }
-SATISFIED = (EvaluationResult.SATISFIED, EvaluationResult.BASICALLY_SATISFIED)
 
 
 # --- months -----------------------------------------------------------------------------------
@@ -166,7 +165,7 @@ def month_figures(month: datetime.date) -> dict[int, Figures]:
         .values("case__answering_unit")
         .annotate(
             evaluated=Count("pk"),
-            satisfied=Count("pk", filter=Q(result__in=SATISFIED)),
+            satisfied=Count("pk", filter=Q(result__in=SATISFIED_RESULTS)),
         )
     )
     for row in evaluations:

@@ -47,6 +47,7 @@ from ..models import (
     ReceptionDay,
     ReceptionSchedule,
 )
+from ..notices.selectors import appointment_petitioners
 from ..permissions import can_book, can_manage_schedule
 from ..selectors import reception_day_on
 from .selectors import case_parties, principal_of, slot_time
@@ -219,15 +220,16 @@ def _tell_staff(appointment: Appointment, title: str, body: str = "") -> None:
     )
 
 
-def _tell_petitioners(appointment: Appointment, text: str) -> None:
-    for row in appointment.petitioners.select_related("petitioner"):
-        if row.petitioner.phone:
-            notify_phone(
-                phone=row.petitioner.phone,
-                kind=NotificationKind.RECEPTION,
-                text=text,
-                case_number=appointment.case.number,
-            )
+def sms_petitioners(appointment: Appointment, text: str) -> None:
+    """A text message to each petitioner who comes to the appointment (the active ones);
+    `notify_phone` skips those without a mobile number."""
+    for petitioner in appointment_petitioners(appointment):
+        notify_phone(
+            phone=petitioner.phone or "",
+            kind=NotificationKind.RECEPTION,
+            text=text,
+            case_number=appointment.case.number,
+        )
 
 
 def _when(appointment: Appointment) -> str:
@@ -395,7 +397,6 @@ def appointment_cancel(
     locked = _locked_booked(appointment)
     locked.status = AppointmentStatus.CANCELLED
     locked.save(update_fields=["status"])
-    AppointmentPetitioner.objects.filter(appointment=locked).update(active=False)
     case, day = locked.case, locked.day
     _tell_staff(
         locked,
@@ -404,7 +405,7 @@ def appointment_cancel(
     )
     _on_timeline(locked, actor, EventKind.RECEPTION_CANCELLED, reason)
     if tell_petitioners:
-        _tell_petitioners(
+        sms_petitioners(
             locked,
             _(
                 "Your appointment with %(leader)s on %(date)s (case %(case)s) is cancelled: "
@@ -417,6 +418,8 @@ def appointment_cancel(
                 "reason": reason,
             },
         )
+    # Released after the text: the text goes to the petitioners who were to come.
+    AppointmentPetitioner.objects.filter(appointment=locked).update(active=False)
     return locked
 
 
@@ -475,7 +478,7 @@ def appointment_move(
         moved_from=old_date.isoformat(),
     )
     if tell_petitioners:
-        _tell_petitioners(
+        sms_petitioners(
             locked,
             _("Your appointment with %(leader)s (case %(case)s) moves from %(old)s to %(when)s.")
             % {

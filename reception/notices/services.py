@@ -4,8 +4,6 @@ data each time (`reception.notices.documents`)."""
 
 from __future__ import annotations
 
-import re
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +31,6 @@ from .selectors import (
 )
 
 NOTICE_SERIES = "接访"
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 @transaction.atomic
@@ -136,15 +133,13 @@ def _tell_recipients(appointment: Appointment, created: list[ReceptionNotice]) -
 
 def _text_petitioners(appointment: Appointment, *, leader: str, when: str) -> None:
     """The petitioner's notice by SMS to each petitioner who comes and gave a mobile number
-    (the text is fixed Chinese: it goes to the petitioner, not to a user)."""
+    (`notify_phone` skips the others). The text is fixed Chinese: it goes to the petitioner,
+    not to a user."""
     schedule = appointment.day.schedule
     case = appointment.case
     for petitioner in appointment_petitioners(appointment):
-        phone = (petitioner.phone or "").strip()
-        if not MOBILE.match(phone):
-            continue
         notify_phone(
-            phone=phone,
+            phone=petitioner.phone or "",
             kind=NotificationKind.RECEPTION,
             text=(
                 f"{petitioner.name}您好：您反映的信访事项（编号{case.number}）已预约领导接访，"

@@ -11,7 +11,6 @@ place); the stored days from today on go over to the new version.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -27,9 +26,9 @@ from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
 from core.workcalendar import is_workday
 from notifications.models import NotificationKind
-from notifications.services import notify, notify_phone
+from notifications.services import notify
 
-from ..appointments.services import appointment_cancel, appointment_move
+from ..appointments.services import appointment_cancel, appointment_move, sms_petitioners
 from ..models import (
     Appointment,
     AppointmentStatus,
@@ -389,27 +388,12 @@ def schedule_deactivate(*, actor: User, schedule: ReceptionSchedule) -> Receptio
 
 # --- cancelling or replacing one reception day ------------------------------------------------
 
-_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
-
 
 def _calendar_url(date: datetime.date) -> str:
     try:
         return f"{reverse('reception:calendar')}?month={date:%Y-%m}"
     except NoReverseMatch:
         return ""
-
-
-def _tell_petitioners(appointment: Appointment, text: str) -> None:
-    """An SMS to each petitioner of the appointment whose mobile is known."""
-    for row in appointment.petitioners.filter(active=True).select_related("petitioner"):
-        phone = row.petitioner.phone or ""
-        if _MOBILE.fullmatch(phone):
-            notify_phone(
-                phone=phone,
-                kind=NotificationKind.RECEPTION,
-                text=text,
-                case_number=appointment.case.number,
-            )
 
 
 def _check_move_to(
@@ -507,7 +491,7 @@ def reception_day_cancel(
                 )
             except ValidationError as error:
                 raise ValidationError({"move_to": error.messages}) from None
-            _tell_petitioners(
+            sms_petitioners(
                 appointment,
                 _(
                     "%(leader)s's reception on %(date)s is cancelled (%(reason)s). Your "
@@ -528,7 +512,7 @@ def reception_day_cancel(
     else:
         for appointment in appointments:
             # The text goes before the release: afterwards its petitioners are inactive.
-            _tell_petitioners(
+            sms_petitioners(
                 appointment,
                 _(
                     "%(leader)s's reception on %(date)s is cancelled (%(reason)s). Your "

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from core.identity import (
     Sex,
     id_check_character,
+    is_mobile,
     mask_id_number,
     mask_phone,
     normalize_id_number,
@@ -185,3 +186,20 @@ def test_phones_are_masked():
     assert mask_phone("010-62345678") == "010-****5678"
     assert mask_phone("0571-8765432") == "0571-***5432"
     assert mask_phone("") == ""
+
+
+@pytest.mark.parametrize(
+    ("phone", "mobile"),
+    [
+        ("13912345678", True),
+        (" 18612345678 ", True),
+        ("12912345678", False),  # no 12x mobiles
+        ("010-62345678", False),
+        ("0451-86201234", False),
+        ("1391234567", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_mobile_takes_mainland_mobiles_only(phone, mobile):
+    assert is_mobile(phone) is mobile

@@ -9,7 +9,7 @@ import pytest
 
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
-from reception.appointments.services import appointment_book
+from reception.appointments.services import appointment_book, appointment_cancel, appointment_move
 from reception.models import (
     Appointment,
     AppointmentStatus,
@@ -385,3 +385,35 @@ def test_national_day_cancelled_before_the_holiday_moves_to_friday(
         (D(2026, 10, 9), (), DayStatus.OPEN),
         (D(2026, 10, 15), (), DayStatus.OPEN),
     ]
+
+
+# --- texts to petitioners: mobiles only, the one rule of notify_phone -------------------------
+
+
+@pytest.mark.parametrize("phone", ["010-62345678", "0451-86201234"])
+def test_cancelling_one_appointment_texts_no_landline(reception1, thursdays, phone):
+    appointment = booked(reception1, thursdays, D(2026, 12, 3), phone=phone)
+    Notification.objects.all().delete()
+    appointment_cancel(actor=reception1, appointment=appointment, reason="领导出差")
+    assert sms_texts() == []
+
+
+def test_moving_one_appointment_texts_the_mobile_and_not_the_landline(reception1, thursdays):
+    mobile = booked(reception1, thursdays, D(2026, 12, 3), phone="13912345678")
+    landline = booked(reception1, thursdays, D(2026, 12, 3), phone="010-62345678")
+    Notification.objects.all().delete()
+    for appointment in (mobile, landline):
+        appointment_move(actor=reception1, appointment=appointment, date=D(2026, 12, 10))
+    [(phone, text)] = sms_texts()
+    assert phone == "13912345678" and mobile.case.number in text
+
+
+def test_cancelling_one_appointment_texts_the_mobile_of_those_who_were_to_come(
+    reception1, thursdays
+):
+    appointment = booked(reception1, thursdays, D(2026, 12, 3), phone="13912345678")
+    Notification.objects.all().delete()
+    appointment_cancel(actor=reception1, appointment=appointment, reason="领导出差")
+    [(phone, text)] = sms_texts()
+    assert phone == "13912345678" and "领导出差" in text
+    assert not appointment.petitioners.filter(active=True).exists()
