@@ -5,15 +5,18 @@ from accounts.api import OrgUnitViewSet
 from accounts.api_tokens import LogoutAllView, LogoutView, TokenObtainView, TokenViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from dashboards.api import StatsSummaryView
-from escalation.api import consultations, joint, notices, rankings
+from escalation.consultations import api as consultations
+from escalation.joint import api as joint
+from escalation.notices import api as notices
+from escalation.ranking import api as rankings
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
 from portal.api import PublicEvaluateView, PublicQueryView
-from reception.api import appointments as reception_appointments
-from reception.api import notices as reception_notices
-from reception.api import records as reception_records
-from reception.api import schedules as reception_schedules
-from reception.api import visits as reception_visits
+from reception.appointments import api as reception_appointments
+from reception.notices import api as reception_notices
+from reception.records import api as reception_records
+from reception.schedules import api as reception_schedules
+from reception.visits import api as reception_visits
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="org-unit")

@@ -100,15 +100,26 @@ class Outcome:
 
 
 def run_service(
-    request: HttpRequest, form: forms.Form | None, fn: Callable[[], Any], *, back: str = ""
+    request: HttpRequest,
+    form: forms.Form | None,
+    fn: Callable[[], Any],
+    *,
+    back: str = "",
+    place_errors: Callable[[ValidationError], None] | None = None,
 ) -> Outcome:
     """Call a service for a page, answering its refusals the one way every page does: input
     errors on the form's fields (or above it; with no form, as a message), "not allowed" as
-    the 403 page (with a link back to `back`), a conflict as an error message."""
+    the 403 page (with a link back to `back`), a conflict as an error message.
+
+    `place_errors` replaces the first of these for a page whose input errors go elsewhere
+    too (a form mapping the service's names onto its own fields, a formset beside the form):
+    it is called with the service's error instead of putting it on `form`."""
     try:
         result = fn()
     except ValidationError as error:
-        if form is None:
+        if place_errors is not None:
+            place_errors(error)
+        elif form is None:
             messages.error(request, " ".join(error.messages))
         else:
             apply_service_errors(error, form)

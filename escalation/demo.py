@@ -17,11 +17,12 @@ from core.workcalendar import Counting, due_date
 from notifications.models import Notification
 from petitions.demo import story_cases
 
+from .consultations.services import TaskDraft, consultation_escalate, consultation_record
+from .deadlines.services import deadlines_scan
+from .joint.services import PartyDraft, joint_party_report, joint_supervision_open
 from .models import Consultation, JointSupervision, PartyRole, SupervisionNotice
-from .services import deadlines_scan, supervision_notice_issue
-from .services.consultations import TaskDraft, consultation_escalate, consultation_record
-from .services.joint import PartyDraft, joint_party_report, joint_supervision_open
-from .services.ranking import units_rank
+from .notices.services import supervision_notice_issue
+from .ranking.services import units_rank
 
 D = datetime.date
 

@@ -2,8 +2,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
-from . import services
-from .services.ranking import last_month, parse_month, units_rank
+from .deadlines.services import deadlines_scan
+from .ranking.services import last_month, parse_month, units_rank
 
 
 # A first scan over a large backlog may run long: each batch commits on its own, so a scan cut
@@ -13,7 +13,7 @@ def scan_deadlines() -> dict:
     """Beat, every 10 minutes: remind every open clock near or past its due date, once per
     clock and stage (safe to run twice at once, or again by hand)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return vars(services.deadlines_scan())
+        return vars(deadlines_scan())
 
 
 @shared_task(acks_late=True)

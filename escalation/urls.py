@@ -1,11 +1,16 @@
-from .views import consultations, joint, notices, rankings
+from . import panel
+from .consultations import views as consultations
+from .joint import views as joint
+from .notices import views as notices
+from .ranking import views as ranking
 
 app_name = "escalation"
 
-# Each page module keeps its own patterns (one module per mechanism).
+# Each feature's pages module keeps its own patterns.
 urlpatterns = [
+    *panel.urlpatterns,
     *notices.urlpatterns,
     *joint.urlpatterns,
     *consultations.urlpatterns,
-    *rankings.urlpatterns,
+    *ranking.urlpatterns,
 ]

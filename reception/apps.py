@@ -10,7 +10,7 @@ class ReceptionConfig(AppConfig):
         from cases.panels import register_case_panel
         from cases.selectors_accusations import register_participation
 
-        from .selectors_appointments import units_taking_part
+        from .appointments.selectors import units_taking_part
 
         # The case detail loads this fragment; cases never imports reception.
         register_case_panel("reception:case_panel")

@@ -15,12 +15,12 @@ from accounts.models import OrgUnit, User
 from cases.models import CLOSED_STATUSES, Case
 from petitions.demo import story_cases
 
+from .appointments.services import appointment_book, opinion_write
 from .models import Appointment, FieldVisit, ReceptionSchedule
+from .notices.services import notices_issue
+from .schedules.services import schedule_create
 from .selectors import reception_days
-from .services.appointments import appointment_book, opinion_write
-from .services.notices import notices_issue
-from .services.schedules import schedule_create
-from .services.visits import field_visit_record
+from .visits.services import field_visit_record
 
 SCHEDULES = [
     # leader, kind, numbers, from, to, place, slots, attending units

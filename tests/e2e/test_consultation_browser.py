@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from escalation.models import Consultation, ConsultationTask
-from escalation.services.ranking import last_month, previous_month, units_rank
+from escalation.ranking.services import last_month, previous_month, units_rank
 from tests.conftest import _user
 from tests.e2e.conftest import choose, log_in
 from tests.escalation.test_ranking_services import answered

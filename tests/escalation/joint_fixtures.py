@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from escalation.joint.services import PartyDraft, joint_supervision_open
 from escalation.models import PartyRole
-from escalation.services.joint import PartyDraft, joint_supervision_open
 from tests.factories import petitioner, register_petition
 
 D = datetime.date

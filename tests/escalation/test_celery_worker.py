@@ -125,7 +125,7 @@ def test_the_worker_runs_the_scan_and_sends_the_reminders_through_redis(
 def test_with_the_broker_down_work_goes_on_and_pending_notifications_go_out_once_it_is_back(
     redis_broker, restore_current_app, handler1, colleague1, street_handler, late_case, frozen_now
 ):
-    from escalation.services import deadlines_scan
+    from escalation.deadlines.services import deadlines_scan
     from notifications.services import pending_requeue
 
     street_handler.email = "street@d1.example.gov.cn"

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from escalation.consultations.services import TaskDraft, consultation_escalate, consultation_record
 from escalation.models import Consultation
-from escalation.services.consultations import TaskDraft, consultation_escalate, consultation_record
 from tests.factories import register_petition
 
 D = datetime.date

@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
 from core.exceptions import Conflict, NotAllowed
-from escalation.models import Consultation, ConsultationTask
-from escalation.services.consultations import (
+from escalation.consultations.services import (
     TaskDraft,
     consultation_escalate,
     consultation_record,
@@ -20,6 +19,7 @@ from escalation.services.consultations import (
     consultations_of,
     next_level,
 )
+from escalation.models import Consultation, ConsultationTask
 from notifications.models import Notification, NotificationKind
 from tests.conftest import _user
 from tests.factories import register_petition

@@ -11,12 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from escalation.models import Consultation, ConsultationTask
-from escalation.services.consultations import (
+from escalation.consultations.services import (
     TaskDraft,
     consultation_escalate,
     consultation_record,
 )
+from escalation.models import Consultation, ConsultationTask
 from tests.factories import register_petition
 
 D = datetime.date

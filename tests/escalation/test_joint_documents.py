@@ -11,7 +11,7 @@ import docx
 import pytest
 from django.test import Client
 
-from escalation.documents_joint import JOINT_DOCUMENTS
+from escalation.joint.documents import JOINT_DOCUMENTS
 
 from . import joint_fixtures
 from .joint_fixtures import ID_NUMBER, PHONE, TASKS

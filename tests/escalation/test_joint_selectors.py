@@ -4,8 +4,8 @@ its party units (who may not see the case) — never a unit the case accuses."""
 from __future__ import annotations
 
 from cases.selectors import cases_visible_to
-from escalation.selectors_joint import my_party_tasks, supervisions_visible_to
-from escalation.services.joint import joint_party_report, joint_supervision_open
+from escalation.joint.selectors import my_party_tasks, supervisions_visible_to
+from escalation.joint.services import joint_party_report, joint_supervision_open
 
 from . import joint_fixtures
 from .joint_fixtures import drafts_for, new_case

@@ -9,18 +9,18 @@ from accounts.models import OrgKind, OrgLevel
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, DeadlineKind, EventKind
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from escalation.joint.services import (
+    PartyDraft,
+    joint_party_report,
+    joint_supervision_open,
+    joint_supervisions_close_answered,
+)
 from escalation.models import (
     JointParty,
     JointReport,
     JointStatus,
     JointSupervision,
     PartyRole,
-)
-from escalation.services.joint import (
-    PartyDraft,
-    joint_party_report,
-    joint_supervision_open,
-    joint_supervisions_close_answered,
 )
 from notifications.models import Notification
 from tests.conftest import _unit, _user

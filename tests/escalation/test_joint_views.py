@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from escalation.joint.services import joint_party_report, joint_supervision_open
 from escalation.models import JointReport, JointStatus, JointSupervision, PartyRole
-from escalation.services.joint import joint_party_report, joint_supervision_open
 from tests.conftest import _user
 
 from . import joint_fixtures

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from cases import services as case_services
 from cases.models import Deadline, DeadlineKind, EventKind
 from escalation.models import SupervisionNotice
-from escalation.services.notices import supervision_notice_issue
+from escalation.notices.services import supervision_notice_issue
 from tests.document_links import check_token_download
 from tests.factories import register_petition
 

@@ -17,7 +17,7 @@ from docx import Document as read_docx
 
 from cases import services as case_services
 from escalation.models import NoticeKind, SupervisionNotice
-from escalation.services.notices import supervision_notice_issue, supervision_notice_respond
+from escalation.notices.services import supervision_notice_issue, supervision_notice_respond
 from tests.factories import UserFactory, register_petition
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -11,8 +11,8 @@ from cases import services as case_services
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.models import NoticeKind, SupervisionNotice
-from escalation.selectors import NoticeTab, notice_list, notices_visible_to
-from escalation.services.notices import supervision_notice_issue, supervision_notice_respond
+from escalation.notices.selectors import NoticeTab, notice_list, notices_visible_to
+from escalation.notices.services import supervision_notice_issue, supervision_notice_respond
 from notifications.models import Notification
 from tests.conftest import _user
 from tests.factories import register_petition

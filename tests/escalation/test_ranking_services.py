@@ -27,7 +27,7 @@ from cases.models import (
     ReplyStatus,
 )
 from escalation.models import RankingNotice, RankingNoticeKind, UnitRanking
-from escalation.services.ranking import (
+from escalation.ranking.services import (
     last_month,
     month_figures,
     parse_month,

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import OrgKind, OrgLevel
 from escalation.models import RankingNotice, RankingNoticeKind
-from escalation.services.ranking import units_rank
+from escalation.ranking.services import units_rank
 from tests.conftest import _unit
 from tests.document_links import check_token_download
 from tests.escalation.test_ranking_services import (  # noqa: F401 (fixtures)

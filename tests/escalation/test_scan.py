@@ -13,8 +13,9 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
 from core.workcalendar import overdue_since
+from escalation.deadlines.services import deadlines_scan
 from escalation.models import Reminder, SupervisionNotice
-from escalation.services import deadlines_scan, supervision_notice_issue
+from escalation.notices.services import supervision_notice_issue
 from notifications.models import Notification
 from tests.conftest import _user
 from tests.factories import register_petition

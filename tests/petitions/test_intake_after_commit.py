@@ -18,8 +18,8 @@ from django.utils import timezone
 from petitions import api as petitions_api
 from petitions.models import Petition
 from petitions.services import query_code_hash
-from reception.api import visits as visits_api
 from reception.models import FieldVisit
+from reception.visits import api as visits_api
 from tests.factories import UserFactory, token_client
 from tests.petitions.test_api import PETITIONS_URL, payload
 from tests.reception.records_data import (  # noqa: F401 (fixtures)
@@ -99,8 +99,8 @@ def test_a_field_visit_recorded_before_a_lost_connection_answers_201(handler1, o
 
 
 def test_a_reception_record_before_a_lost_connection_answers_201(appointment, city_leader):
-    from reception.api import records as records_api
     from reception.models import ReceptionRecord
+    from reception.records import api as records_api
     from tests.reception.test_records_api import payload as record_payload
 
     client = token_client(city_leader, raise_request_exception=False)

@@ -10,6 +10,12 @@ from django.utils import translation
 from cases.models import CaseStatus
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
+from reception.appointments.services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_move,
+    opinion_write,
+)
 from reception.models import (
     Appointment,
     AppointmentPetitioner,
@@ -18,12 +24,6 @@ from reception.models import (
     PreliminaryOpinion,
     ReceptionDay,
     ReceptionSchedule,
-)
-from reception.services.appointments import (
-    appointment_book,
-    appointment_cancel,
-    appointment_move,
-    opinion_write,
 )
 from tests.factories import UserFactory, group_petitioners, register_petition
 
@@ -226,7 +226,7 @@ def test_the_constraint_violation_becomes_a_petitioners_error(
 ):
     """Two bookings that both passed the check: the second insert breaks the constraint,
     which the service turns into the same field error (not a 500)."""
-    from reception.services import appointments
+    from reception.appointments import services as appointments
 
     book(reception1, case, schedule)
     deputy = UserFactory(username="deputy", org_unit=org.city, roles=["leader"])

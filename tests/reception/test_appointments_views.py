@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from reception.appointments.services import appointment_book, opinion_write
 from reception.models import Appointment, AppointmentStatus, PreliminaryOpinion
-from reception.services.appointments import appointment_book, opinion_write
 from tests.factories import UserFactory, group_petitioners
 from tests.reception.test_appointments_services import (
     NEXT_THURSDAY,

@@ -12,9 +12,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from reception.appointments import services as booking_service
+from reception.appointments.services import appointment_book
 from reception.models import Appointment, ReceptionDay
-from reception.services import appointments as booking_service
-from reception.services.appointments import appointment_book
 from tests.factories import UserFactory
 from tests.reception.test_appointments_services import THURSDAY, make_case, make_schedule
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import OrgUnit
+from reception.appointments.services import appointment_book
 from reception.models import Appointment, DayStatus, ReceptionDay, ReceptionSchedule
-from reception.services.appointments import appointment_book
-from reception.services.schedules import reception_day_cancel, schedule_create
+from reception.schedules.services import reception_day_cancel, schedule_create
 from tests.factories import UserFactory, register_petition
 
 D = datetime.date

@@ -10,9 +10,9 @@ from django.test import Client
 from docx import Document as read_docx
 
 from cases.models import CaseEvent
-from escalation.services.notices import supervision_notice_issue
-from reception.documents import notice_links
+from escalation.notices.services import supervision_notice_issue
 from reception.models import PreliminaryOpinion, ReceptionRecord
+from reception.notices.documents import notice_links
 from tests.reception.notices_fixtures import *  # noqa: F403
 from tests.reception.notices_fixtures import (
     ID_NUMBER,

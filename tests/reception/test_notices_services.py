@@ -10,8 +10,8 @@ from core.exceptions import Conflict, NotAllowed
 from notifications.models import Notification
 from notifications.services import notification_deliver
 from reception.models import AppointmentStatus, DayStatus, ReceptionNotice
-from reception.services import notices as notice_services
-from reception.services.notices import notices_issue
+from reception.notices import services as notice_services
+from reception.notices.services import notices_issue
 from tests.factories import UserFactory
 from tests.notifications.conftest import FakeSmsBackend
 from tests.reception.notices_fixtures import *  # noqa: F403

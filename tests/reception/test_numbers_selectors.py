@@ -10,7 +10,7 @@ import pytest
 
 from cases.models import Assignment
 from reception.models import AppointmentPetitioner, ReceptionRecord
-from reception.selectors_numbers import reception_numbers
+from reception.numbers.selectors import reception_numbers
 from tests.factories import UserFactory, group_petitioners, register_petition
 from tests.reception.records_data import (  # noqa: F401 (fixtures)
     book,

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from reception.services.records import reception_record
+from reception.records.services import reception_record
 from tests.factories import UserFactory
 from tests.reception.records_data import (  # noqa: F401 (fixtures)
     RECEPTION_DAY,

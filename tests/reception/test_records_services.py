@@ -16,7 +16,7 @@ from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.models import SupervisionNotice
 from notifications.models import Notification
 from reception.models import AppointmentStatus, ReceptionRecord
-from reception.services.records import reception_record
+from reception.records.services import reception_record
 from tests.reception.records_data import (  # noqa: F401 (fixtures)
     RECEPTION_DAY,
     SHANGHAI,

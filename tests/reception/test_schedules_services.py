@@ -9,6 +9,7 @@ import pytest
 
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
+from reception.appointments.services import appointment_book, appointment_cancel, appointment_move
 from reception.models import (
     Appointment,
     AppointmentStatus,
@@ -16,14 +17,13 @@ from reception.models import (
     ReceptionDay,
     ReceptionSchedule,
 )
-from reception.selectors import reception_day_on, reception_days
-from reception.services.appointments import appointment_book, appointment_cancel, appointment_move
-from reception.services.schedules import (
+from reception.schedules.services import (
     reception_day_cancel,
     schedule_create,
     schedule_deactivate,
     schedule_update,
 )
+from reception.selectors import reception_day_on, reception_days
 from tests.factories import UserFactory, petitioner, register_petition
 
 D = datetime.date

@@ -10,8 +10,8 @@ import pytest
 
 from core.exceptions import NotAllowed, ValidationError
 from reception.models import FieldVisit, FieldVisitCase
-from reception.selectors_visits import field_visit_list, leaders_for_visits
-from reception.services.visits import field_visit_record
+from reception.visits.selectors import field_visit_list, leaders_for_visits
+from reception.visits.services import field_visit_record
 from tests.factories import UserFactory
 from tests.reception.records_data import make_case, reception_now  # noqa: F401
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from reception.models import FieldVisit
-from reception.services.visits import field_visit_record
+from reception.visits.services import field_visit_record
 from tests.factories import UserFactory
 from tests.reception.records_data import make_case, reception_now  # noqa: F401
 

@@ -24,8 +24,8 @@ from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from accounts.roles import Role
 from cases.models import Case, CaseStatus, Deadline, DeadlineKind
 from cases.selectors import PETITIONER_WINDOWS
+from escalation.deadlines.services import deadlines_scan
 from escalation.models import Reminder, ReminderStage
-from escalation.services import deadlines_scan
 from notifications.models import Notification
 
 DISTRICTS = 10

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from escalation.services.ranking import last_month, parse_month, units_rank
+from escalation.ranking.services import last_month, parse_month, units_rank
 
 
 class Command(BaseCommand):

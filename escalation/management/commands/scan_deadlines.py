@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from escalation.services import deadlines_scan
+from escalation.deadlines.services import deadlines_scan
 
 
 class Command(BaseCommand):

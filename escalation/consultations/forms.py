@@ -1,0 +1,156 @@
+"""Forms of the consultation page: record a level (with its task rows), escalate the latest
+level, mark a task done. Field names are the API's (`level`, `date`, `units`, `attendees`,
+`experts`, `analysis`, `decision`, `tasks` rows of `unit`, `task`, `due`; `reason`)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import units_visible_to
+from core.forms import ActionForm, date_widget, textarea
+
+from ..models import ConsultationLevel
+from .services import TaskDraft
+
+TEXT = 20000
+TASK_ROWS = 3
+
+
+def unit_choices(user: User) -> list[OrgUnit]:
+    """The active units in the user's area, in tree order (one query for the whole page)."""
+    return list(units_visible_to(user).filter(is_active=True).order_by("path"))
+
+
+def unit_label(unit: OrgUnit) -> str:
+    return f"{unit.name}（{unit.code}）"
+
+
+def first_typed(form: forms.Form, name: str) -> None:
+    """Put the cursor in `name`, not in the hidden level before it."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("data-first", None)
+    form.fields[name].widget.attrs["data-first"] = "true"
+
+
+class UnitsField(forms.TypedMultipleChoiceField):
+    """Units picked from a list loaded once for the page (not one query per field)."""
+
+    def __init__(self, *, units: list[OrgUnit], **kwargs):
+        self.units = {str(unit.pk): unit for unit in units}
+        super().__init__(
+            choices=[(key, unit_label(unit)) for key, unit in self.units.items()],
+            coerce=self.units.__getitem__,
+            **kwargs,
+        )
+
+
+class UnitField(forms.TypedChoiceField):
+    def __init__(self, *, units: list[OrgUnit], **kwargs):
+        self.units = {str(unit.pk): unit for unit in units}
+        super().__init__(
+            choices=[("", "---------"), *((key, unit_label(u)) for key, u in self.units.items())],
+            coerce=self.units.__getitem__,
+            empty_value=None,
+            **kwargs,
+        )
+
+
+class ConsultationForm(ActionForm):
+    """The record of one level's meeting."""
+
+    back_entry = False
+    searchable = ("units",)
+
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=ConsultationLevel.choices, coerce=int, widget=forms.HiddenInput
+    )
+    date = forms.DateField(label=_("Held on"), widget=date_widget())
+    attendees = forms.CharField(label=_("People attending"), max_length=TEXT, widget=textarea(2))
+    experts = forms.CharField(
+        label=_("Invited experts"),
+        max_length=TEXT,
+        required=False,
+        widget=textarea(2),
+        help_text=_("Required at level 3 (the hall directors' joint meeting)."),
+    )
+    analysis = forms.CharField(label=_("Analysis"), max_length=TEXT, widget=textarea(4))
+    decision = forms.CharField(label=_("Decision"), max_length=TEXT, widget=textarea(3))
+
+    def __init__(self, *args, units: list[OrgUnit], level: int | None = None, **kwargs):
+        self._units = units
+        self._level = level
+        super().__init__(*args, **kwargs)
+        first_typed(self, "date")
+
+    def setup(self) -> None:
+        # The units field first after the date: it is what the clerk picks right after it.
+        fields = dict(self.fields)
+        self.fields.clear()
+        for name, field in fields.items():
+            self.fields[name] = field
+            if name == "date":
+                self.fields["units"] = UnitsField(
+                    label=_("Units attending"), units=self._units, required=True
+                )
+        if not self.is_bound:
+            self.initial.setdefault("level", self._level)
+            self.initial.setdefault("date", timezone.localdate())
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["held_on"] = data.pop("date")
+        return data
+
+
+class TaskForm(forms.Form):
+    """One task row: the unit, what it is to do, by when. An empty row is skipped."""
+
+    def __init__(self, *args, units: list[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitField(label=_("Unit"), units=units)
+        self.fields["task"] = forms.CharField(label=_("Task"), max_length=TEXT)
+        self.fields["due"] = forms.DateField(label=_("Due"), widget=date_widget())
+        self.fields["unit"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "data-search": "true"}
+        )
+        self.fields["task"].widget.attrs.update({"class": "form-control form-control-sm"})
+        self.fields["due"].widget.attrs.update({"class": "form-control form-control-sm"})
+
+    def draft(self) -> TaskDraft:
+        data = self.cleaned_data
+        return TaskDraft(unit=data["unit"], task=data["task"], due_on=data["due"])
+
+
+class BaseTaskFormSet(forms.BaseFormSet):
+    def drafts(self) -> list[TaskDraft]:
+        return [form.draft() for form in self.forms if form.has_changed() and form.cleaned_data]
+
+
+TaskFormSet = forms.formset_factory(
+    TaskForm, formset=BaseTaskFormSet, extra=TASK_ROWS, max_num=50, absolute_max=50
+)
+
+
+def task_formset(data=None, *, units: list[OrgUnit]) -> BaseTaskFormSet:
+    return TaskFormSet(data, prefix="tasks", form_kwargs={"units": units})
+
+
+class EscalateForm(ActionForm):
+    """Take the latest level one level up, with the reason."""
+
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=ConsultationLevel.choices, coerce=int, widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("Reason for escalating"), max_length=TEXT, widget=textarea(3))
+
+    def __init__(self, *args, level: int | None = None, **kwargs):
+        self._level = level
+        super().__init__(*args, **kwargs)
+        first_typed(self, "reason")
+
+    def setup(self) -> None:
+        if not self.is_bound:
+            self.initial.setdefault("level", self._level)

@@ -1,0 +1,255 @@
+"""API: five-party joint supervision (`/api/v1/supervisions/`).
+
+- `GET /supervisions/` the supervisions the caller sees (filters `status`, `case`);
+- `GET /supervisions/{id}/` one, with its parties, their reports and the three documents
+  (assignment letter, summary, responsibility table) with download links;
+- `POST /supervisions/` `{case, parties: [{role, unit, task, due}], summary?}` opens one;
+- `POST /supervisions/{id}/report/` `{role, content, done, date?}` a party reports.
+
+Errors: 400 `{field: [messages]}`, 403 wrong role, 404 outside the caller's scope, 409 a
+conflict (see `accounts.api.exception_handler`)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api import object_id
+from accounts.models import OrgUnit
+from cases.api.inputs import TEXT
+from cases.models import Case
+from cases.selectors import cases_visible_to
+from core.api_input import SlugRelatedField
+
+from ..models import JointStatus, JointSupervision, PartyRole
+from .documents import JOINT_DOCUMENTS
+from .selectors import (
+    detail_party_rows,
+    joint_board,
+    party_row,
+    supervision_detail,
+)
+from .services import PartyDraft, joint_party_report, joint_supervision_open
+
+# --- input --------------------------------------------------------------------------------------
+
+
+class JointPartyInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    unit = SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.filter(is_active=True))
+    task = serializers.CharField(max_length=TEXT, allow_blank=True)
+    due = serializers.DateField()
+
+
+class JointOpenSerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=40, help_text=_("The case number."))
+    parties = JointPartyInputSerializer(many=True, allow_empty=True, max_length=20)
+    summary = serializers.CharField(
+        max_length=TEXT,
+        required=False,
+        allow_blank=True,
+        help_text=_("Empty: the case's summary and what its petitions say."),
+    )
+
+    def validate_case(self, value: str) -> Case:
+        case = None
+        if "\x00" not in value:
+            case = cases_visible_to(self.context["request"].user).filter(number=value).first()
+        if case is None:
+            raise serializers.ValidationError(_("No such case."))
+        return case
+
+    def service_kwargs(self) -> dict:
+        data = self.validated_data
+        return {
+            "case": data["case"],
+            "parties": [
+                PartyDraft(role=p["role"], unit=p["unit"], task=p["task"], due_on=p["due"])
+                for p in data["parties"]
+            ],
+            "summary": data.get("summary") or None,
+        }
+
+
+class JointReportInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    content = serializers.CharField(max_length=TEXT, allow_blank=True)
+    done = serializers.BooleanField(default=False)
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The day it happened, for a paper record entered later; empty: today."),
+    )
+
+
+class JointQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=JointStatus.choices, required=False)
+    case = serializers.CharField(max_length=40, required=False)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+class JointReportOutSerializer(serializers.Serializer):
+    content = serializers.CharField()
+    done = serializers.BooleanField()
+    date = serializers.DateField(source="reported_on")
+    reported_by = serializers.CharField(source="reported_by.username")
+
+
+class JointPartyOutSerializer(serializers.Serializer):
+    role = serializers.CharField(source="party.role")
+    duty = serializers.CharField(source="party.get_role_display")
+    unit = serializers.CharField(source="party.unit.code")
+    unit_name = serializers.CharField(source="party.unit.name")
+    task = serializers.CharField(source="party.task")
+    due = serializers.DateField(source="party.due_on")
+    done_on = serializers.DateField(source="party.done_on", allow_null=True)
+    state = serializers.CharField()
+    days_left = serializers.IntegerField(allow_null=True)
+
+
+class JointPartyDetailSerializer(JointPartyOutSerializer):
+    reports = JointReportOutSerializer(source="party.reports.all", many=True)
+
+
+class SupervisionListSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    case = serializers.CharField(source="case.number")
+    status = serializers.CharField()
+    opened_on = serializers.DateField()
+    closed_on = serializers.DateField(allow_null=True)
+    opening_unit = serializers.CharField(source="opening_unit.code")
+    parties = serializers.SerializerMethodField()
+
+    @extend_schema_field(JointPartyOutSerializer(many=True))
+    def get_parties(self, supervision: JointSupervision) -> list:
+        today = timezone.localdate()
+        rows = [party_row(party, today) for party in supervision.parties.all()]
+        return JointPartyOutSerializer(rows, many=True).data
+
+
+class JointDocumentSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    print_url = serializers.CharField()
+    docx_url = serializers.CharField()
+
+
+class SupervisionDetailSerializer(SupervisionListSerializer):
+    summary = serializers.CharField()
+    documents = serializers.SerializerMethodField()
+
+    @extend_schema_field(JointPartyDetailSerializer(many=True))
+    def get_parties(self, supervision: JointSupervision) -> list:
+        return JointPartyDetailSerializer(detail_party_rows(supervision), many=True).data
+
+    @extend_schema_field(JointDocumentSerializer(many=True))
+    def get_documents(self, supervision: JointSupervision) -> list:
+        request = self.context.get("request")
+        items = []
+        for kind in JOINT_DOCUMENTS.values():
+            print_url = reverse("escalation:joint_document", args=[supervision.pk, kind.slug])
+            docx_url = reverse("escalation:joint_document_docx", args=[supervision.pk, kind.slug])
+            if request is not None:
+                print_url = request.build_absolute_uri(print_url)
+                docx_url = request.build_absolute_uri(docx_url)
+            items.append(
+                {
+                    "kind": kind.slug,
+                    "title": kind.title,
+                    "print_url": print_url,
+                    "docx_url": docx_url,
+                }
+            )
+        return JointDocumentSerializer(items, many=True).data
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+class JointSupervisionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Five-party joint supervisions (五方联合督办) the caller sees: on a case in their scope,
+    or with a party their unit acts for."""
+
+    serializer_class = SupervisionListSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return JointSupervision.objects.none()
+        query = JointQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return joint_board(
+            user=self.request.user,
+            status=query.validated_data.get("status"),
+            case_number=query.validated_data.get("case"),
+        )
+
+    def get_object(self) -> JointSupervision:
+        try:
+            return supervision_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
+        except JointSupervision.DoesNotExist:
+            raise Http404 from None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=JointStatus.values),
+            OpenApiParameter("case", str, description=_("Case number.")),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=SupervisionDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._detail(self.get_object().pk))
+
+    def _detail(self, pk: int) -> dict:
+        supervision = supervision_detail(user=self.request.user, pk=pk)
+        return SupervisionDetailSerializer(supervision, context={"request": self.request}).data
+
+    @extend_schema(
+        summary=_("Open a five-party joint supervision on a case"),
+        request=JointOpenSerializer,
+        responses={201: SupervisionDetailSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = JointOpenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        supervision = joint_supervision_open(actor=request.user, **serializer.service_kwargs())
+        return Response(self._detail(supervision.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("A party reports progress or completion of its task"),
+        request=JointReportInputSerializer,
+        responses={200: SupervisionDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        supervision = self.get_object()
+        serializer = JointReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        joint_party_report(
+            actor=request.user,
+            supervision=supervision,
+            role=data["role"],
+            content=data["content"],
+            done=data["done"],
+            on=data.get("date"),
+        )
+        return Response(self._detail(supervision.pk))
+
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = [("supervisions", JointSupervisionViewSet, "supervision")]

@@ -1,0 +1,99 @@
+"""Forms of the supervision notice pages (督办通知书). Field names are the API's (`unit`,
+`due`, `content`, `kind`; `response`, `date`); `service_kwargs` maps them onto the service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import units_visible_to
+from cases.models import Case
+from cases.selectors_accusations import accused_unit_ids
+from core.forms import UnitChoiceField, date_widget, textarea
+
+from ..models import NoticeKind
+from .services import automatic_response_due
+
+
+def _bootstrap(form: forms.Form) -> None:
+    """Bootstrap classes on every widget; the first field gets the cursor."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs["class"] = "form-select"
+        elif isinstance(widget, forms.RadioSelect):
+            widget.attrs["class"] = "form-check-input"
+        else:
+            widget.attrs["class"] = "form-control"
+    first = next(iter(form.fields.values()), None)
+    if first is not None:
+        first.widget.attrs["autofocus"] = True
+
+
+def notice_units(user: User, case: Case) -> QuerySet[OrgUnit]:
+    """Units a supervisor may address: active units in their area, never one inside a unit
+    the case accuses."""
+    units = units_visible_to(user).filter(is_active=True).order_by("path")
+    for accused in OrgUnit.objects.filter(pk__in=accused_unit_ids(case)).only("path"):
+        units = units.exclude(path__startswith=accused.path)
+    return units
+
+
+class NoticeIssueForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit addressed"), queryset=OrgUnit.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Kind of notice"), choices=NoticeKind.choices, initial=NoticeKind.SUPERVISE
+    )
+    content = forms.CharField(
+        label=_("Requirements"),
+        max_length=20000,
+        widget=textarea(6),
+        help_text=_("What the unit must do; one paragraph per line."),
+    )
+    due = forms.DateField(
+        label=_("Written response due"),
+        widget=date_widget(),
+        help_text=_("Five workdays from today unless you set another date."),
+    )
+
+    def __init__(self, *args, user: User, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["unit"].queryset = notice_units(user, case)
+        self.fields["unit"].widget.attrs["data-search"] = "true"
+        self.fields["due"].initial = automatic_response_due(timezone.localdate())
+        if not self.is_bound and case.owner_unit_id:
+            self.fields["unit"].initial = case.owner_unit_id
+        _bootstrap(self)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["due_on"] = data.pop("due")
+        return data
+
+
+class NoticeRespondForm(forms.Form):
+    response = forms.CharField(
+        label=_("Written response"),
+        max_length=20000,
+        widget=textarea(6),
+        help_text=_("What the unit did and its result."),
+    )
+    date = forms.DateField(
+        label=_("Back-entry date"),
+        required=False,
+        widget=date_widget(),
+        help_text=_("The day it was answered, if earlier than today (paper records)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["on"] = data.pop("date")
+        return data

@@ -1,0 +1,374 @@
+"""API: appointments (约访), issue 5 §3 and §7.
+
+`GET /api/v1/reception/appointments/` lists the appointments the caller sees (filters `case`
+number, `date`, `leader` username); `GET …/{id}/` one, with its `notices` (print and .docx
+links) and its `record` once the reception is recorded; `POST` books one (`case` number,
+`schedule` id, `date`, optional `petitioners`: ids of the case's petitioners, `note`) and
+answers 201 with `warnings` (e.g. another leader sponsors the case); `POST …/{id}/cancel/`
+(`reason`), `POST …/{id}/move/` (`date`), `POST …/{id}/opinion/` (`text`: the caller's
+attending unit's preliminary opinion); `POST …/{id}/record/` records the reception (see
+reception/records/api.py). Errors: 400 `{field: [messages]}`, 403 wrong role or unit, 404
+outside the caller's scope, 409 no free slot, a cancelled day, an appointment no longer
+booked."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.api import MAX_ID, object_id
+from cases.models import Case
+from cases.selectors import cases_visible_to
+from core.api_input import JSONParser
+
+from ..models import Appointment, ReceptionSchedule
+from ..notices.documents import notice_links
+from ..records.api import RecordInputSerializer, RecordSerializer, record_from_request
+from ..selectors import schedules_visible_to
+from .selectors import appointment_detail, appointment_list, slot_time
+from .services import (
+    NOTE_LENGTH,
+    appointment_book,
+    appointment_cancel,
+    appointment_move,
+    opinion_write,
+)
+
+TEXT = 20000
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class BookInputSerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=40, help_text=_("Case number."))
+    schedule = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("Id of the leader's reception schedule.")
+    )
+    date = serializers.DateField(help_text=_("The reception day."))
+    petitioners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Ids of the case's petitioners who come (a group: its representatives, at most "
+            "five); empty: the principal petitioner."
+        ),
+    )
+    note = serializers.CharField(
+        max_length=NOTE_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+    def validate_case(self, value: str) -> Case:
+        if "\x00" in value:
+            raise serializers.ValidationError(_("No such case."))
+        case = (
+            cases_visible_to(self.context["request"].user)
+            .select_related("sponsoring_leader")
+            .filter(number=value)
+            .first()
+        )
+        if case is None:
+            raise serializers.ValidationError(_("No such case."))
+        return case
+
+    def validate_schedule(self, value: int) -> ReceptionSchedule:
+        schedule = schedules_visible_to(self.context["request"].user).filter(pk=value).first()
+        if schedule is None:
+            raise serializers.ValidationError(_("No such reception schedule."))
+        return schedule
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=NOTE_LENGTH, help_text=_("Why it is cancelled."))
+
+
+class MoveInputSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text=_("Another reception day of the same schedule."))
+
+
+class OpinionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT, help_text=_("The unit's preliminary opinion."))
+
+
+class AppointmentQuerySerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=40, required=False)
+    date = serializers.DateField(required=False)
+    leader = serializers.CharField(max_length=150, required=False)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class PetitionerOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="petitioner_id")
+    name = serializers.CharField(source="petitioner.name")
+    phone = serializers.CharField(source="petitioner.phone_masked", help_text="masked")
+
+
+class OpinionOutSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    text = serializers.CharField()
+    written_by = serializers.CharField(source="written_by.username")
+    written_at = serializers.DateTimeField()
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number")
+    case_summary = serializers.CharField(source="case.summary")
+    schedule = serializers.IntegerField(source="day.schedule_id")
+    date = serializers.DateField(source="day.date")
+    time = serializers.SerializerMethodField()
+    leader = serializers.CharField(source="day.schedule.leader.username")
+    leader_name = serializers.SerializerMethodField()
+    place = serializers.CharField(source="day.schedule.place")
+    booked_by = serializers.CharField(source="booked_by.username")
+    petitioners = PetitionerOutSerializer(many=True, read_only=True)
+    opinions = OpinionOutSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+    # A plain string: another component's "status" enum would otherwise collide with it.
+    status = serializers.CharField(
+        read_only=True, help_text="booked | attended | no_show | cancelled"
+    )
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "case",
+            "case_summary",
+            "schedule",
+            "date",
+            "slot",
+            "time",
+            "leader",
+            "leader_name",
+            "place",
+            "status",
+            "note",
+            "booked_by",
+            "booked_at",
+            "petitioners",
+            "opinions",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_time(self, appointment: Appointment) -> str:
+        return slot_time(appointment.day.schedule, appointment.slot).strftime("%H:%M")
+
+    def get_leader_name(self, appointment: Appointment) -> str:
+        leader = appointment.day.schedule.leader
+        return leader.display_name
+
+    def get_url(self, appointment: Appointment) -> str:
+        return reverse("reception:appointment", args=[appointment.pk])
+
+
+class NoticeLinkSerializer(serializers.Serializer):
+    kind = serializers.CharField(required=False)
+    name = serializers.CharField(required=False)
+    print_url = serializers.CharField(required=False)
+    docx_url = serializers.CharField(required=False)
+
+
+class RecordOutSerializer(serializers.Serializer):
+    attended = serializers.BooleanField()
+    account = serializers.CharField()
+    instruction = serializers.CharField()
+    resolved_on_spot = serializers.BooleanField()
+    assignment = serializers.IntegerField(source="assignment_id", allow_null=True)
+    supervision_notice = serializers.CharField(
+        source="supervision_notice.number", allow_null=True, default=None
+    )
+    recorded_by = serializers.CharField(source="recorded_by.username")
+    recorded_at = serializers.DateTimeField()
+
+
+class AppointmentDetailSerializer(AppointmentSerializer):
+    notices = serializers.SerializerMethodField()
+    record = serializers.SerializerMethodField()
+
+    class Meta(AppointmentSerializer.Meta):
+        fields = [*AppointmentSerializer.Meta.fields, "notices", "record"]
+        read_only_fields = fields
+
+    @extend_schema_field(NoticeLinkSerializer(many=True))
+    def get_notices(self, appointment: Appointment) -> list[dict]:
+        request = self.context.get("request")
+        links = []
+        user = request.user if request is not None else None
+        for link in notice_links(appointment, user=user):
+            link = dict(link)
+            for key in ("print_url", "docx_url", "url"):
+                if request is not None and str(link.get(key, "")).startswith("/"):
+                    link[key] = request.build_absolute_uri(link[key])
+            links.append(link)
+        return links
+
+    @extend_schema_field(RecordOutSerializer(allow_null=True))
+    def get_record(self, appointment: Appointment) -> dict | None:
+        record = getattr(appointment, "record_or_none", None)
+        return None if record is None else RecordOutSerializer(record).data
+
+
+class BookingSerializer(AppointmentDetailSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(AppointmentDetailSerializer.Meta):
+        fields = [*AppointmentDetailSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+# --- the viewset ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Appointments the caller sees"),
+        parameters=[
+            OpenApiParameter("case", str, description="Case number"),
+            OpenApiParameter("date", str, description="Reception day (YYYY-MM-DD)"),
+            OpenApiParameter("leader", str, description="The leader's username"),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary=_("One appointment with its notices and record (404 outside the caller's scope)"),
+        responses={200: AppointmentDetailSerializer},
+    ),
+)
+class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AppointmentSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    filter_backends: list = []
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Appointment.objects.none()
+        query = AppointmentQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        queryset = appointment_list(user=self.request.user)
+        if wanted.get("case"):
+            queryset = queryset.filter(case__number=wanted["case"])
+        if wanted.get("date"):
+            queryset = queryset.filter(day__date=wanted["date"])
+        if wanted.get("leader"):
+            queryset = queryset.filter(day__schedule__leader__username=wanted["leader"])
+        return queryset
+
+    def get_object(self) -> Appointment:
+        try:
+            return appointment_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
+        except Appointment.DoesNotExist:
+            raise Http404 from None
+
+    def retrieve(self, request, pk=None):
+        return self._answer(self.get_object())
+
+    def _answer(
+        self, appointment: Appointment, code: int = status.HTTP_200_OK, warnings=None
+    ) -> Response:
+        appointment = appointment_detail(user=self.request.user, pk=appointment.pk)
+        context = self.get_serializer_context()
+        if warnings is None:
+            data = AppointmentDetailSerializer(appointment, context=context).data
+        else:
+            appointment.warnings = warnings
+            data = BookingSerializer(appointment, context=context).data
+        return Response(data, code)
+
+    @extend_schema(
+        summary=_("Book a case into a leader's reception day (reception staff)"),
+        request=BookInputSerializer,
+        responses={201: BookingSerializer},
+    )
+    def create(self, request):
+        serializer = BookInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # The answer is read in the booking's transaction, before the commit.
+        with transaction.atomic():
+            booking = appointment_book(
+                actor=request.user,
+                case=data["case"],
+                schedule=data["schedule"],
+                date=data["date"],
+                petitioners=data.get("petitioners") or None,
+                note=data.get("note", ""),
+            )
+            return self._answer(booking.appointment, status.HTTP_201_CREATED, booking.warnings)
+
+    @extend_schema(
+        summary=_("Cancel a booked appointment"),
+        request=CancelInputSerializer,
+        responses={200: AppointmentDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        appointment = self.get_object()
+        serializer = CancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appointment_cancel(
+            actor=request.user, appointment=appointment, reason=serializer.validated_data["reason"]
+        )
+        return self._answer(appointment)
+
+    @extend_schema(
+        summary=_("Move a booked appointment to another day of the same schedule"),
+        request=MoveInputSerializer,
+        responses={200: AppointmentDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        appointment = self.get_object()
+        serializer = MoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appointment_move(
+            actor=request.user, appointment=appointment, date=serializer.validated_data["date"]
+        )
+        return self._answer(appointment)
+
+    @extend_schema(
+        summary=_("Write the caller's unit's preliminary opinion (attending units)"),
+        request=OpinionInputSerializer,
+        responses={200: AppointmentDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        appointment = self.get_object()
+        serializer = OpinionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        opinion_write(
+            actor=request.user, appointment=appointment, text=serializer.validated_data["text"]
+        )
+        return self._answer(appointment)
+
+    @extend_schema(
+        summary=_("Record the reception (the receiving leader; reception staff: a no-show)"),
+        request=RecordInputSerializer,
+        responses={201: RecordSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        return record_from_request(request, self.get_object())
+
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = [
+    ("reception/appointments", AppointmentViewSet, "reception-appointment"),
+]

@@ -1,0 +1,564 @@
+"""Appointments (约访): reception staff book a case into a slot of a leader's reception day;
+an appointment is cancelled or moved to another day of the same schedule; the attending
+units write their preliminary opinions (初步处理意见) before the day.
+
+Capacity holds under concurrent booking: the day's row is created if need be and then locked
+(`select_for_update`), so that two clerks booking the last slot at the same moment are
+served one after the other and the second finds it taken. One petitioner is never booked
+twice on one date, whichever the leader: the unique constraint on `AppointmentPetitioner`
+guarantees it, the service turns a violation into a field error.
+
+No `CaseEvent` is written: the timeline has no event kind for a booking (models are frozen
+for this issue); the reception record (reception/records/services.py) writes what the
+leader decided.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import acts_for, users_acting_for
+from cases.models import CLOSED_STATUSES, Case, EventKind
+from cases.selectors import cases_visible_to
+from cases.selectors_accusations import accuses
+from cases.services import case_event_write
+from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
+from notifications.models import NotificationKind
+from notifications.services import notify, notify_phone
+from petitions.models import Petitioner
+
+from ..models import (
+    ACTIVE_APPOINTMENTS,
+    Appointment,
+    AppointmentPetitioner,
+    AppointmentStatus,
+    DayStatus,
+    PreliminaryOpinion,
+    ReceptionDay,
+    ReceptionSchedule,
+)
+from ..notices.selectors import appointment_petitioners
+from ..permissions import can_book, can_manage_schedule
+from ..selectors import reception_day_on
+from .selectors import case_parties, principal_of, slot_time
+
+NOTE_LENGTH = 200
+
+
+@dataclass
+class Booking:
+    """A booked appointment and what the clerk should know about it (not refusals)."""
+
+    appointment: Appointment
+    warnings: list[str] = field(default_factory=list)
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def booking_warnings(*, case: Case, schedule: ReceptionSchedule) -> list[str]:
+    """What the clerk is told before booking `case` with `schedule`'s leader: that another
+    leader sponsors the case (包案)."""
+    warnings = []
+    leader = case.sponsoring_leader
+    if leader is not None and leader.pk != schedule.leader_id:
+        warnings.append(
+            _(
+                "Case %(case)s is sponsored by %(sponsor)s, not by %(leader)s: check that the "
+                "petitioner should see this leader."
+            )
+            % {
+                "case": case.number,
+                "sponsor": leader.display_name,
+                "leader": schedule.leader.display_name,
+            }
+        )
+    return warnings
+
+
+def _open_day(schedule: ReceptionSchedule, date: datetime.date, field_name: str = "date"):
+    """The locked, open day row of `schedule` on `date` (created if need be), or an error."""
+    today = timezone.localdate()
+    if date < today:
+        raise ValidationError({field_name: [_("The reception day cannot be in the past.")]})
+    view = reception_day_on(schedule, date)
+    if view is None:
+        raise ValidationError(
+            {
+                field_name: [
+                    _("%(leader)s does not receive petitioners on %(date)s.")
+                    % {"leader": schedule.leader.display_name, "date": date.isoformat()}
+                ]
+            }
+        )
+    if not view.is_open:
+        raise Conflict(
+            _("The reception day %(date)s is cancelled: %(reason)s")
+            % {"date": date.isoformat(), "reason": view.reason or _("no reason given")}
+        )
+    ReceptionDay.objects.get_or_create(schedule=schedule, date=date)
+    # Everyone who books into this day queues here: the count below is then exact.
+    day = ReceptionDay.objects.select_for_update().get(schedule=schedule, date=date)
+    if day.status != DayStatus.OPEN:
+        raise Conflict(
+            _("The reception day %(date)s is cancelled: %(reason)s")
+            % {"date": date.isoformat(), "reason": day.reason or _("no reason given")}
+        )
+    return day
+
+
+def _free_slot(day: ReceptionDay, schedule: ReceptionSchedule) -> int:
+    taken = set(
+        Appointment.objects.filter(day=day, status__in=ACTIVE_APPOINTMENTS).values_list(
+            "slot", flat=True
+        )
+    )
+    for slot in range(1, schedule.slots + 1):
+        if slot not in taken:
+            return slot
+    raise Conflict(
+        _("No free slot on %(date)s with %(leader)s: all %(slots)d are booked.")
+        % {
+            "date": day.date.isoformat(),
+            "leader": schedule.leader.display_name,
+            "slots": schedule.slots,
+        }
+    )
+
+
+def _chosen_petitioners(case: Case, petitioners) -> list[Petitioner]:
+    parties = case_parties(case)
+    if petitioners is None or len(petitioners) == 0:
+        principal = principal_of(parties)
+        if principal is None:
+            raise ValidationError({"petitioners": [_("The case has no petitioner to invite.")]})
+        return [principal.petitioner]
+    ids = []
+    for item in petitioners:
+        pk = item.pk if isinstance(item, Petitioner) else item
+        if pk not in ids:
+            ids.append(pk)
+    by_id = {party.petitioner_id: party.petitioner for party in parties}
+    if any(pk not in by_id for pk in ids):
+        raise ValidationError(
+            {"petitioners": [_("Choose only petitioners registered on this case.")]}
+        )
+    most = settings.GROUP_MAX_REPRESENTATIVES
+    if len(ids) > most:
+        raise ValidationError(
+            {"petitioners": [_("A group sends at most %(most)d representatives.") % {"most": most}]}
+        )
+    return [by_id[pk] for pk in ids]
+
+
+def _already_booked(people: list[Petitioner], date: datetime.date, exclude=None) -> None:
+    """A readable error when one of `people` is already booked on `date` (the constraint
+    stays the guarantee)."""
+    taken = AppointmentPetitioner.objects.filter(
+        petitioner__in=people, date=date, active=True
+    ).select_related("appointment__day__schedule__leader")
+    if exclude is not None:
+        taken = taken.exclude(appointment=exclude)
+    taken = list(taken)
+    if taken:
+        names = {p.pk: p.name for p in people}
+        raise ValidationError(
+            {
+                "petitioners": [
+                    _("%(name)s is already booked on %(date)s (with %(leader)s).")
+                    % {
+                        "name": names.get(row.petitioner_id, ""),
+                        "date": date.isoformat(),
+                        "leader": row.appointment.day.schedule.leader.display_name,
+                    }
+                    for row in taken
+                ]
+            }
+        )
+
+
+def _same_date_error(date: datetime.date) -> ValidationError:
+    return ValidationError(
+        {
+            "petitioners": [
+                _("A petitioner of this appointment is already booked on %(date)s.")
+                % {"date": date.isoformat()}
+            ]
+        }
+    )
+
+
+def _attending_users(schedule: ReceptionSchedule) -> list[User]:
+    unit_ids = [unit.pk for unit in schedule.attending_units.all()]
+    acting = users_acting_for(unit_ids, Role.HANDLER, Role.LEADER)
+    return [user for users in acting.values() for user in users]
+
+
+def _tell_staff(appointment: Appointment, title: str, body: str = "") -> None:
+    schedule = appointment.day.schedule
+    notify(
+        recipients=[schedule.leader, *_attending_users(schedule)],
+        kind=NotificationKind.RECEPTION,
+        title=title,
+        body=body,
+        case_number=appointment.case.number,
+        url=_url("reception:appointment", appointment.pk),
+    )
+
+
+def sms_petitioners(appointment: Appointment, text: str) -> None:
+    """A text message to each petitioner who comes to the appointment (the active ones);
+    `notify_phone` skips those without a mobile number."""
+    for petitioner in appointment_petitioners(appointment):
+        notify_phone(
+            phone=petitioner.phone or "",
+            kind=NotificationKind.RECEPTION,
+            text=text,
+            case_number=appointment.case.number,
+        )
+
+
+def _when(appointment: Appointment) -> str:
+    day = appointment.day
+    schedule = day.schedule
+    return _("%(date)s %(time)s at %(place)s") % {
+        "date": day.date.isoformat(),
+        "time": slot_time(schedule, appointment.slot).strftime("%H:%M"),
+        "place": schedule.place,
+    }
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    actor: User,
+    case: Case,
+    schedule: ReceptionSchedule,
+    date: datetime.date,
+    petitioners=None,
+    note: str = "",
+) -> Booking:
+    """Book `case` into the next free slot of `schedule`'s reception day on `date`, with
+    `petitioners` (ids or Petitioner rows of the case's parties, at most five for a group;
+    by default the principal petitioner of the first petition). The leader and the attending
+    units' users are told in-app. Warnings (another leader sponsors the case) come back with
+    the booking; refusals are raised: `NotAllowed`, `ValidationError` by field (`case`,
+    `date`, `petitioners`, `note`), `Conflict` (cancelled day, no free slot)."""
+    if not can_book(actor, schedule):
+        raise NotAllowed(
+            _("Only reception staff whose area holds %(leader)s's unit may book this leader.")
+            % {"leader": schedule.leader.display_name}
+        )
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise ValidationError({"case": [_("No such case.")]})
+    leader_unit = schedule.leader.org_unit
+    if leader_unit is not None and accuses(case, leader_unit):
+        # Art. 30: the accused never sees the accusation, nor receives its petitioner on it.
+        raise ValidationError(
+            {
+                "schedule": [
+                    _("The matter accuses %(unit)s: %(leader)s cannot receive it.")
+                    % {"unit": leader_unit.name, "leader": schedule.leader.display_name}
+                ]
+            }
+        )
+    if case.status in CLOSED_STATUSES:
+        raise ValidationError(
+            {
+                "case": [
+                    _("Case %(case)s is closed (%(status)s): it cannot be booked.")
+                    % {"case": case.number, "status": case.get_status_display()}
+                ]
+            }
+        )
+    note = (note or "").strip()
+    if len(note) > NOTE_LENGTH:
+        raise ValidationError(
+            {"note": [_("At most %(count)d characters.") % {"count": NOTE_LENGTH}]}
+        )
+    people = _chosen_petitioners(case, petitioners)
+    day = _open_day(schedule, date)
+    if Appointment.objects.filter(day=day, case=case, status__in=ACTIVE_APPOINTMENTS).exists():
+        raise ValidationError(
+            {
+                "case": [
+                    _("Case %(case)s is already booked on %(date)s with %(leader)s.")
+                    % {
+                        "case": case.number,
+                        "date": date.isoformat(),
+                        "leader": schedule.leader.display_name,
+                    }
+                ]
+            }
+        )
+    _already_booked(people, date)
+    slot = _free_slot(day, schedule)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                day=day, case=case, slot=slot, booked_by=actor, note=note
+            )
+    except IntegrityError:
+        # Only if the day's lock were bypassed: the constraints keep slot and case once.
+        raise Conflict(
+            _("The slot was just taken on %(date)s: try again.") % {"date": date.isoformat()}
+        ) from None
+    try:
+        with transaction.atomic():
+            AppointmentPetitioner.objects.bulk_create(
+                AppointmentPetitioner(appointment=appointment, petitioner=person, date=date)
+                for person in people
+            )
+    except IntegrityError:
+        # Booked for the same date by someone else meanwhile (another leader's day).
+        raise _same_date_error(date) from None
+    appointment.day = day
+    day.schedule = schedule
+    _tell_staff(
+        appointment,
+        _("Case %(case)s is booked for reception by %(leader)s on %(when)s")
+        % {"case": case.number, "leader": schedule.leader.display_name, "when": _when(appointment)},
+        body=case.summary,
+    )
+    _on_timeline(appointment, actor, EventKind.RECEPTION_BOOKED, _when(appointment))
+    return Booking(appointment=appointment, warnings=booking_warnings(case=case, schedule=schedule))
+
+
+def _on_timeline(appointment: Appointment, actor: User, kind: str, comment: str, **data) -> None:
+    """The case's timeline shows its reception appointments (booked, moved, cancelled)."""
+    schedule = appointment.day.schedule
+    case_event_write(
+        case=appointment.case,
+        kind=kind,
+        actor=actor,
+        comment=f"{schedule.leader.display_name} · {comment}",
+        data={
+            "appointment": appointment.pk,
+            "leader": schedule.leader.username,
+            "date": appointment.day.date.isoformat(),
+            **data,
+        },
+    )
+
+
+def can_change_appointment(user: User, schedule: ReceptionSchedule) -> bool:
+    """Who books into a schedule, and who keeps the leader's calendar, cancels and moves."""
+    return can_book(user, schedule) or can_manage_schedule(user, schedule.leader)
+
+
+def _locked_booked(appointment: Appointment) -> Appointment:
+    locked = lock_and_read(
+        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
+    )
+    if locked.status != AppointmentStatus.BOOKED:
+        raise Conflict(
+            _("This appointment is %(status)s: it can no longer be changed.")
+            % {"status": locked.get_status_display()}
+        )
+    if locked.day.date < timezone.localdate():
+        raise Conflict(
+            _("The reception day %(date)s is past: record what happened instead.")
+            % {"date": locked.day.date.isoformat()}
+        )
+    return locked
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, actor: User, appointment: Appointment, reason: str, tell_petitioners: bool = True
+) -> Appointment:
+    """Cancel a booked appointment: its slot and its petitioners' date are free again; the
+    leader and the attending units are told in-app, the petitioners by SMS when a mobile is
+    known (`tell_petitioners=False` when the caller tells them itself)."""
+    schedule = appointment.day.schedule
+    if not can_change_appointment(actor, schedule):
+        raise NotAllowed(_("Only the reception staff of this leader may cancel an appointment."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the appointment is cancelled.")]})
+    if len(reason) > NOTE_LENGTH:
+        raise ValidationError(
+            {"reason": [_("At most %(count)d characters.") % {"count": NOTE_LENGTH}]}
+        )
+    locked = _locked_booked(appointment)
+    locked.status = AppointmentStatus.CANCELLED
+    locked.save(update_fields=["status"])
+    case, day = locked.case, locked.day
+    _tell_staff(
+        locked,
+        _("The reception of case %(case)s on %(date)s is cancelled: %(reason)s")
+        % {"case": case.number, "date": day.date.isoformat(), "reason": reason},
+    )
+    _on_timeline(locked, actor, EventKind.RECEPTION_CANCELLED, reason)
+    if tell_petitioners:
+        sms_petitioners(
+            locked,
+            _(
+                "Your appointment with %(leader)s on %(date)s (case %(case)s) is cancelled: "
+                "%(reason)s. We will contact you again."
+            )
+            % {
+                "leader": day.schedule.leader.display_name,
+                "date": day.date.isoformat(),
+                "case": case.number,
+                "reason": reason,
+            },
+        )
+    # Released after the text: the text goes to the petitioners who were to come.
+    AppointmentPetitioner.objects.filter(appointment=locked).update(active=False)
+    return locked
+
+
+@transaction.atomic
+def appointment_move(
+    *,
+    actor: User,
+    appointment: Appointment,
+    date: datetime.date,
+    tell_petitioners: bool = True,
+) -> Appointment:
+    """Move a booked appointment to another open reception day of the same schedule, into
+    its next free slot (the same capacity rule as booking); its petitioners move with it.
+    The leader, the attending units and (unless `tell_petitioners=False`) the petitioners
+    are told."""
+    schedule = appointment.day.schedule
+    if not can_change_appointment(actor, schedule):
+        raise NotAllowed(_("Only the reception staff of this leader may move an appointment."))
+    locked = _locked_booked(appointment)
+    if locked.day.date == date:
+        raise ValidationError({"date": [_("Choose another day than the booked one.")]})
+    day = _open_day(schedule, date)
+    if Appointment.objects.filter(
+        day=day, case=locked.case, status__in=ACTIVE_APPOINTMENTS
+    ).exists():
+        raise ValidationError(
+            {
+                "date": [
+                    _("Case %(case)s is already booked on %(date)s.")
+                    % {"case": locked.case.number, "date": date.isoformat()}
+                ]
+            }
+        )
+    people = [row.petitioner for row in locked.petitioners.select_related("petitioner")]
+    _already_booked(people, date, exclude=locked)
+    old_date = locked.day.date
+    locked.day, locked.slot = day, _free_slot(day, schedule)
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["day", "slot"])
+            AppointmentPetitioner.objects.filter(appointment=locked, active=True).update(date=date)
+    except IntegrityError:
+        raise _same_date_error(date) from None
+    day.schedule = schedule
+    case = locked.case
+    _tell_staff(
+        locked,
+        _("The reception of case %(case)s moves from %(old)s to %(when)s")
+        % {"case": case.number, "old": old_date.isoformat(), "when": _when(locked)},
+    )
+    _on_timeline(
+        locked,
+        actor,
+        EventKind.RECEPTION_BOOKED,
+        _("moved from %(old)s to %(when)s") % {"old": old_date.isoformat(), "when": _when(locked)},
+        moved_from=old_date.isoformat(),
+    )
+    if tell_petitioners:
+        sms_petitioners(
+            locked,
+            _("Your appointment with %(leader)s (case %(case)s) moves from %(old)s to %(when)s.")
+            % {
+                "leader": schedule.leader.display_name,
+                "case": case.number,
+                "old": old_date.isoformat(),
+                "when": _when(locked),
+            },
+        )
+    return locked
+
+
+# --- preliminary opinions ---------------------------------------------------------------------
+
+
+def opinion_units(user: User, appointment: Appointment) -> list[OrgUnit]:
+    """The attending units of the appointment's schedule the user writes for (a handler or
+    leader acting for them), their own unit first."""
+    if not user.has_role(Role.HANDLER, Role.LEADER):
+        return []
+    units = [
+        unit for unit in appointment.day.schedule.attending_units.all() if acts_for(user, unit)
+    ]
+    return sorted(units, key=lambda unit: unit.pk != user.org_unit_id)
+
+
+def can_write_opinion(user: User, appointment: Appointment) -> bool:
+    return (
+        appointment.status == AppointmentStatus.BOOKED
+        and timezone.localdate() < appointment.day.date
+        and bool(opinion_units(user, appointment))
+    )
+
+
+@transaction.atomic
+def opinion_write(
+    *, actor: User, appointment: Appointment, text: str, unit: OrgUnit | None = None
+) -> PreliminaryOpinion:
+    """Write (or rewrite) the preliminary opinion (初步处理意见) of the actor's attending unit
+    on a booked appointment, before the reception day; one per unit. The leader is told."""
+    units = opinion_units(actor, appointment)
+    if unit is not None:
+        units = [u for u in units if u.pk == unit.pk]
+    if not units:
+        raise NotAllowed(
+            _("Only a handler or leader of a unit attending this reception may write its opinion.")
+        )
+    unit = units[0]
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the unit's preliminary opinion.")]})
+    if len(text) > 20000:
+        raise ValidationError({"text": [_("At most %(count)d characters.") % {"count": 20000}]})
+    locked = lock_and_read(
+        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
+    )
+    if locked.status != AppointmentStatus.BOOKED:
+        raise Conflict(
+            _("This appointment is %(status)s: opinions can no longer be written.")
+            % {"status": locked.get_status_display()}
+        )
+    if timezone.localdate() >= locked.day.date:
+        raise Conflict(
+            _("Preliminary opinions are written before the reception day (%(date)s).")
+            % {"date": locked.day.date.isoformat()}
+        )
+    opinion, created = PreliminaryOpinion.objects.update_or_create(
+        appointment=locked, unit=unit, defaults={"text": text, "written_by": actor}
+    )
+    notify(
+        recipients=[locked.day.schedule.leader],
+        kind=NotificationKind.RECEPTION,
+        title=(
+            _("%(unit)s gave its preliminary opinion on case %(case)s")
+            if created
+            else _("%(unit)s revised its preliminary opinion on case %(case)s")
+        )
+        % {"unit": unit.name, "case": locked.case.number},
+        body=text,
+        case_number=locked.case.number,
+        url=_url("reception:appointment", locked.pk),
+    )
+    return opinion

@@ -1,0 +1,441 @@
+"""API: leaders' reception schedules and reception days (issue 5 §1, §2, §7).
+
+`GET /api/v1/reception/schedules/` the schedules the caller sees (`leader` a username);
+`POST` sets one up: `leader` (username), `kind` `weekly` with `weekdays` (ISO 1 = Monday …
+7 = Sunday) or `monthly` with `days` (1…31; a day a month lacks is its last day),
+`start_time`, `end_time`, `place`, `slots` (1…50), optional `attending_units` (codes),
+`valid_from` (default today), `valid_until`. `GET …/{id}/` one schedule; `PATCH …/{id}/` a
+change from today on (the answer is the schedule now in force: a new one when the old one
+had already held days); `POST …/{id}/end/` ends it; `POST …/{id}/cancel-day/` cancels one
+reception day (`date`, `reason`, optional `move_to`: a replacement day the bookings move to).
+
+`GET /api/v1/reception/days/?from=&to=&leader=` every reception day of the schedules the caller
+sees from `from` to `to` (at most 366 days), each with its `date`, `moved_from` (the nominal
+days moved onto it past rest days; empty when not moved), `leader`, time, `place`, `slots`,
+`booked`, `free`, `status` (open | cancelled, with its `reason`), `replaces` and `schedule`.
+
+Errors: 400 `{field: [messages]}`, 403 not allowed, 404 outside the caller's scope, 409 a
+state that forbids it (a cancelled day, bookings still on a day)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser
+from rest_framework.response import Response
+
+from accounts.api import object_id
+from accounts.models import OrgUnit, User
+from accounts.selectors import units_visible_to
+from core.api_input import JSONParser, SlugRelatedField
+from core.api_schema import ObjectAnswerSchema
+
+from ..models import ReceptionSchedule, ScheduleKind
+from ..selectors import DayView, reception_day_on, reception_days, schedules_visible_to
+from .selectors import replaced_dates, schedule_detail, schedule_list
+from .services import (
+    reception_day_cancel,
+    schedule_create,
+    schedule_deactivate,
+    schedule_update,
+)
+
+MAX_RANGE_DAYS = 366
+
+
+# --- fields -----------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class NumberListField(serializers.Field):
+    """A list of whole numbers (the service checks their range); one flat error message."""
+
+    default_error_messages = {"invalid": _("Give a list of whole numbers, e.g. [1, 4].")}
+
+    def to_internal_value(self, data) -> list[int]:
+        if not isinstance(data, list):
+            self.fail("invalid")
+        numbers = []
+        for item in data:
+            if isinstance(item, bool):
+                self.fail("invalid")
+            if isinstance(item, int):
+                numbers.append(item)
+            elif isinstance(item, str) and item.isascii() and item.strip().isdigit():
+                numbers.append(int(item))
+            else:
+                self.fail("invalid")
+        return numbers
+
+    def to_representation(self, value) -> list[int]:
+        return list(value)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^(weekly|monthly)$", "description": "weekly | monthly"}
+)
+class KindField(serializers.ChoiceField):
+    """weekly | monthly (a pattern, not an enum, in the schema: "kind" names other choice sets
+    there, and their names are settings' business)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ScheduleKind.choices, **kwargs)
+
+
+class LeaderField(SlugRelatedField):
+    """A leader by username, among the users of the caller's area (anyone else is no such
+    user to the caller)."""
+
+    default_error_messages = {
+        "does_not_exist": _("No such user in your area."),
+        "invalid": _("No such user in your area."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", queryset=User.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return User.objects.none()
+        user = request.user
+        return User.objects.filter(is_active=True).filter(
+            Q(org_unit__in=units_visible_to(user)) | Q(pk=user.pk)
+        )
+
+
+class UnitsField(SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("No unit %(value)s in your area."),
+        "invalid": _("Give unit codes."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=OrgUnit.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return OrgUnit.objects.none()
+        return units_visible_to(request.user).filter(is_active=True)
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class ScheduleInputSerializer(serializers.Serializer):
+    leader = LeaderField(help_text=_("The leader's username."))
+    kind = KindField(help_text=_("weekly (with weekdays) or monthly (with days)."))
+    weekdays = NumberListField(
+        required=False, help_text=_("ISO weekday numbers: 1 = Monday … 7 = Sunday.")
+    )
+    days = NumberListField(
+        required=False,
+        help_text=_("Days of the month, 1…31 (a day a month lacks means its last day)."),
+    )
+    start_time = serializers.TimeField()
+    end_time = serializers.TimeField()
+    place = serializers.CharField(max_length=200)
+    slots = serializers.IntegerField(help_text=_("Appointment slots, 1…50."))
+    attending_units = serializers.ListField(
+        child=UnitsField(), required=False, help_text=_("Codes of the usual attending units.")
+    )
+    valid_from = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Empty: today.")
+    )
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Empty: until further notice.")
+    )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data.setdefault("weekdays", [])
+        data.setdefault("days", [])
+        data.setdefault("attending_units", [])
+        return data
+
+
+class ScheduleChangeSerializer(ScheduleInputSerializer):
+    """A change: the fields of a new schedule but the leader, each optional (what is left out
+    stays as it is)."""
+
+    leader = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def service_kwargs(self, schedule: ReceptionSchedule) -> dict:
+        data = dict(self.validated_data)
+        current = {
+            "kind": schedule.kind,
+            "weekdays": schedule.weekdays,
+            "days": schedule.days,
+            "start_time": schedule.start_time,
+            "end_time": schedule.end_time,
+            "place": schedule.place,
+            "slots": schedule.slots,
+            "attending_units": list(schedule.attending_units.all()),
+            "valid_from": schedule.valid_from,
+            "valid_until": schedule.valid_until,
+        }
+        if "kind" in data and data["kind"] != schedule.kind:
+            # A new kind brings its own numbers; the old kind's do not carry over.
+            current["weekdays"], current["days"] = [], []
+        return {**current, **data}
+
+
+class DayCancelSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text=_("The reception day to cancel."))
+    reason = serializers.CharField(max_length=200)
+    move_to = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("A workday to come that replaces it; the bookings move there."),
+    )
+
+
+class DayQuerySerializer(serializers.Serializer):
+    # "from" is a Python keyword: the field is declared under its query name below.
+    to = serializers.DateField()
+    leader = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
+
+    def validate(self, data):
+        start, end = data["from"], data["to"]
+        if end < start:
+            raise serializers.ValidationError({"to": [_("The range ends before it starts.")]})
+        if (end - start).days + 1 > MAX_RANGE_DAYS:
+            raise serializers.ValidationError(
+                {"to": [_("At most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS}]}
+            )
+        return data
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    leader = SlugRelatedField(slug_field="username", read_only=True)
+    leader_name = serializers.SerializerMethodField()
+    unit = SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="weekly | monthly")
+    weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    days = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    attending_units = SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = ReceptionSchedule
+        fields = [
+            "id",
+            "leader",
+            "leader_name",
+            "unit",
+            "kind",
+            "weekdays",
+            "days",
+            "start_time",
+            "end_time",
+            "place",
+            "slots",
+            "attending_units",
+            "valid_from",
+            "valid_until",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+    def get_leader_name(self, schedule: ReceptionSchedule) -> str:
+        return schedule.leader.display_name
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    moved_from = serializers.ListField(child=serializers.DateField())
+    leader = serializers.CharField(source="leader.username")
+    leader_name = serializers.SerializerMethodField()
+    start_time = serializers.TimeField(source="schedule.start_time")
+    end_time = serializers.TimeField(source="schedule.end_time")
+    place = serializers.CharField(source="schedule.place")
+    slots = serializers.IntegerField()
+    booked = serializers.IntegerField()
+    free = serializers.IntegerField()
+    status = serializers.CharField(help_text="open | cancelled")
+    reason = serializers.CharField()
+    replaces = serializers.SerializerMethodField()
+    schedule = serializers.IntegerField(source="schedule.pk")
+
+    def get_leader_name(self, view: DayView) -> str:
+        return view.leader.display_name
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_replaces(self, view: DayView) -> datetime.date | None:
+        if view.row is None or not view.row.replaces_id:
+            return None
+        return self.context.get("replaced", {}).get(view.row.pk)
+
+
+def _days(views: list[DayView]) -> list[dict]:
+    context = {"replaced": replaced_dates(views)}
+    return DaySerializer(views, many=True, context=context).data
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Reception schedules the caller sees"),
+        parameters=[OpenApiParameter("leader", str, description=_("A leader's username."))],
+    ),
+    retrieve=extend_schema(summary=_("One reception schedule (404 outside the caller's scope)")),
+)
+class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ScheduleSerializer
+    parser_classes = [JSONParser, FormParser]
+    filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return ReceptionSchedule.objects.none()
+        leader = (self.request.query_params.get("leader") or "")[:150]
+        return schedule_list(user=self.request.user, leader=leader)
+
+    def get_object(self) -> ReceptionSchedule:
+        try:
+            return schedule_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
+        except ReceptionSchedule.DoesNotExist:
+            raise Http404 from None
+
+    def _answer(self, schedule: ReceptionSchedule, code: int = status.HTTP_200_OK) -> Response:
+        schedule = schedule_detail(user=self.request.user, pk=schedule.pk)
+        return Response(ScheduleSerializer(schedule).data, code)
+
+    @extend_schema(
+        summary=_("Set up a leader's reception schedule"),
+        request=ScheduleInputSerializer,
+        responses={201: ScheduleSerializer},
+    )
+    def create(self, request):
+        serializer = ScheduleInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        schedule = schedule_create(actor=request.user, **serializer.service_kwargs())
+        return self._answer(schedule, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Change a schedule from today on (answers with the schedule now in force)"),
+        request=ScheduleChangeSerializer,
+        responses={200: ScheduleSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        schedule = self.get_object()
+        serializer = ScheduleChangeSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        changed = schedule_update(
+            actor=request.user, schedule=schedule, **serializer.service_kwargs(schedule)
+        )
+        return self._answer(changed)
+
+    @extend_schema(
+        summary=_("End a schedule: no reception days from today on"),
+        request=None,
+        responses={200: ScheduleSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        schedule = schedule_deactivate(actor=request.user, schedule=self.get_object())
+        return self._answer(schedule)
+
+    @extend_schema(
+        summary=_("Cancel one reception day, or replace it by another"),
+        request=DayCancelSerializer,
+        responses={
+            200: inline_serializer(
+                "ReceptionDayCancelled",
+                {"cancelled": DaySerializer(), "replacement": DaySerializer(allow_null=True)},
+            )
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="cancel-day")
+    def cancel_day(self, request, pk=None):
+        schedule = self.get_object()
+        serializer = DayCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = reception_day_cancel(
+            actor=request.user, schedule=schedule, **serializer.validated_data
+        )
+        cancelled = reception_day_on(schedule, row.date)
+        replacement = reception_day_on(schedule, row.replacement.date) if row.replacement else None
+        views = [view for view in (cancelled, replacement) if view is not None]
+        context = {"replaced": replaced_dates(views)}
+        return Response(
+            {
+                "cancelled": DaySerializer(cancelled, context=context).data,
+                "replacement": DaySerializer(replacement, context=context).data
+                if replacement
+                else None,
+            }
+        )
+
+
+class DayViewSet(viewsets.ViewSet):
+    """The reception days of a date range, computed from the schedules (nothing is stored
+    ahead)."""
+
+    serializer_class = DaySerializer
+    schema = ObjectAnswerSchema()
+
+    @extend_schema(
+        summary=_("Reception days of the schedules the caller sees, in a date range"),
+        parameters=[
+            OpenApiParameter("from", datetime.date, required=True),
+            OpenApiParameter("to", datetime.date, required=True, description=_("≤ 366 days")),
+            OpenApiParameter("leader", str, description=_("A leader's username.")),
+        ],
+        responses={
+            200: inline_serializer(
+                "ReceptionDayList",
+                {"count": serializers.IntegerField(), "results": DaySerializer(many=True)},
+            )
+        },
+    )
+    def list(self, request):
+        query = DayQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        schedules = schedules_visible_to(request.user).select_related("leader__org_unit")
+        leader = (wanted.get("leader") or "").strip()
+        if leader:
+            schedules = schedules.filter(leader__username=leader)
+        schedules = list(schedules)
+        if leader and not schedules:
+            raise serializers.ValidationError(
+                {"leader": [_("No leader with that username has reception days in your area.")]}
+            )
+        views = reception_days(schedules=schedules, start=wanted["from"], end=wanted["to"])
+        return Response({"count": len(views), "results": _days(views)})
+
+
+# (prefix, viewset, basename) triples registered by config/api.py.
+routes: list = [
+    ("reception/schedules", ScheduleViewSet, "reception-schedule"),
+    ("reception/days", DayViewSet, "reception-day"),
+]
