@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import HAND_SET_CLOCKS, Case, DeadlineKind, DeadlineRule
+from .models import RULED_CLOCKS, Case, DeadlineRule
 
 
 @admin.register(DeadlineRule)
@@ -11,11 +11,9 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     list_select_related = ["jurisdiction"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        # Assignments' and escalation tasks' due dates are set by hand; no rule governs them.
+        # Only the clocks a rule governs: the others' due dates are set by hand.
         if db_field.name == "kind":
-            kwargs["choices"] = [
-                choice for choice in DeadlineKind.choices if choice[0] not in HAND_SET_CLOCKS
-            ]
+            kwargs["choices"] = [(kind, kind.label) for kind in RULED_CLOCKS]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 

@@ -7,6 +7,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from notifications.kinds import NOTIFICATION_KINDS
+
+        from .kinds import DEADLINE_KINDS, EVENT_KINDS, CaseNotificationKind
+        from .models import DeadlineKind, EventKind
+
+        # Its words first; the apps above add theirs to the same registries (`core.kinds`).
+        EVENT_KINDS.register(EventKind)
+        DEADLINE_KINDS.register(DeadlineKind)
+        NOTIFICATION_KINDS.register(CaseNotificationKind)
+
         from accounts.calendar_services import register_calendar_listener
 
         from .services.clocks import deadlines_follow_calendar

@@ -7,6 +7,22 @@ class EscalationConfig(AppConfig):
     verbose_name = _("Escalation and supervision")
 
     def ready(self) -> None:
+        from cases.kinds import DEADLINE_KINDS, EVENT_KINDS
+        from notifications.kinds import NOTIFICATION_KINDS, register_badges
+
+        from .kinds import (
+            NOTIFICATION_BADGES,
+            EscalationDeadlineKind,
+            EscalationEventKind,
+            EscalationNotificationKind,
+        )
+
+        # Its case events, task clocks and notifications: the apps below list none of them.
+        EVENT_KINDS.register(EscalationEventKind)
+        DEADLINE_KINDS.register(EscalationDeadlineKind)
+        NOTIFICATION_KINDS.register(EscalationNotificationKind)
+        register_badges(NOTIFICATION_BADGES)
+
         from cases.panels import register_case_panel
         from cases.selectors_accusations import register_participation
 

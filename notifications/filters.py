@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification, NotificationKind
+from .kinds import NOTIFICATION_KINDS
+from .models import Notification
 
 
 class DayOrMomentField(forms.Field):
@@ -51,7 +52,10 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 class NotificationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
-        choices=NotificationKind.choices, label=_("Kind"), empty_label=_("All kinds")
+        # The registry, read when a filter form is made: every kind the apps registered.
+        choices=NOTIFICATION_KINDS,
+        label=_("Kind"),
+        empty_label=_("All kinds"),
     )
     read = django_filters.ChoiceFilter(
         choices=[("false", _("Unread")), ("true", _("Read"))],

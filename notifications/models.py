@@ -17,21 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
 
-
-class NotificationKind(models.TextChoices):
-    ASSIGNED = "assigned", _("Assigned to your unit")
-    FORWARDED = "forwarded", _("Forwarded to your unit")
-    APPROVAL = "approval", _("Awaiting your approval")
-    DECIDED = "decided", _("Leader's decision")
-    DUE_SOON = "due_soon", _("Due soon")
-    OVERDUE = "overdue", _("Overdue")
-    ESCALATED = "escalated", _("Long overdue: escalated")
-    SUPERVISION = "supervision", _("Supervision notice")
-    JOINT_SUPERVISION = "joint_supervision", _("Joint supervision")
-    CONSULTATION = "consultation", _("Consultation")
-    RANKING = "ranking", _("Monthly ranking")
-    RECEPTION = "reception", _("Leader reception")
-    DEADLINE_MOVED = "deadline_moved", _("Time limit moved")
+from .kinds import notification_kinds
 
 
 class DeliveryStatus(models.TextChoices):
@@ -71,7 +57,8 @@ class Notification(models.Model):
         related_name="notifications",
         help_text=_("Empty for a text message to someone without an account (a petitioner)."),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    # A code registered by the app that writes it (`notifications.kinds`).
+    kind = models.CharField(_("kind"), max_length=30, choices=notification_kinds)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     # The case by its number: notifications sit below cases and do not import them.

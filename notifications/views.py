@@ -16,7 +16,8 @@ from core.http import is_htmx
 
 from . import services
 from .filters import NotificationFilter
-from .models import Notification, NotificationKind
+from .kinds import badge
+from .models import Notification
 from .selectors import notification_list, notification_of, unread_count
 
 PAGE_SIZE = 50
@@ -24,15 +25,6 @@ PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
 # htmx stops polling on this status: a bell whose session has ended goes quiet.
 HTMX_STOP_POLLING = 286
-
-KIND_BADGE = {
-    NotificationKind.DUE_SOON: "text-bg-warning",
-    NotificationKind.OVERDUE: "text-bg-danger",
-    NotificationKind.ESCALATED: "text-bg-danger",
-    NotificationKind.SUPERVISION: "text-bg-primary",
-    NotificationKind.JOINT_SUPERVISION: "text-bg-primary",
-    NotificationKind.CONSULTATION: "text-bg-info",
-}
 
 
 def local_path(url: str) -> str:
@@ -63,7 +55,7 @@ class InboxRow:
         return cls(
             pk=notification.pk,
             kind=notification.get_kind_display(),
-            kind_badge=KIND_BADGE.get(notification.kind, "text-bg-secondary"),
+            kind_badge=badge(notification.kind),
             title=notification.title,
             body=notification.body,
             case_number=notification.case_number,

@@ -7,6 +7,15 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Leader reception")
 
     def ready(self) -> None:
+        from cases.kinds import EVENT_KINDS
+        from notifications.kinds import NOTIFICATION_KINDS
+
+        from .kinds import ReceptionEventKind, ReceptionNotificationKind
+
+        # Its case events and notifications: the apps below list none of them.
+        EVENT_KINDS.register(ReceptionEventKind)
+        NOTIFICATION_KINDS.register(ReceptionNotificationKind)
+
         from cases.panels import register_case_panel
         from cases.selectors_accusations import register_participation
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from core.workcalendar import Counting
 
+from ..kinds import deadline_kinds, event_kinds
+
 
 class MatterKind(models.TextChoices):
     """The three kinds of matter of Art. 29–31."""
@@ -253,24 +255,15 @@ class DeadlineKind(models.TextChoices):
     SIMPLIFIED_DECISION = "simplified_decision", _("Simplified procedure: decision")
     SIMPLIFIED_ANSWER = "simplified_answer", _("Simplified procedure: answer")
     ASSIGNMENT = "assignment", _("Assignment report-back")
-    # Units' tasks set by hand in escalation (a case can hold several of each at once).
-    SUPERVISION_NOTICE = "supervision_notice", _("Response to a supervision notice")
-    JOINT_TASK = "joint_task", _("Joint supervision task")
-    CONSULTATION_TASK = "consultation_task", _("Consultation task")
     # Rule-only kinds: windows checked when an action comes in, no clock row of their own.
     OBJECTION_WINDOW = "objection_window", _("Objection to an assignment")
     EVALUATION_WINDOW = "evaluation_window", _("Satisfaction evaluation window")
 
 
-# Clocks whose due date is set by hand (no DeadlineRule), several of a kind per case.
-HAND_SET_CLOCKS = (
-    DeadlineKind.ASSIGNMENT,
-    DeadlineKind.SUPERVISION_NOTICE,
-    DeadlineKind.JOINT_TASK,
-    DeadlineKind.CONSULTATION_TASK,
-)
-# Escalation's task clocks: not the case's own procedure, so never one of its due dates.
-TASK_CLOCKS = HAND_SET_CLOCKS[1:]
+# The clocks a DeadlineRule governs. Every other clock's due date is set by hand: an
+# assignment's report-back, and the task clocks the apps above register in
+# `cases.kinds.DEADLINE_KINDS` (escalation's, several of which may run at once on a case).
+RULED_CLOCKS = tuple(kind for kind in DeadlineKind if kind != DeadlineKind.ASSIGNMENT)
 
 # Clocks the petitioner holds (request windows) are not the units' work: never "overdue".
 # When one lapses unused, the case closes (`services.closing`).
@@ -286,7 +279,7 @@ class DeadlineRule(models.Model):
     """How long a clock runs, per jurisdiction (an org subtree; empty = national default),
     from an effective date. A clock keeps the rule in force on the day it started."""
 
-    kind = models.CharField(_("clock"), max_length=30, choices=DeadlineKind.choices)
+    kind = models.CharField(_("clock"), max_length=30, choices=deadline_kinds)
     jurisdiction = models.ForeignKey(
         OrgUnit,
         verbose_name=_("jurisdiction"),
@@ -328,7 +321,7 @@ class Deadline(models.Model):
     """One clock of a case (时限). The reminder scan reads open clocks by due date."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
-    kind = models.CharField(_("clock"), max_length=30, choices=DeadlineKind.choices)
+    kind = models.CharField(_("clock"), max_length=30, choices=deadline_kinds)
     # Empty for a due date set by hand (an assignment's).
     rule = models.ForeignKey(DeadlineRule, null=True, on_delete=models.PROTECT, related_name="+")
     assignment = models.ForeignKey(
@@ -374,10 +367,15 @@ class Deadline(models.Model):
             ),
         ]
         constraints = [
+            # One open clock of each of the case's own kinds (an assignment's: one per
+            # assignment, below); the task clocks of the apps above may run several at once.
             models.UniqueConstraint(
                 fields=["case", "kind"],
-                condition=Q(met_at__isnull=True, assignment__isnull=True)
-                & ~Q(kind__in=TASK_CLOCKS),
+                condition=Q(
+                    met_at__isnull=True,
+                    assignment__isnull=True,
+                    kind__in=sorted(DeadlineKind.values),
+                ),
                 name="deadline_one_open_clock_per_kind",
             ),
             models.UniqueConstraint(
@@ -427,21 +425,6 @@ class EventKind(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
     CLOSED = "closed", _("Closed")
     SPONSORED = "sponsored", _("Sponsored by a leader")
-    # Escalation (written by the escalation app's services).
-    OVERDUE_ESCALATED = "overdue_escalated", _("Escalated: long overdue")
-    SUPERVISION_ISSUED = "supervision_issued", _("Supervision notice issued")
-    SUPERVISION_ANSWERED = "supervision_answered", _("Supervision notice answered")
-    CONSULTATION_HELD = "consultation_held", _("Consultation held")
-    CONSULTATION_ESCALATED = "consultation_escalated", _("Consultation escalated")
-    CONSULTATION_TASK_DONE = "consultation_task_done", _("Consultation task done")
-    JOINT_OPENED = "joint_opened", _("Joint supervision opened")
-    JOINT_REPORTED = "joint_reported", _("Joint supervision party reported")
-    JOINT_CLOSED = "joint_closed", _("Joint supervision closed")
-    # Leader reception (written by the reception app's services).
-    RECEPTION_BOOKED = "reception_booked", _("Booked for a leader's reception")
-    RECEPTION_CANCELLED = "reception_cancelled", _("Leader's reception appointment cancelled")
-    RECEPTION_HELD = "reception_held", _("Received by a leader")
-    FIELD_VISIT = "field_visit", _("Taken along on a leader's field visit")
     # Written when a change of the work calendar moves an open clock's due date.
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("Time limit moved by the work calendar")
 
@@ -450,7 +433,7 @@ class CaseEvent(models.Model):
     """Append-only timeline of a case (办理过程), written in the same transaction as the change."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
+    kind = models.CharField(_("event"), max_length=30, choices=event_kinds)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -11,9 +11,9 @@ from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import jurisdiction_path
 from core.exceptions import Conflict, ValidationError
-from notifications.models import NotificationKind
 
 from ..guards import acceptance_guard, assign_guard, leave_simplified_guard
+from ..kinds import CaseNotificationKind
 from ..models import (
     Approval,
     ApprovalKind,
@@ -178,7 +178,7 @@ def case_forward(
     )
     alert_units(
         units=[to_unit],
-        kind=NotificationKind.FORWARDED,
+        kind=CaseNotificationKind.FORWARDED,
         title=_("Case %(case)s forwarded to your unit by %(unit)s for an acceptance decision")
         % {"case": case.number, "unit": from_unit.name},
         case=case,
@@ -291,7 +291,7 @@ def case_assign(
     )
     alert_units(
         units=[lead_unit, *co_units],
-        kind=NotificationKind.ASSIGNED,
+        kind=CaseNotificationKind.ASSIGNED,
         title=_("Case %(case)s assigned to your unit by %(unit)s: report back by %(due)s")
         % {"case": case.number, "unit": case.owner_unit.name, "due": due_on.isoformat()},
         case=case,

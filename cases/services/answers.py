@@ -13,7 +13,6 @@ from accounts.models import User
 from accounts.numbering import next_document_number
 from core.exceptions import Conflict, ValidationError
 from core.workcalendar import Counting, due
-from notifications.models import NotificationKind
 
 from ..guards import (
     approval_guard,
@@ -23,6 +22,7 @@ from ..guards import (
     reply_guard,
     sponsor_guard,
 )
+from ..kinds import CaseNotificationKind
 from ..models import (
     Approval,
     ApprovalKind,
@@ -158,7 +158,7 @@ def reply_draft(
         )
         alert_approvers(
             approval=approval,
-            kind=NotificationKind.APPROVAL,
+            kind=CaseNotificationKind.APPROVAL,
             title=_("Case %(case)s: a reply awaits your approval") % {"case": locked.number},
         )
         old = locked.status
@@ -392,7 +392,7 @@ def approval_decide(
     )
     alert_user(
         user=approval.requested_by,
-        kind=NotificationKind.DECIDED,
+        kind=CaseNotificationKind.DECIDED,
         title=(
             _("Case %(case)s: %(kind)s approved")
             if approve

@@ -39,9 +39,9 @@ from core.workcalendar import (
     calendar_for_period,
     load_calendar,
 )
-from notifications.models import NotificationKind
 from notifications.services import build_notifications, save_notifications
 
+from ..kinds import CaseNotificationKind
 from ..models import Case, CaseEvent, Deadline, EventKind
 
 # Cases locked and recomputed per round (bounded IN lists and memory for any number).
@@ -201,7 +201,7 @@ def _record(
                 *handlers.get(clock.responsible_unit_id, []),
                 *handlers.get(case.owner_unit_id, []),
             ],
-            kind=NotificationKind.DEADLINE_MOVED,
+            kind=CaseNotificationKind.DEADLINE_MOVED,
             title=_("Case %(case)s: %(clock)s now due on %(new)s (was %(old)s)")
             % {
                 "case": case.number,

@@ -15,9 +15,9 @@ from core.exceptions import ValidationError
 from core.locking import lock_and_read
 from core.uploads import check_attachments
 from core.workcalendar import due, due_date
-from notifications.models import NotificationKind
 
 from ..guards import refuse_unless
+from ..kinds import CaseNotificationKind
 from ..models import (
     ANSWER_CLOCKS,
     TRANSITIONS,
@@ -175,7 +175,7 @@ def approval_request(
     )
     alert_approvers(
         approval=approval,
-        kind=NotificationKind.APPROVAL,
+        kind=CaseNotificationKind.APPROVAL,
         title=_("Case %(case)s: %(kind)s awaits your approval")
         % {"case": case.number, "kind": approval.get_kind_display()},
     )

@@ -28,15 +28,15 @@ from accounts.selectors import (
     unit_in_scope,
     users_acting_for,
 )
-from cases.models import Case, CaseStatus, Deadline, DeadlineKind, EventKind
+from cases.models import Case, CaseStatus, Deadline
 from cases.selectors_accusations import accused_unit_ids, accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
-from notifications.models import NotificationKind
 from notifications.services import notify
 
+from ..kinds import EscalationDeadlineKind, EscalationEventKind, EscalationNotificationKind
 from ..models import Consultation, ConsultationLevel, ConsultationTask
 from ..permissions import can_run_consultation
 
@@ -243,7 +243,7 @@ def consultation_record(
     for draft in tasks:
         clock = Deadline.objects.create(
             case=case,
-            kind=DeadlineKind.CONSULTATION_TASK,
+            kind=EscalationDeadlineKind.CONSULTATION_TASK,
             responsible_unit=draft.unit,
             starts_on=held_on,
             due_on=draft.due_on,
@@ -260,7 +260,7 @@ def consultation_record(
     ConsultationTask.objects.bulk_create(rows)
     case_event_write(
         case=case,
-        kind=EventKind.CONSULTATION_HELD,
+        kind=EscalationEventKind.CONSULTATION_HELD,
         actor=actor,
         comment=decision,
         data={
@@ -285,7 +285,7 @@ def _notify_task_units(
     for task in tasks:
         notify(
             recipients=staff.get(task.unit_id, []),
-            kind=NotificationKind.CONSULTATION,
+            kind=EscalationNotificationKind.CONSULTATION,
             title=_("Consultation (%(level)s) on case %(case)s: a task for %(unit)s, due %(due)s")
             % {
                 "level": consultation.get_level_display(),
@@ -369,7 +369,7 @@ def consultation_escalate(
     consultation.save(update_fields=["escalated_on", "escalated_by", "escalation_reason"])
     case_event_write(
         case=case,
-        kind=EventKind.CONSULTATION_ESCALATED,
+        kind=EscalationEventKind.CONSULTATION_ESCALATED,
         actor=actor,
         comment=reason,
         data={"consultation": consultation.pk, "from": consultation.level, "to": level},
@@ -379,7 +379,7 @@ def consultation_escalate(
     people = users_acting_for([convener], Role.SUPERVISOR, Role.LEADER).get(convener, [])
     notify(
         recipients=[person for person in people if person.pk != actor.pk],
-        kind=NotificationKind.CONSULTATION,
+        kind=EscalationNotificationKind.CONSULTATION,
         title=_("Case %(case)s: the consultation goes up to %(level)s")
         % {"case": case.number, "level": ConsultationLevel(level).label},
         body=reason,
@@ -427,7 +427,7 @@ def consultation_task_done(
         clock_meet(task.deadline, on)
     case_event_write(
         case=task.consultation.case,
-        kind=EventKind.CONSULTATION_TASK_DONE,
+        kind=EscalationEventKind.CONSULTATION_TASK_DONE,
         actor=actor,
         comment=task.task,
         data={"consultation": task.consultation_id, "unit": task.unit.code},

@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from cases.models import CaseEvent, Deadline
 from cases.selectors import PETITIONER_WINDOWS
 from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
 
 from ..joint.services import joint_supervisions_close_answered
+from ..kinds import EscalationDeadlineKind, EscalationEventKind
 from ..models import ConsultationTask, JointParty, Reminder, ReminderStage, SupervisionNotice
 from ..notices.services import automatic_response_due, supervision_notice_issue
 from ..recipients import Recipients
@@ -164,7 +165,7 @@ def _escalate(
         events.append(
             CaseEvent(
                 case=clock.case,
-                kind=EventKind.OVERDUE_ESCALATED,
+                kind=EscalationEventKind.OVERDUE_ESCALATED,
                 old_status=clock.case.status,
                 new_status=clock.case.status,
                 comment=_message(ReminderStage.ESCALATED, clock, today),
@@ -172,7 +173,7 @@ def _escalate(
                 effective_on=today,
             )
         )
-        if clock.kind == DeadlineKind.SUPERVISION_NOTICE:
+        if clock.kind == EscalationDeadlineKind.SUPERVISION_NOTICE:
             continue
         unit = clock.responsible_unit
         supervision_notice_issue(
@@ -221,19 +222,19 @@ def _task_links(clocks: list[Deadline]) -> dict[int, str]:
     for clock in clocks:
         ids[clock.kind].append(clock.pk)
     links: dict[int, str] = {}
-    if DeadlineKind.SUPERVISION_NOTICE in ids:
+    if EscalationDeadlineKind.SUPERVISION_NOTICE in ids:
         for pk, deadline_id in SupervisionNotice.objects.filter(
-            deadline__in=ids[DeadlineKind.SUPERVISION_NOTICE]
+            deadline__in=ids[EscalationDeadlineKind.SUPERVISION_NOTICE]
         ).values_list("pk", "deadline_id"):
             links[deadline_id] = reverse("escalation:notice_detail", args=[pk])
-    if DeadlineKind.JOINT_TASK in ids:
+    if EscalationDeadlineKind.JOINT_TASK in ids:
         for pk, deadline_id in JointParty.objects.filter(
-            deadline__in=ids[DeadlineKind.JOINT_TASK]
+            deadline__in=ids[EscalationDeadlineKind.JOINT_TASK]
         ).values_list("supervision_id", "deadline_id"):
             links[deadline_id] = reverse("escalation:joint_detail", args=[pk])
-    if DeadlineKind.CONSULTATION_TASK in ids:
+    if EscalationDeadlineKind.CONSULTATION_TASK in ids:
         for number, deadline_id in ConsultationTask.objects.filter(
-            deadline__in=ids[DeadlineKind.CONSULTATION_TASK]
+            deadline__in=ids[EscalationDeadlineKind.CONSULTATION_TASK]
         ).values_list("consultation__case__number", "deadline_id"):
             links[deadline_id] = reverse("escalation:case_consultations", args=[number])
     return links

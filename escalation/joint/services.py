@@ -25,8 +25,6 @@ from cases.models import (
     CLOSED_STATUSES,
     Case,
     Deadline,
-    DeadlineKind,
-    EventKind,
     Reply,
     ReplyStatus,
 )
@@ -36,9 +34,9 @@ from cases.services.core import case_lock, clock_meet
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.identity import mask_personal_data
 from core.locking import lock_and_read
-from notifications.models import NotificationKind
 from notifications.services import notify
 
+from ..kinds import EscalationDeadlineKind, EscalationEventKind, EscalationNotificationKind
 from ..models import (
     PARTY_UNIT_KINDS,
     JointParty,
@@ -254,7 +252,7 @@ def joint_supervision_open(
     for draft in sorted(parties, key=lambda draft: order[draft.role]):
         clock = Deadline.objects.create(
             case=case,
-            kind=DeadlineKind.JOINT_TASK,
+            kind=EscalationDeadlineKind.JOINT_TASK,
             responsible_unit=draft.unit,
             starts_on=today,
             due_on=draft.due_on,
@@ -271,7 +269,7 @@ def joint_supervision_open(
         )
     case_event_write(
         case=case,
-        kind=EventKind.JOINT_OPENED,
+        kind=EscalationEventKind.JOINT_OPENED,
         actor=actor,
         comment=_("Joint supervision %(number)s opened.") % {"number": supervision.number},
         data={
@@ -284,7 +282,7 @@ def joint_supervision_open(
     )
     notify(
         recipients=_party_people(p.unit for p in rows),
-        kind=NotificationKind.JOINT_SUPERVISION,
+        kind=EscalationNotificationKind.JOINT_SUPERVISION,
         title=_(
             "Joint supervision %(number)s on case %(case)s: your unit has a task; see the "
             "assignment letter, the summary and the responsibility table."
@@ -383,7 +381,7 @@ def joint_party_report(
     case = supervision.case
     case_event_write(
         case=case,
-        kind=EventKind.JOINT_REPORTED,
+        kind=EscalationEventKind.JOINT_REPORTED,
         actor=actor,
         comment=content,
         data={
@@ -404,7 +402,7 @@ def joint_party_report(
         title = _("Joint supervision %(number)s: %(unit)s (%(role)s) reports progress.")
     notify(
         recipients=[user for user in recipients if user.pk != actor.pk],
-        kind=NotificationKind.JOINT_SUPERVISION,
+        kind=EscalationNotificationKind.JOINT_SUPERVISION,
         title=title
         % {"number": supervision.number, "unit": party.unit.name, "role": party.get_role_display()},
         body=content,
@@ -432,7 +430,7 @@ def _close_if_complete(supervision: JointSupervision, day: datetime.date) -> boo
     supervision.save(update_fields=["status", "closed_on"])
     case_event_write(
         case=supervision.case,
-        kind=EventKind.JOINT_CLOSED,
+        kind=EscalationEventKind.JOINT_CLOSED,
         actor=None,
         comment=_(
             "Joint supervision %(number)s closed: all five parties have completed their "
@@ -445,7 +443,7 @@ def _close_if_complete(supervision: JointSupervision, day: datetime.date) -> boo
     units = [party.unit for party in supervision.parties.select_related("unit")]
     notify(
         recipients=[supervision.opened_by, *_party_people(units)],
-        kind=NotificationKind.JOINT_SUPERVISION,
+        kind=EscalationNotificationKind.JOINT_SUPERVISION,
         title=_("Joint supervision %(number)s on case %(case)s is closed.")
         % {"number": supervision.number, "case": supervision.case.number},
         case_number=supervision.case.number,

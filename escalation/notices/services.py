@@ -15,16 +15,16 @@ from accounts.models import OrgUnit, User
 from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
-from cases.models import Case, Deadline, DeadlineKind, EventKind
+from cases.models import Case, Deadline
 from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
 from core.workcalendar import Counting, due_date
-from notifications.models import NotificationKind
 from notifications.services import notify
 
+from ..kinds import EscalationDeadlineKind, EscalationEventKind, EscalationNotificationKind
 from ..models import NoticeKind, SupervisionNotice
 from ..permissions import can_issue_notice, can_respond_to_notice
 from ..recipients import Recipients
@@ -79,7 +79,7 @@ def supervision_notice_issue(
     number = next_document_number(unit=issuing_unit, series=NOTICE_SERIES, year=today.year)
     clock = Deadline.objects.create(
         case=case,
-        kind=DeadlineKind.SUPERVISION_NOTICE,
+        kind=EscalationDeadlineKind.SUPERVISION_NOTICE,
         responsible_unit=unit,
         starts_on=today,
         due_on=due_on,
@@ -100,7 +100,7 @@ def supervision_notice_issue(
     )
     case_event_write(
         case=case,
-        kind=EventKind.SUPERVISION_ISSUED,
+        kind=EscalationEventKind.SUPERVISION_ISSUED,
         actor=actor,
         comment=notice.content,
         data={"notice": notice.number, "unit": unit.code, "due": due_on.isoformat()},
@@ -109,7 +109,7 @@ def supervision_notice_issue(
     recipients = recipients or Recipients([unit])
     notify(
         recipients=[*recipients.responsible(unit), *recipients.heads(unit)],
-        kind=NotificationKind.SUPERVISION,
+        kind=EscalationNotificationKind.SUPERVISION,
         title=_("Supervision notice %(number)s on case %(case)s: answer by %(due)s")
         % {"number": notice.number, "case": case.number, "due": due_on.isoformat()},
         body=notice.content,
@@ -186,7 +186,7 @@ def supervision_notice_respond(
     case = locked.case
     case_event_write(
         case=case,
-        kind=EventKind.SUPERVISION_ANSWERED,
+        kind=EscalationEventKind.SUPERVISION_ANSWERED,
         actor=actor,
         comment=text,
         data={
@@ -198,7 +198,7 @@ def supervision_notice_respond(
     )
     notify(
         recipients=_issuer_recipients(locked),
-        kind=NotificationKind.SUPERVISION,
+        kind=EscalationNotificationKind.SUPERVISION,
         title=_("%(unit)s answered supervision notice %(number)s on case %(case)s")
         % {"unit": locked.unit.name, "number": locked.number, "case": case.number},
         body=text,

@@ -45,9 +45,9 @@ from cases.models import SATISFIED_RESULTS, Case, Deadline, Evaluation, Reply, R
 from cases.selectors import PETITIONER_WINDOWS
 from core.exceptions import ValidationError
 from core.workcalendar import Counting, due_date
-from notifications.models import NotificationKind
 from notifications.services import notify
 
+from ..kinds import EscalationNotificationKind
 from ..models import RankingNotice, RankingNoticeKind, UnitRanking
 from ..recipients import Recipients
 
@@ -365,7 +365,7 @@ def _issue_notices(result: RankingResult) -> None:
             )
         rows = notify(
             recipients=staff.get(ranking.unit_id, []),
-            kind=NotificationKind.RANKING,
+            kind=EscalationNotificationKind.RANKING,
             title=title,
             body=title,
             url=url,

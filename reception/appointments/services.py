@@ -27,16 +27,16 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import acts_for, users_acting_for
-from cases.models import CLOSED_STATUSES, Case, EventKind
+from cases.models import CLOSED_STATUSES, Case
 from cases.selectors import cases_visible_to
 from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
-from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 from petitions.models import Petitioner
 
+from ..kinds import ReceptionEventKind, ReceptionNotificationKind
 from ..models import (
     ACTIVE_APPOINTMENTS,
     Appointment,
@@ -212,7 +212,7 @@ def _tell_staff(appointment: Appointment, title: str, body: str = "") -> None:
     schedule = appointment.day.schedule
     notify(
         recipients=[schedule.leader, *_attending_users(schedule)],
-        kind=NotificationKind.RECEPTION,
+        kind=ReceptionNotificationKind.RECEPTION,
         title=title,
         body=body,
         case_number=appointment.case.number,
@@ -226,7 +226,7 @@ def sms_petitioners(appointment: Appointment, text: str) -> None:
     for petitioner in appointment_petitioners(appointment):
         notify_phone(
             phone=petitioner.phone or "",
-            kind=NotificationKind.RECEPTION,
+            kind=ReceptionNotificationKind.RECEPTION,
             text=text,
             case_number=appointment.case.number,
         )
@@ -334,7 +334,7 @@ def appointment_book(
         % {"case": case.number, "leader": schedule.leader.display_name, "when": _when(appointment)},
         body=case.summary,
     )
-    _on_timeline(appointment, actor, EventKind.RECEPTION_BOOKED, _when(appointment))
+    _on_timeline(appointment, actor, ReceptionEventKind.RECEPTION_BOOKED, _when(appointment))
     return Booking(appointment=appointment, warnings=booking_warnings(case=case, schedule=schedule))
 
 
@@ -403,7 +403,7 @@ def appointment_cancel(
         _("The reception of case %(case)s on %(date)s is cancelled: %(reason)s")
         % {"case": case.number, "date": day.date.isoformat(), "reason": reason},
     )
-    _on_timeline(locked, actor, EventKind.RECEPTION_CANCELLED, reason)
+    _on_timeline(locked, actor, ReceptionEventKind.RECEPTION_CANCELLED, reason)
     if tell_petitioners:
         sms_petitioners(
             locked,
@@ -473,7 +473,7 @@ def appointment_move(
     _on_timeline(
         locked,
         actor,
-        EventKind.RECEPTION_BOOKED,
+        ReceptionEventKind.RECEPTION_BOOKED,
         _("moved from %(old)s to %(when)s") % {"old": old_date.isoformat(), "when": _when(locked)},
         moved_from=old_date.isoformat(),
     )
@@ -550,7 +550,7 @@ def opinion_write(
     )
     notify(
         recipients=[locked.day.schedule.leader],
-        kind=NotificationKind.RECEPTION,
+        kind=ReceptionNotificationKind.RECEPTION,
         title=(
             _("%(unit)s gave its preliminary opinion on case %(case)s")
             if created

@@ -14,9 +14,9 @@ from accounts.roles import Role
 from accounts.selectors import users_acting_for
 from core.exceptions import Conflict, NotAllowed
 from core.officialdoc import official_date
-from notifications.models import NotificationKind
 from notifications.services import notify, notify_phone
 
+from ..kinds import ReceptionNotificationKind
 from ..models import Appointment, NoticeKind, ReceptionNotice
 from ..permissions import can_book
 from .documents import leader_name, notice_url, time_window, weekday_name
@@ -105,7 +105,7 @@ def _tell_recipients(appointment: Appointment, created: list[ReceptionNotice]) -
         if notice.kind == NoticeKind.LEADER:
             notify(
                 recipients=[schedule.leader],
-                kind=NotificationKind.RECEPTION,
+                kind=ReceptionNotificationKind.RECEPTION,
                 title=_("Reception on %(date)s: briefing %(number)s on case %(case)s")
                 % {"date": day.date.isoformat(), "number": notice.number, "case": case.number},
                 body=_("You receive the petitioners of case %(case)s at %(place)s, %(when)s.")
@@ -116,7 +116,7 @@ def _tell_recipients(appointment: Appointment, created: list[ReceptionNotice]) -
         elif notice.kind == NoticeKind.UNIT:
             notify(
                 recipients=acting.get(notice.unit_id, []),
-                kind=NotificationKind.RECEPTION,
+                kind=ReceptionNotificationKind.RECEPTION,
                 title=_("Attend %(leader)s's reception on %(date)s (case %(case)s)")
                 % {"leader": leader, "date": day.date.isoformat(), "case": case.number},
                 body=_(
@@ -140,7 +140,7 @@ def _text_petitioners(appointment: Appointment, *, leader: str, when: str) -> No
     for petitioner in appointment_petitioners(appointment):
         notify_phone(
             phone=petitioner.phone or "",
-            kind=NotificationKind.RECEPTION,
+            kind=ReceptionNotificationKind.RECEPTION,
             text=(
                 f"{petitioner.name}您好：您反映的信访事项（编号{case.number}）已预约领导接访，"
                 f"由{leader}同志于{when}在{schedule.place}接待。"

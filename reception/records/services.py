@@ -22,6 +22,7 @@ from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
 from escalation.notices.services import supervision_notice_issue
 
+from ..kinds import ReceptionEventKind
 from ..models import Appointment, AppointmentStatus, ReceptionRecord
 
 TEXT = 20000  # longest free text accepted
@@ -232,7 +233,7 @@ def reception_record(
         _sponsor_on_the_spot(leader=leader, case=case, appointment=appointment)
     case_event_write(
         case=case,
-        kind=EventKind.RECEPTION_HELD,
+        kind=ReceptionEventKind.RECEPTION_HELD,
         actor=actor,
         comment=_reception_summary(leader, attended, resolved_on_spot, instruction),
         data={"appointment": appointment.pk, "leader": leader.username, "attended": attended},

@@ -25,10 +25,10 @@ from accounts.selectors import unit_in_scope, users_acting_for
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
 from core.workcalendar import is_workday
-from notifications.models import NotificationKind
 from notifications.services import notify
 
 from ..appointments.services import appointment_cancel, appointment_move, sms_petitioners
+from ..kinds import ReceptionNotificationKind
 from ..models import (
     Appointment,
     AppointmentStatus,
@@ -539,7 +539,7 @@ def reception_day_cancel(
     recipients = [schedule.leader, *(user for users in acting.values() for user in users)]
     notify(
         recipients=[user for user in recipients if user.pk != actor.pk],
-        kind=NotificationKind.RECEPTION,
+        kind=ReceptionNotificationKind.RECEPTION,
         title=title,
         body=reason,
         url=_calendar_url(move_to or date),

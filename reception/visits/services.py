@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
-from cases.models import Case, EventKind
+from cases.models import Case
 from cases.selectors import cases_visible_to
 from cases.services import case_event_write
 from core.exceptions import NotAllowed, ValidationError
 
+from ..kinds import ReceptionEventKind
 from ..models import FieldVisit, FieldVisitCase
 
 TEXT = 20000  # longest free text accepted
@@ -94,7 +95,7 @@ def field_visit_record(
     for case, outcome in cases:
         case_event_write(
             case=case,
-            kind=EventKind.FIELD_VISIT,
+            kind=ReceptionEventKind.FIELD_VISIT,
             actor=actor,
             comment=f"{leader.display_name} · {place}"
             + (f"：{outcome.strip()}" if (outcome or "").strip() else ""),

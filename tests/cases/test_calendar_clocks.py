@@ -18,11 +18,12 @@ from accounts.calendar_forms import parse_days
 from accounts.calendar_services import DayEntry, calendar_days_set, calendar_year_load_official
 from accounts.models import CalendarDay, CalendarYear
 from cases import services
+from cases.kinds import CaseNotificationKind
 from cases.models import CaseEvent, Deadline, DeadlineKind, DeadlineRule, EventKind
 from cases.services.clocks import deadlines_recompute
 from cases.services.core import clock_meet, deadline_start
 from core.workcalendar import Counting
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
 from tests.cases.test_api import detail
 from tests.factories import UserFactory, register_petition
 
@@ -200,7 +201,7 @@ def test_a_make_up_workday_moves_exactly_the_affected_clocks(
         }
         assert "时限因工作日历调整由" in event.comment and "改为" in event.comment
 
-    notifications = Notification.objects.filter(kind=NotificationKind.DEADLINE_MOVED)
+    notifications = Notification.objects.filter(kind=CaseNotificationKind.DEADLINE_MOVED)
     assert {(n.recipient.username, n.case_number) for n in notifications} == {
         ("handler1", clocks["rolled"].case.number),
         ("colleague1", clocks["rolled"].case.number),

@@ -81,3 +81,5 @@ def test_admin_offers_no_rule_for_assignments(admin_client):
     page = admin_client.get("/admin/cases/deadlinerule/add/").content.decode()
     assert 'value="handling"' in page and 'value="objection_window"' in page
     assert 'value="assignment"' not in page
+    # Nor for the task clocks escalation registers: their due dates are set by hand too.
+    assert 'value="joint_task"' not in page

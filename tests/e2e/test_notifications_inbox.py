@@ -3,7 +3,7 @@ from the inbox follows its link and counts it read, and "mark all read" empties 
 
 import pytest
 
-from notifications.models import NotificationKind
+from escalation.kinds import EscalationNotificationKind
 from tests.factories import PASSWORD
 from tests.notifications.factories import make_notifications
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_bell_inbox_open_and_mark_all_read(page, live_server, handler1, artifacts):
-    make_notifications(handler1, 2, kind=NotificationKind.OVERDUE, title="办理时限已超期")
+    make_notifications(handler1, 2, kind=EscalationNotificationKind.OVERDUE, title="办理时限已超期")
     make_notifications(handler1, 1, title="请查看我的待办", url="/cases/queue/", case_number="")
     log_in(page, live_server, "handler1", PASSWORD)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from docx import Document
 
 from cases.models import Assignment, EventKind
+from escalation.kinds import EscalationEventKind
 from escalation.models import SupervisionNotice
 from reception.models import (
     Appointment,
@@ -160,7 +161,7 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     page.goto(f"{live_server.url}/cases/{number}/")
     timeline = page.locator("#timeline")
     assert timeline.locator(f"[data-event='{EventKind.ASSIGNED}']").count() == 1
-    assert timeline.locator(f"[data-event='{EventKind.SUPERVISION_ISSUED}']").count() == 1
+    assert timeline.locator(f"[data-event='{EscalationEventKind.SUPERVISION_ISSUED}']").count() == 1
     log_out(page)
 
     # The responsible unit's handler finds the assignment in their queue.

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from cases.models import CaseEvent, Deadline
 from core.exceptions import Conflict, NotAllowed
 from escalation.consultations.services import (
     TaskDraft,
@@ -19,8 +19,9 @@ from escalation.consultations.services import (
     consultations_of,
     next_level,
 )
+from escalation.kinds import EscalationDeadlineKind, EscalationEventKind, EscalationNotificationKind
 from escalation.models import Consultation, ConsultationTask
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
 from tests.conftest import _user
 from tests.factories import register_petition
 
@@ -86,15 +87,15 @@ def test_level_one_records_units_tasks_with_clocks_event_and_notifies_task_units
     task = consultation.tasks.get()
     clock = task.deadline
     assert (clock.kind, clock.responsible_unit, clock.case) == (
-        DeadlineKind.CONSULTATION_TASK,
+        EscalationDeadlineKind.CONSULTATION_TASK,
         org.d1_business,
         case,
     )
     assert (clock.starts_on, clock.due_on, clock.met_at) == (D(2026, 11, 10), D(2026, 11, 20), None)
-    event = CaseEvent.objects.get(case=case, kind=EventKind.CONSULTATION_HELD)
+    event = CaseEvent.objects.get(case=case, kind=EscalationEventKind.CONSULTATION_HELD)
     assert event.effective_on == D(2026, 11, 10)
     assert event.data["level"] == 1 and event.data["units"] == ["D1XFJ", "D1JY"]
-    told = Notification.objects.filter(kind=NotificationKind.CONSULTATION)
+    told = Notification.objects.filter(kind=EscalationNotificationKind.CONSULTATION)
     assert [n.recipient.username for n in told] == ["d1_business"]
     assert told[0].url == f"/escalation/cases/{case.number}/consultations/"
 
@@ -150,7 +151,11 @@ def test_the_whole_ladder_keeps_every_level_on_the_case(case, handler1):
     assert list(errors(excinfo)) == ["level"]
     kinds = list(
         CaseEvent.objects.filter(
-            case=case, kind__in=[EventKind.CONSULTATION_HELD, EventKind.CONSULTATION_ESCALATED]
+            case=case,
+            kind__in=[
+                EscalationEventKind.CONSULTATION_HELD,
+                EscalationEventKind.CONSULTATION_ESCALATED,
+            ],
         ).values_list("kind", flat=True)
     )
     assert kinds == ["consultation_held", "consultation_escalated"] * 3 + ["consultation_held"]
@@ -211,7 +216,7 @@ def test_a_task_needs_text_and_a_due_date_after_the_meeting(case, handler1, org)
             ],
         )
     assert len(errors(excinfo)["tasks"]) == 2
-    assert Deadline.objects.filter(kind=DeadlineKind.CONSULTATION_TASK).count() == 0
+    assert Deadline.objects.filter(kind=EscalationDeadlineKind.CONSULTATION_TASK).count() == 0
 
 
 def test_only_the_petition_office_or_supervisors_in_scope_record(
@@ -240,7 +245,7 @@ def test_escalation_from_level_one_straight_to_level_three_is_refused(case, hand
     assert list(errors(excinfo)) == ["level"]
     first.refresh_from_db()
     assert first.escalated_on is None
-    assert not CaseEvent.objects.filter(kind=EventKind.CONSULTATION_ESCALATED).exists()
+    assert not CaseEvent.objects.filter(kind=EscalationEventKind.CONSULTATION_ESCALATED).exists()
 
 
 def test_escalation_records_the_reason_and_notifies_who_convenes_the_next_level(
@@ -254,10 +259,10 @@ def test_escalation_records_the_reason_and_notifies_who_convenes_the_next_level(
         handler1,
         "街道与教育局职责有争议",
     )
-    event = CaseEvent.objects.get(kind=EventKind.CONSULTATION_ESCALATED)
+    event = CaseEvent.objects.get(kind=EscalationEventKind.CONSULTATION_ESCALATED)
     assert event.data == {"consultation": first.pk, "from": 1, "to": 2}
     told = sorted(
-        Notification.objects.filter(kind=NotificationKind.CONSULTATION).values_list(
+        Notification.objects.filter(kind=EscalationNotificationKind.CONSULTATION).values_list(
             "recipient__username", flat=True
         )
     )

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from cases.models import Deadline, DeadlineKind
+from cases.models import Deadline
+from escalation.kinds import EscalationDeadlineKind
 from escalation.models import JointReport, JointStatus, JointSupervision, PartyRole
 from notifications.models import Notification
 from tests.document_links import check_token_download
@@ -43,7 +44,7 @@ def parties_payload(**changes) -> list[dict]:
 def written() -> tuple:
     return (
         JointSupervision.objects.count(),
-        Deadline.objects.filter(kind=DeadlineKind.JOINT_TASK).count(),
+        Deadline.objects.filter(kind=EscalationDeadlineKind.JOINT_TASK).count(),
         Notification.objects.filter(kind="joint_supervision").count(),
     )
 

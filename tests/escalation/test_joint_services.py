@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import OrgKind, OrgLevel
 from cases import services as case_services
-from cases.models import Case, CaseEvent, CaseStatus, Deadline, DeadlineKind, EventKind
+from cases.models import Case, CaseEvent, CaseStatus, Deadline
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.joint.services import (
     PartyDraft,
@@ -15,6 +15,7 @@ from escalation.joint.services import (
     joint_supervision_open,
     joint_supervisions_close_answered,
 )
+from escalation.kinds import EscalationDeadlineKind, EscalationEventKind
 from escalation.models import (
     JointParty,
     JointReport,
@@ -40,8 +41,8 @@ def written() -> dict:
     return {
         "supervisions": JointSupervision.objects.count(),
         "parties": JointParty.objects.count(),
-        "clocks": Deadline.objects.filter(kind=DeadlineKind.JOINT_TASK).count(),
-        "events": CaseEvent.objects.filter(kind=EventKind.JOINT_OPENED).count(),
+        "clocks": Deadline.objects.filter(kind=EscalationDeadlineKind.JOINT_TASK).count(),
+        "events": CaseEvent.objects.filter(kind=EscalationEventKind.JOINT_OPENED).count(),
         "notifications": Notification.objects.count(),
     }
 
@@ -78,12 +79,12 @@ def test_open_creates_five_parties_each_on_its_own_task_clock(
         assert party.unit == getattr(party_units, role)
         assert party.due_on == DUES[role]
         clock = party.deadline
-        assert clock.kind == DeadlineKind.JOINT_TASK
+        assert clock.kind == EscalationDeadlineKind.JOINT_TASK
         assert clock.case == joint_case
         assert clock.responsible_unit == party.unit
         assert (clock.starts_on, clock.due_on) == (D(2026, 11, 22), DUES[role])
         assert clock.is_open
-    event = CaseEvent.objects.get(case=joint_case, kind=EventKind.JOINT_OPENED)
+    event = CaseEvent.objects.get(case=joint_case, kind=EscalationEventKind.JOINT_OPENED)
     assert event.actor == d1_supervisor
     assert event.data["supervision"] == supervision.number
     assert {p["unit"] for p in event.data["parties"]} == {"D1XFJ", "D1JY", "D1ZZ", "D1SF", "D1JW"}
@@ -186,7 +187,7 @@ def test_a_party_of_the_wrong_kind_is_refused_naming_the_role_and_the_kind(
     assert "适时稳控" in message
     assert str(OrgKind.STABILITY.label) in message
     assert not JointSupervision.objects.exists()
-    assert not Deadline.objects.filter(kind=DeadlineKind.JOINT_TASK).exists()
+    assert not Deadline.objects.filter(kind=EscalationDeadlineKind.JOINT_TASK).exists()
 
 
 def test_a_unit_outside_the_openers_area_is_refused(d1_supervisor, joint_case, party_units, org):
@@ -272,7 +273,7 @@ def test_a_progress_report_is_recorded_and_told_to_the_opener_and_the_tracking_p
     assert report.reported_on == D(2026, 11, 22) and not report.done
     party = supervision.parties.get(role="stability")
     assert party.done_on is None and party.deadline.is_open
-    event = CaseEvent.objects.get(kind=EventKind.JOINT_REPORTED)
+    event = CaseEvent.objects.get(kind=EscalationEventKind.JOINT_REPORTED)
     assert event.data == {
         "supervision": supervision.number,
         "role": "stability",
@@ -378,14 +379,17 @@ def test_the_scan_closes_it_once_the_case_is_answered_and_only_once(
     supervision.refresh_from_db()
     assert supervision.status == JointStatus.CLOSED
     assert supervision.closed_on == D(2026, 11, 22)
-    assert CaseEvent.objects.filter(case=joint_case, kind=EventKind.JOINT_CLOSED).count() == 1
+    assert (
+        CaseEvent.objects.filter(case=joint_case, kind=EscalationEventKind.JOINT_CLOSED).count()
+        == 1
+    )
     assert set(Notification.objects.values_list("recipient__username", flat=True)) >= {
         "d1_supervisor",
         "d1_stability",
         "d1_discipline",
     }
     assert joint_supervisions_close_answered() == 0
-    assert CaseEvent.objects.filter(kind=EventKind.JOINT_CLOSED).count() == 1
+    assert CaseEvent.objects.filter(kind=EscalationEventKind.JOINT_CLOSED).count() == 1
 
 
 def test_the_last_done_report_closes_it_when_the_case_was_answered_already(

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cases import services as case_services
-from cases.models import Deadline, DeadlineKind, EventKind
+from cases.models import Deadline
+from escalation.kinds import EscalationDeadlineKind, EscalationEventKind
 from escalation.models import SupervisionNotice
 from escalation.notices.services import supervision_notice_issue
 from tests.document_links import check_token_download
@@ -86,7 +87,7 @@ def test_a_supervisor_issues_a_notice_and_gets_it_back(case, d1_supervisor):
     assert document["name"] == "催办通知书"
     assert document["print_url"].endswith(f"/escalation/notices/{notice.pk}/print/")
     assert document["docx_url"].endswith(f"/escalation/notices/{notice.pk}/docx/")
-    assert Deadline.objects.filter(kind=DeadlineKind.SUPERVISION_NOTICE).count() == 1
+    assert Deadline.objects.filter(kind=EscalationDeadlineKind.SUPERVISION_NOTICE).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -198,7 +199,7 @@ def test_the_unit_responds_through_the_api(notice, case, street_handler):
     assert data["status"] == "answered"
     assert data["response"] == "已清运完毕。"
     assert data["responded_on"] == "2026-11-22" and data["responded_by"] == "street_handler"
-    assert case.events.filter(kind=EventKind.SUPERVISION_ANSWERED).count() == 1
+    assert case.events.filter(kind=EscalationEventKind.SUPERVISION_ANSWERED).count() == 1
 
     again = api(street_handler).post(respond_url(notice), {"response": "再答"}, format="json")
     assert again.status_code == 409

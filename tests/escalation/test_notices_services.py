@@ -8,8 +8,9 @@ import zoneinfo
 import pytest
 
 from cases import services as case_services
-from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from cases.models import CaseEvent, Deadline
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from escalation.kinds import EscalationDeadlineKind, EscalationEventKind
 from escalation.models import NoticeKind, SupervisionNotice
 from escalation.notices.selectors import NoticeTab, notice_list, notices_visible_to
 from escalation.notices.services import supervision_notice_issue, supervision_notice_respond
@@ -71,12 +72,15 @@ def test_a_supervisor_issues_a_numbered_notice_with_its_own_clock(notice, case, 
     assert notice.issuing_unit == org.d1 and not notice.automatic
     clock = notice.deadline
     assert (clock.kind, clock.responsible_unit, clock.starts_on, clock.due_on) == (
-        DeadlineKind.SUPERVISION_NOTICE,
+        EscalationDeadlineKind.SUPERVISION_NOTICE,
         org.d1_street,
         D(2026, 11, 22),
         D(2026, 11, 27),
     )
-    assert CaseEvent.objects.filter(case=case, kind=EventKind.SUPERVISION_ISSUED).count() == 1
+    assert (
+        CaseEvent.objects.filter(case=case, kind=EscalationEventKind.SUPERVISION_ISSUED).count()
+        == 1
+    )
 
 
 def test_a_handler_may_not_issue_a_notice(case, handler1, org):
@@ -117,7 +121,7 @@ def test_the_unit_responds_once_and_the_clock_is_met(notice, case, street_handle
     assert answered.responded_on == notice.responded_on
     clock = Deadline.objects.get(pk=notice.deadline_id)
     assert clock.met_on == D(2026, 11, 22) and clock.met_in_time
-    event = CaseEvent.objects.get(case=case, kind=EventKind.SUPERVISION_ANSWERED)
+    event = CaseEvent.objects.get(case=case, kind=EscalationEventKind.SUPERVISION_ANSWERED)
     assert event.actor == street_handler and event.effective_on == D(2026, 11, 22)
     assert event.data == {"notice": notice.number, "unit": "D1S1", "on_time": True}
     assert event.comment == "已于11月22日清运完毕。"
@@ -128,7 +132,7 @@ def test_the_unit_responds_once_and_the_clock_is_met(notice, case, street_handle
         supervision_notice_respond(actor=street_handler, notice=notice, response="再次答复")
     notice.refresh_from_db()
     assert notice.response == "已于11月22日清运完毕。"
-    assert CaseEvent.objects.filter(kind=EventKind.SUPERVISION_ANSWERED).count() == 1
+    assert CaseEvent.objects.filter(kind=EscalationEventKind.SUPERVISION_ANSWERED).count() == 1
 
 
 def test_a_late_response_entered_later_keeps_its_date_and_is_late(
@@ -140,7 +144,7 @@ def test_a_late_response_entered_later_keeps_its_date_and_is_late(
     )
     clock = Deadline.objects.get(pk=notice.deadline_id)
     assert clock.met_on == D(2026, 11, 30) and clock.met_in_time is False
-    event = CaseEvent.objects.get(case=case, kind=EventKind.SUPERVISION_ANSWERED)
+    event = CaseEvent.objects.get(case=case, kind=EscalationEventKind.SUPERVISION_ANSWERED)
     assert event.effective_on == D(2026, 11, 30) and event.data["on_time"] is False
 
 
@@ -160,7 +164,7 @@ def test_bad_input_is_refused_field_by_field_and_changes_nothing(
     assert list(error.value.message_dict) == [field]
     notice.refresh_from_db()
     assert notice.is_open and notice.deadline.met_at is None
-    assert not CaseEvent.objects.filter(kind=EventKind.SUPERVISION_ANSWERED).exists()
+    assert not CaseEvent.objects.filter(kind=EscalationEventKind.SUPERVISION_ANSWERED).exists()
 
 
 def test_only_the_addressed_unit_may_respond(notice, handler1, d1_supervisor, handler2, org):
@@ -270,7 +274,7 @@ def test_two_answers_at_the_same_time_record_one(postgres_only, notice, street_h
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["answered", "conflict"]
-    assert CaseEvent.objects.filter(kind=EventKind.SUPERVISION_ANSWERED).count() == 1
+    assert CaseEvent.objects.filter(kind=EscalationEventKind.SUPERVISION_ANSWERED).count() == 1
     notice.refresh_from_db()
     assert notice.response in ("甲答复", "乙答复")
 

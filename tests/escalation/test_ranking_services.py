@@ -26,6 +26,7 @@ from cases.models import (
     Reply,
     ReplyStatus,
 )
+from escalation.kinds import EscalationNotificationKind
 from escalation.models import RankingNotice, RankingNoticeKind, UnitRanking
 from escalation.ranking.services import (
     last_month,
@@ -34,7 +35,7 @@ from escalation.ranking.services import (
     units_rank,
 )
 from escalation.tasks import rank_units
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification
 from tests.conftest import _user
 from tests.factories import register_petition
 
@@ -250,7 +251,7 @@ def test_three_months_give_the_expected_order_notices_and_rerunning_sends_nothin
         ("D2XFJ", RankingNoticeKind.RECTIFICATION, "江城市信访局整改〔2026〕1号"),
     ]
     told = sorted(
-        Notification.objects.filter(kind=NotificationKind.RANKING).values_list(
+        Notification.objects.filter(kind=EscalationNotificationKind.RANKING).values_list(
             "recipient__username", "url"
         )
     )
@@ -447,5 +448,5 @@ def test_two_runs_at_once_issue_each_notice_and_notification_once(
         ("D1S1", RankingNoticeKind.RECTIFICATION, "东湖区信访局整改〔2026〕1号"),
         ("D2JY", RankingNoticeKind.RECTIFICATION, "西山区信访局整改〔2026〕1号"),
     ]
-    assert Notification.objects.filter(kind=NotificationKind.RANKING).count() == 3
+    assert Notification.objects.filter(kind=EscalationNotificationKind.RANKING).count() == 3
     assert UnitRanking.objects.filter(month=SEP).count() == 5

@@ -11,9 +11,10 @@ from django.db import connection
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
+from cases.models import CaseEvent, Deadline, DeadlineKind
 from core.workcalendar import overdue_since
 from escalation.deadlines.services import deadlines_scan
+from escalation.kinds import EscalationDeadlineKind, EscalationEventKind
 from escalation.models import Reminder, SupervisionNotice
 from escalation.notices.services import supervision_notice_issue
 from notifications.models import Notification
@@ -102,9 +103,11 @@ def test_due_soon_once_then_overdue_once_per_recipient_then_one_escalation_and_n
     assert notice.case == handling_case and notice.unit == org.d1_office
     assert notice.issuing_unit == org.city_office
     assert notice.due_on == D(2026, 12, 8)  # five workdays to answer
-    assert notice.deadline.kind == DeadlineKind.SUPERVISION_NOTICE
+    assert notice.deadline.kind == EscalationDeadlineKind.SUPERVISION_NOTICE
     assert received("supervision")["handler1"] == 1
-    escalations = CaseEvent.objects.filter(case=handling_case, kind=EventKind.OVERDUE_ESCALATED)
+    escalations = CaseEvent.objects.filter(
+        case=handling_case, kind=EscalationEventKind.OVERDUE_ESCALATED
+    )
     assert escalations.count() == 1
     assert received("due_soon") == {"handler1": 1}
     assert received("overdue") == {"handler1": 1, "d1_leader": 1, "city_supervisor": 1}
@@ -182,7 +185,7 @@ def test_the_scan_runs_a_bounded_number_of_queries_per_batch(
     Deadline.objects.bulk_create(
         Deadline(
             case=case,
-            kind=DeadlineKind.JOINT_TASK,
+            kind=EscalationDeadlineKind.JOINT_TASK,
             responsible_unit=unit,
             starts_on=D(2026, 11, 1),
             due_on=D(2026, 11, 23),
@@ -208,7 +211,7 @@ def test_two_scans_at_the_same_time_send_nothing_twice(
     Deadline.objects.bulk_create(
         Deadline(
             case=case,
-            kind=DeadlineKind.JOINT_TASK,
+            kind=EscalationDeadlineKind.JOINT_TASK,
             responsible_unit=org.d1_office,
             starts_on=D(2026, 11, 1),
             due_on=D(2026, 11, 2) + datetime.timedelta(days=i % 30),

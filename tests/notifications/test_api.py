@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from notifications.models import Notification, NotificationKind
+from escalation.kinds import EscalationNotificationKind
+from notifications.models import Notification
 from tests.notifications.factories import make_notifications
 
 URL = "/api/v1/notifications/"
@@ -62,7 +63,7 @@ def test_list_needs_a_login(db):
 def test_filters_by_kind_case_and_read(handler1):
     (due_soon,) = make_notifications(handler1, 1)
     (overdue,) = make_notifications(
-        handler1, 1, kind=NotificationKind.OVERDUE, case_number="JZXFJ-2026-000002"
+        handler1, 1, kind=EscalationNotificationKind.OVERDUE, case_number="JZXFJ-2026-000002"
     )
     (read,) = make_notifications(handler1, 1, read_at=timezone.now())
     client = api(handler1)

@@ -9,10 +9,12 @@ import socket
 import pytest
 from django.db import connection, transaction
 
+from escalation.kinds import EscalationNotificationKind
 from notifications import services
-from notifications.models import DeliveryStatus, Notification, NotificationKind
+from notifications.models import DeliveryStatus, Notification
 from notifications.services import DeliveryFailed, notification_deliver, notify
 from notifications.sms import ConsoleSmsBackend, HttpGatewaySmsBackend, SmsError
+from reception.kinds import ReceptionNotificationKind
 
 PHONE = "13812345678"
 MASKED = "138****5678"
@@ -28,7 +30,7 @@ def handler1(handler1):
 def overdue(recipients, *, sms=False, **extra):
     return notify(
         recipients=recipients,
-        kind=NotificationKind.OVERDUE,
+        kind=EscalationNotificationKind.OVERDUE,
         title="办理时限已超期：JZXFJ-2026-000001",
         body="请尽快办理。",
         case_number="JZXFJ-2026-000001",
@@ -111,7 +113,7 @@ def test_text_to_a_petitioner_without_account_is_kept_and_queued(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         row = services.notify_phone(
-            phone=PHONE, kind=NotificationKind.RECEPTION, text="请于12月3日到访。"
+            phone=PHONE, kind=ReceptionNotificationKind.RECEPTION, text="请于12月3日到访。"
         )
 
     assert row.recipient is None and row.status == DeliveryStatus.PENDING
@@ -267,7 +269,9 @@ def test_enqueue_stops_at_the_first_broker_error_and_leaves_the_rest_pending(
 
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=NotificationKind.OVERDUE, title="t", email_to="x@y.z")
+            Notification(
+                recipient=user, kind=EscalationNotificationKind.OVERDUE, title="t", email_to="x@y.z"
+            )
             for user in (handler1, colleague1, handler1)
         ]
     )

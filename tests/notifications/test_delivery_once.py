@@ -23,11 +23,11 @@ from notifications.models import (
     DeliveryAttempt,
     DeliveryStatus,
     Notification,
-    NotificationKind,
 )
 from notifications.services import DeliveryFailed, notification_deliver, notify
 from notifications.sms import SmsOutcomeUnknown
 from notifications.tasks import requeue_pending_notifications
+from reception.kinds import ReceptionNotificationKind
 from tests.factories import UserFactory
 
 PHONE = "13812345678"
@@ -56,7 +56,7 @@ def in_flight_timeout(settings):
 def reception_sms(recipients):
     (row,) = notify(
         recipients=recipients,
-        kind=NotificationKind.RECEPTION,
+        kind=ReceptionNotificationKind.RECEPTION,
         title="接待通知",
         body="请于12月3日到访。",
         case_number="JZXFJ-2026-000001",

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from notifications.models import DeliveryStatus, Notification, NotificationKind
+from escalation.kinds import EscalationNotificationKind
+from notifications.models import DeliveryStatus, Notification
 from tests.factories import UserFactory
 from tests.notifications.factories import make_notifications
 
@@ -57,7 +58,7 @@ def test_inbox_needs_a_login(db):
 
 def test_inbox_filters_by_kind_and_read(client1, handler1):
     (due_soon,) = make_notifications(handler1, 1)
-    (overdue,) = make_notifications(handler1, 1, kind=NotificationKind.OVERDUE)
+    (overdue,) = make_notifications(handler1, 1, kind=EscalationNotificationKind.OVERDUE)
     (read,) = make_notifications(handler1, 1, read_at=timezone.now())
 
     assert shown_ids(client1.get(INBOX, {"kind": "overdue"})) == [overdue.pk]

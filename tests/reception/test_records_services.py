@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from cases import services as case_services
 from cases.models import Assignment, CaseEvent, Deadline, DeadlineKind, EventKind
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from escalation.kinds import EscalationDeadlineKind, EscalationEventKind
 from escalation.models import SupervisionNotice
 from notifications.models import Notification
+from reception.kinds import ReceptionEventKind
 from reception.models import AppointmentStatus, ReceptionRecord
 from reception.records.services import reception_record
 from tests.reception.records_data import (  # noqa: F401 (fixtures)
@@ -54,7 +56,8 @@ def nothing_written(appointment) -> None:
     case.refresh_from_db()
     assert case.sponsoring_leader_id is None
     assert not CaseEvent.objects.filter(
-        case=case, kind__in=[EventKind.ASSIGNED, EventKind.SUPERVISION_ISSUED, EventKind.SPONSORED]
+        case=case,
+        kind__in=[EventKind.ASSIGNED, EscalationEventKind.SUPERVISION_ISSUED, EventKind.SPONSORED],
     ).exists()
 
 
@@ -78,14 +81,16 @@ def test_an_instruction_becomes_an_assignment_and_a_supervision_notice_on_the_ti
     assert notice.due_on == D(2026, 12, 8)
     assert notice.issued_by == city_leader
     assert notice.content == assignment.instructions
-    assert Deadline.objects.filter(kind=DeadlineKind.SUPERVISION_NOTICE, case=appointment.case)
+    assert Deadline.objects.filter(
+        kind=EscalationDeadlineKind.SUPERVISION_NOTICE, case=appointment.case
+    )
     case = appointment.case
     case.refresh_from_db()
     assert case.sponsoring_leader == city_leader
     assert case.status == "in_progress"
     kinds = list(case.events.values_list("kind", flat=True))
-    assert EventKind.ASSIGNED in kinds and EventKind.SUPERVISION_ISSUED in kinds
-    held = case.events.get(kind=EventKind.RECEPTION_HELD)
+    assert EventKind.ASSIGNED in kinds and EscalationEventKind.SUPERVISION_ISSUED in kinds
+    held = case.events.get(kind=ReceptionEventKind.RECEPTION_HELD)
     assert held.effective_on == appointment.day.date and "请东湖街道十日内核实" in held.comment
     # The street office hears of both.
     titles = list(

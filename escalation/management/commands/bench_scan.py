@@ -25,6 +25,7 @@ from accounts.roles import Role
 from cases.models import Case, CaseStatus, Deadline, DeadlineKind
 from cases.selectors import PETITIONER_WINDOWS
 from escalation.deadlines.services import deadlines_scan
+from escalation.kinds import EscalationDeadlineKind
 from escalation.models import Reminder, ReminderStage
 from notifications.models import Notification
 
@@ -167,7 +168,9 @@ class Command(BaseCommand):
                     due_on=self._due(case.pk * 2 + offset, today),
                 )
                 for case in rows
-                for offset, kind in enumerate((DeadlineKind.HANDLING, DeadlineKind.JOINT_TASK))
+                for offset, kind in enumerate(
+                    (DeadlineKind.HANDLING, EscalationDeadlineKind.JOINT_TASK)
+                )
             )
 
     def _fill_postgresql(self, cases: int, offices: list[OrgUnit], today: datetime.date) -> None:
@@ -201,7 +204,7 @@ class Command(BaseCommand):
                     0, 0
                 FROM {case_table} c CROSS JOIN (VALUES (0, %s), (1, %s)) AS k(n, kind)
                 """,
-                [today, today, today, DeadlineKind.HANDLING, DeadlineKind.JOINT_TASK],
+                [today, today, today, DeadlineKind.HANDLING, EscalationDeadlineKind.JOINT_TASK],
             )
             cursor.execute(f"ANALYZE {case_table}")
             cursor.execute(f"ANALYZE {clock_table}")
