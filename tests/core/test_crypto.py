@@ -4,13 +4,13 @@ a record (DESIGN §5), here with Fernet keys (FIELD_CIPHER=fernet; SM4: test_cry
 import io
 
 import pytest
-from core.management.commands.rotate_field_encryption import encrypted_fields, hash_fields
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from core import crypto
+from core.management.commands.rotate_field_encryption import encrypted_fields, hash_fields
 from petitions.models import Petitioner
 from petitions.selectors import id_number_hash, phone_hash
 from tests.factories import make_id_number, petitioner, register_petition

@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from cases.models import CLOSED_STATUSES, Case
-from petitions.demo import story_cases
+from reception.models import Appointment, FieldVisit, ReceptionSchedule
+from reception.selectors import reception_days
+from reception.services.appointments import appointment_book, opinion_write
+from reception.services.notices import notices_issue
+from reception.services.schedules import schedule_create
+from reception.services.visits import field_visit_record
 
-from .models import Appointment, FieldVisit, ReceptionSchedule
-from .selectors import reception_days
-from .services.appointments import appointment_book, opinion_write
-from .services.notices import notices_issue
-from .services.schedules import schedule_create
-from .services.visits import field_visit_record
+from .seed import story_cases
 
 SCHEDULES = [
     # leader, kind, numbers, from, to, place, slots, attending units

@@ -14,14 +14,14 @@ from django.utils import timezone
 from accounts.models import OrgUnit, User
 from cases.models import Case
 from core.workcalendar import Counting, due_date
+from escalation.models import Consultation, JointSupervision, PartyRole, SupervisionNotice
+from escalation.services import deadlines_scan, supervision_notice_issue
+from escalation.services.consultations import TaskDraft, consultation_escalate, consultation_record
+from escalation.services.joint import PartyDraft, joint_party_report, joint_supervision_open
+from escalation.services.ranking import units_rank
 from notifications.models import Notification
-from petitions.demo import story_cases
 
-from .models import Consultation, JointSupervision, PartyRole, SupervisionNotice
-from .services import deadlines_scan, supervision_notice_issue
-from .services.consultations import TaskDraft, consultation_escalate, consultation_record
-from .services.joint import PartyDraft, joint_party_report, joint_supervision_open
-from .services.ranking import units_rank
+from .seed import story_cases
 
 D = datetime.date
 
