@@ -122,6 +122,10 @@ INSTALLED_APPS = [
     "idempotency",
     # The public portal: above every other app of ours, imported by none.
     "portal",
+    # Tools above the domain, imported by none of it: the demo data (`seed_demo`) and the
+    # benchmarks (`bench`, `bench_scan`, `bench_dashboard`).
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

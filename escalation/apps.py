@@ -31,9 +31,3 @@ class EscalationConfig(AppConfig):
         # The case detail loads this fragment; cases never imports escalation.
         register_case_panel("escalation:case_panel")
         register_participation(units_taking_part)
-
-    def seed_demo(self, out) -> None:
-        """Called by `manage.py seed_demo` once the cases are there (see escalation.demo)."""
-        from .demo import seed_escalation_demo
-
-        seed_escalation_demo(out)

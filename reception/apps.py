@@ -24,9 +24,3 @@ class ReceptionConfig(AppConfig):
         # The case detail loads this fragment; cases never imports reception.
         register_case_panel("reception:case_panel")
         register_participation(units_taking_part)
-
-    def seed_demo(self, out) -> None:
-        """Called by `manage.py seed_demo` after escalation's demo (see reception.demo)."""
-        from .demo import seed_reception_demo
-
-        seed_reception_demo(out)

@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from cases.models import CLOSED_STATUSES, Case
-from petitions.demo import story_cases
+from reception.appointments.services import appointment_book, opinion_write
+from reception.models import Appointment, FieldVisit, ReceptionSchedule
+from reception.notices.services import notices_issue
+from reception.schedules.services import schedule_create
+from reception.selectors import reception_days
+from reception.visits.services import field_visit_record
 
-from .appointments.services import appointment_book, opinion_write
-from .models import Appointment, FieldVisit, ReceptionSchedule
-from .notices.services import notices_issue
-from .schedules.services import schedule_create
-from .selectors import reception_days
-from .visits.services import field_visit_record
+from .seed import story_cases
 
 SCHEDULES = [
     # leader, kind, numbers, from, to, place, slots, attending units

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.seed import story_cases
 from escalation.models import (
     Consultation,
     JointReport,
@@ -16,7 +17,6 @@ from escalation.models import (
     UnitRanking,
 )
 from notifications.models import Notification
-from petitions.demo import story_cases
 from tests.conftest import ensure_reference_data
 
 

@@ -13,15 +13,17 @@ about 1% of them near or past due, and times:
 import datetime
 import time
 
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+from accounts.models import OrgKind, OrgLevel, OrgUnit
 from accounts.roles import Role
+from bench.database import throwaway_database
+from bench.orgs import bench_city, unit, user
+from bench.timing import since
 from cases.models import Case, CaseStatus, Deadline, DeadlineKind
 from cases.selectors import PETITIONER_WINDOWS
 from escalation.deadlines.services import deadlines_scan
@@ -48,12 +50,12 @@ class Command(BaseCommand):
     def handle(self, *args, clocks: int | None, **options):
         if clocks is None:
             clocks = 1_000_000 if connection.vendor == "postgresql" else 20_000
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            with override_settings(NOTIFY_BY_EMAIL=False), translation.override("zh-hans"):
-                self._run(clocks)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        with (
+            throwaway_database(),
+            override_settings(NOTIFY_BY_EMAIL=False),
+            translation.override("zh-hans"),
+        ):
+            self._run(clocks)
 
     def _run(self, clocks: int) -> None:
         today = timezone.localdate()
@@ -63,13 +65,13 @@ class Command(BaseCommand):
         open_clocks = Deadline.objects.filter(met_at__isnull=True).count()
         self.stdout.write(
             f"database: {connection.vendor}; {open_clocks:,} open clocks, "
-            f"filled in {time.perf_counter() - start:.1f} s"
+            f"filled in {since(start):.1f} s"
         )
         self._explain(today)
         for label in ("first scan (reminds every due clock)", "second scan (steady state)"):
             start = time.perf_counter()
             result = deadlines_scan(today=today)
-            elapsed = time.perf_counter() - start
+            elapsed = since(start)
             self.stdout.write(
                 f"{label:<40} {elapsed * 1000:9.1f} ms  due soon {result.due_soon:,}, "
                 f"overdue {result.overdue:,}, escalated {result.escalated:,}, "
@@ -86,44 +88,25 @@ class Command(BaseCommand):
         self._explain(today)
 
     def _org(self) -> list[OrgUnit]:
-        roles = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-        city = OrgUnit.objects.create(
-            code="BENCH", name="基准市", level=OrgLevel.CITY, kind=OrgKind.GOVERNMENT
-        )
-        OrgUnit.objects.create(
-            code="BENCHXFJ",
-            name="基准市信访局",
-            level=OrgLevel.CITY,
-            kind=OrgKind.PETITION_OFFICE,
-            parent=city,
-        )
-        self._user("bench-city-leader", city, roles[Role.LEADER])
-        self._user("bench-city-supervisor", city, roles[Role.SUPERVISOR])
+        """The city with its leader and supervisor, and `DISTRICTS` districts, each with a
+        petition office (with a handler) and a leader; the districts' offices."""
+        city, _office = bench_city()
+        user("bench-city-leader", city, Role.LEADER)
+        user("bench-city-supervisor", city, Role.SUPERVISOR)
         offices = []
         for number in range(1, DISTRICTS + 1):
-            district = OrgUnit.objects.create(
-                code=f"BD{number}",
-                name=f"基准{number}区",
-                level=OrgLevel.DISTRICT,
-                kind=OrgKind.GOVERNMENT,
-                parent=city,
+            district = unit(f"BD{number}", f"基准{number}区", OrgLevel.DISTRICT, parent=city)
+            office = unit(
+                f"BD{number}XFJ",
+                f"基准{number}区信访局",
+                OrgLevel.DISTRICT,
+                OrgKind.PETITION_OFFICE,
+                district,
             )
-            office = OrgUnit.objects.create(
-                code=f"BD{number}XFJ",
-                name=f"基准{number}区信访局",
-                level=OrgLevel.DISTRICT,
-                kind=OrgKind.PETITION_OFFICE,
-                parent=district,
-            )
-            self._user(f"bench-d{number}-handler", office, roles[Role.HANDLER])
-            self._user(f"bench-d{number}-leader", district, roles[Role.LEADER])
+            user(f"bench-d{number}-handler", office, Role.HANDLER)
+            user(f"bench-d{number}-leader", district, Role.LEADER)
             offices.append(office)
         return offices
-
-    @staticmethod
-    def _user(username: str, unit: OrgUnit, group: Group) -> None:
-        user = User.objects.create_user(username, org_unit=unit)
-        user.groups.add(group)
 
     def _fill(self, clocks: int, offices: list[OrgUnit], today: datetime.date) -> None:
         cases = max(clocks // 2, 1)

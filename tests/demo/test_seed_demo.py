@@ -38,7 +38,10 @@ from cases.models import (
 )
 from cases.selectors import my_queue
 from core.identity import normalize_phone, parse_resident_id
-from petitions.demo import (
+from demo.management.commands.seed_demo import Command
+from demo.people import PersonFactory
+from demo.petitions.plan import VolumePlanner
+from demo.seed import (
     DEFAULT_PETITIONS,
     DEMO_UNIT_CODES,
     SCENARIOS,
@@ -46,9 +49,6 @@ from petitions.demo import (
     scenario_numbers,
     story_cases,
 )
-from petitions.demo.people import PersonFactory
-from petitions.demo.plan import VolumePlanner
-from petitions.management.commands.seed_demo import Command
 from petitions.models import (
     Channel,
     NumberSequence,

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import OrgUnit
-from petitions.demo.orgs import build_org_tree
+from demo.orgs import build_org_tree
 
 
 @pytest.mark.django_db

@@ -9,43 +9,21 @@ in front).
 
 import datetime
 import itertools
-import time
 from collections.abc import Callable
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.http import HttpResponse, JsonResponse
+from django.db import connection
 from django.test import Client, override_settings
-from django.urls import include, path
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 
-from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+from accounts.models import OrgLevel, OrgUnit, User
 from accounts.roles import Role
+from bench import baselines
+from bench.database import throwaway_database
+from bench.orgs import bench_city, unit, user
+from bench.timing import calls_per_second
 from cases.models import Case, CaseStatus
 from core.identity import id_check_character
-
-
-def one_query_view(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return HttpResponse("ok")
-
-
-@csrf_exempt
-def three_insert_view(request):
-    with transaction.atomic(), connection.cursor() as cursor:
-        for _ in range(3):
-            cursor.execute("INSERT INTO bench_rows (payload) VALUES (%s)", [request.body[:50]])
-    return JsonResponse({"ok": True}, status=201)
-
-
-urlpatterns = [
-    path("bench/one-query/", one_query_view),
-    path("bench/three-inserts/", three_insert_view),
-    path("", include("config.urls")),
-]
 
 
 def _id_numbers():
@@ -64,19 +42,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, seconds: float, rows: int, **options):
         # No setup_test_environment(): its template instrumentation would slow every page.
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            with override_settings(
-                ROOT_URLCONF=__name__,
+        with (
+            throwaway_database(),
+            override_settings(
+                ROOT_URLCONF=baselines.__name__,
                 ALLOWED_HOSTS=["testserver"],
                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            ):
-                self._run(seconds=seconds, rows=rows)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+            ),
+        ):
+            self._run(seconds=seconds, rows=rows)
 
     def _run(self, *, seconds: float, rows: int) -> None:
-        self._create_bench_table()
+        baselines.create_table()
         clerk, location = self._org()
         client = Client()
         client.force_login(clerk)
@@ -148,53 +125,23 @@ class Command(BaseCommand):
     def _measure(
         self, name: str, call: Callable[[], int], seconds: float, baseline: float | None
     ) -> float:
-        for _ in range(3):  # warm up caches and connections
-            self._check(name, call())
-        count, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            try:
-                self._check(name, call())
-            except StopIteration:  # a write measurement ran out of rows to act on
-                break
-            count += 1
-        rate = count / (time.perf_counter() - start)
+        def checked() -> None:
+            status = call()
+            if status >= 400:
+                raise RuntimeError(f"{name}: HTTP {status}")
+
+        rate = calls_per_second(checked, seconds)
         ratio = f"  {rate / baseline:6.1%} of baseline" if baseline else ""
         self.stdout.write(f"{name:<45} {rate:8.1f} req/s {1000 / rate:7.2f} ms/req{ratio}")
         return rate
-
-    def _check(self, name: str, status: int) -> None:
-        if status >= 400:
-            raise RuntimeError(f"{name}: HTTP {status}")
 
     def _fill(self, client: Client, body: Callable[[], dict], rows: int) -> None:
         for _ in range(rows):
             client.post("/api/v1/petitions/", body(), content_type="application/json")
 
-    def _create_bench_table(self) -> None:
-        key = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TABLE bench_rows (id {key} PRIMARY KEY, payload TEXT)")
-
     def _org(self) -> tuple[User, OrgUnit]:
-        from django.contrib.auth.models import Group
-
-        city = OrgUnit.objects.create(
-            code="BENCH", name="基准市", level=OrgLevel.CITY, kind=OrgKind.GOVERNMENT
-        )
-        office = OrgUnit.objects.create(
-            code="BENCHXFJ",
-            name="基准市信访局",
-            level=OrgLevel.CITY,
-            kind=OrgKind.PETITION_OFFICE,
-            parent=city,
-        )
-        district = OrgUnit.objects.create(
-            code="BENCHD1",
-            name="基准区",
-            level=OrgLevel.DISTRICT,
-            kind=OrgKind.GOVERNMENT,
-            parent=city,
-        )
-        clerk = User.objects.create_user("bench-clerk", org_unit=office)
-        clerk.groups.add(*Group.objects.filter(name__in=[Role.RECEPTION, Role.HANDLER]))
-        return clerk, district
+        """The clerk who registers (at the city's petition office) and the district where
+        the matters are located."""
+        city, office = bench_city()
+        district = unit("BENCHD1", "基准区", OrgLevel.DISTRICT, parent=city)
+        return user("bench-clerk", office, Role.RECEPTION, Role.HANDLER), district

@@ -14,15 +14,19 @@ from django.utils import timezone
 from accounts.models import OrgUnit, User
 from cases.models import Case
 from core.workcalendar import Counting, due_date
+from escalation.consultations.services import (
+    TaskDraft,
+    consultation_escalate,
+    consultation_record,
+)
+from escalation.deadlines.services import deadlines_scan
+from escalation.joint.services import PartyDraft, joint_party_report, joint_supervision_open
+from escalation.models import Consultation, JointSupervision, PartyRole, SupervisionNotice
+from escalation.notices.services import supervision_notice_issue
+from escalation.ranking.services import units_rank
 from notifications.models import Notification
-from petitions.demo import story_cases
 
-from .consultations.services import TaskDraft, consultation_escalate, consultation_record
-from .deadlines.services import deadlines_scan
-from .joint.services import PartyDraft, joint_party_report, joint_supervision_open
-from .models import Consultation, JointSupervision, PartyRole, SupervisionNotice
-from .notices.services import supervision_notice_issue
-from .ranking.services import units_rank
+from .seed import story_cases
 
 D = datetime.date
 

@@ -32,6 +32,7 @@ from cases.models import (
     Opinion,
 )
 
+from ..orgs import UNIT_SPECS
 from .answers import (
     DIVERSIONS,
     EVALUATION_NOTES,
@@ -42,7 +43,6 @@ from .answers import (
     facts,
     legal_basis,
 )
-from .orgs import UNIT_SPECS
 from .plan import CALENDAR, Plan, Registrar, ancestors, district_of, places, township_of
 
 ONE_DAY = datetime.timedelta(days=1)

@@ -1,8 +1,10 @@
-"""Demo data for `manage.py seed_demo`: the 江州市 org tree, staff accounts, ~500 petitions over
-the past year, and what the units did with them: every case handled through the case
-services with back-entered dates, the scenarios of SCENARIOS.md and the showcase cases
-scripted step by step (stories.py), the everyday ones by their age (handling.py); the cases
-whose review window lapsed unused closed by the closing job, day by day.
+"""The base of the demo data: the 江州市 org tree, staff accounts, ~500 petitions over the past
+year, and what the units did with them: every case handled through the case services with
+back-entered dates, the scenarios of SCENARIOS.md and the showcase cases scripted step by step
+(petitions/stories.py), the everyday ones by their age (petitions/handling.py); the cases
+whose review window lapsed unused closed by the closing job, day by day. The escalation and
+reception parts (escalation.py, reception.py) build on these cases; `manage.py seed_demo`
+runs them in that order.
 
 Idempotent: units and accounts are matched by code and username and only the missing ones
 are created; petitions and their handling are added only when no demo unit has received any
@@ -19,14 +21,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Petition
-from ..selectors import id_number_hashes
-from .handling import Script, VolumeHandling, carry_out
+from petitions.models import Petition
+from petitions.selectors import id_number_hashes
+
 from .orgs import DEMO_UNIT_CODES, UNITS, AccountSpec, build_accounts, build_org_tree
 from .people import PersonFactory
-from .plan import VolumePlanner
-from .scenarios import RESERVED_ID_NUMBERS, SCENARIOS, Scenario, ScenarioPlanner
-from .stories import SHOWCASE_ID_NUMBERS, SHOWCASES, script_stories, showcase_plans
+from .petitions.handling import Script, VolumeHandling, carry_out
+from .petitions.plan import VolumePlanner
+from .petitions.scenarios import RESERVED_ID_NUMBERS, SCENARIOS, Scenario, ScenarioPlanner
+from .petitions.stories import SHOWCASE_ID_NUMBERS, SHOWCASES, script_stories, showcase_plans
 
 __all__ = [
     "DEFAULT_PETITIONS",

@@ -1,13 +1,16 @@
-"""`manage.py seed_demo`: demo org tree, accounts, petitions and scenario starting states."""
+"""`manage.py seed_demo`: the demo org tree, accounts, petitions and their handling, then the
+escalation and leader reception built on them and the dashboards' rollup."""
 
 import os
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions.demo import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, SHOWCASES, seed_demo
+from dashboards.services import rollup_rebuild
+from demo.escalation import seed_escalation_demo
+from demo.reception import seed_reception_demo
+from demo.seed import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, SHOWCASES, seed_demo
 
 
 class Command(BaseCommand):
@@ -79,9 +82,9 @@ class Command(BaseCommand):
             cases = "; ".join(f"{n} · {s}" for n, s in result.cases.get(code, [])) or "—"
             out.write(f"  {code} {story.principal}: {cases}")
 
-        # Apps above petitions (escalation, reception, …) add their demo data through their
-        # AppConfig's `seed_demo(stdout)`, so this command never imports them.
-        for app in apps.get_app_configs():
-            seed = getattr(app, "seed_demo", None)
-            if callable(seed):
-                seed(out)
+        # The parts built on the cases above, in the order of the layers; the dashboards'
+        # rollup last, over all of it.
+        seed_escalation_demo(out)
+        seed_reception_demo(out)
+        rollup = rollup_rebuild()
+        out.write(f"dashboards: rollup rebuilt over {rollup.days} days")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .people import SURNAMES
+from ..people import SURNAMES
 
 URBAN, RURAL, ANY = "urban", "rural", "any"
 

@@ -9,10 +9,10 @@ import random
 from dataclasses import dataclass
 
 from cases.models import MatterKind
+from petitions.models import Channel
 
-from ..models import Channel
-from .orgs import UNIT_SPECS
-from .people import Person, PersonFactory
+from ..orgs import UNIT_SPECS
+from ..people import Person, PersonFactory
 from .plan import MEMBER, PRINCIPAL, REPRESENTATIVE, Party, Plan, address_of, at, workday_before
 
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
 from cases.models import Case, MatterKind
 from core.workcalendar import WorkCalendar
+from petitions.models import Category, Channel, Petition, PetitionerRole
+from petitions.services import PetitionDraft, PetitionerDraft, petition_register
 
-from ..models import Category, Channel, Petition, PetitionerRole
-from ..services import PetitionDraft, PetitionerDraft, petition_register
-from .orgs import UNIT_SPECS, UnitSpec
-from .people import SURNAMES, Person, PersonFactory
+from ..orgs import UNIT_SPECS, UnitSpec
+from ..people import SURNAMES, Person, PersonFactory
 from .texts import (
     ACCUSATION_CATEGORIES,
     ANY,

@@ -29,10 +29,10 @@ import datetime
 from django.utils import timezone
 
 from cases.models import MatterKind
+from petitions.models import Channel
 
-from ..models import Channel
+from ..people import Person, make_id_number
 from .handling import Script, workday_on_or_before
-from .people import Person, make_id_number
 from .plan import PRINCIPAL, Party, Plan
 from .scenarios import Scenario, ScenarioPlanner
 

@@ -1,0 +1,63 @@
+"""The benches' database: a throwaway one on the configured server, its planner statistics,
+and bulk loading."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Model
+
+
+@contextmanager
+def throwaway_database(*, keepdb: bool = False) -> Iterator[None]:
+    """A test database on the configured server (SQLite by default, PostgreSQL with
+    DATABASE_URL) for the duration, destroyed afterwards unless `keepdb`; with `keepdb`, one
+    kept by an earlier run is used again as it is."""
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
+
+
+def analyze() -> None:
+    """Planner statistics and visibility maps of every table, as autovacuum leaves them
+    after a bulk load (the unit tree's too: without them, its path filter is thought to
+    match one unit of a thousand)."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def load(model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Write the rows: COPY on PostgreSQL, bulk inserts elsewhere. Returns their number."""
+    written = 0
+    if connection.vendor == "postgresql":
+        names = ", ".join(connection.ops.quote_name(column) for column in columns)
+        statement = f"COPY {model._meta.db_table} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+        return written
+    for batch in batched(rows, 2000):
+        model.objects.bulk_create(model(**dict(zip(columns, row, strict=True))) for row in batch)
+        written += len(batch)
+    return written
+
+
+def batched(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def reset_sequences(models: Iterable[type[Model]]) -> None:
+    """After rows loaded with their ids: the next id of each model follows them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

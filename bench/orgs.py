@@ -1,0 +1,32 @@
+"""Units and users of the benches' org trees, and the small city two of them share."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+
+
+def unit(
+    code: str,
+    name: str,
+    level: str,
+    kind: str = OrgKind.GOVERNMENT,
+    parent: OrgUnit | None = None,
+) -> OrgUnit:
+    return OrgUnit.objects.create(code=code, name=name, level=level, kind=kind, parent=parent)
+
+
+def user(username: str, org_unit: OrgUnit, *roles: str) -> User:
+    """A user of `org_unit` with these roles (no usable password: the benches log in by
+    `force_login` or call the services directly)."""
+    created = User.objects.create_user(username, org_unit=org_unit)
+    created.groups.add(*Group.objects.filter(name__in=roles))
+    return created
+
+
+def bench_city() -> tuple[OrgUnit, OrgUnit]:
+    """基准市 (`BENCH`) and its petition office (`BENCHXFJ`)."""
+    city = unit("BENCH", "基准市", OrgLevel.CITY)
+    office = unit("BENCHXFJ", "基准市信访局", OrgLevel.CITY, OrgKind.PETITION_OFFICE, city)
+    return city, office
