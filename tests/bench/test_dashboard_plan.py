@@ -57,7 +57,7 @@ def test_each_course_runs_forward_and_stops_before_today():
 
 
 def test_the_clocks_follow_each_course():
-    _now, (plans, _repeats) = plans_for(60)
+    _now, (plans, repeats) = plans_for(60)
     clocks = list(deadline_rows(plans))
     kinds = [clock[1] for clock in clocks]
     assert kinds.count(DeadlineKind.ACCEPTANCE) == len(plans)
@@ -66,8 +66,13 @@ def test_the_clocks_follow_each_course():
         p.delivered_on is not None for p in plans
     )
     summaries = {100: "甲", 101: "乙", 102: "丙"}
-    cases = [dict(zip(CASE_COLUMNS, row, strict=True)) for row in case_rows(plans, summaries)]
+    rows = case_rows(plans, repeats, summaries)
+    cases = [dict(zip(CASE_COLUMNS, row, strict=True)) for row in rows]
     assert [case["id"] for case in cases] == list(range(1, len(plans) + 1))
+    # Each case keeps its petition facts: its first petition and its repeats.
+    assert sum(case["petition_count"] for case in cases) == len(plans) + len(repeats)
+    for received_at, index in repeats:
+        assert cases[index]["last_received_at"] >= received_at
     for case, plan in zip(cases, plans, strict=True):
         if plan.delivered_on is None:
             assert case["answered_on_time"] is None
