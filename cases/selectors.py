@@ -1,5 +1,6 @@
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db.models import (
@@ -123,7 +124,7 @@ def with_due_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
         **{name: latest_deadline_due(kinds) for name, kinds in DUE_DATES.items()},
         next_due=next_open_due(),
         petition_count=Subquery(
-            Case.petitions.rel.related_model.objects.filter(case=OuterRef("pk"))
+            Case.petitions.rel.related_model._default_manager.filter(case=OuterRef("pk"))
             .order_by()
             .values("case")
             .annotate(n=Count("pk"))
@@ -139,7 +140,7 @@ def due_dates_from_clocks(case: Case) -> None:
     for name, kinds in DUE_DATES.items():
         latest = [c for c in clocks if c.kind in kinds and c.assignment_id is None]
         setattr(case, name, latest[-1].due_on if latest else None)
-    case.next_due = min(
+    case.next_due = min(  # type: ignore[attr-defined]  # an annotation, not a field
         (c.due_on for c in clocks if c.met_at is None and c.kind not in PETITIONER_WINDOWS),
         default=None,
     )
@@ -305,7 +306,7 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
     # Counted per case, and only for the cases not closed (few): grouping two years of every
     # case's petitions first takes a second on a large city's data.
     frequent = (
-        Case.petitions.rel.related_model.objects.filter(
+        Case.petitions.rel.related_model._default_manager.filter(
             case=OuterRef("pk"),
             received_at__gte=start_of_day(add_months(today, -12 * BACKLOG_PETITION_YEARS)),
         )
@@ -320,7 +321,8 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
     )
     # Sorted as in the index `case_not_closed`, which the database uses only for the same list.
     not_closed = ~Q(status__in=sorted(CLOSED_STATUSES))
-    return not_closed & (long_open | Exists(frequent))
+    # Q | Exists is a Q (the stubs say Combinable).
+    return not_closed & cast(Q, long_open | Exists(frequent))
 
 
 def filter_backlog(queryset: QuerySet[Case], backlog: bool) -> QuerySet[Case]:
@@ -351,12 +353,13 @@ class ClockState(TextChoices):
 
 def clock_state_condition(state: str, today: datetime.date) -> Q:
     """A clock not yet met and not yet past due is not counted: it may still be met on time."""
-    return {
+    conditions: dict[str, Q] = {
         ClockState.COUNTED: Q(met_at__isnull=False) | Q(due_on__lt=today),
         ClockState.ON_TIME: Q(met_on__lte=F("due_on")),
         ClockState.MET: Q(met_at__isnull=False),
         ClockState.MISSED: Q(met_on__gt=F("due_on")) | Q(met_at__isnull=True, due_on__lt=today),
-    }[state]
+    }
+    return conditions[state]
 
 
 def filter_clocks(
@@ -386,7 +389,7 @@ def filter_clocks(
 
 def filter_category(queryset: QuerySet[Case], code: str) -> QuerySet[Case]:
     """Cases with a petition in the category `code` or below it."""
-    petitions = Case.petitions.rel.related_model.objects.filter(
+    petitions = Case.petitions.rel.related_model._default_manager.filter(
         case=OuterRef("pk"), category__code__startswith=code
     )
     return queryset.filter(Exists(petitions))
@@ -517,13 +520,14 @@ def leaders_for(case: Case) -> QuerySet[User]:
 
 def staff_for(leader: User) -> QuerySet[User]:
     """Handlers within the leader's scope, who may be named responsible staff (包案责任人)."""
-    if leader.org_unit_id is None:
+    unit = leader.org_unit
+    if unit is None:
         return User.objects.none()
     return (
         User.objects.filter(
             is_active=True,
             groups__name=Role.HANDLER,
-            org_unit__path__startswith=scope_path(leader.org_unit),
+            org_unit__path__startswith=scope_path(unit),
         )
         .select_related("org_unit")
         .order_by("org_unit__path", "last_name", "first_name")
