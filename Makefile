@@ -31,6 +31,11 @@ FUTURE_TESTS ?= $(sort $(filter-out tests/e2e/%,$(wildcard \
 # make fuzz: Schemathesis cases per API operation and phase, and more `schemathesis run` options.
 FUZZ_EXAMPLES ?= 50
 FUZZ_ARGS ?=
+# make lint: the files mypy checks, core/ and every app's services and selectors (in any
+# layout: services.py, services/, <feature>/services.py, calendar_services.py, selectors_x.py),
+# as git knows them; tests and migrations aside.
+TYPED = $(sort $(shell git ls-files 'core/*.py' '*services*.py' '*selectors*.py' \
+	':(exclude)tests/*' ':(exclude)*/migrations/*'))
 # Local state (SQLite, Celery filesystem broker, beat schedule); settings read VAR_DIR too.
 VAR_DIR ?= var
 export VAR_DIR
@@ -51,7 +56,7 @@ help:
 	@echo "                $(FUTURE_DAYS) days ahead (Debian's faketime; FUTURE_DAYS=..., PYTEST_ARGS=...)"
 	@echo "make fuzz       Schemathesis over the whole API as handler1 and admin against a live"
 	@echo "                server on a fresh demo database (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES), FUZZ_ARGS=...)"
-	@echo "make lint       ruff check + ruff format --check"
+	@echo "make lint       ruff check + ruff format --check + mypy (core/, services, selectors)"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make migrate    apply database migrations"
 	@echo "make seed       load the demo data (manage.py seed_demo, idempotent)"
@@ -123,9 +128,12 @@ test-future: venv var-dirs
 fuzz: venv
 	FUZZ_EXAMPLES="$(FUZZ_EXAMPLES)" FUZZ_ARGS="$(FUZZ_ARGS)" VENV="$(VENV)" scripts/fuzz.sh
 
+# mypy's Django plugin imports the settings: the development ones, whatever the environment.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@echo "mypy: $(words $(TYPED)) files (core/, services, selectors)"
+	@DJANGO_ENV=development $(BIN)/mypy $(TYPED)
 
 format: venv
 	$(BIN)/ruff format .
@@ -170,4 +178,4 @@ vendor:
 	echo "static/vendor refreshed: bootstrap $(BOOTSTRAP_VERSION), htmx.org $(HTMX_VERSION), chart.js $(CHARTJS_VERSION), tom-select $(TOMSELECT_VERSION)"
 
 clean:
-	rm -rf .pytest_cache .ruff_cache test-artifacts
+	rm -rf .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -13,6 +13,7 @@ import calendar
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +25,9 @@ from core.workcalendar import package_knows_year
 
 from .models import CalendarDay, CalendarYear, User
 
-NOTE_LENGTH = CalendarDay._meta.get_field("note").max_length
-SOURCE_LENGTH = CalendarYear._meta.get_field("source").max_length
+# CharFields: their max_length is set.
+NOTE_LENGTH = cast(int, CalendarDay._meta.get_field("note").max_length)
+SOURCE_LENGTH = cast(int, CalendarYear._meta.get_field("source").max_length)
 # Years a calendar can be entered for: beyond them a date is more likely a typing error.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

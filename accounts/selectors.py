@@ -17,9 +17,10 @@ def scope_path(unit: OrgUnit) -> str:
 
 def unit_in_scope(user: User, unit: OrgUnit) -> bool:
     """Whether `unit` is among `units_visible_to(user)`, decided without a query."""
-    if user.org_unit_id is None:
+    own = user.org_unit
+    if own is None:
         return user.is_superuser
-    return unit.path.startswith(scope_path(user.org_unit))
+    return unit.path.startswith(scope_path(own))
 
 
 def units_visible_to(user: User) -> QuerySet[OrgUnit]:
@@ -30,9 +31,10 @@ def units_visible_to(user: User) -> QuerySet[OrgUnit]:
     """
     if not user.is_authenticated:
         return OrgUnit.objects.none()
-    if user.org_unit_id is None:
+    unit = user.org_unit
+    if unit is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
-    return OrgUnit.objects.filter(path__startswith=scope_path(user.org_unit))
+    return OrgUnit.objects.filter(path__startswith=scope_path(unit))
 
 
 def subtree_ids(unit: OrgUnit, *, using: str | None = None) -> list[int]:
@@ -47,7 +49,8 @@ def subtree_ids(unit: OrgUnit, *, using: str | None = None) -> list[int]:
 def unit_ancestor_ids(user: User) -> list[int]:
     """Ids of the user's unit and all units above it (an accusation against any of them
     must stay hidden from the user)."""
-    return user.org_unit.ancestor_ids if user.org_unit_id else []
+    unit = user.org_unit
+    return unit.ancestor_ids if unit is not None else []
 
 
 def org_unit_list(*, user: User) -> QuerySet[OrgUnit]:
@@ -75,9 +78,10 @@ def jurisdiction_path(unit: OrgUnit) -> str:
 
 def jurisdiction_units(user: User) -> QuerySet[OrgUnit]:
     """Units in the area the user's unit serves: where the matters it receives may be located."""
-    if user.org_unit_id is None:
+    unit = user.org_unit
+    if unit is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()
-    return OrgUnit.objects.filter(path__startswith=jurisdiction_path(user.org_unit))
+    return OrgUnit.objects.filter(path__startswith=jurisdiction_path(unit))
 
 
 def acted_unit_ids(user: User) -> list[int]:

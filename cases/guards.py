@@ -49,7 +49,7 @@ REQUESTABLE_FROM = {
     ReviewLevel.REVIEW: (CaseStatus.REPLIED, CaseStatus.EVALUATED),
     ReviewLevel.REREVIEW: (CaseStatus.REVIEWED,),
 }
-REQUESTED = {
+REQUESTED: dict[str, CaseStatus] = {
     ReviewLevel.REVIEW: CaseStatus.REVIEW_REQUESTED,
     ReviewLevel.REREVIEW: CaseStatus.REREVIEW_REQUESTED,
 }

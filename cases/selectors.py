@@ -1,5 +1,6 @@
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db.models import (
@@ -132,7 +133,7 @@ def due_dates_from_clocks(case: Case) -> None:
     for name, kinds in DUE_DATES.items():
         latest = [c for c in clocks if c.kind in kinds and c.assignment_id is None]
         setattr(case, name, latest[-1].due_on if latest else None)
-    case.next_due = min(
+    case.next_due = min(  # type: ignore[attr-defined]  # an annotation, not a field
         (c.due_on for c in clocks if c.met_at is None and c.kind not in PETITIONER_WINDOWS),
         default=None,
     )
@@ -306,8 +307,9 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
         .annotate(n=Count("petitions"))
         .filter(n__gte=BACKLOG_PETITIONS)
     )
-    frequent = Q(petition_count__gte=BACKLOG_PETITIONS, last_received_at__gte=since) & Exists(
-        recent
+    # Q & Exists is a Q (the stubs say Combinable).
+    frequent = cast(
+        Q, Q(petition_count__gte=BACKLOG_PETITIONS, last_received_at__gte=since) & Exists(recent)
     )
     long_open = Q(
         status__in=IN_WORK_STATUSES,
@@ -346,12 +348,13 @@ class ClockState(TextChoices):
 
 def clock_state_condition(state: str, today: datetime.date) -> Q:
     """A clock not yet met and not yet past due is not counted: it may still be met on time."""
-    return {
+    conditions: dict[str, Q] = {
         ClockState.COUNTED: Q(met_at__isnull=False) | Q(due_on__lt=today),
         ClockState.ON_TIME: Q(met_on__lte=F("due_on")),
         ClockState.MET: Q(met_at__isnull=False),
         ClockState.MISSED: Q(met_on__gt=F("due_on")) | Q(met_at__isnull=True, due_on__lt=today),
-    }[state]
+    }
+    return conditions[state]
 
 
 def filter_clocks(
@@ -510,13 +513,14 @@ def leaders_for(case: Case) -> QuerySet[User]:
 
 def staff_for(leader: User) -> QuerySet[User]:
     """Handlers within the leader's scope, who may be named responsible staff (包案责任人)."""
-    if leader.org_unit_id is None:
+    unit = leader.org_unit
+    if unit is None:
         return User.objects.none()
     return (
         User.objects.filter(
             is_active=True,
             groups__name=Role.HANDLER,
-            org_unit__path__startswith=scope_path(leader.org_unit),
+            org_unit__path__startswith=scope_path(unit),
         )
         .select_related("org_unit")
         .order_by("org_unit__path", "last_name", "first_name")

@@ -139,12 +139,19 @@ def screen_notifications(rows: list[Notification]) -> list[Notification]:
         accused.setdefault(number, set()).add(unit_id)
     if not accused:
         return rows
-    unit_ids = {row.recipient.org_unit_id for row in rows if row.case_number in accused}
-    paths = dict(OrgUnit.objects.filter(pk__in=unit_ids - {None}).values_list("pk", "path"))
+    recipients = [row.recipient for row in rows if row.case_number in accused]
+    unit_ids = {
+        user.org_unit_id for user in recipients if user is not None and user.org_unit_id is not None
+    }
+    paths: dict[int | None, str] = dict(
+        OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path")
+    )
 
     def told(row: Notification) -> bool:
         against = accused.get(row.case_number)
-        path = paths.get(row.recipient.org_unit_id) if against else None
+        if not against or row.recipient is None:
+            return True
+        path = paths.get(row.recipient.org_unit_id)
         return not path or against.isdisjoint(int(part) for part in path.strip("/").split("/"))
 
     return [row for row in rows if row.recipient_id is None or told(row)]

@@ -7,6 +7,9 @@ ProhibitNullCharactersValidator); a code looked up by `SlugRelatedField` is not 
 and so goes through `SlugRelatedField` below. NULs in the URL (path and query string) are
 refused before any view by `core.middleware.NulByteMiddleware`."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +37,7 @@ class SlugRelatedField(serializers.SlugRelatedField):
         (the schema then declares it nullable), as ModelSerializer does for the fields it
         builds itself but not for declared ones."""
         super().bind(field_name, parent)
+        assert self.source is not None  # bind() sets it (to the field name by default)
         if self.read_only and not self.allow_null and source_is_nullable(parent, self.source):
             self.allow_null = True
 
@@ -66,6 +70,7 @@ def json_depth_exceeds(value, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -6,18 +6,25 @@ links to, so both follow whatever token class the project configures."""
 from __future__ import annotations
 
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 
+def _authenticators() -> list[BaseAuthentication]:
+    # api_settings has imported the dotted paths of the setting: classes (the stubs say str).
+    classes = cast("list[type[BaseAuthentication]]", api_settings.DEFAULT_AUTHENTICATION_CLASSES)
+    return [auth() for auth in classes]
+
+
 def _drf_request(request: HttpRequest) -> Request:
-    authenticators = [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-    return Request(request, authenticators=authenticators)
+    return Request(request, authenticators=_authenticators())
 
 
 def api_user(request: HttpRequest):
@@ -39,9 +46,9 @@ def _wants_api_answer(request: HttpRequest) -> bool:
 
 def _unauthorized(request: HttpRequest, detail: str) -> JsonResponse:
     response = JsonResponse({"detail": detail}, status=401)
-    authenticators = _drf_request(request).authenticators
+    authenticators = _authenticators()
     if authenticators:
-        header = authenticators[0].authenticate_header(request)
+        header = authenticators[0].authenticate_header(_drf_request(request))
         if header:
             response["WWW-Authenticate"] = header
     return response

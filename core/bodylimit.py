@@ -64,5 +64,6 @@ class RequestBodyLimitMiddleware:
         if len(body) > limit:
             return _too_large(request, limit)
         request.META["CONTENT_LENGTH"] = str(len(body))
-        request._stream = LimitedStream(io.BytesIO(body), len(body))
+        # A LimitedStream, as Django's WSGIRequest puts there (the stubs say BinaryIO).
+        request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[assignment]
         return None

@@ -86,7 +86,7 @@ def reset_keys() -> None:
 def _encrypting_key() -> FieldKey:
     keys = _keys()
     if keys.encrypting is None:
-        keyring.encrypting_key([], settings.FIELD_CIPHER)  # raises ImproperlyConfigured
+        return keyring.encrypting_key([], settings.FIELD_CIPHER)  # raises ImproperlyConfigured
     return keys.encrypting
 
 

@@ -69,6 +69,7 @@ class BootstrapFormMixin:
     """Gives every widget its Bootstrap class, and marks the `searchable` selects."""
 
     searchable: tuple[str, ...] = ()
+    fields: dict[str, forms.Field]  # the form's, once mixed into one
 
     def style_widgets(self) -> None:
         for field in self.fields.values():

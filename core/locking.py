@@ -2,12 +2,12 @@
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
 
 
-def lock_and_read(queryset: QuerySet[M], pk: int) -> M:
+def lock_and_read(queryset: QuerySet[M] | Manager[M], pk: int) -> M:
     """Lock row `pk` of the queryset's table until the transaction ends, then read it afresh
     through `queryset` (with its joins).
 

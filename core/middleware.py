@@ -70,5 +70,5 @@ def api_error(data: dict, status: int):
     response = Response(data, status=status)
     response.accepted_renderer = JSONRenderer()
     response.accepted_media_type = "application/json"
-    response.renderer_context = {}
+    response.renderer_context = {}  # type: ignore[attr-defined]  # set by APIView; not in the stubs
     return response.render()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django import forms
 from django.contrib import messages
@@ -18,9 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .exceptions import Conflict, NotAllowed
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
 PAGE_SIZE = 50
 
@@ -64,7 +61,12 @@ def day_text(value: datetime.date | datetime.datetime | None) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-def person_name(user: AbstractBaseUser | None) -> str:
+class _Named(Protocol):
+    @property
+    def display_name(self) -> str: ...
+
+
+def person_name(user: _Named | None) -> str:
     return user.display_name if user is not None else ""
 
 

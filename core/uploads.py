@@ -21,7 +21,7 @@ class CheckedType:
 def _looks_like_pdf(upload: UploadedFile) -> bool:
     upload.seek(0)
     head = upload.read(1024)
-    upload.seek(max(upload.size - 2048, 0))
+    upload.seek(max((upload.size or 0) - 2048, 0))
     tail = upload.read()
     upload.seek(0)
     return head.startswith(b"%PDF-") and b"%%EOF" in tail
@@ -42,12 +42,13 @@ def _image_format(upload: UploadedFile) -> str | None:
 def check_attachment(upload: UploadedFile) -> CheckedType:
     """The upload's real type, or ValidationError if it is too big or not PDF/JPEG/PNG."""
     name = upload.name or ""
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+    size = upload.size or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("%(name)s is larger than %(limit)s.")
             % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": name})
     if _looks_like_pdf(upload):
         return CheckedType("application/pdf", "pdf")

@@ -231,7 +231,7 @@ class YearStatus:
 
     @property
     def label(self) -> str:
-        return YearKind(self.kind).label
+        return str(YearKind(self.kind).label)
 
     @property
     def is_provisional(self) -> bool:

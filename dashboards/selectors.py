@@ -53,9 +53,10 @@ def dashboard_units(user: User) -> QuerySet[OrgUnit]:
 
 def default_unit(user: User) -> OrgUnit | None:
     """The top of the user's scope: their government's area for a petition office."""
-    if user.org_unit_id is None:
+    unit = user.org_unit
+    if unit is None:
         return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-    return OrgUnit.objects.filter(path=scope_path(user.org_unit)).first()
+    return OrgUnit.objects.filter(path=scope_path(unit)).first()
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -304,10 +305,10 @@ def backlog_row(case: Case) -> dict:
         "summary": case.summary,
         "owner_unit": case.owner_unit.name,
         "received_on": timezone.localtime(case.received_at).date(),
-        "petitions": case.petition_count or 0,
+        "petitions": case.petition_count,
         "status": case.get_status_display(),
         "sponsoring_leader": case.sponsoring_leader.display_name if case.sponsoring_leader else "",
-        "next_due": case.next_due,
+        "next_due": case.next_due,  # type: ignore[attr-defined]
     }
 
 

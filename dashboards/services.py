@@ -16,9 +16,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -195,7 +196,8 @@ def _answer_counts(counts: DayCounts, start: datetime.date, end: datetime.date) 
         )
         .order_by()
     )
-    for row in rows:
+    # Plain dicts, edited in place into the counts of the day and unit.
+    for row in cast("Iterable[dict[str, Any]]", rows):
         day, unit_id = row.pop("delivered_on"), row.pop("case__answering_unit")
         if unit_id is None:
             continue
@@ -295,7 +297,8 @@ def _runs(
     days: Iterable[datetime.date], longest: int
 ) -> Iterator[tuple[datetime.date, datetime.date]]:
     """Consecutive days as (first, last) runs of at most `longest` days."""
-    start = end = None
+    start: datetime.date | None = None
+    end = datetime.date.min  # read only once `start` is set
     for day in sorted(set(days)):
         if (
             start is not None
@@ -313,7 +316,7 @@ def _runs(
 
 # Events that move a counted fact to another day, and the key of their data that holds the
 # day it left (whose rows must lose it).
-MOVED_FROM = {EventKind.EXTENSION_APPROVED: "old_due"}
+MOVED_FROM: dict[str, str] = {EventKind.EXTENSION_APPROVED: "old_due"}
 
 
 def _fact_days(since: datetime.datetime) -> set[datetime.date]:
@@ -342,11 +345,12 @@ def _fact_days(since: datetime.datetime) -> set[datetime.date]:
         .values_list("due_on", flat=True)
         .distinct()
     )
-    days.update(
+    delivered = (
         Reply.objects.filter(Q(case__in=changed) | Q(case__in=followed), delivered_on__isnull=False)
         .values_list("delivered_on", flat=True)
         .distinct()
     )
+    days.update(cast("QuerySet[Reply, datetime.date]", delivered))  # not null, filtered
     return days
 
 

@@ -20,8 +20,8 @@ class Recipients:
       one level up, else that government).
     """
 
-    def __init__(self, units: Iterable[OrgUnit]) -> None:
-        units = {unit.pk: unit for unit in units}
+    def __init__(self, responsible_units: Iterable[OrgUnit]) -> None:
+        units = {unit.pk: unit for unit in responsible_units}
         ancestor_ids = {pk for unit in units.values() for pk in unit.ancestor_ids}
         ancestors = {
             unit.pk: unit

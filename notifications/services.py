@@ -195,7 +195,7 @@ def notification_deliver(*, notification_id: int) -> None:
     row, attempts = claimed
     outcomes = [_send(row, attempt) for attempt in attempts]
     try:
-        row = _record(row.pk, outcomes)
+        settled = _record(row.pk, outcomes)
     except Exception:
         logger.exception(
             "notification %s: outcome of attempt(s) %s not recorded; they stay in flight and "
@@ -205,11 +205,11 @@ def notification_deliver(*, notification_id: int) -> None:
         )
         raise
     if (
-        row is not None
-        and row.status == DeliveryStatus.PENDING
+        settled is not None
+        and settled.status == DeliveryStatus.PENDING
         and any(outcome.status == AttemptStatus.FAILED for outcome in outcomes)
     ):
-        raise DeliveryFailed(row.last_error)
+        raise DeliveryFailed(settled.last_error)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,7 +228,7 @@ class _ChannelState:
 
 def _channel_states(row: Notification) -> dict[str, _ChannelState]:
     """What each of the row's channels (those with an address) has been through: one query."""
-    states = {
+    states: dict[str, _ChannelState] = {
         channel: _ChannelState()
         for channel, address in ((Channel.EMAIL, row.email_to), (Channel.SMS, row.sms_to))
         if address

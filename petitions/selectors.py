@@ -91,7 +91,7 @@ def petition_detail(*, user: User, number: str) -> Petition:
     )
     queryset = _with_parties(queryset).prefetch_related("attachments")
     petition = queryset.get(number=number)
-    petition.acceptance_due = acceptance_due_of(petition.case)
+    petition.acceptance_due = acceptance_due_of(petition.case)  # type: ignore[attr-defined]
     return petition
 
 
@@ -99,7 +99,7 @@ def petition_for_display(petition: Petition) -> Petition:
     """A just-registered petition with what its detail shows loaded (parties, attachments,
     acceptance due date), without fetching it again."""
     prefetch_related_objects([petition], _parties(), "attachments")
-    petition.acceptance_due = acceptance_due_of(petition.case)
+    petition.acceptance_due = acceptance_due_of(petition.case)  # type: ignore[attr-defined]
     return petition
 
 
@@ -154,7 +154,7 @@ def repeat_cases(
     its petition count, last petition date, acceptance due date and `matched_names` (who of
     the people typed was found on it)."""
     earlier = _earlier_petitions(people, location)
-    cases = list(
+    cases: list[Case] = list(
         cases_visible_to(user)
         .filter(pk__in=earlier.values("case_id"))
         .select_related("owner_unit")
@@ -169,7 +169,7 @@ def repeat_cases(
         for case_id, name in parties:
             matched.setdefault(case_id, set()).add(name)
     for case in cases:
-        case.matched_names = sorted(matched.get(case.pk, ()))
+        case.matched_names = sorted(matched.get(case.pk, ()))  # type: ignore[attr-defined]
     return cases
 
 

@@ -277,7 +277,7 @@ def _store_attachments(
             stored_name=f"{uuid.uuid4().hex}.{checked.extension}",
             original_name=(upload.name or "")[:200],
             content_type=checked.content_type,
-            size=upload.size,
+            size=upload.size or 0,  # checked: not empty
         )
         attachment.file.save(attachment.stored_name, upload, save=False)
         stored.append(attachment)

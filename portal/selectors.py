@@ -70,7 +70,7 @@ class PublicStatus:
 
 
 # Case status -> public status; an evaluated case is still "answered" to the petitioner.
-STATUS_OF_CASE = {
+STATUS_OF_CASE: dict[str, str] = {
     CaseStatus.REGISTERED: PublicStatus.REGISTERED,
     CaseStatus.ACCEPTED: PublicStatus.ACCEPTED,
     CaseStatus.FORWARDED: PublicStatus.FORWARDED,

@@ -236,7 +236,9 @@ def case_assign(
         case_event_write(
             case=case, kind=EventKind.ACCEPTED, actor=actor, old_status=old, effective_on=on
         )
-    answer_due = answer_clock(case).due_on
+    answer = answer_clock(case)
+    assert answer is not None  # an accepted case's answer clock runs
+    answer_due = answer.due_on
     if due_on < on or due_on > answer_due:
         raise ValidationError(
             {
@@ -300,7 +302,7 @@ def case_assign(
 
 
 # Reasons not to accept that name an earlier case on the same matter, in this status.
-EARLIER_CASE_STATUS = {
+EARLIER_CASE_STATUS: dict[str, CaseStatus] = {
     NotAcceptReason.TERMINATED: CaseStatus.TERMINATED,
     NotAcceptReason.NOT_REVIEWED_IN_TIME: CaseStatus.CLOSED,
 }
@@ -392,6 +394,7 @@ def case_leave_simplified(
     the original acceptance date under the rule in force then."""
     case = case_lock(case)
     leave_simplified_guard(actor, case)
+    assert case.accepted_on is not None  # a simplified case was accepted
     on = effective_date(case, on)
     reason = required_text(reason, "reason")
     simplified_clock = open_clock(case, DeadlineKind.SIMPLIFIED_ANSWER)

@@ -187,6 +187,7 @@ def reply_deliver(
     case = case_lock(case)
     deliver_guard(actor, case)
     reply = case.replies.filter(status=ReplyStatus.APPROVED).order_by("-pk").first()
+    assert reply is not None  # the guard found it
     on = effective_date(case, on)
     if method not in DeliveryMethod.values:
         raise ValidationError({"method": _("Choose how the reply was delivered.")})
@@ -220,6 +221,7 @@ def reply_deliver(
 def _evaluation_window_check(case: Case, on: datetime.date) -> None:
     """The evaluation window's rule: `on` is within the window from the answer's delivery."""
     delivered_on = case.replies.filter(status=ReplyStatus.DELIVERED).latest("pk").delivered_on
+    assert delivered_on is not None  # set on delivery
     last_day = window_end(DeadlineKind.EVALUATION_WINDOW, case.owner_unit, delivered_on)
     if on > last_day:
         raise Conflict(
@@ -327,7 +329,7 @@ def _approve_not_accept(approval: Approval, on: datetime.date) -> dict:
 # The replies have a number series of their own with no mark: 江信访〔2026〕5号.
 REPLY_SERIES = ""
 
-APPROVED_EVENT = {
+APPROVED_EVENT: dict[str, EventKind] = {
     ApprovalKind.REPLY: EventKind.REPLY_APPROVED,
     ApprovalKind.EXTENSION: EventKind.EXTENSION_APPROVED,
     ApprovalKind.NOT_ACCEPT: EventKind.NOT_ACCEPTED,

@@ -66,6 +66,7 @@ def clock_due(clock: Deadline, calendar: WorkCalendar | None = None) -> Due | No
 
 def _horizon(clock: Deadline) -> datetime.date:
     """A day past any due date `clock_due` can give for `clock` (Spring Festival included)."""
+    assert clock.rule is not None  # recomputed clocks have a rule
     days = clock.rule.days + clock.paused_days
     return clock.starts_on + datetime.timedelta(days=days * 2 + 40 + clock.extended_days * 2 + 40)
 
@@ -139,6 +140,7 @@ def _recompute_cases(
     changed, moves = [], []
     for clock in clocks:
         due = clock_due(clock, calendar)
+        assert due is not None  # recomputed clocks have a rule
         if due == (clock.due_on, clock.due_provisional):
             continue
         if due.on != clock.due_on:

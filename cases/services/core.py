@@ -3,6 +3,7 @@ clocks and the timeline event. Opening a case and attaching a repeat petition li
 
 import datetime
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -33,6 +34,8 @@ from ..models import (
 )
 from ..selectors import deadline_rule_for
 from .alerts import alert_approvers
+
+T = TypeVar("T")
 
 
 def deadline_start(
@@ -214,7 +217,7 @@ def documents_store(
             stored_name=Document.new_stored_name(found.extension),
             original_name=(upload.name or "")[:200],
             content_type=found.content_type,
-            size=upload.size,
+            size=upload.size or 0,  # checked: not empty
             uploaded_by=actor,
         )
         document.file.save(document.stored_name, upload, save=True)
@@ -223,7 +226,7 @@ def documents_store(
     return documents
 
 
-def with_files_cleaned_up(work: Callable[[list[Document]], object]) -> object:
+def with_files_cleaned_up(work: Callable[[list[Document]], T]) -> T:
     """Run `work(stored)` in a transaction; if it fails, delete the files it saved."""
     stored: list[Document] = []
     try:

@@ -43,17 +43,24 @@ from .core import (
     with_files_cleaned_up,
 )
 
-REQUEST_WINDOW = {
+# Keyed by ReviewLevel, looked up by the stored level (a str).
+REQUEST_WINDOW: dict[str, DeadlineKind] = {
     ReviewLevel.REVIEW: DeadlineKind.REVIEW_REQUEST,
     ReviewLevel.REREVIEW: DeadlineKind.REREVIEW_REQUEST,
 }
-CLOCK = {ReviewLevel.REVIEW: DeadlineKind.REVIEW, ReviewLevel.REREVIEW: DeadlineKind.REREVIEW}
-DECIDED = {ReviewLevel.REVIEW: CaseStatus.REVIEWED, ReviewLevel.REREVIEW: CaseStatus.REREVIEWED}
-DOCUMENT = {
+CLOCK: dict[str, DeadlineKind] = {
+    ReviewLevel.REVIEW: DeadlineKind.REVIEW,
+    ReviewLevel.REREVIEW: DeadlineKind.REREVIEW,
+}
+DECIDED: dict[str, CaseStatus] = {
+    ReviewLevel.REVIEW: CaseStatus.REVIEWED,
+    ReviewLevel.REREVIEW: CaseStatus.REREVIEWED,
+}
+DOCUMENT: dict[str, DocumentKind] = {
     ReviewLevel.REVIEW: DocumentKind.REVIEW_DECISION,
     ReviewLevel.REREVIEW: DocumentKind.REREVIEW_DECISION,
 }
-EVENTS = {
+EVENTS: dict[str, tuple[EventKind, EventKind]] = {
     ReviewLevel.REVIEW: (EventKind.REVIEW_REQUESTED, EventKind.REVIEWED),
     ReviewLevel.REREVIEW: (EventKind.REREVIEW_REQUESTED, EventKind.REREVIEWED),
 }
@@ -243,8 +250,11 @@ def case_record_hearing(
         review=review, starts_on=starts_on, ends_on=ends_on, note=(note or "").strip()
     )
     clock = open_clock(case, DeadlineKind.REREVIEW)
+    assert clock is not None  # the guard found the re-review; its clock runs, under a rule
     clock.paused_days += hearing.days
-    clock.due_on, clock.due_provisional = clock_due(clock)
+    due = clock_due(clock)
+    assert due is not None
+    clock.due_on, clock.due_provisional = due
     clock.save(update_fields=["paused_days", "due_on", "due_provisional"])
     case_save(case, ends_on)
     case_event_write(

@@ -48,7 +48,10 @@ def with_details(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:
     return queryset.select_related(
         "case", "recorded_by", "recording_unit", "escalated_by"
     ).prefetch_related(
-        Prefetch("units", queryset=Consultation.units.field.related_model.objects.order_by("path")),
+        Prefetch(
+            "units",
+            queryset=Consultation.units.field.related_model._default_manager.order_by("path"),
+        ),
         Prefetch(
             "tasks",
             queryset=ConsultationTask.objects.select_related("unit", "deadline").order_by("pk"),

@@ -218,7 +218,7 @@ def _message(stage: str, clock: Deadline, today: datetime.date) -> str:
 def _task_links(clocks: list[Deadline]) -> dict[int, str]:
     """Links to the escalation task behind a task clock (its page, not the case's: a party's
     unit may not see the case itself)."""
-    ids = {clock.kind: [] for clock in clocks}
+    ids: dict[str, list[int]] = {clock.kind: [] for clock in clocks}
     for clock in clocks:
         ids[clock.kind].append(clock.pk)
     links: dict[int, str] = {}

@@ -74,7 +74,11 @@ def party_state(party: JointParty, report_count: int, today: datetime.date) -> s
 
 def party_row(party: JointParty, today: datetime.date, report_count: int | None = None) -> PartyRow:
     """The row of a party annotated by `_parties_with_progress` (or with its count given)."""
-    count = party.report_count if report_count is None else report_count
+    count = (
+        party.report_count  # type: ignore[attr-defined]  # the annotation
+        if report_count is None
+        else report_count
+    )
     return PartyRow(
         party=party,
         state=party_state(party, count, today),

@@ -204,7 +204,8 @@ def joint_supervision_open(
     and the handlers and leaders of the five units are notified (the assignment letter,
     summary and responsibility table are on the supervision's page)."""
     case = case_lock(case)
-    if actor.org_unit_id is None or not can_run_joint_supervision(actor, case):
+    opening_unit = actor.org_unit
+    if opening_unit is None or not can_run_joint_supervision(actor, case):
         raise NotAllowed(
             _(
                 "Only the joint-conference office or the petition office, with the case in "
@@ -235,13 +236,13 @@ def joint_supervision_open(
         with transaction.atomic():
             supervision = JointSupervision.objects.create(
                 number=next_document_number(
-                    unit=actor.org_unit, series=JOINT_SERIES, year=today.year
+                    unit=opening_unit, series=JOINT_SERIES, year=today.year
                 ),
                 case=case,
                 summary=summary,
                 opened_on=today,
                 opened_by=actor,
-                opening_unit=actor.org_unit,
+                opening_unit=opening_unit,
             )
     except IntegrityError:
         raise Conflict(
@@ -250,6 +251,7 @@ def joint_supervision_open(
     order = {role: index for index, role in enumerate(PartyRole.values)}
     rows = []
     for draft in sorted(parties, key=lambda draft: order[draft.role]):
+        assert draft.unit is not None and draft.due_on is not None  # `_check_parties` did
         clock = Deadline.objects.create(
             case=case,
             kind=EscalationDeadlineKind.JOINT_TASK,

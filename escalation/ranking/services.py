@@ -55,12 +55,12 @@ logger = logging.getLogger(__name__)
 
 BOTTOM = 3
 # Number series of the notices: <机关代字>整改〔2026〕3号, <机关代字>检查〔2026〕1号.
-SERIES = {
+SERIES: dict[str, str] = {
     RankingNoticeKind.RECTIFICATION: "整改",
     RankingNoticeKind.SELF_EXAMINATION: "检查",
 }
 # The time the unit is given: to rectify, and to hand in the written self-examination.
-TIME_GIVEN = {
+TIME_GIVEN: dict[str, tuple[int, Counting]] = {
     RankingNoticeKind.RECTIFICATION: (30, Counting.CALENDAR_DAYS),
     RankingNoticeKind.SELF_EXAMINATION: (10, Counting.WORKDAYS),
 }
@@ -154,8 +154,8 @@ def month_figures(month: datetime.date) -> dict[int, Figures]:
         .values("responsible_unit")
         .annotate(overdue=Count("pk"))
     )
-    for row in overdue:
-        of(row["responsible_unit"]).overdue = row["overdue"]
+    for late in overdue:
+        of(late["responsible_unit"]).overdue = late["overdue"]
 
     evaluations = (
         Evaluation.objects.filter(
@@ -168,9 +168,9 @@ def month_figures(month: datetime.date) -> dict[int, Figures]:
             satisfied=Count("pk", filter=Q(result__in=SATISFIED_RESULTS)),
         )
     )
-    for row in evaluations:
-        item = of(row["case__answering_unit"])
-        item.evaluated, item.satisfied = row["evaluated"], row["satisfied"]
+    for evaluated in evaluations:
+        item = of(evaluated["case__answering_unit"])
+        item.evaluated, item.satisfied = evaluated["evaluated"], evaluated["satisfied"]
     return figures
 
 

@@ -88,7 +88,7 @@ def appointment_detail(*, user: User, pk: int) -> Appointment:
         .select_related("case__owner_unit", "case__sponsoring_leader")
         .get(pk=pk)
     )
-    appointment.record_or_none = _record_of(appointment)
+    appointment.record_or_none = _record_of(appointment)  # type: ignore[attr-defined]
     return appointment
 
 

@@ -168,12 +168,12 @@ def _chosen_petitioners(case: Case, petitioners) -> list[Petitioner]:
 def _already_booked(people: list[Petitioner], date: datetime.date, exclude=None) -> None:
     """A readable error when one of `people` is already booked on `date` (the constraint
     stays the guarantee)."""
-    taken = AppointmentPetitioner.objects.filter(
+    bookings = AppointmentPetitioner.objects.filter(
         petitioner__in=people, date=date, active=True
     ).select_related("appointment__day__schedule__leader")
     if exclude is not None:
-        taken = taken.exclude(appointment=exclude)
-    taken = list(taken)
+        bookings = bookings.exclude(appointment=exclude)
+    taken = list(bookings)
     if taken:
         names = {p.pk: p.name for p in people}
         raise ValidationError(

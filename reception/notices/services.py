@@ -98,7 +98,7 @@ def _tell_recipients(appointment: Appointment, created: list[ReceptionNotice]) -
     case = appointment.case
     when = f"{official_date(day.date)}（{weekday_name(day.date)}）{time_window(schedule)}"
     leader = leader_name(schedule.leader)
-    unit_ids = [n.unit_id for n in created if n.kind == NoticeKind.UNIT]
+    unit_ids = [n.unit_id for n in created if n.kind == NoticeKind.UNIT and n.unit_id is not None]
     acting = users_acting_for(unit_ids, Role.HANDLER, Role.LEADER) if unit_ids else {}
     for notice in created:
         url = notice_url(appointment, notice.kind, notice.unit)
@@ -114,6 +114,7 @@ def _tell_recipients(appointment: Appointment, created: list[ReceptionNotice]) -
                 url=url,
             )
         elif notice.kind == NoticeKind.UNIT:
+            assert notice.unit_id is not None  # a unit's notice
             notify(
                 recipients=acting.get(notice.unit_id, []),
                 kind=ReceptionNotificationKind.RECEPTION,

@@ -4,7 +4,9 @@ reception page shows and the dashboards reuse."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -100,8 +102,8 @@ def reception_numbers(
     }
     numbers = []
     for leader in leaders:
-        seen = appointments.get(leader.pk, {})
-        recorded = records.get(leader.pk, {})
+        seen: Mapping[str, Any] = appointments.get(leader.pk, {})
+        recorded: Mapping[str, Any] = records.get(leader.pk, {})
         numbers.append(
             LeaderNumbers(
                 leader=leader,

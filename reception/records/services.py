@@ -207,6 +207,7 @@ def reception_record(
     case = appointment.case
     assignment = notice = None
     if attended and not resolved_on_spot:
+        assert responsible_unit is not None and due_on is not None  # `_check` required them
         try:
             assignment = case_assign(
                 actor=leader,

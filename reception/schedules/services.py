@@ -89,7 +89,8 @@ def _clean(
     errors: dict[str, list[str]] = {}
     if not (leader.is_active and leader.has_role(Role.LEADER) and leader.org_unit_id):
         errors["leader"] = [_("%(name)s is not a leader.") % {"name": str(leader)}]
-    weekly, monthly = [], []
+    weekly: list[int] = []
+    monthly: list[int] = []
     if kind == ScheduleKind.WEEKLY:
         weekly, problem = _numbers(weekdays, 1, 7)
         if problem:
@@ -198,6 +199,7 @@ def schedule_create(
         valid_until=valid_until,
     )
     units = clean.pop("attending_units")
+    assert leader.org_unit is not None  # `_clean` refuses a leader without a unit
     schedule = ReceptionSchedule.objects.create(
         leader=leader, unit=leader.org_unit, created_by=actor, **clean
     )
@@ -508,7 +510,7 @@ def reception_day_cancel(
         title = _(
             "%(leader)s's reception day %(date)s is cancelled (%(reason)s) and replaced by %(new)s"
         ) % {"leader": leader, "date": date.isoformat(), "reason": reason, "new": when}
-        day.replacement = replacement
+        day.replacement = replacement  # type: ignore[attr-defined]  # for the caller
     else:
         for appointment in appointments:
             # The text goes before the release: afterwards its petitioners are inactive.
@@ -533,7 +535,7 @@ def reception_day_cancel(
             "date": date.isoformat(),
             "reason": reason,
         }
-        day.replacement = None
+        day.replacement = None  # type: ignore[attr-defined]
     unit_ids = list(schedule.attending_units.values_list("pk", flat=True))
     acting = users_acting_for(unit_ids, Role.HANDLER, Role.LEADER)
     recipients = [schedule.leader, *(user for users in acting.values() for user in users)]

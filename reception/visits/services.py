@@ -32,7 +32,7 @@ def can_record_visit(user: User, leader: User) -> bool:
         return user.has_role(Role.LEADER)
     return (
         user.has_role(Role.RECEPTION, Role.HANDLER)
-        and leader.org_unit_id is not None
+        and leader.org_unit is not None
         and unit_in_scope(user, leader.org_unit)
     )
 
