@@ -20,9 +20,11 @@ def is_petition_office_handler(user: User) -> bool:
 
 def can_issue_notice(user: User, case: Case, unit: OrgUnit) -> bool:
     """A supervisor, or a leader on their instruction (at a reception, for one), whose scope
-    holds both the case and the unit addressed."""
+    holds both the case and the unit addressed. A notice is issued in the name of the user's
+    unit: a user without one (a bare superuser) issues none."""
     return (
-        user.has_role(Role.SUPERVISOR, Role.LEADER)
+        user.org_unit_id is not None
+        and user.has_role(Role.SUPERVISOR, Role.LEADER)
         and unit_in_scope(user, unit)
         and _case_in_scope(user, case)
     )
@@ -35,9 +37,11 @@ def can_respond_to_notice(user: User, unit: OrgUnit) -> bool:
 
 def can_run_joint_supervision(user: User, case: Case) -> bool:
     """The joint-conference office (supervisors) or the petition office (its handlers), with
-    the case in scope."""
-    return (user.has_role(Role.SUPERVISOR) or is_petition_office_handler(user)) and _case_in_scope(
-        user, case
+    the case in scope; recorded in the name of the user's unit, so never a user without one."""
+    return (
+        user.org_unit_id is not None
+        and (user.has_role(Role.SUPERVISOR) or is_petition_office_handler(user))
+        and _case_in_scope(user, case)
     )
 
 

@@ -227,6 +227,9 @@ def consultation_record(
     if errors:
         raise ValidationError(errors)
 
+    # A user of a unit (`can_run_consultation`): the consultation is recorded in its name.
+    recording_unit = actor.org_unit
+    assert recording_unit is not None
     consultation = Consultation.objects.create(
         case=case,
         level=level,
@@ -236,9 +239,7 @@ def consultation_record(
         analysis=analysis,
         decision=decision,
         recorded_by=actor,
-        # FIXME: None for a superuser without a unit, whom `can_run_consultation` lets
-        # through: the insert then fails (NOT NULL, a 500). Kept as it is.
-        recording_unit=actor.org_unit,  # type: ignore[misc]
+        recording_unit=recording_unit,
     )
     consultation.units.set(units)
     rows = []

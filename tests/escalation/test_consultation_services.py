@@ -228,6 +228,14 @@ def test_only_the_petition_office_or_supervisors_in_scope_record(
     assert record(d1_supervisor, case, units=[org.d1_business]).recording_unit == org.d1
 
 
+def test_a_superuser_without_a_unit_records_no_consultation(case, org):
+    # Recorded in the name of the recorder's unit: without one, refused (it was a 500).
+    admin = _user("bare_admin", None, "supervisor", is_superuser=True)
+    with pytest.raises(NotAllowed):
+        record(admin, case, units=[org.d1_business])
+    assert not Consultation.objects.exists()
+
+
 def test_a_case_not_accepted_has_nothing_to_consult_on(case, handler1):
     case.status = "diverted"
     case.save(update_fields=["status"])

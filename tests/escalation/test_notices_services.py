@@ -90,6 +90,16 @@ def test_a_handler_may_not_issue_a_notice(case, handler1, org):
         )
 
 
+def test_a_superuser_without_a_unit_is_refused_not_a_500(case, org):
+    # A notice is issued in the name of the issuer's unit: without one there is none to number.
+    admin = _user("bare_admin", None, "supervisor", is_superuser=True)
+    with pytest.raises(NotAllowed):
+        supervision_notice_issue(
+            actor=admin, case=case, unit=org.d1_street, due_on=D(2026, 11, 27), content="x"
+        )
+    assert not Deadline.objects.filter(kind=EscalationDeadlineKind.SUPERVISION_NOTICE).exists()
+
+
 def test_the_accused_unit_is_never_sent_a_notice_on_the_accusation(handler1, d1_supervisor, org):
     accusation = register_petition(
         handler1, matter_kind="accusation", accused_unit=org.d1_street
