@@ -32,7 +32,7 @@ FUTURE_TESTS ?= $(sort $(filter-out tests/e2e/%,$(wildcard \
 FUZZ_EXAMPLES ?= 50
 FUZZ_ARGS ?=
 # make lint: the files mypy checks, core/ and every app's services and selectors (in any
-# layout: services.py, services/, <feature>/services.py, calendar_services.py, selectors_x.py),
+# layout: services.py, services/, <feature>/services.py, selectors_x.py),
 # as git knows them; tests and migrations aside.
 TYPED = $(sort $(shell git ls-files 'core/*.py' '*services*.py' '*selectors*.py' \
 	':(exclude)tests/*' ':(exclude)*/migrations/*'))

@@ -14,8 +14,8 @@ from core.admin_base import ReadOnlyAdmin
 from core.identity import mask_phone, normalize_phone
 from core.workcalendar import year_statuses
 
-from .calendar_forms import OfficialScheduleForm
-from .calendar_services import (
+from .calendar.forms import OfficialScheduleForm
+from .calendar.services import (
     FIRST_YEAR,
     LAST_YEAR,
     DayEntry,
@@ -186,7 +186,7 @@ class CalendarDayForm(forms.ModelForm):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    """The admin's days. Every change goes through `accounts.calendar_services`, which
+    """The admin's days. Every change goes through `accounts.calendar.services`, which
     recomputes the open time limits depending on the days changed, in the same transaction."""
 
     form = CalendarDayForm

@@ -175,7 +175,7 @@ class OrgUnit(models.Model):
 # tokens. The user's other sessions end by themselves (their session hash no longer matches).
 password_changed = Signal()
 # Sent with `actor` and `user` when the security administrator resets a user's two-step
-# verification (accounts.twofactor_services.otp_reset), inside its transaction.
+# verification (accounts.twofactor.services.otp_reset), inside its transaction.
 two_factor_reset = Signal()
 # Sent with `user`, `count` and `reason` ("logout", "logout_all", "revoke", "password_change",
 # "two_factor_reset") when API tokens are revoked, inside the revoking transaction.

@@ -100,6 +100,6 @@ def remember_two_factor_step(*, request, user, **kwargs):
 def revoke_api_tokens_on_password_change(*, user, **kwargs):
     """A new password (by any path: User.save sends the signal) revokes every API token of
     the user, in the same transaction."""
-    from .token_services import api_tokens_revoke_all
+    from .tokens.services import api_tokens_revoke_all
 
     api_tokens_revoke_all(user=user, reason="password_change")

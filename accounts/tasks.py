@@ -17,6 +17,6 @@ def heartbeat() -> str:
 @shared_task
 def purge_expired_api_tokens() -> int:
     """Hourly: API tokens past their expiry leave the database."""
-    from .token_services import api_tokens_purge_expired
+    from .tokens.services import api_tokens_purge_expired
 
     return api_tokens_purge_expired()

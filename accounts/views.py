@@ -24,9 +24,9 @@ from .forms import PolicyPasswordChangeForm
 from .models import User
 from .passwords import REASON_MESSAGES, password_change_reason
 from .roles import Role
-from .security_selectors import backup_codes_left, users_two_factor
-from .twofactor_forms import EnrolForm, OTPCodeForm
-from .twofactor_services import (
+from .selectors import backup_codes_left, users_two_factor
+from .twofactor.forms import EnrolForm, OTPCodeForm
+from .twofactor.services import (
     otp_backup_codes_regenerate,
     otp_disable,
     otp_enrol,

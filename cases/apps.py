@@ -17,7 +17,7 @@ class CasesConfig(AppConfig):
         DEADLINE_KINDS.register(DeadlineKind)
         NOTIFICATION_KINDS.register(CaseNotificationKind)
 
-        from accounts.calendar_services import register_calendar_listener
+        from accounts.calendar.services import register_calendar_listener
 
         from .services.clocks import deadlines_follow_calendar
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet
-from accounts.api_tokens import LogoutAllView, LogoutView, TokenObtainView, TokenViewSet
+from accounts.tokens.api import LogoutAllView, LogoutView, TokenObtainView, TokenViewSet
 from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
 from dashboards.api import StatsSummaryView
 from escalation.consultations import api as consultations

@@ -254,7 +254,7 @@ def token_client(user: User, **defaults):
     address, and tested in tests/accounts)."""
     from rest_framework.test import APIClient
 
-    from accounts.token_services import api_token_issue
+    from accounts.tokens.services import api_token_issue
 
     _instance, token = api_token_issue(user=user)
     client = APIClient(**defaults)

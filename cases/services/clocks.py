@@ -1,6 +1,6 @@
 """Open clocks follow the work calendar (DESIGN §2).
 
-When an admin changes calendar days (`accounts.calendar_services`), every open clock whose
+When an admin changes calendar days (`accounts.calendar.services`), every open clock whose
 due date depends on a changed day is recomputed under its own rule, in the calendar change's
 transaction: its case locked first, then the clock read afresh. A moved clock gets a
 `CaseEvent` and its responsible and owner units are told; a clock whose date stays and only
@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.calendar_services import CalendarChange
+from accounts.calendar.services import CalendarChange
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import users_acting_for

@@ -63,7 +63,7 @@ def test_the_hourly_purge_deletes_expired_tokens_of_users_who_never_come_back(
     handler, frozen_now, time_machine, settings
 ):
     from accounts import tasks
-    from accounts.token_services import api_token_issue
+    from accounts.tokens.services import api_token_issue
 
     api_token_issue(user=handler)
     time_machine.shift(datetime.timedelta(days=3))
@@ -228,7 +228,7 @@ def test_the_admin_password_change_revokes_every_token(client, org, handler):
 
 
 def test_a_device_reset_leaves_no_token_to_use_without_it(org, handler):
-    from accounts.twofactor_services import otp_reset
+    from accounts.twofactor.services import otp_reset
 
     security = UserFactory(org_unit=org.city, roles=["security"])
     token = obtain(handler)["token"]

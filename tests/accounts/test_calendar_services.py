@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts import calendar_services
-from accounts.calendar_forms import OfficialScheduleForm, parse_days
-from accounts.calendar_services import (
+from accounts.calendar import services as calendar_services
+from accounts.calendar.forms import OfficialScheduleForm, parse_days
+from accounts.calendar.services import (
     CalendarChange,
     DayEntry,
     calendar_days_set,

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from accounts.twofactor_services import otp_reset
+from accounts.twofactor.services import otp_reset
 from core.exceptions import NotAllowed
 from tests.factories import PASSWORD, UserFactory
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from accounts.models import User
-from accounts.twofactor_services import otp_verify
+from accounts.twofactor.services import otp_verify
 from tests.accounts.test_twofactor import with_device
 from tests.factories import UserFactory
 

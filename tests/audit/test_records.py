@@ -252,8 +252,8 @@ def sysadmin(org):
 
 
 def test_password_changes_two_factor_resets_and_token_revocations_are_recorded(org):
-    from accounts.token_services import api_token_issue, api_tokens_revoke_all
-    from accounts.twofactor_services import otp_reset
+    from accounts.tokens.services import api_token_issue, api_tokens_revoke_all
+    from accounts.twofactor.services import otp_reset
 
     user = UserFactory(org_unit=org.city, roles=["handler"])
     security = UserFactory(org_unit=org.city, roles=["security"])

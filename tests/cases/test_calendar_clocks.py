@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.calendar_forms import parse_days
-from accounts.calendar_services import DayEntry, calendar_days_set, calendar_year_load_official
+from accounts.calendar.forms import parse_days
+from accounts.calendar.services import DayEntry, calendar_days_set, calendar_year_load_official
 from accounts.models import CalendarDay, CalendarYear
 from cases import services
 from cases.kinds import CaseNotificationKind

@@ -10,8 +10,8 @@ import time
 import pytest
 from django.db import connection
 
-from accounts import calendar_services
-from accounts.calendar_services import DayEntry, calendar_days_set
+from accounts.calendar import services as calendar_services
+from accounts.calendar.services import DayEntry, calendar_days_set
 from accounts.models import CalendarYear, User
 from cases.services.clocks import deadlines_recompute
 from tests.cases.test_calendar_clocks import accepted_case, due_of, handling

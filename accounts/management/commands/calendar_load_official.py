@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from accounts.calendar_forms import OfficialScheduleForm
+from accounts.calendar.forms import OfficialScheduleForm
 
 
 class Command(BaseCommand):

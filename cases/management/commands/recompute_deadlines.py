@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from accounts.calendar_services import days_of_year
+from accounts.calendar.services import days_of_year
 from cases.services.clocks import deadlines_recompute, depends_on_days
 
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .calendar_services import FIRST_YEAR, LAST_YEAR, calendar_year_load_official
-from .models import User
+from ..models import User
+from .services import FIRST_YEAR, LAST_YEAR, calendar_year_load_official
 
 # Between two dates of a range: "..", "~", "～", "—", "至" or "到" (a bare "-" is part of a date).
 RANGE = re.compile(r"^(\S+?)\s*(?:\.\.|~|～|—|至|到)\s*(\S+)$")

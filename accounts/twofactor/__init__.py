@@ -1,5 +1,5 @@
 """Who must give a second factor, and where a web session stands with it (reads only; the
-writes are in twofactor_services).
+writes are in `services`).
 
 A session's step is kept in the session (`STEP_SESSION_KEY`), worked out when the user logs in
 (or on the first request of an older session), so that an ordinary request costs no query:
@@ -92,7 +92,7 @@ def remember_login(request: HttpRequest, user) -> None:
 @checks.register(checks.Tags.security)
 def check_required_roles(app_configs, **kwargs):
     """OTP_REQUIRED_ROLES names roles that exist: a typo would leave a role unprotected."""
-    from .roles import Role
+    from ..roles import Role
 
     unknown = sorted(set(settings.OTP_REQUIRED_ROLES) - set(Role.values))
     if not unknown:

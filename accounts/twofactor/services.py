@@ -17,9 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from core.exceptions import NotAllowed, ValidationError
 from core.locking import lock_and_read
 
-from .models import User, two_factor_reset
-from .roles import Role
-from .twofactor import otp_required
+from ..models import User, two_factor_reset
+from ..roles import Role
+from . import otp_required
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
@@ -149,7 +149,7 @@ def otp_reset(*, actor: User, user_id: int) -> User:
     """Delete every device of user `user_id` (a lost phone), and revoke the API tokens that were
     issued on them. The security administrator's alone (三员分立: not the system administrator);
     both rows are locked (in id order) and the actor's role is read from its fresh row."""
-    from .token_services import api_tokens_revoke_all
+    from ..tokens.services import api_tokens_revoke_all
 
     with transaction.atomic():
         rows = {pk: lock_and_read(User.objects, pk) for pk in sorted({actor.pk, user_id})}

@@ -4,7 +4,7 @@ SHA-512 digest; the owner lists and revokes them."""
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
-from .models import User, api_tokens_revoked
+from ..models import User, api_tokens_revoked
 
 
 def api_token_issue(*, user: User) -> tuple[AuthToken, str]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import NotAllowed, ValidationError
 from core.workcalendar import package_knows_year
 
-from .models import CalendarDay, CalendarYear, User
+from ..models import CalendarDay, CalendarYear, User
 
 # CharFields: their max_length is set.
 NOTE_LENGTH = cast(int, CalendarDay._meta.get_field("note").max_length)

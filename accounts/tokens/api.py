@@ -14,11 +14,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import twofactor
-from .login_guard import LoginRateThrottle
-from .security_selectors import api_tokens_live
-from .token_services import api_token_issue, api_token_revoke, api_tokens_revoke_all
-from .twofactor_services import otp_verify
+from .. import twofactor
+from ..login_guard import LoginRateThrottle
+from ..selectors import api_tokens_live
+from ..twofactor.services import otp_verify
+from .services import api_token_issue, api_token_revoke, api_tokens_revoke_all
 
 ENROL_ON_THE_WEB = gettext_lazy(
     "Your role requires two-step verification: set it up on the web page (Account security) "
