@@ -1,41 +1,20 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from django.utils.translation import gettext as _
-from django.views import defaults
-from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import APIException
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import rest
 from core.api_input import SlugRelatedField
-from core.exceptions import Conflict, NotAllowed
-from core.middleware import api_error, is_api
 
 from .models import OrgUnit
 from .passwords import PasswordChangeRequired
 from .selectors import org_unit_list
 
-# Ids above this are no row of ours (BigAutoField).
-MAX_ID = 2**63 - 1
-
-
-def object_id(value) -> int:
-    """A row id from the URL; Http404 for anything that cannot be one."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
-
 
 def exception_handler(exc, context):
-    """One error shape for the API: DRF's `{field: [messages]}` for bad input, and
-    `{"detail": message}` with 403/404/409 for refused, missing and conflicting requests.
-
-    A login refused by the lockout (axes flags the request it authenticated) is 429 with
-    `{"detail", "code": "login_locked"}` and Retry-After, whatever error the view raised."""
+    """The API's `EXCEPTION_HANDLER`: `core.rest.exception_handler`, and before it what is
+    about logging in. A login refused by the lockout (axes flags the request it
+    authenticated) is 429 with `{"detail", "code": "login_locked"}` and Retry-After, whatever
+    error the view raised; an expired password or one that must be changed is 403 with its
+    code."""
     request = context.get("request")
     if request is not None and getattr(request, "axes_locked_out", False):
         from .login_guard import lockout_details
@@ -46,31 +25,7 @@ def exception_handler(exc, context):
         return Response(
             {"detail": str(exc.detail), "code": exc.detail.code}, status=exc.status_code
         )
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            data = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
-            data = {("non_field_errors" if k == "__all__" else k): v for k, v in data.items()}
-        else:
-            data = {"non_field_errors": [str(m) for m in exc.messages]}
-        return Response(data, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, NotAllowed):
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, Conflict):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, Http404):
-        return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
-    response = drf_exception_handler(exc, context)
-    if response is None and isinstance(exc, APIException):  # pragma: no cover - DRF handles
-        return Response({"detail": str(exc)}, status=exc.status_code)
-    return response
-
-
-def page_not_found(request, exception):
-    """`handler404`: a URL under /api/ that no route matches (e.g. `/api/v1/approvals/0.5/`)
-    gets the API's error shape; pages get the 404 page."""
-    if is_api(request):
-        return api_error({"detail": _("Not found.")}, 404)
-    return defaults.page_not_found(request, exception)
+    return rest.exception_handler(exc, context)
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from core.exceptions import NotAllowed, ValidationError
+from core.rest import MAX_ID
 
 from . import twofactor
-from .api import MAX_ID
 from .forms import PolicyPasswordChangeForm
 from .models import User
 from .passwords import REASON_MESSAGES, password_change_reason

@@ -16,6 +16,7 @@ from core.forms import (
     single_file_field,
     textarea,
 )
+from core.limits import LONG_TEXT
 
 from .models import (
     Case,
@@ -142,7 +143,7 @@ class ExtensionForm(ActionForm):
 class ReplyForm(ActionForm):
     request = forms.CharField(label=_("The request"), max_length=5000, widget=textarea(2))
     facts_and_reasons = forms.CharField(
-        label=_("Facts and reasons"), max_length=20000, widget=textarea(4)
+        label=_("Facts and reasons"), max_length=LONG_TEXT, widget=textarea(4)
     )
     opinion = forms.ChoiceField(
         label=_("Opinion"), choices=[("", "---------"), *Opinion.choices], required=False
@@ -185,7 +186,7 @@ class ReviewRequestForm(ActionForm):
 
 class ReviewDecisionForm(ActionForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices)
-    opinion = forms.CharField(label=_("Opinion"), max_length=20000, widget=textarea(4))
+    opinion = forms.CharField(label=_("Opinion"), max_length=LONG_TEXT, widget=textarea(4))
     document = single_file_field(_("Signed opinion (PDF, JPEG, PNG)"))
 
 
@@ -243,7 +244,7 @@ class SignForm(ActionForm):
 
 
 class ReportForm(ActionForm):
-    report = forms.CharField(label=_("Report"), max_length=20000, widget=textarea(4))
+    report = forms.CharField(label=_("Report"), max_length=LONG_TEXT, widget=textarea(4))
     files = MultipleFileField(label=_("Material (PDF, JPEG, PNG, 10 MB each)"), required=False)
 
 

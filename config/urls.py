@@ -9,7 +9,7 @@ from .api import api_urlpatterns
 from .apidocs import SchemaView, SwaggerView
 
 # An unknown URL under /api/ is answered in the API's error shape (JSON), others by the 404 page.
-handler404 = "accounts.api.page_not_found"
+handler404 = "core.rest.page_not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="petitions:list", permanent=False)),

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import OrgUnit, User
 from core.api_input import SlugRelatedField
+from core.limits import LONG_TEXT
 
 from ..models import (
     ApprovalStatus,
@@ -23,7 +24,6 @@ from ..selectors import (
 
 UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
 USER_FIELD = {"slug_field": "username", "queryset": User.objects.filter(is_active=True)}
-TEXT = 20000  # longest free text accepted in a TextField
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -47,12 +47,12 @@ class StepSerializer(serializers.Serializer):
 
 class AcceptSerializer(StepSerializer):
     simplified = serializers.BooleanField(default=False)
-    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class ForwardSerializer(StepSerializer):
     to_unit = SlugRelatedField(**UNIT_FIELD)
-    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class AssignSerializer(StepSerializer):
@@ -60,13 +60,13 @@ class AssignSerializer(StepSerializer):
     co_units = SlugRelatedField(many=True, required=False, **UNIT_FIELD)
     responsible_person = serializers.CharField(max_length=50)
     leader = SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
-    instructions = serializers.CharField(max_length=TEXT)
+    instructions = serializers.CharField(max_length=LONG_TEXT)
     due_on = serializers.DateField()
 
 
 class NotAcceptSerializer(StepSerializer):
     reason = serializers.ChoiceField(choices=NotAcceptReason.choices)
-    text = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    text = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     earlier_case = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     def validate_earlier_case(self, value: str) -> Case | None:
@@ -81,23 +81,23 @@ class NotAcceptSerializer(StepSerializer):
 class DivertSerializer(StepSerializer):
     channel = serializers.ChoiceField(choices=LegalChannel.choices)
     guided_to = serializers.CharField(max_length=100)
-    comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class ReasonSerializer(StepSerializer):
-    reason = serializers.CharField(max_length=TEXT)
+    reason = serializers.CharField(max_length=LONG_TEXT)
 
 
 class ExtensionSerializer(StepSerializer):
     days = serializers.IntegerField()
-    reason = serializers.CharField(max_length=TEXT)
+    reason = serializers.CharField(max_length=LONG_TEXT)
 
 
 class ReplyDraftSerializer(StepSerializer):
-    request = serializers.CharField(max_length=TEXT)
-    facts_and_reasons = serializers.CharField(max_length=TEXT)
+    request = serializers.CharField(max_length=LONG_TEXT)
+    facts_and_reasons = serializers.CharField(max_length=LONG_TEXT)
     opinion = serializers.ChoiceField(choices=Opinion.choices, required=False, allow_blank=True)
-    legal_basis = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     resolved = serializers.BooleanField(default=False)
     agreement = serializers.FileField(required=False, allow_null=True)
     agreement_kind = serializers.ChoiceField(
@@ -116,16 +116,16 @@ class DeliverSerializer(StepSerializer):
 class EvaluateSerializer(StepSerializer):
     result = serializers.ChoiceField(choices=EvaluationResult.choices)
     contact = serializers.CharField(max_length=50)
-    note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class ReviewRequestSerializer(StepSerializer):
-    request = serializers.CharField(max_length=TEXT)
+    request = serializers.CharField(max_length=LONG_TEXT)
 
 
 class ReviewDecideSerializer(StepSerializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
-    opinion = serializers.CharField(max_length=TEXT)
+    opinion = serializers.CharField(max_length=LONG_TEXT)
     document = serializers.FileField(required=False, allow_null=True)
 
 
@@ -135,7 +135,7 @@ class HearingInputSerializer(serializers.Serializer):
 
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
     def service_kwargs(self) -> dict:
         return dict(self.validated_data)
@@ -144,20 +144,20 @@ class HearingInputSerializer(serializers.Serializer):
 class SponsorSerializer(StepSerializer):
     staff = SlugRelatedField(required=False, allow_null=True, **USER_FIELD)
     due_on = serializers.DateField()
-    responsibility = serializers.CharField(max_length=TEXT)
+    responsibility = serializers.CharField(max_length=LONG_TEXT)
 
     def service_kwargs(self) -> dict:
         return {"staff": None, **super().service_kwargs()}
 
 
 class ReportSerializer(StepSerializer):
-    report = serializers.CharField(max_length=TEXT)
+    report = serializers.CharField(max_length=LONG_TEXT)
     files = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
 
 
 class DecideSerializer(StepSerializer):
     approve = serializers.BooleanField()
-    instruction = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    instruction = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class ApprovalQuerySerializer(serializers.Serializer):

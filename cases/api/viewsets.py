@@ -19,9 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api import object_id
 from accounts.models import User
 from core.api_input import JSONParser
+from core.rest import object_id
 
 from .. import services
 from ..filters import CaseFilter

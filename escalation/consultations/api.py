@@ -22,11 +22,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from accounts.api import object_id
 from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
+from core.limits import LONG_TEXT
+from core.rest import object_id
 
 from ..models import Consultation, ConsultationTask
 from .selectors import (
@@ -41,7 +42,6 @@ from .services import (
     consultation_task_done,
 )
 
-TEXT = 20000  # longest free text accepted
 UNIT = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
 
 
@@ -56,7 +56,7 @@ def task_state(task: ConsultationTask, today=None) -> str:
 
 class ConsultationTaskInputSerializer(serializers.Serializer):
     unit = SlugRelatedField(help_text=_("Code of the unit given the task."), **UNIT)
-    task = serializers.CharField(max_length=TEXT)
+    task = serializers.CharField(max_length=LONG_TEXT)
     due = serializers.DateField()
 
 
@@ -65,13 +65,13 @@ class ConsultationInputSerializer(serializers.Serializer):
     level = serializers.IntegerField(help_text=_("1 to 4: the next level the case may reach."))
     date = serializers.DateField(help_text=_("The day the consultation was held."))
     units = SlugRelatedField(many=True, help_text=_("Codes of the units attending."), **UNIT)
-    attendees = serializers.CharField(max_length=TEXT, help_text=_("The people attending."))
+    attendees = serializers.CharField(max_length=LONG_TEXT, help_text=_("The people attending."))
     experts = serializers.CharField(
-        max_length=TEXT, required=False, allow_blank=True, default="",
+        max_length=LONG_TEXT, required=False, allow_blank=True, default="",
         help_text=_("Invited experts (required at level 3)."),
     )  # fmt: skip
-    analysis = serializers.CharField(max_length=TEXT)
-    decision = serializers.CharField(max_length=TEXT)
+    analysis = serializers.CharField(max_length=LONG_TEXT)
+    decision = serializers.CharField(max_length=LONG_TEXT)
     tasks = ConsultationTaskInputSerializer(many=True, required=False, default=list)
 
     def validate_case(self, value: str) -> Case:
@@ -99,7 +99,7 @@ class ConsultationInputSerializer(serializers.Serializer):
 
 class ConsultationEscalateSerializer(serializers.Serializer):
     level = serializers.IntegerField(help_text=_("The consultation's level + 1."))
-    reason = serializers.CharField(max_length=TEXT)
+    reason = serializers.CharField(max_length=LONG_TEXT)
     date = serializers.DateField(
         required=False, allow_null=True, help_text=_("The day it was decided; empty: today.")
     )

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.forms import ActionForm, date_widget, textarea
+from core.limits import LONG_TEXT
 
 from ..models import ConsultationLevel
 from .services import TaskDraft
 
-TEXT = 20000
 TASK_ROWS = 3
 
 
@@ -68,16 +68,18 @@ class ConsultationForm(ActionForm):
         label=_("Level"), choices=ConsultationLevel.choices, coerce=int, widget=forms.HiddenInput
     )
     date = forms.DateField(label=_("Held on"), widget=date_widget())
-    attendees = forms.CharField(label=_("People attending"), max_length=TEXT, widget=textarea(2))
+    attendees = forms.CharField(
+        label=_("People attending"), max_length=LONG_TEXT, widget=textarea(2)
+    )
     experts = forms.CharField(
         label=_("Invited experts"),
-        max_length=TEXT,
+        max_length=LONG_TEXT,
         required=False,
         widget=textarea(2),
         help_text=_("Required at level 3 (the hall directors' joint meeting)."),
     )
-    analysis = forms.CharField(label=_("Analysis"), max_length=TEXT, widget=textarea(4))
-    decision = forms.CharField(label=_("Decision"), max_length=TEXT, widget=textarea(3))
+    analysis = forms.CharField(label=_("Analysis"), max_length=LONG_TEXT, widget=textarea(4))
+    decision = forms.CharField(label=_("Decision"), max_length=LONG_TEXT, widget=textarea(3))
 
     def __init__(self, *args, units: list[OrgUnit], level: int | None = None, **kwargs):
         self._units = units
@@ -111,7 +113,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args, units: list[OrgUnit], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitField(label=_("Unit"), units=units)
-        self.fields["task"] = forms.CharField(label=_("Task"), max_length=TEXT)
+        self.fields["task"] = forms.CharField(label=_("Task"), max_length=LONG_TEXT)
         self.fields["due"] = forms.DateField(label=_("Due"), widget=date_widget())
         self.fields["unit"].widget.attrs.update(
             {"class": "form-select form-select-sm", "data-search": "true"}
@@ -144,7 +146,9 @@ class EscalateForm(ActionForm):
     level = forms.TypedChoiceField(
         label=_("Level"), choices=ConsultationLevel.choices, coerce=int, widget=forms.HiddenInput
     )
-    reason = forms.CharField(label=_("Reason for escalating"), max_length=TEXT, widget=textarea(3))
+    reason = forms.CharField(
+        label=_("Reason for escalating"), max_length=LONG_TEXT, widget=textarea(3)
+    )
 
     def __init__(self, *args, level: int | None = None, **kwargs):
         self._level = level

@@ -20,12 +20,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api import object_id
 from accounts.models import OrgUnit
-from cases.api.inputs import TEXT
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import SlugRelatedField
+from core.limits import LONG_TEXT
+from core.rest import object_id
 
 from ..models import JointStatus, JointSupervision, PartyRole
 from .documents import JOINT_DOCUMENTS
@@ -43,7 +43,7 @@ from .services import PartyDraft, joint_party_report, joint_supervision_open
 class JointPartyInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
     unit = SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.filter(is_active=True))
-    task = serializers.CharField(max_length=TEXT, allow_blank=True)
+    task = serializers.CharField(max_length=LONG_TEXT, allow_blank=True)
     due = serializers.DateField()
 
 
@@ -51,7 +51,7 @@ class JointOpenSerializer(serializers.Serializer):
     case = serializers.CharField(max_length=40, help_text=_("The case number."))
     parties = JointPartyInputSerializer(many=True, allow_empty=True, max_length=20)
     summary = serializers.CharField(
-        max_length=TEXT,
+        max_length=LONG_TEXT,
         required=False,
         allow_blank=True,
         help_text=_("Empty: the case's summary and what its petitions say."),
@@ -79,7 +79,7 @@ class JointOpenSerializer(serializers.Serializer):
 
 class JointReportInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=PartyRole.choices)
-    content = serializers.CharField(max_length=TEXT, allow_blank=True)
+    content = serializers.CharField(max_length=LONG_TEXT, allow_blank=True)
     done = serializers.BooleanField(default=False)
     date = serializers.DateField(
         required=False,

@@ -25,12 +25,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from accounts.api import object_id
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
+from core.rest import object_id
 
 from ..models import NoticeKind, SupervisionNotice
 from .selectors import NoticeTab, notice_detail, notice_list

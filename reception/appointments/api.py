@@ -28,10 +28,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api import MAX_ID, object_id
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser
+from core.limits import LONG_TEXT
+from core.rest import MAX_ID, object_id
 
 from ..models import Appointment, ReceptionSchedule
 from ..notices.documents import notice_links
@@ -45,9 +46,6 @@ from .services import (
     appointment_move,
     opinion_write,
 )
-
-TEXT = 20000
-
 
 # --- input ------------------------------------------------------------------------------------
 
@@ -100,7 +98,9 @@ class MoveInputSerializer(serializers.Serializer):
 
 
 class OpinionInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT, help_text=_("The unit's preliminary opinion."))
+    text = serializers.CharField(
+        max_length=LONG_TEXT, help_text=_("The unit's preliminary opinion.")
+    )
 
 
 class AppointmentQuerySerializer(serializers.Serializer):

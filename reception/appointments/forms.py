@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import textarea
+from core.limits import LONG_TEXT
 from petitions.models import PetitionerRole
 
 from ..selectors import DayView
@@ -120,7 +121,7 @@ class MoveForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    text = forms.CharField(label=_("Preliminary opinion"), max_length=20000, widget=textarea(5))
+    text = forms.CharField(label=_("Preliminary opinion"), max_length=LONG_TEXT, widget=textarea(5))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,22 +20,23 @@ from rest_framework.response import Response
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 from core.api_input import SlugRelatedField
+from core.limits import LONG_TEXT
 
 from ..models import Appointment, ReceptionRecord
-from .services import TEXT, reception_record
+from .services import reception_record
 
 
 class RecordInputSerializer(serializers.Serializer):
     attended = serializers.BooleanField(help_text=_("Whether the petitioner came."))
     account = serializers.CharField(
-        max_length=TEXT,
+        max_length=LONG_TEXT,
         required=False,
         allow_blank=True,
         default="",
         help_text=_("What the petitioner said (required when they came)."),
     )
     instruction = serializers.CharField(
-        max_length=TEXT,
+        max_length=LONG_TEXT,
         required=False,
         allow_blank=True,
         default="",

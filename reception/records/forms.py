@@ -13,9 +13,9 @@ from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import units_below_owner
 from core.forms import UnitChoiceField, date_widget, textarea
+from core.limits import LONG_TEXT
 
 from ..forms import bootstrap
-from .services import TEXT
 
 CAME = "yes"
 DID_NOT_COME = "no"
@@ -31,14 +31,14 @@ class RecordForm(forms.Form):
     )
     account = forms.CharField(
         label=_("What was said"),
-        max_length=TEXT,
+        max_length=LONG_TEXT,
         required=False,
         widget=textarea(5),
         help_text=_("The petitioner's account and requests, and what the leader explained."),
     )
     instruction = forms.CharField(
         label=_("Leader's instruction"),
-        max_length=TEXT,
+        max_length=LONG_TEXT,
         required=False,
         widget=textarea(4),
         help_text=_("It goes to the responsible unit as its assignment and supervision notice."),

@@ -19,13 +19,12 @@ from cases.permissions import can_sponsor
 from cases.services import case_assign, case_event_write
 from cases.services.core import case_lock, case_save
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.limits import LONG_TEXT
 from core.locking import lock_and_read
 from escalation.notices.services import supervision_notice_issue
 
 from ..kinds import ReceptionEventKind
 from ..models import Appointment, AppointmentStatus, ReceptionRecord
-
-TEXT = 20000  # longest free text accepted
 
 # The field names of the record form and API, for errors raised by the services it calls.
 ASSIGN_FIELDS = {
@@ -100,9 +99,9 @@ def _check(
                 errors["responsible_person"] = [_("Name the person responsible.")]
             if due_on is None:
                 errors["due"] = [_("Set the date the unit must report back by.")]
-    if len(account) > TEXT:
+    if len(account) > LONG_TEXT:
         errors.setdefault("account", []).append(_("The text is too long."))
-    if len(instruction) > TEXT:
+    if len(instruction) > LONG_TEXT:
         errors.setdefault("instruction", []).append(_("The text is too long."))
     if errors:
         raise ValidationError(errors)

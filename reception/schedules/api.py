@@ -36,11 +36,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from accounts.api import object_id
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.api_schema import ObjectAnswerSchema
+from core.rest import object_id
 
 from ..models import ReceptionSchedule, ScheduleKind
 from ..selectors import DayView, reception_day_on, reception_days, schedules_visible_to

@@ -17,20 +17,23 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from accounts.api import object_id
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
+from core.limits import LONG_TEXT
+from core.rest import object_id
 
 from ..models import FieldVisit
 from .selectors import field_visit_detail, field_visit_list
-from .services import MAX_CASES, PLACE, TEXT, field_visit_record
+from .services import MAX_CASES, PLACE, field_visit_record
 
 
 class VisitCaseInputSerializer(serializers.Serializer):
     case = serializers.CharField(max_length=40, help_text=_("Case number."))
-    outcome = serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(
+        max_length=LONG_TEXT, required=False, allow_blank=True, default=""
+    )
 
     def validate_case(self, value: str):
         if "\x00" in value:
@@ -49,7 +52,9 @@ class VisitInputSerializer(serializers.Serializer):
     )
     date = serializers.DateField()
     place = serializers.CharField(max_length=PLACE)
-    summary = serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
+    summary = serializers.CharField(
+        max_length=LONG_TEXT, required=False, allow_blank=True, default=""
+    )
     cases = VisitCaseInputSerializer(many=True, required=False, max_length=MAX_CASES, default=list)
 
     def get_fields(self):

@@ -11,10 +11,11 @@ from accounts.roles import Role
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.forms import UserChoiceField, date_widget, textarea
+from core.limits import LONG_TEXT
 
 from ..forms import bootstrap
 from .selectors import leaders_for_visits
-from .services import PLACE, TEXT
+from .services import PLACE
 
 
 class VisitForm(forms.Form):
@@ -22,7 +23,7 @@ class VisitForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=date_widget())
     place = forms.CharField(label=_("Place"), max_length=PLACE)
     summary = forms.CharField(
-        label=_("Summary"), max_length=TEXT, required=False, widget=textarea(3)
+        label=_("Summary"), max_length=LONG_TEXT, required=False, widget=textarea(3)
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -38,7 +39,7 @@ class VisitCaseForm(forms.Form):
 
     case = forms.CharField(label=_("Case number"), max_length=40, required=False)
     outcome = forms.CharField(
-        label=_("Outcome"), max_length=TEXT, required=False, widget=textarea(1)
+        label=_("Outcome"), max_length=LONG_TEXT, required=False, widget=textarea(1)
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -16,11 +16,11 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from cases.services import case_event_write
 from core.exceptions import NotAllowed, ValidationError
+from core.limits import LONG_TEXT
 
 from ..kinds import ReceptionEventKind
 from ..models import FieldVisit, FieldVisitCase
 
-TEXT = 20000  # longest free text accepted
 PLACE = 200
 MAX_CASES = 50
 
@@ -66,7 +66,7 @@ def field_visit_record(
         errors["place"] = [_("This field is required.")]
     elif len(place) > PLACE:
         errors["place"] = [_("The text is too long.")]
-    if len(summary) > TEXT:
+    if len(summary) > LONG_TEXT:
         errors["summary"] = [_("The text is too long.")]
     ids = [case.pk for case, _outcome in cases]
     if len(ids) != len(set(ids)):
@@ -81,7 +81,7 @@ def field_visit_record(
         errors.setdefault("cases", []).append(
             _("No such case: %(numbers)s.") % {"numbers": "、".join(unknown)}
         )
-    if any(len(outcome or "") > TEXT for _case, outcome in cases):
+    if any(len(outcome or "") > LONG_TEXT for _case, outcome in cases):
         errors.setdefault("cases", []).append(_("The text is too long."))
     if errors:
         raise ValidationError(errors)
