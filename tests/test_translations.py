@@ -185,7 +185,7 @@ def test_id_number_errors_name_the_id_card(messages):
     id_errors = [
         e
         for e in messages
-        if any(ref.startswith("accounts/identity.py") for ref in e.references)
+        if any(ref.startswith("core/identity.py") for ref in e.references)
         and "ID number" in e.msgid
     ]
     assert id_errors
