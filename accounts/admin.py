@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_base import ReadOnlyAdmin
-from core.identity import mask_phone, normalize_phone
+from core.identity import is_mobile, mask_phone, normalize_phone
 from core.workcalendar import year_statuses
 
 from .calendar.forms import OfficialScheduleForm
@@ -59,7 +59,7 @@ class UserAdminChangeForm(UserChangeForm):
         if not value:
             return ""
         number = normalize_phone(value)
-        if "-" in number:
+        if not is_mobile(number):
             raise ValidationError(
                 _("Enter a mobile number (11 digits): text messages cannot go to a landline."),
                 code="landline",
