@@ -14,13 +14,11 @@ from django.utils import timezone
 from accounts.models import OrgUnit, User
 from cases.models import Case
 from core.workcalendar import Counting, due_date
-from escalation.consultations.services import (
-    TaskDraft,
-    consultation_escalate,
-    consultation_record,
-)
+from escalation.consultations.services.followup import consultation_escalate
+from escalation.consultations.services.meetings import TaskDraft, consultation_record
 from escalation.deadlines.services import deadlines_scan
-from escalation.joint.services import PartyDraft, joint_party_report, joint_supervision_open
+from escalation.joint.services.opening import PartyDraft, joint_supervision_open
+from escalation.joint.services.reporting import joint_party_report
 from escalation.models import Consultation, JointSupervision, PartyRole, SupervisionNotice
 from escalation.notices.services import supervision_notice_issue
 from escalation.ranking.services import units_rank

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from cases.models import CLOSED_STATUSES, Case
-from reception.appointments.services import appointment_book, opinion_write
+from reception.appointments.services.booking import appointment_book
+from reception.appointments.services.opinions import opinion_write
 from reception.models import Appointment, FieldVisit, ReceptionSchedule
 from reception.notices.services import notices_issue
-from reception.schedules.services import schedule_create
+from reception.schedules.services.schedules import schedule_create
 from reception.selectors import reception_days
 from reception.visits.services import field_visit_record
 

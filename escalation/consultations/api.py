@@ -35,12 +35,8 @@ from .selectors import (
     consultation_list,
     consultation_task_detail,
 )
-from .services import (
-    TaskDraft,
-    consultation_escalate,
-    consultation_record,
-    consultation_task_done,
-)
+from .services.followup import consultation_escalate, consultation_task_done
+from .services.meetings import TaskDraft, consultation_record
 
 UNIT = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
 

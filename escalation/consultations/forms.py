@@ -14,7 +14,7 @@ from core.forms import ActionForm, date_widget, textarea
 from core.limits import LONG_TEXT
 
 from ..models import ConsultationLevel
-from .services import TaskDraft
+from .services.meetings import TaskDraft
 
 TASK_ROWS = 3
 

@@ -36,14 +36,8 @@ from .selectors import (
     consultation_detail,
     consultation_task_detail,
 )
-from .services import (
-    LAST_LEVEL,
-    can_mark_task_done,
-    consultation_escalate,
-    consultation_record,
-    consultation_task_done,
-    next_level,
-)
+from .services.followup import can_mark_task_done, consultation_escalate, consultation_task_done
+from .services.meetings import LAST_LEVEL, consultation_record, next_level
 
 
 @dataclass

@@ -28,7 +28,7 @@ from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
 
-from ..joint.services import joint_supervisions_close_answered
+from ..joint.services.reporting import joint_supervisions_close_answered
 from ..kinds import EscalationDeadlineKind, EscalationEventKind
 from ..models import ConsultationTask, JointParty, Reminder, ReminderStage, SupervisionNotice
 from ..notices.services import automatic_response_due, supervision_notice_issue

@@ -35,7 +35,8 @@ from .selectors import (
     party_row,
     supervision_detail,
 )
-from .services import PartyDraft, joint_party_report, joint_supervision_open
+from .services.opening import PartyDraft, joint_supervision_open
+from .services.reporting import joint_party_report
 
 # --- input --------------------------------------------------------------------------------------
 

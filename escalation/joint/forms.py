@@ -18,7 +18,7 @@ from cases.models import Case
 from core.forms import UnitChoiceField, date_widget, textarea
 
 from ..models import PARTY_UNIT_KINDS, JointParty, PartyRole
-from .services import PartyDraft, default_summary
+from .services.opening import PartyDraft, default_summary
 
 # What each duty means, shown beside the row (DESIGN §3).
 DUTY_HELP = {

@@ -36,7 +36,8 @@ from .selectors import (
     my_party_tasks,
     supervision_detail,
 )
-from .services import joint_party_report, joint_supervision_open
+from .services.opening import joint_supervision_open
+from .services.reporting import joint_party_report
 
 PAGE_SIZE = 50
 

@@ -35,17 +35,13 @@ from core.limits import LONG_TEXT
 from core.rest import MAX_ID, object_id
 
 from ..models import Appointment, ReceptionSchedule
-from ..notices.documents import notice_links
+from ..notices.documents.links import notice_links
 from ..records.api import RecordInputSerializer, RecordSerializer, record_from_request
 from ..selectors import schedules_visible_to
 from .selectors import appointment_detail, appointment_list, slot_time
-from .services import (
-    NOTE_LENGTH,
-    appointment_book,
-    appointment_cancel,
-    appointment_move,
-    opinion_write,
-)
+from .services.booking import NOTE_LENGTH, appointment_book
+from .services.changes import appointment_cancel, appointment_move
+from .services.opinions import opinion_write
 
 # --- input ------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from petitions.models import PetitionerRole
 
 from ..selectors import DayView
 from .selectors import slot_time
-from .services import NOTE_LENGTH
+from .services.booking import NOTE_LENGTH
 
 
 def day_key(schedule_id: int, date: datetime.date) -> str:

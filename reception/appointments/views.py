@@ -22,7 +22,7 @@ from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.pages import Outcome, forbidden, run_service
 
 from ..models import Appointment, AppointmentStatus
-from ..notices.documents import notice_links
+from ..notices.documents.links import notice_links
 from ..notices.selectors import issue_refusal
 from ..selectors import reception_days
 from .forms import BookingForm, CancelForm, MoveForm, OpinionForm, day_key
@@ -38,16 +38,9 @@ from .selectors import (
     sheet_schedule,
     slot_time,
 )
-from .services import (
-    appointment_book,
-    appointment_cancel,
-    appointment_move,
-    booking_warnings,
-    can_change_appointment,
-    can_write_opinion,
-    opinion_units,
-    opinion_write,
-)
+from .services.booking import appointment_book, booking_warnings
+from .services.changes import appointment_cancel, appointment_move, can_change_appointment
+from .services.opinions import can_write_opinion, opinion_units, opinion_write
 
 # --- booking ----------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from core.api_input import JSONParser
 
 from ..models import Appointment
-from .documents import notice_links
+from .documents.links import notice_links
 from .selectors import NoticeAccess, notice_access
 from .services import notices_issue
 

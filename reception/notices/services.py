@@ -19,7 +19,8 @@ from notifications.services import notify, notify_phone
 from ..kinds import ReceptionNotificationKind
 from ..models import Appointment, NoticeKind, ReceptionNotice
 from ..permissions import can_book
-from .documents import leader_name, notice_url, time_window, weekday_name
+from .documents.links import notice_url
+from .documents.texts import leader_name, time_window, weekday_name
 from .selectors import (
     APPOINTMENT_RELATED,
     appointment_petitioners,

@@ -26,7 +26,8 @@ from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import forbidden
 
 from ..models import Appointment, NoticeKind, ReceptionNotice
-from .documents import notice_document, notice_docx_url, notice_links, notice_url
+from .documents.links import notice_docx_url, notice_links, notice_url
+from .documents.texts import notice_document
 from .selectors import (
     NoticeAccess,
     find_notice,

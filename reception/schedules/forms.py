@@ -16,7 +16,7 @@ from core.forms import UnitMultipleChoiceField, UserChoiceField, date_widget
 
 from ..models import ReceptionSchedule, ScheduleKind
 from .selectors import leaders_for_schedules
-from .services import schedule_problems
+from .services.schedules import schedule_problems
 
 WEEKDAYS = [
     (1, _("Mon")),

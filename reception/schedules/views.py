@@ -33,12 +33,8 @@ from .selectors import (
     schedule_list,
     upcoming_days,
 )
-from .services import (
-    reception_day_cancel,
-    schedule_create,
-    schedule_deactivate,
-    schedule_update,
-)
+from .services.days import reception_day_cancel
+from .services.schedules import schedule_create, schedule_deactivate, schedule_update
 
 # --- display helpers --------------------------------------------------------------------------
 

@@ -31,14 +31,14 @@ from cases import services
 from cases.models import Case, MatterKind
 from cases.selectors import case_list
 from dashboards.services import rollup_rebuild
-from escalation.consultations.services import TaskDraft, consultation_record
+from escalation.consultations.services.meetings import TaskDraft, consultation_record
 from escalation.deadlines.services import deadlines_scan
-from escalation.joint.services import joint_supervision_open
+from escalation.joint.services.opening import joint_supervision_open
 from escalation.notices.services import supervision_notice_issue
 from notifications.models import Notification
 from notifications.services import notify
 from petitions.models import Petition
-from reception.appointments.services import appointment_book
+from reception.appointments.services.booking import appointment_book
 from reception.models import ReceptionSchedule
 from tests.escalation.joint_fixtures import drafts_for
 from tests.factories import (

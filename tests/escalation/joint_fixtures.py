@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from escalation.joint.services import PartyDraft, joint_supervision_open
+from escalation.joint.services.opening import PartyDraft, joint_supervision_open
 from escalation.models import PartyRole
 from tests.factories import petitioner, register_petition
 

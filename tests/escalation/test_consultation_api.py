@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from escalation.consultations.services import TaskDraft, consultation_escalate, consultation_record
+from escalation.consultations.services.followup import consultation_escalate
+from escalation.consultations.services.meetings import TaskDraft, consultation_record
 from escalation.models import Consultation
 from tests.factories import register_petition
 

@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 
 from cases.models import CaseEvent, Deadline
 from core.exceptions import Conflict, NotAllowed
-from escalation.consultations.services import (
+from escalation.consultations.services.followup import consultation_escalate, consultation_task_done
+from escalation.consultations.services.meetings import (
     TaskDraft,
-    consultation_escalate,
     consultation_record,
-    consultation_task_done,
     consultations_of,
     next_level,
 )

@@ -11,11 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from escalation.consultations.services import (
-    TaskDraft,
-    consultation_escalate,
-    consultation_record,
-)
+from escalation.consultations.services.followup import consultation_escalate
+from escalation.consultations.services.meetings import TaskDraft, consultation_record
 from escalation.models import Consultation, ConsultationTask
 from tests.factories import register_petition
 

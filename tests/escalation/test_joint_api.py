@@ -203,7 +203,7 @@ def test_detail_of_an_unknown_or_malformed_id_is_404(supervision, d1_supervisor)
 def test_list_queries_do_not_grow_with_the_number_of_supervisions(
     d1_supervisor, handler1, party_units, party_users, django_assert_max_num_queries, frozen_now
 ):
-    from escalation.joint.services import joint_supervision_open
+    from escalation.joint.services.opening import joint_supervision_open
 
     from .joint_fixtures import drafts_for
 

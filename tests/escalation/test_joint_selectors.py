@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from cases.selectors import cases_visible_to
 from escalation.joint.selectors import my_party_tasks, supervisions_visible_to
-from escalation.joint.services import joint_party_report, joint_supervision_open
+from escalation.joint.services.opening import joint_supervision_open
+from escalation.joint.services.reporting import joint_party_report
 
 from . import joint_fixtures
 from .joint_fixtures import drafts_for, new_case

@@ -9,10 +9,9 @@ from accounts.models import OrgKind, OrgLevel
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseStatus, Deadline
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from escalation.joint.services import (
-    PartyDraft,
+from escalation.joint.services.opening import PartyDraft, joint_supervision_open
+from escalation.joint.services.reporting import (
     joint_party_report,
-    joint_supervision_open,
     joint_supervisions_close_answered,
 )
 from escalation.kinds import EscalationDeadlineKind, EscalationEventKind

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from escalation.joint.services import joint_party_report, joint_supervision_open
+from escalation.joint.services.opening import joint_supervision_open
+from escalation.joint.services.reporting import joint_party_report
 from escalation.models import JointReport, JointStatus, JointSupervision, PartyRole
 from tests.conftest import _user
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from reception.appointments.services import appointment_book
+from reception.appointments.services.booking import appointment_book
 from reception.models import Appointment, DayStatus, ReceptionDay
 from tests.factories import UserFactory
 from tests.reception.test_appointments_services import (

@@ -10,12 +10,9 @@ from django.utils import translation
 from cases.models import CaseStatus
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
-from reception.appointments.services import (
-    appointment_book,
-    appointment_cancel,
-    appointment_move,
-    opinion_write,
-)
+from reception.appointments.services.booking import appointment_book
+from reception.appointments.services.changes import appointment_cancel, appointment_move
+from reception.appointments.services.opinions import opinion_write
 from reception.models import (
     Appointment,
     AppointmentPetitioner,
@@ -226,7 +223,7 @@ def test_the_constraint_violation_becomes_a_petitioners_error(
 ):
     """Two bookings that both passed the check: the second insert breaks the constraint,
     which the service turns into the same field error (not a 500)."""
-    from reception.appointments import services as appointments
+    from reception.appointments.services import booking as appointments
 
     book(reception1, case, schedule)
     deputy = UserFactory(username="deputy", org_unit=org.city, roles=["leader"])

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from reception.appointments.services import appointment_book, opinion_write
+from reception.appointments.services.booking import appointment_book
+from reception.appointments.services.opinions import opinion_write
 from reception.models import Appointment, AppointmentStatus, PreliminaryOpinion
 from tests.factories import UserFactory, group_petitioners
 from tests.reception.test_appointments_services import (

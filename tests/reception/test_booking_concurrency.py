@@ -12,8 +12,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from reception.appointments import services as booking_service
-from reception.appointments.services import appointment_book
+from reception.appointments.services import booking as booking_service
+from reception.appointments.services.booking import appointment_book
 from reception.models import Appointment, ReceptionDay
 from tests.factories import UserFactory
 from tests.reception.test_appointments_services import THURSDAY, make_case, make_schedule

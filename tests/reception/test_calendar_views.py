@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import OrgUnit
-from reception.appointments.services import appointment_book
+from reception.appointments.services.booking import appointment_book
 from reception.models import Appointment, DayStatus, ReceptionDay, ReceptionSchedule
-from reception.schedules.services import reception_day_cancel, schedule_create
+from reception.schedules.services.days import reception_day_cancel
+from reception.schedules.services.schedules import schedule_create
 from tests.factories import UserFactory, register_petition
 
 D = datetime.date

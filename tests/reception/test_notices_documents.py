@@ -12,7 +12,7 @@ from docx import Document as read_docx
 from cases.models import CaseEvent
 from escalation.notices.services import supervision_notice_issue
 from reception.models import PreliminaryOpinion, ReceptionRecord
-from reception.notices.documents import notice_links
+from reception.notices.documents.links import notice_links
 from tests.reception.notices_fixtures import *  # noqa: F403
 from tests.reception.notices_fixtures import (
     ID_NUMBER,

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reception.appointments.services import appointment_book
+from reception.appointments.services.booking import appointment_book
 from reception.models import Appointment, ReceptionDay, ReceptionSchedule
-from reception.schedules.services import schedule_create
+from reception.schedules.services.schedules import schedule_create
 from tests.factories import UserFactory, register_petition
 
 D = datetime.date

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from reception.appointments.services import appointment_book
+from reception.appointments.services.booking import appointment_book
 from reception.models import Appointment, DayStatus, ReceptionDay, ReceptionSchedule
-from reception.schedules.services import schedule_create
+from reception.schedules.services.schedules import schedule_create
 from tests.factories import UserFactory, register_petition
 
 D = datetime.date

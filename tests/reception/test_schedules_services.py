@@ -9,7 +9,8 @@ import pytest
 
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from notifications.models import Notification
-from reception.appointments.services import appointment_book, appointment_cancel, appointment_move
+from reception.appointments.services.booking import appointment_book
+from reception.appointments.services.changes import appointment_cancel, appointment_move
 from reception.models import (
     Appointment,
     AppointmentStatus,
@@ -17,8 +18,8 @@ from reception.models import (
     ReceptionDay,
     ReceptionSchedule,
 )
-from reception.schedules.services import (
-    reception_day_cancel,
+from reception.schedules.services.days import reception_day_cancel
+from reception.schedules.services.schedules import (
     schedule_create,
     schedule_deactivate,
     schedule_update,

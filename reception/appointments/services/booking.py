@@ -1,6 +1,5 @@
-"""Appointments (约访): reception staff book a case into a slot of a leader's reception day;
-an appointment is cancelled or moved to another day of the same schedule; the attending
-units write their preliminary opinions (初步处理意见) before the day.
+"""Booking an appointment (约访): reception staff book a case into a slot of a leader's
+reception day; and the helpers that changing a booking (`changes`) shares with it.
 
 Capacity holds under concurrent booking: the day's row is created if need be and then locked
 (`select_for_update`), so that two clerks booking the last slot at the same moment are
@@ -8,9 +7,8 @@ served one after the other and the second finds it taken. One petitioner is neve
 twice on one date, whichever the leader: the unique constraint on `AppointmentPetitioner`
 guarantees it, the service turns a violation into a field error.
 
-No `CaseEvent` is written: the timeline has no event kind for a booking (models are frozen
-for this issue); the reception record (reception/records/services.py) writes what the
-leader decided.
+The case's timeline shows the booking (and the moves and cancellations, `_on_timeline`);
+the reception record (reception/records/services.py) writes what the leader decided.
 """
 
 from __future__ import annotations
@@ -24,33 +22,30 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit, User
+from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import acts_for, users_acting_for
+from accounts.selectors import users_acting_for
 from cases.models import CLOSED_STATUSES, Case
 from cases.selectors import cases_visible_to
 from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.locking import lock_and_read
 from notifications.services import notify, notify_phone
 from petitions.models import Petitioner
 
-from ..kinds import ReceptionEventKind, ReceptionNotificationKind
-from ..models import (
+from ...kinds import ReceptionEventKind, ReceptionNotificationKind
+from ...models import (
     ACTIVE_APPOINTMENTS,
     Appointment,
     AppointmentPetitioner,
-    AppointmentStatus,
     DayStatus,
-    PreliminaryOpinion,
     ReceptionDay,
     ReceptionSchedule,
 )
-from ..notices.selectors import appointment_petitioners
-from ..permissions import can_book, can_manage_schedule
-from ..selectors import reception_day_on
-from .selectors import case_parties, principal_of, slot_time
+from ...notices.selectors import appointment_petitioners
+from ...permissions import can_book
+from ...selectors import reception_day_on
+from ..selectors import case_parties, principal_of, slot_time
 
 NOTE_LENGTH = 200
 
@@ -353,212 +348,3 @@ def _on_timeline(appointment: Appointment, actor: User, kind: str, comment: str,
             **data,
         },
     )
-
-
-def can_change_appointment(user: User, schedule: ReceptionSchedule) -> bool:
-    """Who books into a schedule, and who keeps the leader's calendar, cancels and moves."""
-    return can_book(user, schedule) or can_manage_schedule(user, schedule.leader)
-
-
-def _locked_booked(appointment: Appointment) -> Appointment:
-    locked = lock_and_read(
-        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
-    )
-    if locked.status != AppointmentStatus.BOOKED:
-        raise Conflict(
-            _("This appointment is %(status)s: it can no longer be changed.")
-            % {"status": locked.get_status_display()}
-        )
-    if locked.day.date < timezone.localdate():
-        raise Conflict(
-            _("The reception day %(date)s is past: record what happened instead.")
-            % {"date": locked.day.date.isoformat()}
-        )
-    return locked
-
-
-@transaction.atomic
-def appointment_cancel(
-    *, actor: User, appointment: Appointment, reason: str, tell_petitioners: bool = True
-) -> Appointment:
-    """Cancel a booked appointment: its slot and its petitioners' date are free again; the
-    leader and the attending units are told in-app, the petitioners by SMS when a mobile is
-    known (`tell_petitioners=False` when the caller tells them itself)."""
-    schedule = appointment.day.schedule
-    if not can_change_appointment(actor, schedule):
-        raise NotAllowed(_("Only the reception staff of this leader may cancel an appointment."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the appointment is cancelled.")]})
-    if len(reason) > NOTE_LENGTH:
-        raise ValidationError(
-            {"reason": [_("At most %(count)d characters.") % {"count": NOTE_LENGTH}]}
-        )
-    locked = _locked_booked(appointment)
-    locked.status = AppointmentStatus.CANCELLED
-    locked.save(update_fields=["status"])
-    case, day = locked.case, locked.day
-    _tell_staff(
-        locked,
-        _("The reception of case %(case)s on %(date)s is cancelled: %(reason)s")
-        % {"case": case.number, "date": day.date.isoformat(), "reason": reason},
-    )
-    _on_timeline(locked, actor, ReceptionEventKind.RECEPTION_CANCELLED, reason)
-    if tell_petitioners:
-        sms_petitioners(
-            locked,
-            _(
-                "Your appointment with %(leader)s on %(date)s (case %(case)s) is cancelled: "
-                "%(reason)s. We will contact you again."
-            )
-            % {
-                "leader": day.schedule.leader.display_name,
-                "date": day.date.isoformat(),
-                "case": case.number,
-                "reason": reason,
-            },
-        )
-    # Released after the text: the text goes to the petitioners who were to come.
-    AppointmentPetitioner.objects.filter(appointment=locked).update(active=False)
-    return locked
-
-
-@transaction.atomic
-def appointment_move(
-    *,
-    actor: User,
-    appointment: Appointment,
-    date: datetime.date,
-    tell_petitioners: bool = True,
-) -> Appointment:
-    """Move a booked appointment to another open reception day of the same schedule, into
-    its next free slot (the same capacity rule as booking); its petitioners move with it.
-    The leader, the attending units and (unless `tell_petitioners=False`) the petitioners
-    are told."""
-    schedule = appointment.day.schedule
-    if not can_change_appointment(actor, schedule):
-        raise NotAllowed(_("Only the reception staff of this leader may move an appointment."))
-    locked = _locked_booked(appointment)
-    if locked.day.date == date:
-        raise ValidationError({"date": [_("Choose another day than the booked one.")]})
-    day = _open_day(schedule, date)
-    if Appointment.objects.filter(
-        day=day, case=locked.case, status__in=ACTIVE_APPOINTMENTS
-    ).exists():
-        raise ValidationError(
-            {
-                "date": [
-                    _("Case %(case)s is already booked on %(date)s.")
-                    % {"case": locked.case.number, "date": date.isoformat()}
-                ]
-            }
-        )
-    people = [row.petitioner for row in locked.petitioners.select_related("petitioner")]
-    _already_booked(people, date, exclude=locked)
-    old_date = locked.day.date
-    locked.day, locked.slot = day, _free_slot(day, schedule)
-    try:
-        with transaction.atomic():
-            locked.save(update_fields=["day", "slot"])
-            AppointmentPetitioner.objects.filter(appointment=locked, active=True).update(date=date)
-    except IntegrityError:
-        raise _same_date_error(date) from None
-    day.schedule = schedule
-    case = locked.case
-    _tell_staff(
-        locked,
-        _("The reception of case %(case)s moves from %(old)s to %(when)s")
-        % {"case": case.number, "old": old_date.isoformat(), "when": _when(locked)},
-    )
-    _on_timeline(
-        locked,
-        actor,
-        ReceptionEventKind.RECEPTION_BOOKED,
-        _("moved from %(old)s to %(when)s") % {"old": old_date.isoformat(), "when": _when(locked)},
-        moved_from=old_date.isoformat(),
-    )
-    if tell_petitioners:
-        sms_petitioners(
-            locked,
-            _("Your appointment with %(leader)s (case %(case)s) moves from %(old)s to %(when)s.")
-            % {
-                "leader": schedule.leader.display_name,
-                "case": case.number,
-                "old": old_date.isoformat(),
-                "when": _when(locked),
-            },
-        )
-    return locked
-
-
-# --- preliminary opinions ---------------------------------------------------------------------
-
-
-def opinion_units(user: User, appointment: Appointment) -> list[OrgUnit]:
-    """The attending units of the appointment's schedule the user writes for (a handler or
-    leader acting for them), their own unit first."""
-    if not user.has_role(Role.HANDLER, Role.LEADER):
-        return []
-    units = [
-        unit for unit in appointment.day.schedule.attending_units.all() if acts_for(user, unit)
-    ]
-    return sorted(units, key=lambda unit: unit.pk != user.org_unit_id)
-
-
-def can_write_opinion(user: User, appointment: Appointment) -> bool:
-    return (
-        appointment.status == AppointmentStatus.BOOKED
-        and timezone.localdate() < appointment.day.date
-        and bool(opinion_units(user, appointment))
-    )
-
-
-@transaction.atomic
-def opinion_write(
-    *, actor: User, appointment: Appointment, text: str, unit: OrgUnit | None = None
-) -> PreliminaryOpinion:
-    """Write (or rewrite) the preliminary opinion (初步处理意见) of the actor's attending unit
-    on a booked appointment, before the reception day; one per unit. The leader is told."""
-    units = opinion_units(actor, appointment)
-    if unit is not None:
-        units = [u for u in units if u.pk == unit.pk]
-    if not units:
-        raise NotAllowed(
-            _("Only a handler or leader of a unit attending this reception may write its opinion.")
-        )
-    unit = units[0]
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": [_("Write the unit's preliminary opinion.")]})
-    if len(text) > 20000:
-        raise ValidationError({"text": [_("At most %(count)d characters.") % {"count": 20000}]})
-    locked = lock_and_read(
-        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
-    )
-    if locked.status != AppointmentStatus.BOOKED:
-        raise Conflict(
-            _("This appointment is %(status)s: opinions can no longer be written.")
-            % {"status": locked.get_status_display()}
-        )
-    if timezone.localdate() >= locked.day.date:
-        raise Conflict(
-            _("Preliminary opinions are written before the reception day (%(date)s).")
-            % {"date": locked.day.date.isoformat()}
-        )
-    opinion, created = PreliminaryOpinion.objects.update_or_create(
-        appointment=locked, unit=unit, defaults={"text": text, "written_by": actor}
-    )
-    notify(
-        recipients=[locked.day.schedule.leader],
-        kind=ReceptionNotificationKind.RECEPTION,
-        title=(
-            _("%(unit)s gave its preliminary opinion on case %(case)s")
-            if created
-            else _("%(unit)s revised its preliminary opinion on case %(case)s")
-        )
-        % {"unit": unit.name, "case": locked.case.number},
-        body=text,
-        case_number=locked.case.number,
-        url=_url("reception:appointment", locked.pk),
-    )
-    return opinion

@@ -1,6 +1,4 @@
-"""Reception schedules (领导接访日) and their single days: set up, change, end a leader's
-schedule; cancel one reception day, or replace it by another, moving or releasing its
-bookings and telling the petitioners and the attending units.
+"""Reception schedules (领导接访日): set up, change, end a leader's schedule.
 
 A schedule's days are computed, not stored (`reception.recurrence`), so a change to a schedule
 that has already had days would rewrite its past. `schedule_update` therefore ends the old
@@ -15,21 +13,16 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import unit_in_scope, users_acting_for
+from accounts.selectors import unit_in_scope
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
-from core.workcalendar import is_workday
-from notifications.services import notify
 
-from ..appointments.services import appointment_cancel, appointment_move, sms_petitioners
-from ..kinds import ReceptionNotificationKind
-from ..models import (
+from ...models import (
     Appointment,
     AppointmentStatus,
     DayStatus,
@@ -37,13 +30,11 @@ from ..models import (
     ReceptionSchedule,
     ScheduleKind,
 )
-from ..permissions import can_manage_schedule
-from ..recurrence import occurrences
-from ..selectors import reception_day_on
+from ...permissions import can_manage_schedule
+from ...recurrence import occurrences
 
 MAX_SLOTS = 50
 PLACE_LENGTH = 200
-REASON_LENGTH = 200
 ONE_DAY = datetime.timedelta(days=1)
 # What the schedule's number fields are called, by kind (the API's field names).
 NUMBERS_FIELD = {ScheduleKind.WEEKLY: "weekdays", ScheduleKind.MONTHLY: "days"}
@@ -386,164 +377,3 @@ def schedule_deactivate(*, actor: User, schedule: ReceptionSchedule) -> Receptio
         schedule.valid_until = today - ONE_DAY
         schedule.save(update_fields=["valid_until"])
     return schedule
-
-
-# --- cancelling or replacing one reception day ------------------------------------------------
-
-
-def _calendar_url(date: datetime.date) -> str:
-    try:
-        return f"{reverse('reception:calendar')}?month={date:%Y-%m}"
-    except NoReverseMatch:
-        return ""
-
-
-def _check_move_to(
-    schedule: ReceptionSchedule, date: datetime.date, move_to: datetime.date, today
-) -> list[str]:
-    if move_to < today:
-        return [_("The replacement day cannot be in the past.")]
-    if move_to == date:
-        return [_("Choose another day than the cancelled one.")]
-    if not is_workday(move_to):
-        return [_("%(date)s is a rest day.") % {"date": move_to.isoformat()}]
-    if (
-        reception_day_on(schedule, move_to) is not None
-        or ReceptionDay.objects.filter(schedule=schedule, date=move_to).exists()
-    ):
-        return [
-            _("%(date)s is already a reception day of this schedule.")
-            % {"date": move_to.isoformat()}
-        ]
-    return []
-
-
-@transaction.atomic
-def reception_day_cancel(
-    *,
-    actor: User,
-    schedule: ReceptionSchedule,
-    date: datetime.date,
-    reason: str,
-    move_to: datetime.date | None = None,
-) -> ReceptionDay:
-    """Cancel the schedule's open reception day on `date` (today or later) for `reason`, and
-    return its row. With `move_to` (a workday to come that is not yet a reception day of the
-    schedule) a replacement day is made and the booked appointments move to it; without, they
-    are released. The petitioners are told by SMS when a mobile is known; the leader and the
-    attending units' users in-app (they also hear of each moved or released appointment).
-    Refused once someone has been received that day."""
-    _may_manage(actor, schedule.leader)
-    today = timezone.localdate()
-    reason = (reason or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not reason:
-        errors["reason"] = [_("Say why the reception day is cancelled.")]
-    elif len(reason) > REASON_LENGTH:
-        errors["reason"] = [_("At most %(count)d characters.") % {"count": REASON_LENGTH}]
-    view = None
-    if date < today:
-        errors["date"] = [_("A past reception day cannot be cancelled.")]
-    else:
-        view = reception_day_on(schedule, date)
-        if view is None:
-            errors["date"] = [
-                _("%(leader)s does not receive petitioners on %(date)s.")
-                % {"leader": schedule.leader.display_name, "date": date.isoformat()}
-            ]
-    if move_to is not None:
-        problems = _check_move_to(schedule, date, move_to, today)
-        if problems:
-            errors["move_to"] = problems
-    if errors:
-        raise ValidationError(errors)
-    ReceptionDay.objects.get_or_create(schedule=schedule, date=date)
-    # Bookings into this day queue behind this lock (appointment_book takes it too).
-    day = ReceptionDay.objects.select_for_update().get(schedule=schedule, date=date)
-    if day.status != DayStatus.OPEN:
-        raise Conflict(
-            _("The reception day %(date)s is already cancelled: %(reason)s")
-            % {"date": date.isoformat(), "reason": day.reason}
-        )
-    appointments = list(
-        day.appointments.exclude(status=AppointmentStatus.CANCELLED)
-        .select_related("case", "day__schedule__leader")
-        .order_by("slot")
-    )
-    if any(a.status != AppointmentStatus.BOOKED for a in appointments):
-        raise Conflict(
-            _("Petitioners have already been received on %(date)s: the day cannot be cancelled.")
-            % {"date": date.isoformat()}
-        )
-    day.status, day.reason = DayStatus.CANCELLED, reason
-    day.save(update_fields=["status", "reason"])
-    leader = schedule.leader.display_name
-    if move_to is not None:
-        replacement = ReceptionDay.objects.create(schedule=schedule, date=move_to, replaces=day)
-        when = _("%(date)s %(start)s–%(end)s at %(place)s") % {
-            "date": move_to.isoformat(),
-            "start": schedule.start_time.strftime("%H:%M"),
-            "end": schedule.end_time.strftime("%H:%M"),
-            "place": schedule.place,
-        }
-        for appointment in appointments:
-            try:
-                appointment_move(
-                    actor=actor, appointment=appointment, date=move_to, tell_petitioners=False
-                )
-            except ValidationError as error:
-                raise ValidationError({"move_to": error.messages}) from None
-            sms_petitioners(
-                appointment,
-                _(
-                    "%(leader)s's reception on %(date)s is cancelled (%(reason)s). Your "
-                    "appointment (case %(case)s) moves to %(when)s."
-                )
-                % {
-                    "leader": leader,
-                    "date": date.isoformat(),
-                    "reason": reason,
-                    "case": appointment.case.number,
-                    "when": when,
-                },
-            )
-        title = _(
-            "%(leader)s's reception day %(date)s is cancelled (%(reason)s) and replaced by %(new)s"
-        ) % {"leader": leader, "date": date.isoformat(), "reason": reason, "new": when}
-        day.replacement = replacement  # type: ignore[attr-defined]  # for the caller
-    else:
-        for appointment in appointments:
-            # The text goes before the release: afterwards its petitioners are inactive.
-            sms_petitioners(
-                appointment,
-                _(
-                    "%(leader)s's reception on %(date)s is cancelled (%(reason)s). Your "
-                    "appointment (case %(case)s) is released; we will contact you again."
-                )
-                % {
-                    "leader": leader,
-                    "date": date.isoformat(),
-                    "reason": reason,
-                    "case": appointment.case.number,
-                },
-            )
-            appointment_cancel(
-                actor=actor, appointment=appointment, reason=reason, tell_petitioners=False
-            )
-        title = _("%(leader)s's reception day %(date)s is cancelled (%(reason)s)") % {
-            "leader": leader,
-            "date": date.isoformat(),
-            "reason": reason,
-        }
-        day.replacement = None  # type: ignore[attr-defined]
-    unit_ids = list(schedule.attending_units.values_list("pk", flat=True))
-    acting = users_acting_for(unit_ids, Role.HANDLER, Role.LEADER)
-    recipients = [schedule.leader, *(user for users in acting.values() for user in users)]
-    notify(
-        recipients=[user for user in recipients if user.pk != actor.pk],
-        kind=ReceptionNotificationKind.RECEPTION,
-        title=title,
-        body=reason,
-        url=_calendar_url(move_to or date),
-    )
-    return day

@@ -1,11 +1,12 @@
-"""The four notices of an appointment (四书), laid out by `core.officialdoc`:
+"""What the three notices of an appointment (四书) say, laid out by `core.officialdoc`:
 
 - 领导接访通知书 to the petitioner: the leader, date, time and place, what to bring;
 - 参与接访通知书 to each attending unit: attend with the person responsible, send a
   preliminary opinion by the workday before;
 - 接待信访人通知书 to the leader: the case, its demands, its history (petitions, events,
   earlier answers) and the units' preliminary opinions;
-- after the reception, escalation's 督办通知书 (issued by the reception record).
+- after the reception, escalation's 督办通知书 (issued by the reception record; `links`
+  lists it with the others).
 
 Each is generated from the data every time: the same data gives the same document, under
 the number stored when it was first issued. Fixed official Chinese text; free text is passed
@@ -16,26 +17,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import OrgUnit, User
 from cases.models import CaseEvent, Reply, ReplyStatus, Review
 from core.identity import mask_personal_data
 from core.officialdoc import OfficialDocument, Section, Table, official_date, paragraphs_of
-from escalation.notices.documents import notice_title as supervision_title
 
-from ..models import Appointment, NoticeKind, ReceptionNotice, ReceptionSchedule
-from .selectors import (
-    NoticeAccess,
-    access_of,
+from ...models import Appointment, NoticeKind, ReceptionNotice, ReceptionSchedule
+from ..selectors import (
     appointment_petitioners,
     attending_units,
-    find_notice,
-    issued_notices,
     issuing_unit_of,
     opinions_of,
-    supervision_notice_of,
     workday_before,
 )
 
@@ -44,8 +38,6 @@ TITLES = {
     NoticeKind.UNIT: "参与接访通知书",
     NoticeKind.LEADER: "接待信访人通知书",
 }
-# The fourth notice (督办通知书), escalation's, listed by `notice_links` under this kind.
-SUPERVISION = "supervision"
 WEEKDAYS = "一二三四五六日"
 LONG_TEXT = 200  # characters of a reply or a timeline comment shown in a table cell
 
@@ -90,81 +82,6 @@ def chinese(label) -> str:
 
 def names_of(petitioners: list) -> str:
     return "、".join(p.name for p in petitioners) or "信访人"
-
-
-# --- links ------------------------------------------------------------------------------------
-
-
-def notice_url(appointment: Appointment, kind: str, unit: OrgUnit | None = None) -> str:
-    url = reverse("reception:notice", args=[appointment.pk, kind])
-    return f"{url}?unit={unit.code}" if unit is not None else url
-
-
-def notice_docx_url(appointment: Appointment, kind: str, unit: OrgUnit | None = None) -> str:
-    url = reverse("reception:notice_docx", args=[appointment.pk, kind])
-    return f"{url}?unit={unit.code}" if unit is not None else url
-
-
-def notice_links(
-    appointment: Appointment, *, user: User | None = None, access: NoticeAccess | None = None
-) -> list[dict]:
-    """The notices of `appointment`, in order: the petitioner's, the leader's, one per
-    attending unit, then the supervision notice once the reception's record issued one.
-    Each: kind, label (also as `name`), title, unit (code or None), unit_name, number (""
-    until issued), print_url, docx_url, issued. With `user` (or their `access`,
-    `selectors.access_of`), only the notices that user may open: an issued one, or
-    one not issued yet that they may issue (the issue button, a POST). Three to five
-    queries."""
-    if access is None and user is not None:
-        access = access_of(user, appointment)
-    units = access.units if access is not None else attending_units(appointment)
-    notices = issued_notices(appointment)
-    wanted = [
-        (NoticeKind.PETITIONER, None),
-        (NoticeKind.LEADER, None),
-        *((NoticeKind.UNIT, unit) for unit in units),
-    ]
-    links = []
-    for kind, unit in wanted:
-        notice = find_notice(notices, kind, unit)
-        if access is not None and not (
-            access.may_open(kind, unit) and (notice is not None or access.may_issue)
-        ):
-            continue
-        label = TITLES[kind] + (f"（{unit.name}）" if unit is not None else "")
-        links.append(
-            {
-                "kind": str(kind),
-                "label": label,
-                "name": label,
-                "title": TITLES[kind],
-                "unit": unit.code if unit is not None else None,
-                "unit_name": unit.name if unit is not None else "",
-                "number": notice.number if notice is not None else "",
-                "print_url": notice_url(appointment, kind, unit),
-                "docx_url": notice_docx_url(appointment, kind, unit),
-                "issued": notice is not None,
-            }
-        )
-    supervision = supervision_notice_of(appointment)
-    if supervision is not None and (access is None or access.area):
-        title = supervision_title(supervision)
-        label = f"{title}（{supervision.unit.name}）"
-        links.append(
-            {
-                "kind": SUPERVISION,
-                "label": label,
-                "name": label,
-                "title": title,
-                "unit": supervision.unit.code,
-                "unit_name": supervision.unit.name,
-                "number": supervision.number,
-                "print_url": reverse("escalation:notice_print", args=[supervision.pk]),
-                "docx_url": reverse("escalation:notice_docx", args=[supervision.pk]),
-                "issued": True,
-            }
-        )
-    return links
 
 
 # --- the documents ----------------------------------------------------------------------------

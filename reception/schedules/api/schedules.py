@@ -1,25 +1,9 @@
-"""API: leaders' reception schedules and reception days (issue 5 §1, §2, §7).
-
-`GET /api/v1/reception/schedules/` the schedules the caller sees (`leader` a username);
-`POST` sets one up: `leader` (username), `kind` `weekly` with `weekdays` (ISO 1 = Monday …
-7 = Sunday) or `monthly` with `days` (1…31; a day a month lacks is its last day),
-`start_time`, `end_time`, `place`, `slots` (1…50), optional `attending_units` (codes),
-`valid_from` (default today), `valid_until`. `GET …/{id}/` one schedule; `PATCH …/{id}/` a
-change from today on (the answer is the schedule now in force: a new one when the old one
-had already held days); `POST …/{id}/end/` ends it; `POST …/{id}/cancel-day/` cancels one
-reception day (`date`, `reason`, optional `move_to`: a replacement day the bookings move to).
-
-`GET /api/v1/reception/days/?from=&to=&leader=` every reception day of the schedules the caller
-sees from `from` to `to` (at most 366 days), each with its `date`, `moved_from` (the nominal
-days moved onto it past rest days; empty when not moved), `leader`, time, `place`, `slots`,
-`booked`, `free`, `status` (open | cancelled, with its `reason`), `replaces` and `schedule`.
-
-Errors: 400 `{field: [messages]}`, 403 not allowed, 404 outside the caller's scope, 409 a
-state that forbids it (a cancelled day, bookings still on a day)."""
+"""API: leaders' reception schedules, `/api/v1/reception/schedules/` (the paths and errors
+are listed in the package's docstring): list, set up, change and end a schedule, cancel or
+replace one of its days.
+"""
 
 from __future__ import annotations
-
-import datetime
 
 from django.db.models import Q
 from django.http import Http404
@@ -39,21 +23,14 @@ from rest_framework.response import Response
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.api_input import JSONParser, SlugRelatedField
-from core.api_schema import ObjectAnswerSchema
 from core.rest import object_id
 
-from ..models import ReceptionSchedule, ScheduleKind
-from ..selectors import DayView, reception_day_on, reception_days, schedules_visible_to
-from .selectors import replaced_dates, schedule_detail, schedule_list
-from .services import (
-    reception_day_cancel,
-    schedule_create,
-    schedule_deactivate,
-    schedule_update,
-)
-
-MAX_RANGE_DAYS = 366
-
+from ...models import ReceptionSchedule, ScheduleKind
+from ...selectors import reception_day_on
+from ..selectors import replaced_dates, schedule_detail, schedule_list
+from ..services.days import reception_day_cancel
+from ..services.schedules import schedule_create, schedule_deactivate, schedule_update
+from .days import DaySerializer
 
 # --- fields -----------------------------------------------------------------------------------
 
@@ -208,27 +185,6 @@ class DayCancelSerializer(serializers.Serializer):
     )
 
 
-class DayQuerySerializer(serializers.Serializer):
-    # "from" is a Python keyword: the field is declared under its query name below.
-    to = serializers.DateField()
-    leader = serializers.CharField(max_length=150, required=False, allow_blank=True)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = serializers.DateField()
-        return fields
-
-    def validate(self, data):
-        start, end = data["from"], data["to"]
-        if end < start:
-            raise serializers.ValidationError({"to": [_("The range ends before it starts.")]})
-        if (end - start).days + 1 > MAX_RANGE_DAYS:
-            raise serializers.ValidationError(
-                {"to": [_("At most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS}]}
-            )
-        return data
-
-
 # --- output -----------------------------------------------------------------------------------
 
 
@@ -264,37 +220,6 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
     def get_leader_name(self, schedule: ReceptionSchedule) -> str:
         return schedule.leader.display_name
-
-
-class DaySerializer(serializers.Serializer):
-    date = serializers.DateField()
-    moved_from = serializers.ListField(child=serializers.DateField())
-    leader = serializers.CharField(source="leader.username")
-    leader_name = serializers.SerializerMethodField()
-    start_time = serializers.TimeField(source="schedule.start_time")
-    end_time = serializers.TimeField(source="schedule.end_time")
-    place = serializers.CharField(source="schedule.place")
-    slots = serializers.IntegerField()
-    booked = serializers.IntegerField()
-    free = serializers.IntegerField()
-    status = serializers.CharField(help_text="open | cancelled")
-    reason = serializers.CharField()
-    replaces = serializers.SerializerMethodField()
-    schedule = serializers.IntegerField(source="schedule.pk")
-
-    def get_leader_name(self, view: DayView) -> str:
-        return view.leader.display_name
-
-    @extend_schema_field(serializers.DateField(allow_null=True))
-    def get_replaces(self, view: DayView) -> datetime.date | None:
-        if view.row is None or not view.row.replaces_id:
-            return None
-        return self.context.get("replaced", {}).get(view.row.pk)
-
-
-def _days(views: list[DayView]) -> list[dict]:
-    context = {"replaced": replaced_dates(views)}
-    return DaySerializer(views, many=True, context=context).data
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -394,48 +319,3 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 else None,
             }
         )
-
-
-class DayViewSet(viewsets.ViewSet):
-    """The reception days of a date range, computed from the schedules (nothing is stored
-    ahead)."""
-
-    serializer_class = DaySerializer
-    schema = ObjectAnswerSchema()
-
-    @extend_schema(
-        summary=_("Reception days of the schedules the caller sees, in a date range"),
-        parameters=[
-            OpenApiParameter("from", datetime.date, required=True),
-            OpenApiParameter("to", datetime.date, required=True, description=_("≤ 366 days")),
-            OpenApiParameter("leader", str, description=_("A leader's username.")),
-        ],
-        responses={
-            200: inline_serializer(
-                "ReceptionDayList",
-                {"count": serializers.IntegerField(), "results": DaySerializer(many=True)},
-            )
-        },
-    )
-    def list(self, request):
-        query = DayQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
-        schedules = schedules_visible_to(request.user).select_related("leader__org_unit")
-        leader = (wanted.get("leader") or "").strip()
-        if leader:
-            schedules = schedules.filter(leader__username=leader)
-        schedules = list(schedules)
-        if leader and not schedules:
-            raise serializers.ValidationError(
-                {"leader": [_("No leader with that username has reception days in your area.")]}
-            )
-        views = reception_days(schedules=schedules, start=wanted["from"], end=wanted["to"])
-        return Response({"count": len(views), "results": _days(views)})
-
-
-# (prefix, viewset, basename) triples registered by config/api.py.
-routes: list = [
-    ("reception/schedules", ScheduleViewSet, "reception-schedule"),
-    ("reception/days", DayViewSet, "reception-day"),
-]
