@@ -21,6 +21,7 @@ from core.identity import (
     validate_id_number,
     validate_phone,
 )
+from core.limits import LONG_TEXT
 
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
@@ -100,7 +101,7 @@ class PetitionCreateSerializer(serializers.Serializer):
     accused_person = serializers.CharField(max_length=100, required=False, allow_blank=True)
     person_count = serializers.IntegerField(min_value=1, max_value=100000)
     summary = serializers.CharField(max_length=200)
-    content = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    content = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     demands = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     petitioners = PetitionerListField(
         child=PetitionerInputSerializer(), min_length=1, max_length=200

@@ -14,6 +14,7 @@ from core.identity import (
     validate_id_number,
     validate_phone,
 )
+from core.limits import LONG_TEXT
 
 from .models import Category, Channel, PetitionerRole
 from .selectors import category_list
@@ -48,7 +49,7 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
     )
     summary = forms.CharField(label=_("Summary"), max_length=200)
     content = forms.CharField(
-        label=_("Content"), max_length=20000, required=False, widget=forms.Textarea({"rows": 4})
+        label=_("Content"), max_length=LONG_TEXT, required=False, widget=forms.Textarea({"rows": 4})
     )
     demands = forms.CharField(
         label=_("Demands"), max_length=5000, required=False, widget=forms.Textarea({"rows": 2})

@@ -15,6 +15,7 @@ from core.identity import (
     normalize_phone,
     parse_resident_id,
 )
+from core.limits import LONG_TEXT
 
 
 class Category(models.Model):
@@ -175,7 +176,7 @@ class Petition(models.Model):
         _("person count"), validators=[MinValueValidator(1), MaxValueValidator(100000)]
     )
     summary = models.CharField(_("summary"), max_length=200)
-    content = models.TextField(_("content"), max_length=20000, blank=True)
+    content = models.TextField(_("content"), max_length=LONG_TEXT, blank=True)
     demands = models.TextField(_("demands"), max_length=5000, blank=True)
     is_group = models.BooleanField(_("group visit"), default=False)
     is_repeat = models.BooleanField(_("repeat petition"), default=False)

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.models import Case
 from core.forms import UnitChoiceField, date_widget, textarea
+from core.limits import LONG_TEXT
 
 from ..models import PARTY_UNIT_KINDS, JointParty, PartyRole
 from .services.opening import PartyDraft, default_summary
@@ -105,7 +106,7 @@ class JointOpenForm(forms.Form):
                 label=_("%(duty)s: task") % {"duty": label},
                 required=False,
                 widget=textarea(2),
-                max_length=20000,
+                max_length=LONG_TEXT,
             )
             self.fields[f"{role}_due"] = forms.DateField(
                 label=_("%(duty)s: due") % {"duty": label},
@@ -162,7 +163,7 @@ class JointReportForm(forms.Form):
 
     role = forms.ChoiceField(label=_("Report for"))
     content = forms.CharField(
-        label=_("Progress"), widget=textarea(3), max_length=20000, required=False
+        label=_("Progress"), widget=textarea(3), max_length=LONG_TEXT, required=False
     )
     done = forms.BooleanField(label=_("Our task is complete"), required=False)
     date = forms.DateField(

@@ -30,13 +30,12 @@ from accounts.selectors import units_visible_to
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
+from core.limits import LONG_TEXT
 from core.rest import object_id
 
 from ..models import NoticeKind, SupervisionNotice
 from .selectors import NoticeTab, notice_detail, notice_list
 from .services import supervision_notice_issue, supervision_notice_respond
-
-TEXT = 20000  # longest free text accepted
 
 
 class NoticeState:
@@ -63,7 +62,7 @@ class NoticeIssueSerializer(serializers.Serializer):
         help_text=_("Code of the unit addressed."),
     )
     due = serializers.DateField(help_text=_("The day the written response is due."))
-    content = serializers.CharField(max_length=TEXT, help_text=_("What the unit must do."))
+    content = serializers.CharField(max_length=LONG_TEXT, help_text=_("What the unit must do."))
     kind = serializers.ChoiceField(choices=NoticeKind.choices, default=NoticeKind.SUPERVISE)
 
     def get_fields(self):
@@ -89,7 +88,9 @@ class NoticeIssueSerializer(serializers.Serializer):
 
 
 class NoticeRespondSerializer(serializers.Serializer):
-    response = serializers.CharField(max_length=TEXT, help_text=_("The unit's written response."))
+    response = serializers.CharField(
+        max_length=LONG_TEXT, help_text=_("The unit's written response.")
+    )
     date = serializers.DateField(
         required=False,
         allow_null=True,

@@ -13,6 +13,7 @@ from accounts.selectors import units_visible_to
 from cases.models import Case
 from cases.selectors_accusations import accused_unit_ids
 from core.forms import UnitChoiceField, date_widget, textarea
+from core.limits import LONG_TEXT
 
 from ..models import NoticeKind
 from .services import automatic_response_due
@@ -49,7 +50,7 @@ class NoticeIssueForm(forms.Form):
     )
     content = forms.CharField(
         label=_("Requirements"),
-        max_length=20000,
+        max_length=LONG_TEXT,
         widget=textarea(6),
         help_text=_("What the unit must do; one paragraph per line."),
     )
@@ -78,7 +79,7 @@ class NoticeIssueForm(forms.Form):
 class NoticeRespondForm(forms.Form):
     response = forms.CharField(
         label=_("Written response"),
-        max_length=20000,
+        max_length=LONG_TEXT,
         widget=textarea(6),
         help_text=_("What the unit did and its result."),
     )

@@ -17,13 +17,14 @@ from accounts.selectors import acts_for, district_ancestor, government_id_of, us
 from cases.services import case_event_write
 from cases.services.core import case_lock, clock_meet
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.limits import LONG_TEXT
 from core.locking import lock_and_read
 from notifications.services import notify
 
 from ...kinds import EscalationEventKind, EscalationNotificationKind
 from ...models import Consultation, ConsultationLevel, ConsultationTask
 from ...permissions import can_run_consultation
-from .meetings import LAST_LEVEL, TEXT_LIMIT, _day, _text
+from .meetings import LAST_LEVEL, _day, _text
 
 # Who marks a task done for its unit (not reception staff only).
 TASK_ROLES = (Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
@@ -81,7 +82,7 @@ def consultation_escalate(
     reason = _text(reason)
     if not reason:
         errors["reason"] = [_("Give the reason for escalating.")]
-    elif len(reason) > TEXT_LIMIT:
+    elif len(reason) > LONG_TEXT:
         errors["reason"] = [_("This text is too long.")]
     on = on or timezone.localdate()
     if on > timezone.localdate():

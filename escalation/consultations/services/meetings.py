@@ -27,6 +27,7 @@ from cases.selectors_accusations import accused_unit_ids, accuses
 from cases.services import case_event_write
 from cases.services.core import case_lock
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.limits import LONG_TEXT
 from notifications.services import notify
 
 from ...kinds import EscalationDeadlineKind, EscalationEventKind, EscalationNotificationKind
@@ -36,7 +37,6 @@ from ...permissions import can_run_consultation
 LAST_LEVEL = ConsultationLevel.CONFERENCE
 # A case with no matter to work on has nothing to consult on.
 NOT_CONSULTABLE = (CaseStatus.NOT_ACCEPTED, CaseStatus.DIVERTED)
-TEXT_LIMIT = 20000
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def consultation_record(
     for field, value in (("attendees", attendees), ("analysis", analysis), ("decision", decision)):
         if not value:
             errors[field] = [_("This field is required.")]
-        elif len(value) > TEXT_LIMIT:
+        elif len(value) > LONG_TEXT:
             errors[field] = [_("This text is too long.")]
     if level == ConsultationLevel.DIRECTORS and not experts:
         errors["experts"] = [_("Level 3 is held with invited experts: name them.")]

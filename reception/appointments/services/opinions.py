@@ -12,6 +12,7 @@ from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import acts_for
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.limits import LONG_TEXT
 from core.locking import lock_and_read
 from notifications.services import notify
 
@@ -56,8 +57,8 @@ def opinion_write(
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("Write the unit's preliminary opinion.")]})
-    if len(text) > 20000:
-        raise ValidationError({"text": [_("At most %(count)d characters.") % {"count": 20000}]})
+    if len(text) > LONG_TEXT:
+        raise ValidationError({"text": [_("At most %(count)d characters.") % {"count": LONG_TEXT}]})
     locked = lock_and_read(
         Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
     )
