@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.exceptions import ValidationError
-from core.pages import DaysLeft, apply_service_errors, forbidden, run_service
+from core.pages import DaysLeft, apply_service_errors, forbidden
 
 from ..models import Consultation, ConsultationLevel, ConsultationTask
+from ..pages import found_or_404, submit
 from ..permissions import can_run_consultation
 from .forms import (
     ConsultationForm,
@@ -62,10 +63,7 @@ class LevelStep:
 
 
 def _case_or_404(request: HttpRequest, number: str) -> Case:
-    try:
-        return consultation_case(user=request.user, number=number)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(Case, consultation_case, user=request.user, number=number)
 
 
 def _render(
@@ -161,27 +159,21 @@ def consultation_record_view(request: HttpRequest, number: str) -> HttpResponse:
     units = unit_choices(user)
     form = ConsultationForm(request.POST, case=case, user=user, units=units)
     tasks = task_formset(request.POST, units=units)
-    if form.is_valid() & tasks.is_valid():
-        outcome = run_service(
-            request,
-            form,
-            lambda: consultation_record(
-                actor=user, case=case, tasks=tasks.drafts(), **form.service_kwargs()
-            ),
-            back=_back(case),
-            place_errors=lambda error: _apply_task_errors(error, form, tasks),
-        )
-        if outcome.refused is not None:
-            return outcome.refused
-        if outcome.ok:
-            messages.success(
-                request,
-                _("Recorded: %(level)s.") % {"level": outcome.result.get_level_display()},
-            )
-            return redirect(_back(case))
-        if outcome.status == 409:
-            return _render(request, case, record_form=form, tasks_formset=tasks, status=409)
-    return _render(request, case, record_form=form, tasks_formset=tasks, status=400)
+    done = submit(
+        request,
+        form,
+        lambda: consultation_record(
+            actor=user, case=case, tasks=tasks.drafts(), **form.service_kwargs()
+        ),
+        valid=form.is_valid() & tasks.is_valid(),
+        back=_back(case),
+        place_errors=lambda error: _apply_task_errors(error, form, tasks),
+        success=lambda consultation: _("Recorded: %(level)s.")
+        % {"level": consultation.get_level_display()},
+    )
+    return done.response or _render(
+        request, case, record_form=form, tasks_formset=tasks, status=done.status
+    )
 
 
 def _apply_task_errors(error: ValidationError, form, tasks) -> None:
@@ -198,43 +190,31 @@ def _apply_task_errors(error: ValidationError, form, tasks) -> None:
 @login_required
 @require_POST
 def consultation_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        consultation = consultation_detail(user=request.user, pk=pk)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
+    consultation = found_or_404(Consultation, consultation_detail, user=request.user, pk=pk)
     case = consultation.case
     form = EscalateForm(request.POST, case=case, user=request.user, auto_id="id_escalate_%s")
-    if form.is_valid():
-        outcome = run_service(
-            request,
-            form,
-            lambda: consultation_escalate(
-                actor=request.user, consultation=consultation, **form.service_kwargs()
-            ),
-            back=_back(case),
-        )
-        if outcome.refused is not None:
-            return outcome.refused
-        if outcome.ok:
-            messages.success(
-                request,
-                _("Escalated to %(level)s.")
-                % {"level": ConsultationLevel(consultation.level + 1).label},
-            )
-            return redirect(_back(case))
-        if outcome.status == 409:
-            # The message says what changed; the page shows it as it now is.
-            return redirect(_back(case))
+    done = submit(
+        request,
+        form,
+        lambda: consultation_escalate(
+            actor=request.user, consultation=consultation, **form.service_kwargs()
+        ),
+        back=_back(case),
+        success=lambda _escalated: _("Escalated to %(level)s.")
+        % {"level": ConsultationLevel(consultation.level + 1).label},
+    )
+    if done.response is not None:
+        return done.response
+    if done.status == 409:
+        # The message says what changed; the page shows it as it now is.
+        return redirect(_back(case))
     return _render(request, case, escalate_form=form, status=400)
 
 
 @login_required
 @require_POST
 def consultation_task_done_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        task = consultation_task_detail(user=request.user, pk=pk)
-    except ConsultationTask.DoesNotExist:
-        raise Http404 from None
+    task = found_or_404(ConsultationTask, consultation_task_detail, user=request.user, pk=pk)
     case = task.consultation.case
     day = request.POST.get("date") or None
     try:
@@ -243,17 +223,16 @@ def consultation_task_done_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Enter a valid date."))
         return redirect(_back(case))
     # No form: an input error or a conflict comes back as a message on the consultation page.
-    outcome = run_service(
+    target = f"{_back(case)}#task-{task.pk}"
+    done = submit(
         request,
         None,
         lambda: consultation_task_done(actor=request.user, task=task, on=on),
         back=_back(case),
+        success=lambda _done: _("Task marked done: %(unit)s.") % {"unit": task.unit.name},
+        to=target,
     )
-    if outcome.refused is not None:
-        return outcome.refused
-    if outcome.ok:
-        messages.success(request, _("Task marked done: %(unit)s.") % {"unit": task.unit.name})
-    return redirect(f"{_back(case)}#task-{task.pk}")
+    return done.response or redirect(target)
 
 
 urlpatterns: list = [

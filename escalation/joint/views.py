@@ -7,11 +7,10 @@ included). Thin: parse the form, call one service, render."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +21,10 @@ from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
-from core.pages import DaysLeft, forbidden, run_service
+from core.pages import DaysLeft, forbidden
 
 from ..models import JointStatus, JointSupervision, PartyRole
+from ..pages import found_or_404, submit
 from ..permissions import can_report_for_party, can_run_joint_supervision
 from .documents import JOINT_DOCUMENTS, JointDocumentKind
 from .forms import JointOpenForm, JointReportForm
@@ -69,10 +69,7 @@ def _cell(row: PartyRow, today) -> dict:
 
 
 def supervision_or_404(request: HttpRequest, pk: int) -> JointSupervision:
-    try:
-        return supervision_detail(user=request.user, pk=pk)
-    except JointSupervision.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(JointSupervision, supervision_detail, user=request.user, pk=pk)
 
 
 @login_required
@@ -120,33 +117,21 @@ def joint_open_view(request: HttpRequest, number: str) -> HttpResponse:
             back,
         )
     form = JointOpenForm(request.POST or None, case=case, user=request.user)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                lambda: joint_supervision_open(
-                    actor=request.user, case=case, **form.service_kwargs()
-                ),
-                back=back,
-                # A party's errors go onto its row's fields.
-                place_errors=form.apply_errors,
-            )
-            if outcome.refused is not None:
-                return outcome.refused
-            if outcome.ok:
-                supervision = outcome.result
-                messages.success(
-                    request,
-                    _("Joint supervision %(number)s opened; the five units have been told.")
-                    % {"number": supervision.number},
-                )
-                return redirect("escalation:joint_detail", pk=supervision.pk)
-            status = outcome.status
-    return render(
-        request, "escalation/joint_open.html", {"case": case, "form": form}, status=status
+    done = submit(
+        request,
+        form,
+        lambda: joint_supervision_open(actor=request.user, case=case, **form.service_kwargs()),
+        back=back,
+        success=lambda supervision: _(
+            "Joint supervision %(number)s opened; the five units have been told."
+        )
+        % {"number": supervision.number},
+        to=lambda supervision: reverse("escalation:joint_detail", args=[supervision.pk]),
+        # A party's errors go onto its row's fields.
+        place_errors=form.apply_errors,
+    )
+    return done.response or render(
+        request, "escalation/joint_open.html", {"case": case, "form": form}, status=done.status
     )
 
 
@@ -187,23 +172,16 @@ def joint_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not mine:
         return forbidden(request, _("Your unit is not a party to this supervision."), back)
     form = JointReportForm(request.POST, parties=mine, auto_id="id_report_%s")
-    if form.is_valid():
-        outcome = run_service(
-            request,
-            form,
-            lambda: joint_party_report(
-                actor=request.user, supervision=supervision, **form.service_kwargs()
-            ),
-            back=back,
-        )
-        if outcome.refused is not None:
-            return outcome.refused
-        if outcome.ok:
-            messages.success(request, _("Your report has been recorded."))
-            return redirect(back)
-        if outcome.status == 409:
-            return _render_detail(request, pk, form=form, status=409)
-    return _render_detail(request, pk, form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda: joint_party_report(
+            actor=request.user, supervision=supervision, **form.service_kwargs()
+        ),
+        back=back,
+        success=_("Your report has been recorded."),
+    )
+    return done.response or _render_detail(request, pk, form=form, status=done.status)
 
 
 # --- the three documents --------------------------------------------------------------------
@@ -226,10 +204,7 @@ def _document(request: HttpRequest, pk: int, kind: str):
     spec: JointDocumentKind | None = JOINT_DOCUMENTS.get(kind)
     if spec is None:
         raise Http404
-    try:
-        supervision = supervision_detail(user=request.user, pk=pk)
-    except JointSupervision.DoesNotExist:
-        raise Http404 from None
+    supervision = supervision_or_404(request, pk)
     return supervision, spec, spec.build(supervision)
 
 

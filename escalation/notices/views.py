@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +21,10 @@ from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
-from core.pages import PAGE_SIZE, DaysLeft, forbidden, run_service
+from core.pages import PAGE_SIZE, DaysLeft, forbidden
 
 from ..models import SupervisionNotice
+from ..pages import found_or_404, submit
 from ..permissions import can_respond_to_notice
 from .documents import notice_document, notice_title
 from .forms import NoticeIssueForm, NoticeRespondForm
@@ -54,10 +54,7 @@ def _row(notice: SupervisionNotice, today) -> NoticeRow:
 
 
 def _notice_or_404(request: HttpRequest, pk: int) -> SupervisionNotice:
-    try:
-        return notice_detail(user=request.user, pk=pk)
-    except SupervisionNotice.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(SupervisionNotice, notice_detail, user=request.user, pk=pk)
 
 
 @login_required
@@ -116,26 +113,19 @@ def notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
     form = NoticeRespondForm(request.POST)
-    back = reverse("escalation:notice_detail", args=[notice.pk])
-    if form.is_valid():
-        outcome = run_service(
-            request,
-            form,
-            lambda: supervision_notice_respond(
-                actor=request.user, notice=notice, **form.service_kwargs()
-            ),
-            back=back,
-        )
-        if outcome.refused is not None:
-            return outcome.refused
-        if outcome.ok:
-            messages.success(
-                request,
-                _("The response to notice %(number)s is recorded.") % {"number": notice.number},
-            )
-            return redirect(back)
-        if outcome.status == 409:
-            return _render_detail(request, _notice_or_404(request, pk), status=409)
+    done = submit(
+        request,
+        form,
+        lambda: supervision_notice_respond(
+            actor=request.user, notice=notice, **form.service_kwargs()
+        ),
+        back=reverse("escalation:notice_detail", args=[notice.pk]),
+        success=_("The response to notice %(number)s is recorded.") % {"number": notice.number},
+    )
+    if done.response is not None:
+        return done.response
+    if done.status == 409:
+        return _render_detail(request, _notice_or_404(request, pk), status=409)
     return _render_detail(request, notice, form=form, status=400)
 
 
@@ -148,27 +138,16 @@ def notice_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     if not user.has_role(Role.SUPERVISOR):
         return forbidden(request, _("Only a supervisor may issue a supervision notice."), back)
     form = NoticeIssueForm(request.POST or None, user=user, case=case)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                lambda: supervision_notice_issue(actor=user, case=case, **form.service_kwargs()),
-                back=back,
-            )
-            if outcome.refused is not None:
-                return outcome.refused
-            if outcome.ok:
-                notice = outcome.result
-                messages.success(
-                    request, _("Notice %(number)s is issued.") % {"number": notice.number}
-                )
-                return redirect("escalation:notice_detail", pk=notice.pk)
-            status = outcome.status
-    return render(
-        request, "escalation/notice_issue.html", {"case": case, "form": form}, status=status
+    done = submit(
+        request,
+        form,
+        lambda: supervision_notice_issue(actor=user, case=case, **form.service_kwargs()),
+        back=back,
+        success=lambda notice: _("Notice %(number)s is issued.") % {"number": notice.number},
+        to=lambda notice: reverse("escalation:notice_detail", args=[notice.pk]),
+    )
+    return done.response or render(
+        request, "escalation/notice_issue.html", {"case": case, "form": form}, status=done.status
     )
 
 

@@ -19,6 +19,7 @@ from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
 
 from ..models import RankingNotice, UnitRanking
+from ..pages import found_or_404
 from .documents import percent, ranking_notice_document
 from .selectors import (
     ranked_months,
@@ -103,10 +104,7 @@ def ranking_month_view(request: HttpRequest, month: str) -> HttpResponse:
 
 
 def _notice_or_404(request: HttpRequest, pk: int) -> RankingNotice:
-    try:
-        return ranking_notice_detail(user=request.user, pk=pk)
-    except RankingNotice.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(RankingNotice, ranking_notice_detail, user=request.user, pk=pk)
 
 
 @api_or_login_required

@@ -5,6 +5,8 @@ form, call one service, render."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,8 @@ from cases.models import CLOSED_STATUSES
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import Outcome, forbidden, run_service
+from core.pages import forbidden
+from escalation.pages import found_or_404, submit
 
 from ..models import Appointment, AppointmentStatus
 from ..notices.documents.links import notice_links
@@ -145,10 +148,7 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _appointment_or_404(request: HttpRequest, pk: int) -> Appointment:
-    try:
-        return appointment_detail(user=request.user, pk=pk)
-    except Appointment.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(Appointment, appointment_detail, user=request.user, pk=pk)
 
 
 def _move_days(appointment: Appointment, today: datetime.date) -> list:
@@ -219,15 +219,28 @@ def _appointment_url(pk: int) -> str:
     return reverse("reception:appointment", args=[pk])
 
 
-def _refused(request: HttpRequest, pk: int, outcome: Outcome, **form) -> HttpResponse:
-    """After a refused change: the 403 page, or the appointment read afresh with the
-    conflict's message (409) or with the posted form and its errors (400)."""
-    if outcome.refused is not None:
-        return outcome.refused
-    appointment = _appointment_or_404(request, pk)
-    if outcome.status == 409:
+def _change(
+    request: HttpRequest,
+    appointment: Appointment,
+    form_name: str,
+    form: OpinionForm | CancelForm | MoveForm,
+    call: Callable[[], Any],
+    success: Callable[[Any], str],
+) -> HttpResponse:
+    """A change posted from the appointment's page: back to it with the success message, or
+    the 403 page, or the page again with the posted form and its errors (400; the appointment
+    read afresh after a refused change) or with the conflict's message (409)."""
+    pk = appointment.pk
+    valid = form.is_valid()
+    done = submit(request, form, call, valid=valid, back=_appointment_url(pk), success=success)
+    if done.response is not None:
+        return done.response
+    if valid:
+        # The service refused it: show the appointment as it now is.
+        appointment = _appointment_or_404(request, pk)
+    if done.status == 409:
         return _render_appointment(request, appointment, status=409)
-    return _render_appointment(request, appointment, **form, status=400)
+    return _render_appointment(request, appointment, **{form_name: form}, status=400)
 
 
 @login_required
@@ -235,23 +248,17 @@ def _refused(request: HttpRequest, pk: int, outcome: Outcome, **form) -> HttpRes
 def opinion_view(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk)
     form = OpinionForm(request.POST)
-    if not form.is_valid():
-        return _render_appointment(request, appointment, opinion_form=form, status=400)
-    outcome = run_service(
+    return _change(
         request,
+        appointment,
+        "opinion_form",
         form,
         lambda: opinion_write(
             actor=request.user, appointment=appointment, text=form.cleaned_data["text"]
         ),
-        back=_appointment_url(pk),
+        lambda opinion: _("The preliminary opinion of %(unit)s is saved.")
+        % {"unit": opinion.unit.name},
     )
-    if not outcome.ok:
-        return _refused(request, pk, outcome, opinion_form=form)
-    messages.success(
-        request,
-        _("The preliminary opinion of %(unit)s is saved.") % {"unit": outcome.result.unit.name},
-    )
-    return redirect("reception:appointment", pk=pk)
 
 
 @login_required
@@ -259,20 +266,16 @@ def opinion_view(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk)
     form = CancelForm(request.POST)
-    if not form.is_valid():
-        return _render_appointment(request, appointment, cancel_form=form, status=400)
-    outcome = run_service(
+    return _change(
         request,
+        appointment,
+        "cancel_form",
         form,
         lambda: appointment_cancel(
             actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"]
         ),
-        back=_appointment_url(pk),
+        lambda _cancelled: _("The appointment is cancelled; its slot is free again."),
     )
-    if not outcome.ok:
-        return _refused(request, pk, outcome, cancel_form=form)
-    messages.success(request, _("The appointment is cancelled; its slot is free again."))
-    return redirect("reception:appointment", pk=pk)
 
 
 @login_required
@@ -280,25 +283,17 @@ def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk)
     form = MoveForm(request.POST, days=_move_days(appointment, timezone.localdate()))
-    if not form.is_valid():
-        return _render_appointment(request, appointment, move_form=form, status=400)
-    outcome = run_service(
+    return _change(
         request,
+        appointment,
+        "move_form",
         form,
         lambda: appointment_move(
             actor=request.user, appointment=appointment, date=form.cleaned_data["date"]
         ),
-        back=_appointment_url(pk),
-    )
-    if not outcome.ok:
-        return _refused(request, pk, outcome, move_form=form)
-    moved = outcome.result
-    messages.success(
-        request,
-        _("The appointment is moved to %(date)s, slot %(slot)d.")
+        lambda moved: _("The appointment is moved to %(date)s, slot %(slot)d.")
         % {"date": moved.day.date.isoformat(), "slot": moved.slot},
     )
-    return redirect("reception:appointment", pk=pk)
 
 
 # --- the day's sheet ----------------------------------------------------------------------------

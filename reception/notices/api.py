@@ -19,13 +19,12 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from core.api_input import JSONParser
+from core.rest import MAX_ID
 
 from ..models import Appointment
 from .documents.links import notice_links
 from .selectors import NoticeAccess, notice_access
 from .services import notices_issue
-
-MAX_ID = 2**63 - 1  # ids above this are no row of ours
 
 
 def appointment_field() -> serializers.IntegerField:

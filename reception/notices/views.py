@@ -24,6 +24,8 @@ from core.exceptions import Conflict, NotAllowed
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import forbidden
+from core.rest import object_id
+from escalation.pages import found_or_404
 
 from ..models import Appointment, NoticeKind, ReceptionNotice
 from .documents.links import notice_docx_url, notice_links, notice_url
@@ -37,16 +39,9 @@ from .selectors import (
 )
 from .services import notices_issue
 
-MAX_ID = 2**63 - 1
-
 
 def _access_or_404(request: HttpRequest, pk: int) -> NoticeAccess:
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    try:
-        return notice_access(user=request.user, pk=pk)
-    except Appointment.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(Appointment, notice_access, user=request.user, pk=object_id(pk))
 
 
 def back_url(appointment: Appointment) -> str:

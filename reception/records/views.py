@@ -5,10 +5,9 @@ render."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import CLOSED_STATUSES
 from cases.services.core import answer_clock
-from core.pages import forbidden, run_service
+from core.pages import forbidden
+from escalation.pages import found_or_404, submit
 
 from ..appointments.selectors import appointment_detail, slot_time
 from ..models import Appointment, AppointmentStatus, ReceptionRecord
@@ -25,10 +25,7 @@ from .services import can_record, reception_record
 
 
 def _appointment_or_404(request: HttpRequest, pk: int) -> Appointment:
-    try:
-        return appointment_detail(user=request.user, pk=pk)
-    except Appointment.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(Appointment, appointment_detail, user=request.user, pk=pk)
 
 
 def _record_of(appointment: Appointment) -> ReceptionRecord | None:
@@ -103,22 +100,19 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_record(request.user, appointment):
         return forbidden(request, _("Only the receiving leader records this reception."), back)
     form = _form(request, appointment, request.POST)
-    if form.is_valid():
-        outcome = run_service(
-            request,
-            form,
-            lambda: reception_record(
-                actor=request.user, appointment=appointment, **form.service_kwargs()
-            ),
-            back=back,
-        )
-        if outcome.refused is not None:
-            return outcome.refused
-        if outcome.ok:
-            messages.success(request, _("The reception is recorded."))
-            return redirect(back)
-        if outcome.status == 409:
-            return _render(request, _appointment_or_404(request, pk), status=409)
+    done = submit(
+        request,
+        form,
+        lambda: reception_record(
+            actor=request.user, appointment=appointment, **form.service_kwargs()
+        ),
+        back=back,
+        success=_("The reception is recorded."),
+    )
+    if done.response is not None:
+        return done.response
+    if done.status == 409:
+        return _render(request, _appointment_or_404(request, pk), status=409)
     return _render(request, appointment, form=form, status=400)
 
 

@@ -19,9 +19,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from core.pages import forbidden, person_name, run_service
+from core.pages import forbidden, person_name
+from escalation.pages import found_or_404, submit
 
-from ..models import ReceptionSchedule, ScheduleKind
+from ..models import ReceptionDay, ReceptionSchedule, ScheduleKind
 from ..permissions import can_manage_schedule
 from ..selectors import DayView, reception_day_on
 from .forms import WEEKDAYS, DayCancelForm, ScheduleForm
@@ -208,10 +209,7 @@ def schedule_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _schedule_or_404(request: HttpRequest, pk: int) -> ReceptionSchedule:
-    try:
-        return schedule_detail(user=request.user, pk=pk)
-    except ReceptionSchedule.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(ReceptionSchedule, schedule_detail, user=request.user, pk=pk)
 
 
 @login_required
@@ -224,34 +222,21 @@ def schedule_new_view(request: HttpRequest) -> HttpResponse:
             request, _("Only leaders and reception staff set up reception schedules."), back
         )
     form = ScheduleForm(request.POST or None, user=user)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                lambda: schedule_create(actor=user, **form.service_kwargs()),
-                back=back,
-            )
-            if outcome.refused is not None:
-                return outcome.refused
-            if outcome.ok:
-                schedule = outcome.result
-                messages.success(
-                    request,
-                    _("The reception schedule of %(leader)s is set up: %(recurrence)s.")
-                    % {
-                        "leader": person_name(schedule.leader),
-                        "recurrence": recurrence_text(schedule),
-                    },
-                )
-                return redirect(
-                    f"{reverse('reception:calendar')}?leader={schedule.leader.username}"
-                )
-            status = outcome.status
+    done = submit(
+        request,
+        form,
+        lambda: schedule_create(actor=user, **form.service_kwargs()),
+        back=back,
+        success=lambda schedule: _(
+            "The reception schedule of %(leader)s is set up: %(recurrence)s."
+        )
+        % {"leader": person_name(schedule.leader), "recurrence": recurrence_text(schedule)},
+        to=lambda schedule: f"{reverse('reception:calendar')}?leader={schedule.leader.username}",
+    )
     context = {"form": form, "schedule": None}
-    return render(request, "reception/schedule_form.html", context, status=status)
+    return done.response or render(
+        request, "reception/schedule_form.html", context, status=done.status
+    )
 
 
 @login_required
@@ -265,34 +250,23 @@ def schedule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Only the leader or the reception staff of the area change it."), back
         )
     form = ScheduleForm(request.POST or None, user=user, schedule=schedule)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                lambda: schedule_update(actor=user, schedule=schedule, **form.service_kwargs()),
-                back=back,
-            )
-            if outcome.refused is not None:
-                return outcome.refused
-            if outcome.ok:
-                changed = outcome.result
-                messages.success(
-                    request,
-                    _("The schedule is changed from %(date)s on.")
-                    % {"date": max(changed.valid_from, timezone.localdate()).isoformat()},
-                )
-                return redirect(back)
-            status = outcome.status
+    done = submit(
+        request,
+        form,
+        lambda: schedule_update(actor=user, schedule=schedule, **form.service_kwargs()),
+        back=back,
+        success=lambda changed: _("The schedule is changed from %(date)s on.")
+        % {"date": max(changed.valid_from, timezone.localdate()).isoformat()},
+    )
+    if done.response is not None:
+        return done.response
     context = {
         "form": form,
         "schedule": schedule,
         "recurrence": recurrence_text(schedule),
         "started": schedule.valid_from < timezone.localdate(),
     }
-    return render(request, "reception/schedule_form.html", context, status=status)
+    return render(request, "reception/schedule_form.html", context, status=done.status)
 
 
 @login_required
@@ -300,18 +274,15 @@ def schedule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = _schedule_or_404(request, pk)
     back = reverse("reception:schedule_list")
-    outcome = run_service(
-        request, None, lambda: schedule_deactivate(actor=request.user, schedule=schedule), back=back
+    done = submit(
+        request,
+        None,
+        lambda: schedule_deactivate(actor=request.user, schedule=schedule),
+        back=back,
+        success=lambda _ended: _("The reception schedule of %(leader)s has ended.")
+        % {"leader": person_name(schedule.leader)},
     )
-    if outcome.refused is not None:
-        return outcome.refused
-    if outcome.ok:
-        messages.success(
-            request,
-            _("The reception schedule of %(leader)s has ended.")
-            % {"leader": person_name(schedule.leader)},
-        )
-    return redirect(back)
+    return done.response or redirect(back)
 
 
 # --- one day ----------------------------------------------------------------------------------
@@ -339,33 +310,29 @@ def day_cancel_view(request: HttpRequest, pk: int, date: str) -> HttpResponse:
             request, _("Only the leader or the reception staff of the area cancel a day."), back
         )
     form = DayCancelForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                lambda: reception_day_cancel(
-                    actor=user, schedule=schedule, date=day, **form.cleaned_data
-                ),
-                back=back,
-            )
-            if outcome.refused is not None:
-                return outcome.refused
-            if outcome.ok:
-                cancelled = outcome.result
-                if cancelled.replacement is not None:
-                    text = _("The reception day %(date)s is cancelled and replaced by %(new)s.") % {
-                        "date": day.isoformat(),
-                        "new": cancelled.replacement.date.isoformat(),
-                    }
-                else:
-                    text = _("The reception day %(date)s is cancelled.") % {"date": day.isoformat()}
-                messages.success(request, text)
-                target = cancelled.replacement.date if cancelled.replacement else day
-                return redirect(f"{reverse('reception:calendar')}?month={target:%Y-%m}")
-            status = outcome.status
+
+    def cancelled_text(cancelled: ReceptionDay) -> str:
+        if cancelled.replacement is not None:
+            return _("The reception day %(date)s is cancelled and replaced by %(new)s.") % {
+                "date": day.isoformat(),
+                "new": cancelled.replacement.date.isoformat(),
+            }
+        return _("The reception day %(date)s is cancelled.") % {"date": day.isoformat()}
+
+    def month_shown(cancelled: ReceptionDay) -> str:
+        target = cancelled.replacement.date if cancelled.replacement else day
+        return f"{reverse('reception:calendar')}?month={target:%Y-%m}"
+
+    done = submit(
+        request,
+        form,
+        lambda: reception_day_cancel(actor=user, schedule=schedule, date=day, **form.cleaned_data),
+        back=back,
+        success=cancelled_text,
+        to=month_shown,
+    )
+    if done.response is not None:
+        return done.response
     context = {
         "form": form,
         "schedule": schedule,
@@ -373,7 +340,7 @@ def day_cancel_view(request: HttpRequest, pk: int, date: str) -> HttpResponse:
         "entry": _entry(user, view, timezone.localdate(), None),
         "back": back,
     }
-    return render(request, "reception/schedule_day_cancel.html", context, status=status)
+    return render(request, "reception/schedule_day_cancel.html", context, status=done.status)
 
 
 urlpatterns: list = [

@@ -4,18 +4,18 @@ one service, render."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ValidationError
-from core.pages import PAGE_SIZE, apply_service_errors, forbidden, run_service
+from core.pages import PAGE_SIZE, apply_service_errors, forbidden
+from escalation.pages import submit
 
 from .forms import VisitCaseFormSet, VisitForm
 from .selectors import field_visit_list, leaders_for_visits
@@ -53,25 +53,17 @@ def visit_new_view(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = VisitForm(data, user=user, initial={"date": timezone.localdate()})
     cases = VisitCaseFormSet(data, prefix="cases", form_kwargs={"user": user})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and cases.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                lambda: field_visit_record(actor=user, cases=cases.cases(), **form.cleaned_data),
-                back=back,
-                place_errors=lambda error: _apply_errors(error, form, cases),
-            )
-            if outcome.refused is not None:
-                return outcome.refused
-            if outcome.ok:
-                messages.success(request, _("The field visit is recorded."))
-                return redirect(back)
-            status = outcome.status
-    return render(
-        request, "reception/visit_new.html", {"form": form, "cases": cases}, status=status
+    done = submit(
+        request,
+        form,
+        lambda: field_visit_record(actor=user, cases=cases.cases(), **form.cleaned_data),
+        valid=form.is_valid() and cases.is_valid(),
+        back=back,
+        place_errors=lambda error: _apply_errors(error, form, cases),
+        success=_("The field visit is recorded."),
+    )
+    return done.response or render(
+        request, "reception/visit_new.html", {"form": form, "cases": cases}, status=done.status
     )
 
 
