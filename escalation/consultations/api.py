@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
-from rest_framework.response import Response
 
 from accounts.models import OrgUnit
 from cases.models import Case
@@ -30,6 +29,8 @@ from core.limits import LONG_TEXT
 from core.rest import object_id
 
 from ..models import Consultation, ConsultationTask
+from ..pages import found_or_404
+from ..rest import ScopedViewSet, create_action, row_action
 from .selectors import (
     consultation_detail,
     consultation_list,
@@ -176,56 +177,32 @@ class ConsultationSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary=_("One consultation with its tasks")),
 )
-class ConsultationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ConsultationViewSet(ScopedViewSet):
     serializer_class = ConsultationSerializer
     parser_classes = [JSONParser, FormParser]
-    filter_backends: list = []
+    model = Consultation
+    find_row = staticmethod(consultation_detail)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return Consultation.objects.none()
+    def visible_rows(self):
         number = self.request.query_params.get("case")
         if number is not None and "\x00" in number:
             return Consultation.objects.none()
         return consultation_list(user=self.request.user, case_number=number)
 
-    def get_object(self) -> Consultation:
-        try:
-            return consultation_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
-        except Consultation.DoesNotExist:
-            raise Http404 from None
-
-    def _answer(self, consultation: Consultation, code: int = status.HTTP_200_OK) -> Response:
-        fresh = consultation_detail(user=self.request.user, pk=consultation.pk)
-        return Response(ConsultationSerializer(fresh).data, status=code)
-
-    @extend_schema(
-        summary=_("Record a consultation level"),
-        request=ConsultationInputSerializer,
-        responses={201: ConsultationSerializer},
+    create = create_action(
+        _("Record a consultation level"),
+        ConsultationInputSerializer,
+        consultation_record,
+        ConsultationSerializer,
     )
-    def create(self, request):
-        serializer = ConsultationInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        consultation = consultation_record(actor=request.user, **serializer.service_kwargs())
-        return self._answer(consultation, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary=_("Escalate a consultation one level up, with the reason"),
-        request=ConsultationEscalateSerializer,
-        responses={200: ConsultationSerializer},
+    escalate = row_action(
+        "escalate",
+        _("Escalate a consultation one level up, with the reason"),
+        ConsultationEscalateSerializer,
+        consultation_escalate,
+        ConsultationSerializer,
+        row="consultation",
     )
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
-        consultation = self.get_object()
-        serializer = ConsultationEscalateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        consultation_escalate(
-            actor=request.user, consultation=consultation, **serializer.service_kwargs()
-        )
-        return self._answer(consultation)
 
     @extend_schema(
         summary=_("Mark a task of the caller's unit done"),
@@ -236,17 +213,13 @@ class ConsultationViewSet(
     @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>[0-9]+)/done")
     def task_done(self, request, pk=None, task_id=None):
         consultation = self.get_object()
-        try:
-            task = consultation_task_detail(user=request.user, pk=object_id(task_id))
-        except ConsultationTask.DoesNotExist:
-            raise Http404 from None
+        task = found_or_404(
+            ConsultationTask, consultation_task_detail, user=request.user, pk=object_id(task_id)
+        )
         if task.consultation_id != consultation.pk:
             raise Http404
-        serializer = ConsultationTaskDoneSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        consultation_task_done(
-            actor=request.user, task=task, on=serializer.validated_data.get("date")
-        )
+        data = self.parse(ConsultationTaskDoneSerializer)
+        consultation_task_done(actor=request.user, task=task, on=data.get("date"))
         return self._answer(consultation)
 
 

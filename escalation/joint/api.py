@@ -11,23 +11,20 @@ conflict (see `accounts.api.exception_handler`)."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import SlugRelatedField
 from core.limits import LONG_TEXT
-from core.rest import object_id
 
 from ..models import JointStatus, JointSupervision, PartyRole
+from ..rest import ScopedViewSet, create_action, row_action
 from .documents import JOINT_DOCUMENTS
 from .selectors import (
     detail_party_rows,
@@ -87,6 +84,11 @@ class JointReportInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The day it happened, for a paper record entered later; empty: today."),
     )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data["on"] = data.pop("date", None)
+        return data
 
 
 class JointQuerySerializer(serializers.Serializer):
@@ -176,18 +178,16 @@ class SupervisionDetailSerializer(SupervisionListSerializer):
 # --- views --------------------------------------------------------------------------------------
 
 
-class JointSupervisionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class JointSupervisionViewSet(ScopedViewSet):
     """Five-party joint supervisions (五方联合督办) the caller sees: on a case in their scope,
     or with a party their unit acts for."""
 
     serializer_class = SupervisionListSerializer
-    filter_backends: list = []
+    answer_serializer = SupervisionDetailSerializer
+    model = JointSupervision
+    find_row = staticmethod(supervision_detail)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return JointSupervision.objects.none()
+    def visible_rows(self):
         query = JointQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return joint_board(
@@ -195,12 +195,6 @@ class JointSupervisionViewSet(
             status=query.validated_data.get("status"),
             case_number=query.validated_data.get("case"),
         )
-
-    def get_object(self) -> JointSupervision:
-        try:
-            return supervision_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
-        except JointSupervision.DoesNotExist:
-            raise Http404 from None
 
     @extend_schema(
         parameters=[
@@ -213,43 +207,22 @@ class JointSupervisionViewSet(
 
     @extend_schema(responses=SupervisionDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
-        return Response(self._detail(self.get_object().pk))
+        return self._answer(self.get_object())
 
-    def _detail(self, pk: int) -> dict:
-        supervision = supervision_detail(user=self.request.user, pk=pk)
-        return SupervisionDetailSerializer(supervision, context={"request": self.request}).data
-
-    @extend_schema(
-        summary=_("Open a five-party joint supervision on a case"),
-        request=JointOpenSerializer,
-        responses={201: SupervisionDetailSerializer},
+    create = create_action(
+        _("Open a five-party joint supervision on a case"),
+        JointOpenSerializer,
+        joint_supervision_open,
+        SupervisionDetailSerializer,
     )
-    def create(self, request, *args, **kwargs):
-        serializer = JointOpenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        supervision = joint_supervision_open(actor=request.user, **serializer.service_kwargs())
-        return Response(self._detail(supervision.pk), status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary=_("A party reports progress or completion of its task"),
-        request=JointReportInputSerializer,
-        responses={200: SupervisionDetailSerializer},
+    report = row_action(
+        "report",
+        _("A party reports progress or completion of its task"),
+        JointReportInputSerializer,
+        joint_party_report,
+        SupervisionDetailSerializer,
+        row="supervision",
     )
-    @action(detail=True, methods=["post"])
-    def report(self, request, pk=None):
-        supervision = self.get_object()
-        serializer = JointReportInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        joint_party_report(
-            actor=request.user,
-            supervision=supervision,
-            role=data["role"],
-            content=data["content"],
-            done=data["done"],
-            on=data.get("date"),
-        )
-        return Response(self._detail(supervision.pk))
 
 
 # (prefix, viewset, basename) triples registered by config/api.py.

@@ -10,7 +10,6 @@ already answered."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +19,8 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework import serializers
 from rest_framework.parsers import FormParser
-from rest_framework.response import Response
 
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
@@ -31,9 +28,9 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
-from core.rest import object_id
 
 from ..models import NoticeKind, SupervisionNotice
+from ..rest import ScopedViewSet, create_action, row_action
 from .selectors import NoticeTab, notice_detail, notice_list
 from .services import supervision_notice_issue, supervision_notice_respond
 
@@ -191,17 +188,14 @@ class NoticeSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary=_("One supervision notice (404 outside the caller's scope)")),
 )
-class SupervisionNoticeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class SupervisionNoticeViewSet(ScopedViewSet):
     serializer_class = NoticeSerializer
     parser_classes = [JSONParser, FormParser]
-    filter_backends: list = []
     lookup_value_regex = r"[^/]+"
+    model = SupervisionNotice
+    find_row = staticmethod(notice_detail)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return SupervisionNotice.objects.none()
+    def visible_rows(self):
         query = NoticeQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data
@@ -215,39 +209,20 @@ class SupervisionNoticeViewSet(
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    def get_object(self) -> SupervisionNotice:
-        try:
-            return notice_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
-        except SupervisionNotice.DoesNotExist:
-            raise Http404 from None
-
-    def _answer(self, notice: SupervisionNotice, code: int = status.HTTP_200_OK) -> Response:
-        notice = notice_detail(user=self.request.user, pk=notice.pk)
-        return Response(NoticeSerializer(notice, context=self.get_serializer_context()).data, code)
-
-    @extend_schema(
-        summary=_("Issue a supervision notice (supervisors)"),
-        request=NoticeIssueSerializer,
-        responses={201: NoticeSerializer},
+    create = create_action(
+        _("Issue a supervision notice (supervisors)"),
+        NoticeIssueSerializer,
+        supervision_notice_issue,
+        NoticeSerializer,
     )
-    def create(self, request):
-        serializer = NoticeIssueSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        notice = supervision_notice_issue(actor=request.user, **serializer.service_kwargs())
-        return self._answer(notice, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary=_("Answer a supervision notice in writing (the unit addressed)"),
-        request=NoticeRespondSerializer,
-        responses={200: NoticeSerializer},
+    respond = row_action(
+        "respond",
+        _("Answer a supervision notice in writing (the unit addressed)"),
+        NoticeRespondSerializer,
+        supervision_notice_respond,
+        NoticeSerializer,
+        row="notice",
     )
-    @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
-        notice = self.get_object()
-        serializer = NoticeRespondSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        supervision_notice_respond(actor=request.user, notice=notice, **serializer.service_kwargs())
-        return self._answer(notice)
 
 
 # (prefix, viewset, basename) triples registered by config/api.py.

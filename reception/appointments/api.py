@@ -14,7 +14,6 @@ booked."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -23,7 +22,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -32,7 +31,8 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser
 from core.limits import LONG_TEXT
-from core.rest import MAX_ID, object_id
+from core.rest import MAX_ID
+from escalation.rest import ScopedViewSet, row_action
 
 from ..models import Appointment, ReceptionSchedule
 from ..notices.documents.links import notice_links
@@ -246,15 +246,15 @@ class BookingSerializer(AppointmentDetailSerializer):
         responses={200: AppointmentDetailSerializer},
     ),
 )
-class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AppointmentViewSet(ScopedViewSet):
     serializer_class = AppointmentSerializer
+    answer_serializer = AppointmentDetailSerializer
     parser_classes = [JSONParser, FormParser, MultiPartParser]
-    filter_backends: list = []
     lookup_value_regex = r"[^/]+"
+    model = Appointment
+    find_row = staticmethod(appointment_detail)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return Appointment.objects.none()
+    def visible_rows(self):
         query = AppointmentQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data
@@ -267,26 +267,8 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             queryset = queryset.filter(day__schedule__leader__username=wanted["leader"])
         return queryset
 
-    def get_object(self) -> Appointment:
-        try:
-            return appointment_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
-        except Appointment.DoesNotExist:
-            raise Http404 from None
-
     def retrieve(self, request, pk=None):
         return self._answer(self.get_object())
-
-    def _answer(
-        self, appointment: Appointment, code: int = status.HTTP_200_OK, warnings=None
-    ) -> Response:
-        appointment = appointment_detail(user=self.request.user, pk=appointment.pk)
-        context = self.get_serializer_context()
-        if warnings is None:
-            data = AppointmentDetailSerializer(appointment, context=context).data
-        else:
-            appointment.warnings = warnings
-            data = BookingSerializer(appointment, context=context).data
-        return Response(data, code)
 
     @extend_schema(
         summary=_("Book a case into a leader's reception day (reception staff)"),
@@ -294,9 +276,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         responses={201: BookingSerializer},
     )
     def create(self, request):
-        serializer = BookInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.parse(BookInputSerializer)
         # The answer is read in the booking's transaction, before the commit.
         with transaction.atomic():
             booking = appointment_book(
@@ -307,52 +287,35 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 petitioners=data.get("petitioners") or None,
                 note=data.get("note", ""),
             )
-            return self._answer(booking.appointment, status.HTTP_201_CREATED, booking.warnings)
+            appointment = appointment_detail(user=request.user, pk=booking.appointment.pk)
+            appointment.warnings = booking.warnings
+            answer = BookingSerializer(appointment, context=self.get_serializer_context())
+            return Response(answer.data, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=_("Cancel a booked appointment"),
-        request=CancelInputSerializer,
-        responses={200: AppointmentDetailSerializer},
+    cancel = row_action(
+        "cancel",
+        _("Cancel a booked appointment"),
+        CancelInputSerializer,
+        appointment_cancel,
+        AppointmentDetailSerializer,
+        row="appointment",
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        appointment = self.get_object()
-        serializer = CancelInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        appointment_cancel(
-            actor=request.user, appointment=appointment, reason=serializer.validated_data["reason"]
-        )
-        return self._answer(appointment)
-
-    @extend_schema(
-        summary=_("Move a booked appointment to another day of the same schedule"),
-        request=MoveInputSerializer,
-        responses={200: AppointmentDetailSerializer},
+    move = row_action(
+        "move",
+        _("Move a booked appointment to another day of the same schedule"),
+        MoveInputSerializer,
+        appointment_move,
+        AppointmentDetailSerializer,
+        row="appointment",
     )
-    @action(detail=True, methods=["post"])
-    def move(self, request, pk=None):
-        appointment = self.get_object()
-        serializer = MoveInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        appointment_move(
-            actor=request.user, appointment=appointment, date=serializer.validated_data["date"]
-        )
-        return self._answer(appointment)
-
-    @extend_schema(
-        summary=_("Write the caller's unit's preliminary opinion (attending units)"),
-        request=OpinionInputSerializer,
-        responses={200: AppointmentDetailSerializer},
+    opinion = row_action(
+        "opinion",
+        _("Write the caller's unit's preliminary opinion (attending units)"),
+        OpinionInputSerializer,
+        opinion_write,
+        AppointmentDetailSerializer,
+        row="appointment",
     )
-    @action(detail=True, methods=["post"])
-    def opinion(self, request, pk=None):
-        appointment = self.get_object()
-        serializer = OpinionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        opinion_write(
-            actor=request.user, appointment=appointment, text=serializer.validated_data["text"]
-        )
-        return self._answer(appointment)
 
     @extend_schema(
         summary=_("Record the reception (the receiving leader; reception staff: a no-show)"),

@@ -9,20 +9,17 @@ scope."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
-from core.rest import object_id
+from escalation.rest import ScopedViewSet, create_action
 
 from ..models import FieldVisit
 from .selectors import field_visit_detail, field_visit_list
@@ -116,15 +113,14 @@ class VisitSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary=_("One field visit (404 outside the caller's scope)")),
 )
-class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FieldVisitViewSet(ScopedViewSet):
     serializer_class = VisitSerializer
     parser_classes = [JSONParser]
-    filter_backends: list = []
     lookup_value_regex = r"[^/]+"
+    model = FieldVisit
+    find_row = staticmethod(field_visit_detail)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return FieldVisit.objects.none()
+    def visible_rows(self):
         query = VisitQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         queryset = field_visit_list(user=self.request.user)
@@ -133,26 +129,14 @@ class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             queryset = queryset.filter(leader__username=leader)
         return queryset
 
-    def get_object(self) -> FieldVisit:
-        try:
-            return field_visit_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
-        except FieldVisit.DoesNotExist:
-            raise Http404 from None
-
-    @extend_schema(
-        summary=_("Record a leader's field visit"),
-        request=VisitInputSerializer,
-        responses={201: VisitSerializer},
+    # The answer is read in the recording's transaction, before the commit.
+    create = create_action(
+        _("Record a leader's field visit"),
+        VisitInputSerializer,
+        field_visit_record,
+        VisitSerializer,
+        atomic=True,
     )
-    def create(self, request):
-        serializer = VisitInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        # The answer is read in the recording's transaction, before the commit.
-        with transaction.atomic():
-            visit = field_visit_record(actor=request.user, **serializer.service_kwargs())
-            visit = field_visit_detail(user=request.user, pk=visit.pk)
-            data = VisitSerializer(visit).data
-        return Response(data, status=status.HTTP_201_CREATED)
 
 
 # (prefix, viewset, basename) triples registered by config/api.py.

@@ -6,7 +6,6 @@ replace one of its days.
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -15,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
@@ -23,7 +22,7 @@ from rest_framework.response import Response
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.api_input import JSONParser, SlugRelatedField
-from core.rest import object_id
+from escalation.rest import ScopedViewSet, create_action, row_action
 
 from ...models import ReceptionSchedule, ScheduleKind
 from ...selectors import reception_day_on
@@ -232,38 +231,23 @@ class ScheduleSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary=_("One reception schedule (404 outside the caller's scope)")),
 )
-class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ScheduleViewSet(ScopedViewSet):
     serializer_class = ScheduleSerializer
     parser_classes = [JSONParser, FormParser]
-    filter_backends: list = []
     http_method_names = ["get", "post", "patch", "head", "options"]
+    model = ReceptionSchedule
+    find_row = staticmethod(schedule_detail)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return ReceptionSchedule.objects.none()
+    def visible_rows(self):
         leader = (self.request.query_params.get("leader") or "")[:150]
         return schedule_list(user=self.request.user, leader=leader)
 
-    def get_object(self) -> ReceptionSchedule:
-        try:
-            return schedule_detail(user=self.request.user, pk=object_id(self.kwargs["pk"]))
-        except ReceptionSchedule.DoesNotExist:
-            raise Http404 from None
-
-    def _answer(self, schedule: ReceptionSchedule, code: int = status.HTTP_200_OK) -> Response:
-        schedule = schedule_detail(user=self.request.user, pk=schedule.pk)
-        return Response(ScheduleSerializer(schedule).data, code)
-
-    @extend_schema(
-        summary=_("Set up a leader's reception schedule"),
-        request=ScheduleInputSerializer,
-        responses={201: ScheduleSerializer},
+    create = create_action(
+        _("Set up a leader's reception schedule"),
+        ScheduleInputSerializer,
+        schedule_create,
+        ScheduleSerializer,
     )
-    def create(self, request):
-        serializer = ScheduleInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        schedule = schedule_create(actor=request.user, **serializer.service_kwargs())
-        return self._answer(schedule, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("Change a schedule from today on (answers with the schedule now in force)"),
@@ -279,15 +263,14 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return self._answer(changed)
 
-    @extend_schema(
-        summary=_("End a schedule: no reception days from today on"),
-        request=None,
-        responses={200: ScheduleSerializer},
+    end = row_action(
+        "end",
+        _("End a schedule: no reception days from today on"),
+        None,
+        schedule_deactivate,
+        ScheduleSerializer,
+        row="schedule",
     )
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        schedule = schedule_deactivate(actor=request.user, schedule=self.get_object())
-        return self._answer(schedule)
 
     @extend_schema(
         summary=_("Cancel one reception day, or replace it by another"),
@@ -302,10 +285,8 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], url_path="cancel-day")
     def cancel_day(self, request, pk=None):
         schedule = self.get_object()
-        serializer = DayCancelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         row = reception_day_cancel(
-            actor=request.user, schedule=schedule, **serializer.validated_data
+            actor=request.user, schedule=schedule, **self.parse(DayCancelSerializer)
         )
         cancelled = reception_day_on(schedule, row.date)
         replacement = reception_day_on(schedule, row.replacement.date) if row.replacement else None

@@ -1,0 +1,105 @@
+"""What the API view sets of escalation's features share, and reception's with them (reception
+is on the floor above): the rows a selector shows the caller, one of them by id (404 outside
+the caller's scope), and the steps that post to a service (`create_action`, `row_action`),
+their input checked once and their answer the row as it now is. They build on `core.rest`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
+
+from django.db import models, transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.rest import object_id
+
+from .pages import found_or_404
+
+
+# A list and one row of what the caller sees. A view set names its `model`, the selector that
+# finds one row for the caller (`find_row`, called with `user` and `pk`; it raises the model's
+# DoesNotExist outside the caller's scope), the rows it lists (`visible_rows`) and, when it is
+# not `serializer_class`, the serializer of its answers (`answer_serializer`). (A comment, not
+# a docstring: the schema would take a docstring for every subclass's description.)
+class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filter_backends: list = []
+    model: type[models.Model]
+    find_row: Callable[..., Any]
+    answer_serializer: type[serializers.BaseSerializer] | None = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return self.model.objects.none()
+        return self.visible_rows()
+
+    def visible_rows(self):
+        raise NotImplementedError
+
+    def get_object(self):
+        pk = object_id(self.kwargs["pk"])
+        return found_or_404(self.model, type(self).find_row, user=self.request.user, pk=pk)
+
+    def parse(self, serializer_class: type[serializers.Serializer]) -> dict:
+        """The request's data checked by `serializer_class`, as the service's keyword arguments
+        (its `service_kwargs()` where it has one); 400 with the errors otherwise."""
+        serializer = serializer_class(data=self.request.data, context={"request": self.request})
+        serializer.is_valid(raise_exception=True)
+        service_kwargs = getattr(serializer, "service_kwargs", None)
+        return service_kwargs() if service_kwargs else dict(serializer.validated_data)
+
+    def _answer(self, row: models.Model, code: int = status.HTTP_200_OK) -> Response:
+        """`row` read afresh for the caller, as the answer."""
+        fresh = type(self).find_row(user=self.request.user, pk=row.pk)
+        serializer = self.answer_serializer or self.get_serializer_class()
+        return Response(serializer(fresh, context=self.get_serializer_context()).data, code)
+
+
+def create_action(
+    summary: str,
+    request_serializer: type[serializers.Serializer],
+    service: Callable[..., models.Model],
+    answer: type[serializers.BaseSerializer],
+    *,
+    atomic: bool = False,
+):
+    """`POST` to the list: `service(actor=the caller, **input)`, answered with 201 and the row
+    it made (read in the service's transaction, with `atomic`)."""
+
+    @extend_schema(summary=summary, request=request_serializer, responses={201: answer})
+    def create(self: ScopedViewSet, request: Request) -> Response:
+        data = self.parse(request_serializer)
+        with transaction.atomic() if atomic else nullcontext():
+            row = service(actor=request.user, **data)
+            return self._answer(row, status.HTTP_201_CREATED)
+
+    return create
+
+
+def row_action(
+    name: str,
+    summary: str,
+    request_serializer: type[serializers.Serializer] | None,
+    service: Callable[..., Any],
+    answer: type[serializers.BaseSerializer],
+    *,
+    row: str,
+):
+    """`POST …/{id}/<name>/`: `service(actor=the caller, <row>=the row found, **input)` (no
+    input without `request_serializer`), answered with the row as it now is."""
+
+    def step(self: ScopedViewSet, request: Request, pk: str | None = None) -> Response:
+        found = self.get_object()
+        data = self.parse(request_serializer) if request_serializer is not None else {}
+        service(actor=request.user, **{row: found}, **data)
+        return self._answer(found)
+
+    step.__name__ = name
+    route = action(detail=True, methods=["post"])(step)
+    return extend_schema(summary=summary, request=request_serializer, responses={200: answer})(
+        route
+    )
