@@ -16,7 +16,7 @@ from core.forms import UnitMultipleChoiceField, UserChoiceField, date_widget
 
 from ..models import ReceptionSchedule, ScheduleKind
 from .selectors import leaders_for_schedules
-from .services.schedules import schedule_problems
+from .services.schedules import schedule_problems, schedule_settings
 
 WEEKDAYS = [
     (1, _("Mon")),
@@ -116,18 +116,7 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args, user: User, schedule: ReceptionSchedule | None = None, **kwargs):
         if schedule is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "kind": schedule.kind,
-                "weekdays": schedule.weekdays,
-                "days": schedule.days,
-                "start_time": schedule.start_time,
-                "end_time": schedule.end_time,
-                "place": schedule.place,
-                "slots": schedule.slots,
-                "attending_units": list(schedule.attending_units.all()),
-                "valid_from": schedule.valid_from,
-                "valid_until": schedule.valid_until,
-            }
+            kwargs["initial"] = schedule_settings(schedule)
         super().__init__(*args, **kwargs)
         self.schedule = schedule
         self.user = user

@@ -28,7 +28,12 @@ from ...models import ReceptionSchedule, ScheduleKind
 from ...selectors import reception_day_on
 from ..selectors import replaced_dates, schedule_detail, schedule_list
 from ..services.days import reception_day_cancel
-from ..services.schedules import schedule_create, schedule_deactivate, schedule_update
+from ..services.schedules import (
+    schedule_create,
+    schedule_deactivate,
+    schedule_settings,
+    schedule_update,
+)
 from .days import DaySerializer
 
 # --- fields -----------------------------------------------------------------------------------
@@ -156,18 +161,7 @@ class ScheduleChangeSerializer(ScheduleInputSerializer):
 
     def service_kwargs(self, schedule: ReceptionSchedule) -> dict:
         data = dict(self.validated_data)
-        current = {
-            "kind": schedule.kind,
-            "weekdays": schedule.weekdays,
-            "days": schedule.days,
-            "start_time": schedule.start_time,
-            "end_time": schedule.end_time,
-            "place": schedule.place,
-            "slots": schedule.slots,
-            "attending_units": list(schedule.attending_units.all()),
-            "valid_from": schedule.valid_from,
-            "valid_until": schedule.valid_until,
-        }
+        current: dict = dict(schedule_settings(schedule))
         if "kind" in data and data["kind"] != schedule.kind:
             # A new kind brings its own numbers; the old kind's do not carry over.
             current["weekdays"], current["days"] = [], []

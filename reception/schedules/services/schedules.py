@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Max
@@ -40,7 +41,39 @@ ONE_DAY = datetime.timedelta(days=1)
 NUMBERS_FIELD = {ScheduleKind.WEEKLY: "weekdays", ScheduleKind.MONTHLY: "days"}
 
 
-def _numbers(values: Iterable, low: int, high: int) -> tuple[list[int], str]:
+class ScheduleSettings(TypedDict, total=False):
+    """A schedule's settings, as `schedule_create` and `schedule_update` take them (the API's
+    field names)."""
+
+    kind: Required[str]
+    weekdays: Sequence[int]
+    days: Sequence[int]
+    start_time: Required[datetime.time | None]
+    end_time: Required[datetime.time | None]
+    place: Required[str]
+    slots: Required[Any]
+    attending_units: Iterable[OrgUnit]
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+
+
+def schedule_settings(schedule: ReceptionSchedule) -> ScheduleSettings:
+    """The schedule's settings as they are (the start of a form or an API change)."""
+    return {
+        "kind": schedule.kind,
+        "weekdays": schedule.weekdays,
+        "days": schedule.days,
+        "start_time": schedule.start_time,
+        "end_time": schedule.end_time,
+        "place": schedule.place,
+        "slots": schedule.slots,
+        "attending_units": list(schedule.attending_units.all()),
+        "valid_from": schedule.valid_from,
+        "valid_until": schedule.valid_until,
+    }
+
+
+def _numbers(values: Iterable | None, low: int, high: int) -> tuple[list[int], str]:
     """The sorted numbers and an error message ('' when they are fine)."""
     values = list(values or [])
     numbers = []
@@ -60,23 +93,12 @@ def _numbers(values: Iterable, low: int, high: int) -> tuple[list[int], str]:
     return sorted(numbers), ""
 
 
-def _clean(
-    *,
-    actor: User,
-    leader: User,
-    kind: str,
-    weekdays: Iterable,
-    days: Iterable,
-    start_time: datetime.time | None,
-    end_time: datetime.time | None,
-    place: str,
-    slots,
-    attending_units: Iterable[OrgUnit],
-    valid_from: datetime.date | None,
-    valid_until: datetime.date | None,
-) -> dict:
+def _clean(*, actor: User, leader: User, **settings: Unpack[ScheduleSettings]) -> dict:
     """The schedule's fields checked together: every problem at once, under the API's field
     names; the clean values otherwise."""
+    kind, weekdays, days = settings["kind"], settings.get("weekdays"), settings.get("days")
+    start_time, end_time = settings["start_time"], settings["end_time"]
+    slots, valid_until = settings["slots"], settings.get("valid_until")
     errors: dict[str, list[str]] = {}
     if not (leader.is_active and leader.has_role(Role.LEADER) and leader.org_unit_id):
         errors["leader"] = [_("%(name)s is not a leader.") % {"name": str(leader)}]
@@ -102,20 +124,20 @@ def _clean(
         errors["end_time"] = [_("Give the time the reception ends.")]
     elif start_time is not None and end_time <= start_time:
         errors["end_time"] = [_("The reception must end after it starts.")]
-    place = (place or "").strip()
+    place = (settings["place"] or "").strip()
     if not place:
         errors["place"] = [_("Say where the leader receives.")]
     elif len(place) > PLACE_LENGTH:
         errors["place"] = [_("At most %(count)d characters.") % {"count": PLACE_LENGTH}]
     if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
         errors["slots"] = [_("Give from 1 to %(count)d slots.") % {"count": MAX_SLOTS}]
-    units = list(dict.fromkeys(attending_units or []))
+    units = list(dict.fromkeys(settings.get("attending_units") or []))
     outside = [unit for unit in units if not (unit.is_active and unit_in_scope(actor, unit))]
     if outside:
         errors["attending_units"] = [
             _("%(unit)s is not a unit of your area.") % {"unit": unit.name} for unit in outside
         ]
-    valid_from = valid_from or timezone.localdate()
+    valid_from = settings.get("valid_from") or timezone.localdate()
     if valid_until is not None and valid_until < valid_from:
         errors["valid_until"] = [_("The schedule cannot end before it starts.")]
     if errors:
@@ -156,39 +178,14 @@ def _may_manage(actor: User, leader: User) -> None:
 
 @transaction.atomic
 def schedule_create(
-    *,
-    actor: User,
-    leader: User,
-    kind: str,
-    weekdays: Sequence[int] = (),
-    days: Sequence[int] = (),
-    start_time: datetime.time,
-    end_time: datetime.time,
-    place: str,
-    slots: int,
-    attending_units: Iterable[OrgUnit] = (),
-    valid_from: datetime.date | None = None,
-    valid_until: datetime.date | None = None,
+    *, actor: User, leader: User, **settings: Unpack[ScheduleSettings]
 ) -> ReceptionSchedule:
     """A leader's recurring reception days: weekly on ISO `weekdays` (1 = Monday) or monthly
     on `days` of the month, from `valid_from` (today when not given), until `valid_until`
     (open-ended when not given). The schedule belongs to the leader's unit: its area sees the
     days."""
     _may_manage(actor, leader)
-    clean = _clean(
-        actor=actor,
-        leader=leader,
-        kind=kind,
-        weekdays=weekdays,
-        days=days,
-        start_time=start_time,
-        end_time=end_time,
-        place=place,
-        slots=slots,
-        attending_units=attending_units,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
+    clean = _clean(actor=actor, leader=leader, **settings)
     units = clean.pop("attending_units")
     assert leader.org_unit is not None  # `_clean` refuses a leader without a unit
     schedule = ReceptionSchedule.objects.create(
@@ -254,19 +251,7 @@ def _lock(schedule: ReceptionSchedule) -> ReceptionSchedule:
 
 @transaction.atomic
 def schedule_update(
-    *,
-    actor: User,
-    schedule: ReceptionSchedule,
-    kind: str,
-    weekdays: Sequence[int] = (),
-    days: Sequence[int] = (),
-    start_time: datetime.time,
-    end_time: datetime.time,
-    place: str,
-    slots: int,
-    attending_units: Iterable[OrgUnit] = (),
-    valid_from: datetime.date | None = None,
-    valid_until: datetime.date | None = None,
+    *, actor: User, schedule: ReceptionSchedule, **settings: Unpack[ScheduleSettings]
 ) -> ReceptionSchedule:
     """Change a schedule from today on, under the rules of `schedule_create`, and return the
     schedule now in force. One that has not started yet is changed in place. One that has
@@ -281,41 +266,25 @@ def schedule_update(
         raise Conflict(_("This schedule was ended; set up a new one."))
     today = timezone.localdate()
     started = schedule.valid_from < today
+    valid_from = settings.get("valid_from")
     if valid_from == schedule.valid_from or valid_from is None:
-        valid_from = schedule.valid_from if not started else today
+        settings["valid_from"] = schedule.valid_from if not started else today
     elif valid_from < today:
         raise ValidationError({"valid_from": [_("A change applies from today on.")]})
-    clean = _clean(
-        actor=actor,
-        leader=schedule.leader,
-        kind=kind,
-        weekdays=weekdays,
-        days=days,
-        start_time=start_time,
-        end_time=end_time,
-        place=place,
-        slots=slots,
-        attending_units=attending_units,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
+    clean = _clean(actor=actor, leader=schedule.leader, **settings)
+    valid_until = clean["valid_until"]
     if valid_until is not None and valid_until < today:
         raise ValidationError(
             {"valid_until": [_("To end the schedule before today, end it now instead.")]}
         )
     units = clean.pop("attending_units")
-    current = {
-        "kind": schedule.kind,
-        "weekdays": sorted(schedule.weekdays),
-        "days": sorted(schedule.days),
-        "start_time": schedule.start_time,
-        "end_time": schedule.end_time,
-        "place": schedule.place,
-        "slots": schedule.slots,
-        "valid_from": schedule.valid_from if not started else today,
-        "valid_until": schedule.valid_until,
-    }
-    same_units = {u.pk for u in units} == set(schedule.attending_units.values_list("pk", flat=True))
+    current: dict = dict(schedule_settings(schedule))
+    same_units = {u.pk for u in units} == {u.pk for u in current.pop("attending_units")}
+    current.update(
+        weekdays=sorted(schedule.weekdays),
+        days=sorted(schedule.days),
+        valid_from=schedule.valid_from if not started else today,
+    )
     changed = {name for name in current if clean[name] != current[name]}
     if not changed and same_units:
         return schedule
