@@ -220,6 +220,7 @@ def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpRespons
             "document": document,
             "kind": spec,
             "docx_url": reverse("escalation:joint_document_docx", args=[pk, kind]),
+            "back_url": reverse("escalation:joint_detail", args=[pk]),
         },
     )
 

@@ -158,7 +158,12 @@ def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "escalation/notice_print.html",
-        {"notice": notice, "document": notice_document(notice)},
+        {
+            "notice": notice,
+            "document": notice_document(notice),
+            "docx_url": reverse("escalation:notice_docx", args=[notice.pk]),
+            "back_url": reverse("escalation:notice_detail", args=[notice.pk]),
+        },
     )
 
 
