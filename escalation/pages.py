@@ -1,6 +1,7 @@
 """Page helpers the features of escalation share, and reception's with them (reception is on
-the floor above): a row a selector finds for the user or 404, and a form posted to a service
-and answered the one way every page answers it (`submit`). They build on `core.pages`."""
+the floor above): a row a selector finds for the user or 404, a form posted to a service and
+answered the one way every page answers it (`submit`), and an official document as a page to
+print and as a .docx download. They build on `core.pages`."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
+from core.http import attachment
+from core.officialdoc import DOCX_TYPE, OfficialDocument, officialdoc_docx
 from core.pages import run_service
 
 T = TypeVar("T")
@@ -27,6 +30,26 @@ def found_or_404(model: type[models.Model], selector: Callable[..., T], **lookup
         return selector(**lookup)
     except model.DoesNotExist:
         raise Http404 from None
+
+
+def document_page(
+    request: HttpRequest,
+    template: str,
+    document: OfficialDocument,
+    *,
+    docx_url: str,
+    back_url: str,
+    **context: Any,
+) -> HttpResponse:
+    """`document` as an A4 page to print (`template` extends
+    escalation/_document_page.html), with its .docx link and the way back."""
+    context.update(document=document, docx_url=docx_url, back_url=back_url)
+    return render(request, template, context)
+
+
+def docx_download(document: OfficialDocument, ascii_name: str) -> HttpResponse:
+    """`document` as a .docx download under its own name (`ascii_name` for old browsers)."""
+    return attachment(officialdoc_docx(document), DOCX_TYPE, document.filename, ascii_name)
 
 
 @dataclass(frozen=True)

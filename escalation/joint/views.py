@@ -19,12 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
-from core.http import attachment
-from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import DaysLeft, forbidden
 
 from ..models import JointStatus, JointSupervision, PartyRole
-from ..pages import found_or_404, submit
+from ..pages import document_page, docx_download, found_or_404, submit
 from ..permissions import can_report_for_party, can_run_joint_supervision
 from .documents import JOINT_DOCUMENTS, JointDocumentKind
 from .forms import JointOpenForm, JointReportForm
@@ -212,16 +210,14 @@ def _document(request: HttpRequest, pk: int, kind: str):
 @require_GET
 def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     supervision, spec, document = _document(request, pk, kind)
-    return render(
+    return document_page(
         request,
         "escalation/joint_document.html",
-        {
-            "supervision": supervision,
-            "document": document,
-            "kind": spec,
-            "docx_url": reverse("escalation:joint_document_docx", args=[pk, kind]),
-            "back_url": reverse("escalation:joint_detail", args=[pk]),
-        },
+        document,
+        docx_url=reverse("escalation:joint_document_docx", args=[pk, kind]),
+        back_url=reverse("escalation:joint_detail", args=[pk]),
+        supervision=supervision,
+        kind=spec,
     )
 
 
@@ -229,12 +225,7 @@ def joint_document_view(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 @require_GET
 def joint_document_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     supervision, spec, document = _document(request, pk, kind)
-    return attachment(
-        officialdoc_docx(document),
-        DOCX_TYPE,
-        document.filename,
-        f"joint-{supervision.pk}-{spec.slug}.docx",
-    )
+    return docx_download(document, f"joint-{supervision.pk}-{spec.slug}.docx")
 
 
 urlpatterns: list = [

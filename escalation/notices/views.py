@@ -19,12 +19,10 @@ from accounts.roles import Role
 from cases.pages import case_or_404
 from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
-from core.http import attachment
-from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import PAGE_SIZE, DaysLeft, forbidden
 
 from ..models import SupervisionNotice
-from ..pages import found_or_404, submit
+from ..pages import document_page, docx_download, found_or_404, submit
 from ..permissions import can_respond_to_notice
 from .documents import notice_document, notice_title
 from .forms import NoticeIssueForm, NoticeRespondForm
@@ -155,15 +153,13 @@ def notice_issue_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
-    return render(
+    return document_page(
         request,
         "escalation/notice_print.html",
-        {
-            "notice": notice,
-            "document": notice_document(notice),
-            "docx_url": reverse("escalation:notice_docx", args=[notice.pk]),
-            "back_url": reverse("escalation:notice_detail", args=[notice.pk]),
-        },
+        notice_document(notice),
+        docx_url=reverse("escalation:notice_docx", args=[notice.pk]),
+        back_url=reverse("escalation:notice_detail", args=[notice.pk]),
+        notice=notice,
     )
 
 
@@ -171,10 +167,7 @@ def notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
-    document = notice_document(notice)
-    return attachment(
-        officialdoc_docx(document), DOCX_TYPE, document.filename, f"notice-{notice.pk}.docx"
-    )
+    return docx_download(notice_document(notice), f"notice-{notice.pk}.docx")
 
 
 urlpatterns: list = [

@@ -15,11 +15,9 @@ from django.views.decorators.http import require_GET
 
 from core.apiauth import api_or_login_required
 from core.exceptions import ValidationError
-from core.http import attachment
-from core.officialdoc import DOCX_TYPE, officialdoc_docx
 
 from ..models import RankingNotice, UnitRanking
-from ..pages import found_or_404
+from ..pages import document_page, docx_download, found_or_404
 from .documents import percent, ranking_notice_document
 from .selectors import (
     ranked_months,
@@ -111,15 +109,13 @@ def _notice_or_404(request: HttpRequest, pk: int) -> RankingNotice:
 @require_GET
 def ranking_notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
-    return render(
+    return document_page(
         request,
         "escalation/ranking_notice_print.html",
-        {
-            "notice": notice,
-            "document": ranking_notice_document(notice),
-            "docx_url": reverse("escalation:ranking_notice_docx", args=[notice.pk]),
-            "back_url": reverse("escalation:ranking_month", args=[f"{notice.month:%Y-%m}"]),
-        },
+        ranking_notice_document(notice),
+        docx_url=reverse("escalation:ranking_notice_docx", args=[notice.pk]),
+        back_url=reverse("escalation:ranking_month", args=[f"{notice.month:%Y-%m}"]),
+        notice=notice,
     )
 
 
@@ -127,12 +123,8 @@ def ranking_notice_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def ranking_notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice_or_404(request, pk)
-    document = ranking_notice_document(notice)
-    return attachment(
-        officialdoc_docx(document),
-        DOCX_TYPE,
-        document.filename,
-        f"ranking-{notice.month:%Y-%m}-{notice.unit.code}.docx",
+    return docx_download(
+        ranking_notice_document(notice), f"ranking-{notice.month:%Y-%m}-{notice.unit.code}.docx"
     )
 
 

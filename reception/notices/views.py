@@ -21,11 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import OrgUnit
 from core.apiauth import api_or_login_required
 from core.exceptions import Conflict, NotAllowed
-from core.http import attachment
-from core.officialdoc import DOCX_TYPE, officialdoc_docx
 from core.pages import forbidden
 from core.rest import object_id
-from escalation.pages import found_or_404
+from escalation.pages import docx_download, found_or_404
 
 from ..models import Appointment, NoticeKind, ReceptionNotice
 from .documents.links import notice_docx_url, notice_links, notice_url
@@ -108,9 +106,7 @@ def notice_docx_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return redirect(notice_url(access.appointment, kind, unit))
     notice.appointment = access.appointment
     document = notice_document(notice, units=access.units)
-    return attachment(
-        officialdoc_docx(document), DOCX_TYPE, document.filename, f"reception-{pk}-{kind}.docx"
-    )
+    return docx_download(document, f"reception-{pk}-{kind}.docx")
 
 
 @login_required
