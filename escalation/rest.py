@@ -10,34 +10,62 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.models import Case
+from cases.selectors import cases_visible_to
 from core.rest import object_id
 
 from .pages import found_or_404
 
 
+class CaseNumberField(serializers.CharField):
+    """A case the caller sees, given by its number ("No such case." for any other); with
+    `related`, the case's relations to read with it."""
+
+    def __init__(self, *, related: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.related = related
+        super().__init__(max_length=40, **kwargs)
+
+    def run_validation(self, data: Any = empty) -> Case:
+        number = super().run_validation(data)
+        cases = cases_visible_to(self.context["request"].user)
+        case = cases.select_related(*self.related).filter(number=number).first()
+        if case is None:
+            raise serializers.ValidationError(_("No such case."))
+        return case
+
+
 # A list and one row of what the caller sees. A view set names its `model`, the selector that
 # finds one row for the caller (`find_row`, called with `user` and `pk`; it raises the model's
-# DoesNotExist outside the caller's scope), the rows it lists (`visible_rows`) and, when it is
-# not `serializer_class`, the serializer of its answers (`answer_serializer`). (A comment, not
-# a docstring: the schema would take a docstring for every subclass's description.)
+# DoesNotExist outside the caller's scope), the rows it lists (`visible_rows`, given the list's
+# query parameters as `query_serializer` checks them) and, when it is not `serializer_class`,
+# the serializer of its answers (`answer_serializer`). (A comment, not a docstring: the schema
+# would take a docstring for every subclass's description.)
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []
     model: type[models.Model]
     find_row: Callable[..., Any]
     answer_serializer: type[serializers.BaseSerializer] | None = None
+    query_serializer: type[serializers.Serializer] | None = None
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return self.model.objects.none()
-        return self.visible_rows()
+        wanted: dict = {}
+        if self.query_serializer is not None:
+            query = self.query_serializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            wanted = query.validated_data
+        return self.visible_rows(wanted)
 
-    def visible_rows(self):
+    def visible_rows(self, wanted: dict):
         raise NotImplementedError
 
     def get_object(self):

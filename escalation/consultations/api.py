@@ -22,15 +22,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 
 from accounts.models import OrgUnit
-from cases.models import Case
-from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
 from core.rest import object_id
 
 from ..models import Consultation, ConsultationTask
 from ..pages import found_or_404
-from ..rest import ScopedViewSet, create_action, row_action
+from ..rest import CaseNumberField, ScopedViewSet, create_action, row_action
 from .selectors import (
     consultation_detail,
     consultation_list,
@@ -58,7 +56,7 @@ class ConsultationTaskInputSerializer(serializers.Serializer):
 
 
 class ConsultationInputSerializer(serializers.Serializer):
-    case = serializers.CharField(max_length=40, help_text=_("Case number."))
+    case = CaseNumberField(help_text=_("Case number."))
     level = serializers.IntegerField(help_text=_("1 to 4: the next level the case may reach."))
     date = serializers.DateField(help_text=_("The day the consultation was held."))
     units = SlugRelatedField(many=True, help_text=_("Codes of the units attending."), **UNIT)
@@ -70,14 +68,6 @@ class ConsultationInputSerializer(serializers.Serializer):
     analysis = serializers.CharField(max_length=LONG_TEXT)
     decision = serializers.CharField(max_length=LONG_TEXT)
     tasks = ConsultationTaskInputSerializer(many=True, required=False, default=list)
-
-    def validate_case(self, value: str) -> Case:
-        if "\x00" in value:
-            raise serializers.ValidationError(_("No such case."))
-        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
 
     def validate_tasks(self, value: list) -> list:
         if len(value) > 50:
@@ -183,7 +173,7 @@ class ConsultationViewSet(ScopedViewSet):
     model = Consultation
     find_row = staticmethod(consultation_detail)
 
-    def visible_rows(self):
+    def visible_rows(self, wanted: dict):
         number = self.request.query_params.get("case")
         if number is not None and "\x00" in number:
             return Consultation.objects.none()

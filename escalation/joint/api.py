@@ -18,13 +18,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
-from cases.models import Case
-from cases.selectors import cases_visible_to
 from core.api_input import SlugRelatedField
 from core.limits import LONG_TEXT
 
 from ..models import JointStatus, JointSupervision, PartyRole
-from ..rest import ScopedViewSet, create_action, row_action
+from ..rest import CaseNumberField, ScopedViewSet, create_action, row_action
 from .documents import JOINT_DOCUMENTS
 from .selectors import (
     detail_party_rows,
@@ -46,7 +44,7 @@ class JointPartyInputSerializer(serializers.Serializer):
 
 
 class JointOpenSerializer(serializers.Serializer):
-    case = serializers.CharField(max_length=40, help_text=_("The case number."))
+    case = CaseNumberField(help_text=_("The case number."))
     parties = JointPartyInputSerializer(many=True, allow_empty=True, max_length=20)
     summary = serializers.CharField(
         max_length=LONG_TEXT,
@@ -54,14 +52,6 @@ class JointOpenSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Empty: the case's summary and what its petitions say."),
     )
-
-    def validate_case(self, value: str) -> Case:
-        case = None
-        if "\x00" not in value:
-            case = cases_visible_to(self.context["request"].user).filter(number=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
 
     def service_kwargs(self) -> dict:
         data = self.validated_data
@@ -186,14 +176,11 @@ class JointSupervisionViewSet(ScopedViewSet):
     answer_serializer = SupervisionDetailSerializer
     model = JointSupervision
     find_row = staticmethod(supervision_detail)
+    query_serializer = JointQuerySerializer
 
-    def visible_rows(self):
-        query = JointQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
+    def visible_rows(self, wanted: dict):
         return joint_board(
-            user=self.request.user,
-            status=query.validated_data.get("status"),
-            case_number=query.validated_data.get("case"),
+            user=self.request.user, status=wanted.get("status"), case_number=wanted.get("case")
         )
 
     @extend_schema(

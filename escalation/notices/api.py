@@ -24,13 +24,11 @@ from rest_framework.parsers import FormParser
 
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
-from cases.models import Case
-from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
 
 from ..models import NoticeKind, SupervisionNotice
-from ..rest import ScopedViewSet, create_action, row_action
+from ..rest import CaseNumberField, ScopedViewSet, create_action, row_action
 from .selectors import NoticeTab, notice_detail, notice_list
 from .services import supervision_notice_issue, supervision_notice_respond
 
@@ -52,7 +50,7 @@ def notice_state(notice: SupervisionNotice, today=None) -> str:
 
 
 class NoticeIssueSerializer(serializers.Serializer):
-    case = serializers.CharField(max_length=40, help_text=_("Case number."))
+    case = CaseNumberField(help_text=_("Case number."))
     unit = SlugRelatedField(
         slug_field="code",
         queryset=OrgUnit.objects.filter(is_active=True),
@@ -69,14 +67,6 @@ class NoticeIssueSerializer(serializers.Serializer):
             # A unit outside the caller's area is no unit at all to them.
             fields["unit"].queryset = units_visible_to(request.user).filter(is_active=True)
         return fields
-
-    def validate_case(self, value: str) -> Case:
-        if "\x00" in value:
-            raise serializers.ValidationError(_("No such case."))
-        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
@@ -194,11 +184,9 @@ class SupervisionNoticeViewSet(ScopedViewSet):
     lookup_value_regex = r"[^/]+"
     model = SupervisionNotice
     find_row = staticmethod(notice_detail)
+    query_serializer = NoticeQuerySerializer
 
-    def visible_rows(self):
-        query = NoticeQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
+    def visible_rows(self, wanted: dict):
         queryset = notice_list(user=self.request.user, tab=wanted["tab"])
         if wanted.get("case"):
             queryset = queryset.filter(case__number=wanted["case"])

@@ -27,12 +27,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.models import Case
-from cases.selectors import cases_visible_to
 from core.api_input import JSONParser
 from core.limits import LONG_TEXT
 from core.rest import MAX_ID
-from escalation.rest import ScopedViewSet, row_action
+from escalation.rest import CaseNumberField, ScopedViewSet, row_action
 
 from ..models import Appointment, ReceptionSchedule
 from ..notices.documents.links import notice_links
@@ -47,7 +45,7 @@ from .services.opinions import opinion_write
 
 
 class BookInputSerializer(serializers.Serializer):
-    case = serializers.CharField(max_length=40, help_text=_("Case number."))
+    case = CaseNumberField(related=("sponsoring_leader",), help_text=_("Case number."))
     schedule = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text=_("Id of the leader's reception schedule.")
     )
@@ -64,19 +62,6 @@ class BookInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         max_length=NOTE_LENGTH, required=False, allow_blank=True, default=""
     )
-
-    def validate_case(self, value: str) -> Case:
-        if "\x00" in value:
-            raise serializers.ValidationError(_("No such case."))
-        case = (
-            cases_visible_to(self.context["request"].user)
-            .select_related("sponsoring_leader")
-            .filter(number=value)
-            .first()
-        )
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
 
     def validate_schedule(self, value: int) -> ReceptionSchedule:
         schedule = schedules_visible_to(self.context["request"].user).filter(pk=value).first()
@@ -253,11 +238,9 @@ class AppointmentViewSet(ScopedViewSet):
     lookup_value_regex = r"[^/]+"
     model = Appointment
     find_row = staticmethod(appointment_detail)
+    query_serializer = AppointmentQuerySerializer
 
-    def visible_rows(self):
-        query = AppointmentQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
+    def visible_rows(self, wanted: dict):
         queryset = appointment_list(user=self.request.user)
         if wanted.get("case"):
             queryset = queryset.filter(case__number=wanted["case"])

@@ -222,17 +222,26 @@ def _appointment_url(pk: int) -> str:
 def _change(
     request: HttpRequest,
     appointment: Appointment,
-    form_name: str,
-    form: OpinionForm | CancelForm | MoveForm,
-    call: Callable[[], Any],
+    service: Callable[..., Any],
     success: Callable[[Any], str],
+    **posted: OpinionForm | CancelForm | MoveForm,
 ) -> HttpResponse:
-    """A change posted from the appointment's page: back to it with the success message, or
-    the 403 page, or the page again with the posted form and its errors (400; the appointment
-    read afresh after a refused change) or with the conflict's message (409)."""
+    """A change posted from the appointment's page with its one form (`posted`, under its
+    name on the page): `service(actor=, appointment=, **the form's fields)`, then back to the
+    page with the success message, or the 403 page, or the page again with the posted form
+    and its errors (400; the appointment read afresh after a refused change) or with the
+    conflict's message (409)."""
+    ((name, form),) = posted.items()
     pk = appointment.pk
     valid = form.is_valid()
-    done = submit(request, form, call, valid=valid, back=_appointment_url(pk), success=success)
+    done = submit(
+        request,
+        form,
+        lambda: service(actor=request.user, appointment=appointment, **form.cleaned_data),
+        valid=valid,
+        back=_appointment_url(pk),
+        success=success,
+    )
     if done.response is not None:
         return done.response
     if valid:
@@ -240,41 +249,31 @@ def _change(
         appointment = _appointment_or_404(request, pk)
     if done.status == 409:
         return _render_appointment(request, appointment, status=409)
-    return _render_appointment(request, appointment, **{form_name: form}, status=400)
+    return _render_appointment(request, appointment, **{name: form}, status=400)
 
 
 @login_required
 @require_POST
 def opinion_view(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _appointment_or_404(request, pk)
-    form = OpinionForm(request.POST)
     return _change(
         request,
-        appointment,
-        "opinion_form",
-        form,
-        lambda: opinion_write(
-            actor=request.user, appointment=appointment, text=form.cleaned_data["text"]
-        ),
+        _appointment_or_404(request, pk),
+        opinion_write,
         lambda opinion: _("The preliminary opinion of %(unit)s is saved.")
         % {"unit": opinion.unit.name},
+        opinion_form=OpinionForm(request.POST),
     )
 
 
 @login_required
 @require_POST
 def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _appointment_or_404(request, pk)
-    form = CancelForm(request.POST)
     return _change(
         request,
-        appointment,
-        "cancel_form",
-        form,
-        lambda: appointment_cancel(
-            actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"]
-        ),
+        _appointment_or_404(request, pk),
+        appointment_cancel,
         lambda _cancelled: _("The appointment is cancelled; its slot is free again."),
+        cancel_form=CancelForm(request.POST),
     )
 
 
@@ -282,17 +281,14 @@ def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk)
-    form = MoveForm(request.POST, days=_move_days(appointment, timezone.localdate()))
+    days = _move_days(appointment, timezone.localdate())
     return _change(
         request,
         appointment,
-        "move_form",
-        form,
-        lambda: appointment_move(
-            actor=request.user, appointment=appointment, date=form.cleaned_data["date"]
-        ),
+        appointment_move,
         lambda moved: _("The appointment is moved to %(date)s, slot %(slot)d.")
         % {"date": moved.day.date.isoformat(), "slot": moved.slot},
+        move_form=MoveForm(request.POST, days=days),
     )
 
 

@@ -16,10 +16,9 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.selectors import units_visible_to
-from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
-from escalation.rest import ScopedViewSet, create_action
+from escalation.rest import CaseNumberField, ScopedViewSet, create_action
 
 from ..models import FieldVisit
 from .selectors import field_visit_detail, field_visit_list
@@ -27,18 +26,10 @@ from .services import MAX_CASES, PLACE, field_visit_record
 
 
 class VisitCaseInputSerializer(serializers.Serializer):
-    case = serializers.CharField(max_length=40, help_text=_("Case number."))
+    case = CaseNumberField(help_text=_("Case number."))
     outcome = serializers.CharField(
         max_length=LONG_TEXT, required=False, allow_blank=True, default=""
     )
-
-    def validate_case(self, value: str):
-        if "\x00" in value:
-            raise serializers.ValidationError(_("No such case."))
-        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
 
 
 class VisitInputSerializer(serializers.Serializer):
@@ -119,12 +110,11 @@ class FieldVisitViewSet(ScopedViewSet):
     lookup_value_regex = r"[^/]+"
     model = FieldVisit
     find_row = staticmethod(field_visit_detail)
+    query_serializer = VisitQuerySerializer
 
-    def visible_rows(self):
-        query = VisitQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
+    def visible_rows(self, wanted: dict):
         queryset = field_visit_list(user=self.request.user)
-        leader = query.validated_data.get("leader")
+        leader = wanted.get("leader")
         if leader:
             queryset = queryset.filter(leader__username=leader)
         return queryset

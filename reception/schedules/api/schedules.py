@@ -232,7 +232,7 @@ class ScheduleViewSet(ScopedViewSet):
     model = ReceptionSchedule
     find_row = staticmethod(schedule_detail)
 
-    def visible_rows(self):
+    def visible_rows(self, wanted: dict):
         leader = (self.request.query_params.get("leader") or "")[:150]
         return schedule_list(user=self.request.user, leader=leader)
 
