@@ -17,7 +17,7 @@ from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
 from cases.models import Case, Deadline
 from cases.selectors_accusations import accuses
-from cases.services import case_event_write
+from cases.services import case_event_write, deadline_start
 from cases.services.core import case_lock, clock_meet
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
@@ -79,7 +79,7 @@ def supervision_notice_issue(
     # The scan names its unit; an actor issues in the name of theirs (`can_issue_notice`).
     assert issuing_unit is not None
     number = next_document_number(unit=issuing_unit, series=NOTICE_SERIES, year=today.year)
-    clock = Deadline.objects.create(
+    clock = deadline_start(
         case=case,
         kind=EscalationDeadlineKind.SUPERVISION_NOTICE,
         responsible_unit=unit,

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
-from cases.models import Case, CaseStatus, Deadline
+from cases.models import Case, CaseStatus
 from cases.selectors_accusations import accused_unit_ids, accuses
-from cases.services import case_event_write
+from cases.services import case_event_write, deadline_start
 from cases.services.core import case_lock
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.limits import LONG_TEXT
@@ -235,7 +235,7 @@ def consultation_record(
     consultation.units.set(units)
     rows = []
     for draft in tasks:
-        clock = Deadline.objects.create(
+        clock = deadline_start(
             case=case,
             kind=EscalationDeadlineKind.CONSULTATION_TASK,
             responsible_unit=draft.unit,

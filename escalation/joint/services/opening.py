@@ -20,9 +20,9 @@ from accounts.models import OrgKind, OrgUnit, User
 from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
-from cases.models import CLOSED_STATUSES, Case, Deadline
+from cases.models import CLOSED_STATUSES, Case
 from cases.selectors_accusations import accused_unit_ids, accuses
-from cases.services import case_event_write
+from cases.services import case_event_write, deadline_start
 from cases.services.core import case_lock
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.identity import mask_personal_data
@@ -80,22 +80,12 @@ def _check_parties(
         )
     missing = [role for role in PartyRole.values if role not in roles]
     repeated = [role for role in PartyRole.values if roles.count(role) > 1]
-    if missing:
-        errors.append(
-            DjangoValidationError(
-                _("All five parties are required; missing: %(roles)s.")
-                % {"roles": _roles_text(missing)},
-                code="missing",
-            )
-        )
-    if repeated:
-        errors.append(
-            DjangoValidationError(
-                _("Each party is named once; named more than once: %(roles)s.")
-                % {"roles": _roles_text(repeated)},
-                code="repeated",
-            )
-        )
+    for wrong, message, code in (
+        (missing, _("All five parties are required; missing: %(roles)s."), "missing"),
+        (repeated, _("Each party is named once; named more than once: %(roles)s."), "repeated"),
+    ):
+        if wrong:
+            errors.append(DjangoValidationError(message % {"roles": _roles_text(wrong)}, code=code))
     for party in parties:
         if party.role not in PartyRole.values:
             continue
@@ -237,7 +227,7 @@ def joint_supervision_open(
     rows = []
     for draft in sorted(parties, key=lambda draft: order[draft.role]):
         assert draft.unit is not None and draft.due_on is not None  # `_check_parties` did
-        clock = Deadline.objects.create(
+        clock = deadline_start(
             case=case,
             kind=EscalationDeadlineKind.JOINT_TASK,
             responsible_unit=draft.unit,

@@ -30,6 +30,7 @@ from cases.selectors import cases_visible_to
 from cases.selectors_accusations import accuses
 from cases.services import case_event_write
 from core.exceptions import Conflict, NotAllowed, ValidationError
+from core.locking import lock_and_read
 from notifications.services import notify, notify_phone
 from petitions.models import Petitioner
 
@@ -38,6 +39,7 @@ from ...models import (
     ACTIVE_APPOINTMENTS,
     Appointment,
     AppointmentPetitioner,
+    AppointmentStatus,
     DayStatus,
     ReceptionDay,
     ReceptionSchedule,
@@ -56,6 +58,17 @@ class Booking:
 
     appointment: Appointment
     warnings: list[str] = field(default_factory=list)
+
+
+def lock_booked(appointment: Appointment, refusal: str) -> Appointment:
+    """The appointment locked and read afresh; `Conflict(refusal)` (its `%(status)s` the
+    appointment's) unless it is still booked."""
+    locked = lock_and_read(
+        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
+    )
+    if locked.status != AppointmentStatus.BOOKED:
+        raise Conflict(refusal % {"status": locked.get_status_display()})
+    return locked
 
 
 def _url(name: str, *args) -> str:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.locking import lock_and_read
 
 from ...kinds import ReceptionEventKind
 from ...models import (
@@ -33,6 +32,7 @@ from .booking import (
     _same_date_error,
     _tell_staff,
     _when,
+    lock_booked,
     sms_petitioners,
 )
 
@@ -43,14 +43,9 @@ def can_change_appointment(user: User, schedule: ReceptionSchedule) -> bool:
 
 
 def _locked_booked(appointment: Appointment) -> Appointment:
-    locked = lock_and_read(
-        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
+    locked = lock_booked(
+        appointment, _("This appointment is %(status)s: it can no longer be changed.")
     )
-    if locked.status != AppointmentStatus.BOOKED:
-        raise Conflict(
-            _("This appointment is %(status)s: it can no longer be changed.")
-            % {"status": locked.get_status_display()}
-        )
     if locked.day.date < timezone.localdate():
         raise Conflict(
             _("The reception day %(date)s is past: record what happened instead.")

@@ -13,12 +13,11 @@ from accounts.roles import Role
 from accounts.selectors import acts_for
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.limits import LONG_TEXT
-from core.locking import lock_and_read
 from notifications.services import notify
 
 from ...kinds import ReceptionNotificationKind
 from ...models import Appointment, AppointmentStatus, PreliminaryOpinion
-from .booking import _url
+from .booking import _url, lock_booked
 
 
 def opinion_units(user: User, appointment: Appointment) -> list[OrgUnit]:
@@ -59,14 +58,9 @@ def opinion_write(
         raise ValidationError({"text": [_("Write the unit's preliminary opinion.")]})
     if len(text) > LONG_TEXT:
         raise ValidationError({"text": [_("At most %(count)d characters.") % {"count": LONG_TEXT}]})
-    locked = lock_and_read(
-        Appointment.objects.select_related("day__schedule__leader", "case"), appointment.pk
+    locked = lock_booked(
+        appointment, _("This appointment is %(status)s: opinions can no longer be written.")
     )
-    if locked.status != AppointmentStatus.BOOKED:
-        raise Conflict(
-            _("This appointment is %(status)s: opinions can no longer be written.")
-            % {"status": locked.get_status_display()}
-        )
     if timezone.localdate() >= locked.day.date:
         raise Conflict(
             _("Preliminary opinions are written before the reception day (%(date)s).")
