@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from cases.models import Case
-from core.forms import UnitChoiceField, date_widget, textarea
+from core.forms import BootstrapFormMixin, UnitChoiceField, date_widget, textarea
 from core.limits import LONG_TEXT
 
 from ..models import PARTY_UNIT_KINDS, JointParty, PartyRole
@@ -32,21 +32,6 @@ DUTY_HELP = {
 
 # The service's field names within a party → the form's field suffixes.
 PARTY_FIELDS = ("unit", "task", "due")
-
-
-def _bootstrap(form: forms.Form) -> None:
-    """Bootstrap's classes on every widget (small, as on the case pages)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select form-select-sm"
-        else:
-            css = "form-control form-control-sm"
-        widget.attrs["class"] = css
 
 
 def party_units_for(user: User, role: str):
@@ -72,7 +57,7 @@ class PartyRow:
         return [*self.unit.errors, *self.task.errors, *self.due.errors]
 
 
-class JointOpenForm(forms.Form):
+class JointOpenForm(BootstrapFormMixin, forms.Form):
     """Five rows (`<role>_unit`, `<role>_task`, `<role>_due`) and the summary of the matter."""
 
     summary = forms.CharField(
@@ -114,7 +99,7 @@ class JointOpenForm(forms.Form):
                 widget=date_widget(),
             )
             self.fields[f"{role}_due"].widget.attrs["min"] = timezone.localdate().isoformat()
-        _bootstrap(self)
+        self.style_widgets()
 
     def rows(self) -> list[PartyRow]:
         return [
@@ -157,7 +142,7 @@ class JointOpenForm(forms.Form):
                 self.add_error(target if target in self.fields else None, message)
 
 
-class JointReportForm(forms.Form):
+class JointReportForm(BootstrapFormMixin, forms.Form):
     """A party's report: which of the user's parties (hidden when only one), what has been
     done, whether the task is complete, and the date for a paper record entered later."""
 
@@ -183,7 +168,7 @@ class JointReportForm(forms.Form):
             self.initial.setdefault("role", parties[0].role)
         self.fields["content"].widget.attrs["data-first"] = ""
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        _bootstrap(self)
+        self.style_widgets()
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

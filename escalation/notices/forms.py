@@ -16,22 +16,8 @@ from core.forms import UnitChoiceField, date_widget, textarea
 from core.limits import LONG_TEXT
 
 from ..models import NoticeKind
+from ..widgets import bootstrap, focus_first
 from .services import automatic_response_due
-
-
-def _bootstrap(form: forms.Form) -> None:
-    """Bootstrap classes on every widget; the first field gets the cursor."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs["class"] = "form-select"
-        elif isinstance(widget, forms.RadioSelect):
-            widget.attrs["class"] = "form-check-input"
-        else:
-            widget.attrs["class"] = "form-control"
-    first = next(iter(form.fields.values()), None)
-    if first is not None:
-        first.widget.attrs["autofocus"] = True
 
 
 def notice_units(user: User, case: Case) -> QuerySet[OrgUnit]:
@@ -68,7 +54,8 @@ class NoticeIssueForm(forms.Form):
         self.fields["due"].initial = automatic_response_due(timezone.localdate())
         if not self.is_bound and case.owner_unit_id:
             self.fields["unit"].initial = case.owner_unit_id
-        _bootstrap(self)
+        bootstrap(self)
+        focus_first(self)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -92,7 +79,8 @@ class NoticeRespondForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
+        focus_first(self)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

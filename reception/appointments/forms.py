@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import textarea
 from core.limits import LONG_TEXT
+from escalation.widgets import bootstrap
 from petitions.models import PetitionerRole
 
 from ..selectors import DayView
@@ -20,17 +21,6 @@ from .services.booking import NOTE_LENGTH
 
 def day_key(schedule_id: int, date: datetime.date) -> str:
     return f"{schedule_id}:{date.isoformat()}"
-
-
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select"
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs["class"] = "form-control"
 
 
 class BookingForm(forms.Form):
@@ -60,7 +50,7 @@ class BookingForm(forms.Form):
             (party.petitioner_id, party_label(party)) for party in parties
         ]
         self.fields["petitioners"].initial = preselected
-        _bootstrap(self)
+        bootstrap(self)
 
     @property
     def chosen_day(self) -> DayView | None:
@@ -100,7 +90,7 @@ class CancelForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class MoveForm(forms.Form):
@@ -117,7 +107,7 @@ class MoveForm(forms.Form):
             )
             for d in days
         ]
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class OpinionForm(forms.Form):
@@ -125,7 +115,7 @@ class OpinionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
 def slot_label(day: DayView) -> str:

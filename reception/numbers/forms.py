@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import date_widget
-
-from ..forms import bootstrap
+from escalation.widgets import bootstrap
 
 
 class NumbersForm(forms.Form):
@@ -16,7 +15,7 @@ class NumbersForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bootstrap(self, focus=False)
+        bootstrap(self)
 
     def clean(self):
         data = super().clean()

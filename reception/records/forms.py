@@ -14,8 +14,7 @@ from cases.models import Case
 from cases.selectors import units_below_owner
 from core.forms import UnitChoiceField, date_widget, textarea
 from core.limits import LONG_TEXT
-
-from ..forms import bootstrap
+from escalation.widgets import bootstrap, focus_first
 
 CAME = "yes"
 DID_NOT_COME = "no"
@@ -61,6 +60,7 @@ class RecordForm(forms.Form):
                 "date": f"{answer_due:%Y-%m-%d}"
             }
         bootstrap(self)
+        focus_first(self, marked=True)
         self.fields["responsible_unit"].widget.attrs["data-search"] = "true"
 
     def service_kwargs(self) -> dict:

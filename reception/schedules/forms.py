@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.forms import UnitMultipleChoiceField, UserChoiceField, date_widget
+from escalation.widgets import bootstrap
 
 from ..models import ReceptionSchedule, ScheduleKind
 from .selectors import leaders_for_schedules
@@ -37,17 +38,6 @@ def parse_days(text: str) -> list[int]:
     if not all(part.isascii() and part.isdigit() for part in parts):
         raise ValueError(text)
     return [int(part) for part in parts]
-
-
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs["class"] = "form-select"
-        else:
-            widget.attrs["class"] = "form-control"
 
 
 class DaysOfMonthField(forms.CharField):
@@ -131,7 +121,7 @@ class ScheduleForm(forms.Form):
             units_visible_to(user).filter(is_active=True).order_by("path")
         )
         self.fields["attending_units"].widget.attrs["data-search"] = "true"
-        _bootstrap(self)
+        bootstrap(self)
         first = "leader" if schedule is None else "place"
         self.fields[first].widget.attrs["autofocus"] = True
 
@@ -188,5 +178,5 @@ class DayCancelForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
         self.fields["reason"].widget.attrs["autofocus"] = True

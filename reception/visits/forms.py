@@ -12,8 +12,8 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from core.forms import UserChoiceField, date_widget, textarea
 from core.limits import LONG_TEXT
+from escalation.widgets import bootstrap, focus_first
 
-from ..forms import bootstrap
 from .selectors import leaders_for_visits
 from .services import PLACE
 
@@ -32,6 +32,7 @@ class VisitForm(forms.Form):
         if not self.is_bound and user.has_role(Role.LEADER):
             self.fields["leader"].initial = user.pk
         bootstrap(self)
+        focus_first(self, marked=True)
 
 
 class VisitCaseForm(forms.Form):
@@ -45,7 +46,7 @@ class VisitCaseForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        bootstrap(self, focus=False)
+        bootstrap(self)
         self.fields["case"].widget.attrs["class"] += " font-monospace"
 
     def clean_case(self) -> Case | None:
