@@ -114,7 +114,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     date = serializers.DateField(source="day.date")
     time = serializers.SerializerMethodField()
     leader = serializers.CharField(source="day.schedule.leader.username")
-    leader_name = serializers.SerializerMethodField()
+    leader_name = serializers.CharField(source="day.schedule.leader.display_name", read_only=True)
     place = serializers.CharField(source="day.schedule.place")
     booked_by = serializers.CharField(source="booked_by.username")
     petitioners = PetitionerOutSerializer(many=True, read_only=True)
@@ -150,10 +150,6 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
     def get_time(self, appointment: Appointment) -> str:
         return slot_time(appointment.day.schedule, appointment.slot).strftime("%H:%M")
-
-    def get_leader_name(self, appointment: Appointment) -> str:
-        leader = appointment.day.schedule.leader
-        return leader.display_name
 
     def get_url(self, appointment: Appointment) -> str:
         return reverse("reception:appointment", args=[appointment.pk])

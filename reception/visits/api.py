@@ -74,7 +74,7 @@ class VisitCaseSerializer(serializers.Serializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     leader = serializers.CharField(source="leader.username")
-    leader_name = serializers.SerializerMethodField()
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.username")
     cases = VisitCaseSerializer(source="visible_cases", many=True)
 
@@ -92,9 +92,6 @@ class VisitSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_leader_name(self, visit: FieldVisit) -> str:
-        return visit.leader.display_name
 
 
 @extend_schema_view(

@@ -50,7 +50,7 @@ class DaySerializer(serializers.Serializer):
     date = serializers.DateField()
     moved_from = serializers.ListField(child=serializers.DateField())
     leader = serializers.CharField(source="leader.username")
-    leader_name = serializers.SerializerMethodField()
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
     start_time = serializers.TimeField(source="schedule.start_time")
     end_time = serializers.TimeField(source="schedule.end_time")
     place = serializers.CharField(source="schedule.place")
@@ -61,9 +61,6 @@ class DaySerializer(serializers.Serializer):
     reason = serializers.CharField()
     replaces = serializers.SerializerMethodField()
     schedule = serializers.IntegerField(source="schedule.pk")
-
-    def get_leader_name(self, view: DayView) -> str:
-        return view.leader.display_name
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_replaces(self, view: DayView) -> datetime.date | None:

@@ -183,7 +183,7 @@ class DayCancelSerializer(serializers.Serializer):
 
 class ScheduleSerializer(serializers.ModelSerializer):
     leader = SlugRelatedField(slug_field="username", read_only=True)
-    leader_name = serializers.SerializerMethodField()
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
     unit = SlugRelatedField(slug_field="code", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="weekly | monthly")
     weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
@@ -210,9 +210,6 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = fields
-
-    def get_leader_name(self, schedule: ReceptionSchedule) -> str:
-        return schedule.leader.display_name
 
 
 # --- views ------------------------------------------------------------------------------------
