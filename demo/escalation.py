@@ -98,20 +98,13 @@ def _joint_supervision(number: str) -> str | None:
             for d in parties
         ],
     )
-    joint_party_report(
-        actor=_user("jzzzzx"),
-        supervision=supervision,
-        role=PartyRole.STABILITY,
-        content="已约谈村民代表五人，情绪稳定，同意通过调解解决。",
-        done=True,
-    )
-    joint_party_report(
-        actor=_user("jzsfj"),
-        supervision=supervision,
-        role=PartyRole.JUDICIAL,
-        content="已指派法律援助律师，正在整理流转合同证据。",
-        done=False,
-    )
+    for username, role, content, done in (
+        ("jzzzzx", PartyRole.STABILITY, "已约谈村民代表五人，情绪稳定，同意通过调解解决。", True),
+        ("jzsfj", PartyRole.JUDICIAL, "已指派法律援助律师，正在整理流转合同证据。", False),
+    ):
+        joint_party_report(
+            actor=_user(username), supervision=supervision, role=role, content=content, done=done
+        )
     return supervision.number
 
 

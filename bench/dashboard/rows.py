@@ -204,44 +204,36 @@ def met_at(day: datetime.date | None) -> datetime.datetime | None:
 def deadline_rows(plans: list[CasePlan]) -> Iterator[tuple]:
     """The acceptance clock of every case, the answer clock of every accepted one, and the
     review request window of every answered one (open: the closing job ends it)."""
+
+    def clock(pk, kind, unit, start, days, met_on=None) -> tuple:
+        due = start + datetime.timedelta(days=days)
+        return (pk, kind, unit, start, due, met_at(met_on), met_on, 0, 0)
+
     for pk, plan in enumerate(plans, start=1):
-        due = plan.received_on + datetime.timedelta(days=ACCEPTANCE_DAYS)
-        decided = plan.decided_on
-        yield (
+        yield clock(
             pk,
             DeadlineKind.ACCEPTANCE,
             plan.slot.office,
             plan.received_on,
-            due,
-            met_at(decided),
-            decided,
-            0,
-            0,
+            ACCEPTANCE_DAYS,
+            plan.decided_on,
         )
         if plan.accepted_on is not None:
-            delivered = plan.delivered_on
-            yield (
+            yield clock(
                 pk,
                 DeadlineKind.HANDLING,
                 plan.slot.owner,
                 plan.accepted_on,
-                plan.accepted_on + datetime.timedelta(days=HANDLING_DAYS),
-                met_at(delivered),
-                delivered,
-                0,
-                0,
+                HANDLING_DAYS,
+                plan.delivered_on,
             )
         if plan.delivered_on is not None:
-            yield (
+            yield clock(
                 pk,
                 DeadlineKind.REVIEW_REQUEST,
                 plan.slot.owner,
                 plan.delivered_on,
-                plan.delivered_on + datetime.timedelta(days=REVIEW_WINDOW_DAYS),
-                None,
-                None,
-                0,
-                0,
+                REVIEW_WINDOW_DAYS,
             )
 
 

@@ -27,6 +27,12 @@ class Scenario:
     location_unit: str
     category: str  # category code
 
+    @property
+    def person(self) -> Person:
+        """The principal petitioner (the sex is the ID number's)."""
+        sex = "M" if int(self.id_number[16]) % 2 else "F"
+        return Person(self.principal, sex, self.id_number, self.phone, self.address)
+
 
 SCENARIOS: dict[str, Scenario] = {
     "S1": Scenario(
@@ -64,9 +70,7 @@ RESERVED_ID_NUMBERS = frozenset(s.id_number for s in SCENARIOS.values())
 
 
 def _principal(code: str) -> Person:
-    s = SCENARIOS[code]
-    sex = "M" if int(s.id_number[16]) % 2 else "F"
-    return Person(s.principal, sex, s.id_number, s.phone, s.address)
+    return SCENARIOS[code].person
 
 
 class ScenarioPlanner:

@@ -91,9 +91,7 @@ SHOWCASE_ID_NUMBERS = frozenset(s.id_number for s in SHOWCASES.values())
 
 
 def _person(code: str) -> Person:
-    s = SHOWCASES[code]
-    sex = "M" if int(s.id_number[16]) % 2 else "F"
-    return Person(s.principal, sex, s.id_number, s.phone, s.address)
+    return SHOWCASES[code].person
 
 
 def _plan(planner: ScenarioPlanner, code: str, days_ago: int, hour: int, **fields) -> Plan:
