@@ -46,10 +46,9 @@ from .alerts import alert_approvers, alert_user
 from .core import (
     answer_clock,
     approval_request,
-    case_event_write,
     case_lock,
     case_move,
-    case_save,
+    case_step_save,
     clock_meet,
     deadline_start,
     documents_store,
@@ -164,14 +163,13 @@ def reply_draft(
         old = locked.status
         if locked.status == CaseStatus.ACCEPTED:
             case_move(locked, CaseStatus.IN_PROGRESS, action=_("drafting a reply"))
-        case_save(locked, day)
-        case_event_write(
-            case=locked,
-            kind=EventKind.REPLY_DRAFTED,
+        case_step_save(
+            locked,
+            day,
+            event=EventKind.REPLY_DRAFTED,
             actor=actor,
             old_status=old,
             data={"reply": reply.pk, "opinion": reply.opinion},
-            effective_on=day,
         )
         return reply
 
@@ -205,14 +203,14 @@ def reply_deliver(
         responsible_unit=case.owner_unit,
         starts_on=on,
     )
-    case_save(case, on, "answering_unit", "answered_on_time", "resolved")
-    case_event_write(
-        case=case,
-        kind=EventKind.REPLY_DELIVERED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.REPLY_DELIVERED,
         actor=actor,
+        fields=("answering_unit", "answered_on_time", "resolved"),
         old_status=old,
         data={"reply": reply.pk, "method": method, "on_time": case.answered_on_time},
-        effective_on=on,
     )
     return reply
 
@@ -255,15 +253,14 @@ def case_evaluate(
         recorded_by=actor,
     )
     old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EventKind.EVALUATED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.EVALUATED,
         actor=actor,
         old_status=old,
         comment=evaluation.note,
         data={"result": result, "contact": contact},
-        effective_on=on,
     )
     return evaluation
 
@@ -286,17 +283,16 @@ def evaluation_record_online(*, case: Case | int, result: str, comment: str = ""
         case=case, result=result, note=comment, evaluated_on=on, online=True
     )
     old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
-    case_save(case, on)
     label = EvaluationResult(result).label
     headline = _("Petitioner rated the answer online: %(result)s") % {"result": label}
-    case_event_write(
-        case=case,
-        kind=EventKind.EVALUATED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.EVALUATED,
         actor=None,
         old_status=old,
         comment=f"{headline}\n{comment}" if comment else headline,
         data={"result": result, "online": True},
-        effective_on=on,
     )
     return evaluation
 
@@ -380,15 +376,14 @@ def approval_decide(
     approval.decided_on = on
     approval.instruction = instruction
     approval.save(update_fields=["status", "decided_by", "decided_on", "instruction"])
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=APPROVED_EVENT[approval.kind] if approve else EventKind.SENT_BACK,
+    case_step_save(
+        case,
+        on,
+        event=APPROVED_EVENT[approval.kind] if approve else EventKind.SENT_BACK,
         actor=actor,
         old_status=data.pop("old_status", old_status),
         comment=instruction,
         data=data,
-        effective_on=on,
     )
     alert_user(
         user=approval.requested_by,
@@ -426,15 +421,13 @@ def case_sponsor(
     case.sponsor_staff = staff
     case.sponsor_due_on = due_on
     case.sponsor_responsibility = responsibility
-    case_save(
-        case, on, "sponsoring_leader", "sponsor_staff", "sponsor_due_on", "sponsor_responsibility"
-    )
-    case_event_write(
-        case=case,
-        kind=EventKind.SPONSORED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.SPONSORED,
         actor=actor,
+        fields=("sponsoring_leader", "sponsor_staff", "sponsor_due_on", "sponsor_responsibility"),
         comment=responsibility,
         data={"staff": staff.username if staff else "", "due_on": due_on.isoformat()},
-        effective_on=on,
     )
     return case
