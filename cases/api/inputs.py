@@ -64,18 +64,26 @@ class AssignSerializer(StepSerializer):
     due_on = serializers.DateField()
 
 
-class NotAcceptSerializer(StepSerializer):
-    reason = serializers.ChoiceField(choices=NotAcceptReason.choices)
-    text = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
-    earlier_case = serializers.CharField(max_length=40, required=False, allow_blank=True)
+class CaseNumberField(serializers.CharField):
+    """A case in the caller's scope, by its number; blank for none."""
 
-    def validate_earlier_case(self, value: str) -> Case | None:
-        if not value:
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, required=False, allow_blank=True, **kwargs)
+
+    def run_validation(self, data=serializers.empty) -> Case | None:
+        number = super().run_validation(data)
+        if not number:
             return None
-        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
+        case = cases_visible_to(self.context["request"].user).filter(number=number).first()
         if case is None:
             raise serializers.ValidationError(_("No such case."))
         return case
+
+
+class NotAcceptSerializer(StepSerializer):
+    reason = serializers.ChoiceField(choices=NotAcceptReason.choices)
+    text = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
+    earlier_case = CaseNumberField()
 
 
 class DivertSerializer(StepSerializer):
