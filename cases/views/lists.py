@@ -16,8 +16,15 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.roles import Role
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.http import is_htmx
-from core.pages import PAGE_SIZE, DaysLeft, apply_service_errors, day_text, forbidden, person_name
+from core.pages import (
+    PAGE_SIZE,
+    DaysLeft,
+    apply_service_errors,
+    day_text,
+    filtered_list,
+    forbidden,
+    person_name,
+)
 
 from .. import forms as action_forms
 from .. import services
@@ -189,14 +196,14 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     cases = CaseFilter(request.GET, queryset=case_list(user=request.user), request=request)
     for name in ("status", "unit", "answering_unit", "clock_unit"):
         cases.form.fields[name].widget.attrs["data-search"] = "true"
-    page = Paginator(cases.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     today = timezone.localdate()
-    rows = [CaseRow.of(case, today) for case in page.object_list]
-    context = {"filter": cases, "page": page, "rows": rows, "query": query.urlencode()}
-    template = "cases/_table.html" if is_htmx(request) else "cases/list.html"
-    return render(request, template, context)
+    return filtered_list(
+        request,
+        cases,
+        row=lambda case: CaseRow.of(case, today),
+        template="cases/list.html",
+        table="cases/_table.html",
+    )
 
 
 # --- approvals inbox --------------------------------------------------------------------------
