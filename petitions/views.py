@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import OrgUnit
 from cases.models import Case, CaseStatus
 from core.exceptions import NotAllowed
+from core.http import stored_download
 from core.identity import normalize_phone, parse_resident_id
 from core.pages import filtered_list
 
@@ -143,12 +144,7 @@ def attachment_download_view(request: HttpRequest, number: str, pk: int) -> File
     attachment = next((a for a in petition.attachments.all() if a.pk == pk), None)
     if attachment is None:
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_download(attachment)
 
 
 def same_matter_warning(earlier: Case) -> str:

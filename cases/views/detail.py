@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.pages import case_or_404
-from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import apply_service_errors, forbidden
+from core.http import stored_download
+from core.pages import run_service
 
 from ..models import (
     Assignment,
@@ -89,20 +89,16 @@ def _run_action(
     page again with inline errors (400) or the reason of a conflict (409); 403 if the user
     may not do this."""
     form = offered.form
-    if form.is_valid():
-        try:
-            call(form.service_kwargs())
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        except NotAllowed as error:
-            return forbidden(request, str(error), reverse("cases:detail", args=[number]))
-        except Conflict as error:
-            messages.error(request, str(error))
-            return _render_detail(request, number, bound=offered, status=409)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": offered.action.label})
-            return redirect("cases:detail", number=number)
-    return _render_detail(request, number, bound=offered, status=400)
+    if not form.is_valid():
+        return _render_detail(request, number, bound=offered, status=400)
+    back = reverse("cases:detail", args=[number])
+    outcome = run_service(request, form, lambda: call(form.service_kwargs()), back=back)
+    if outcome.refused is not None:
+        return outcome.refused
+    if not outcome.ok:
+        return _render_detail(request, number, bound=offered, status=outcome.status)
+    messages.success(request, _("Done: %(action)s.") % {"action": offered.action.label})
+    return redirect("cases:detail", number=number)
 
 
 @login_required
@@ -155,9 +151,4 @@ def document_download_view(request: HttpRequest, number: str, pk: int) -> FileRe
     document = Document.objects.filter(case=case, pk=pk).first()
     if document is None:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return stored_download(document)

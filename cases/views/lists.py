@@ -15,15 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
-from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.pages import (
     PAGE_SIZE,
     DaysLeft,
-    apply_service_errors,
     day_text,
     filtered_list,
     forbidden,
     person_name,
+    run_service,
 )
 
 from .. import forms as action_forms
@@ -268,28 +267,26 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Approval.DoesNotExist:
         raise Http404 from None
     form = _decide_form(approval, request.user, request.POST)
-    if form.is_valid():
-        try:
-            services.approval_decide(actor=request.user, approval=approval, **form.service_kwargs())
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        except NotAllowed as error:
-            return forbidden(
-                request, str(error), reverse("cases:detail", args=[approval.case.number])
-            )
-        except Conflict as error:
-            messages.error(request, str(error))
-            return _render_approvals(request, status=409)
-        else:
-            done = _("Approved") if form.cleaned_data["approve"] else _("Sent back")
-            messages.success(
-                request,
-                _("%(done)s: %(kind)s of case %(number)s.")
-                % {
-                    "done": done,
-                    "kind": approval.get_kind_display(),
-                    "number": approval.case.number,
-                },
-            )
-            return redirect("cases:approvals")
-    return _render_approvals(request, bound=(approval.pk, form), status=400)
+    if not form.is_valid():
+        return _render_approvals(request, bound=(approval.pk, form), status=400)
+    outcome = run_service(
+        request,
+        form,
+        lambda: services.approval_decide(
+            actor=request.user, approval=approval, **form.service_kwargs()
+        ),
+        back=reverse("cases:detail", args=[approval.case.number]),
+    )
+    if outcome.refused is not None:
+        return outcome.refused
+    if outcome.status == 409:
+        return _render_approvals(request, status=409)
+    if not outcome.ok:
+        return _render_approvals(request, bound=(approval.pk, form), status=outcome.status)
+    done = _("Approved") if form.cleaned_data["approve"] else _("Sent back")
+    messages.success(
+        request,
+        _("%(done)s: %(kind)s of case %(number)s.")
+        % {"done": done, "kind": approval.get_kind_display(), "number": approval.case.number},
+    )
+    return redirect("cases:approvals")
