@@ -17,9 +17,7 @@ from ..models import (
     Opinion,
     ReviewDecision,
 )
-from ..selectors import (
-    cases_visible_to,
-)
+from ..selectors import case_numbered
 
 UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
 USER_FIELD = {"slug_field": "username", "queryset": User.objects.filter(is_active=True)}
@@ -71,13 +69,7 @@ class CaseNumberField(serializers.CharField):
         super().__init__(max_length=40, required=False, allow_blank=True, **kwargs)
 
     def run_validation(self, data=serializers.empty) -> Case | None:
-        number = super().run_validation(data)
-        if not number:
-            return None
-        case = cases_visible_to(self.context["request"].user).filter(number=number).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
+        return case_numbered(self.context["request"].user, super().run_validation(data))
 
 
 class NotAcceptSerializer(StepSerializer):
