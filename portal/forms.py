@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import EvaluationResult
 
-
 # Copied from the printed receipt: no suggestions, capitals, no spelling marks.
 RECEIPT_TEXT = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
 
