@@ -226,6 +226,26 @@ def _evaluation_window_check(case: Case, on: datetime.date) -> None:
         )
 
 
+def _result_check(result: str) -> None:
+    if result not in EvaluationResult.values:
+        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+
+
+def _evaluation_save(
+    case: Case, on: datetime.date, *, actor: User | None, comment: str, data: dict, **row
+) -> EvaluationRow:
+    """Within the evaluation window, record the evaluation (`row`'s result and the rest): the
+    case is evaluated, and its timeline says so with `comment` and `data`."""
+    _evaluation_window_check(case, on)
+    evaluation = EvaluationRow.objects.create(case=case, evaluated_on=on, **row)
+    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
+    data = {"result": evaluation.result, **data}
+    case_step_save(
+        case, on, event=EventKind.EVALUATED, actor=actor, old_status=old, comment=comment, data=data
+    )
+    return evaluation
+
+
 @transaction.atomic
 def case_evaluate(
     *,
@@ -240,29 +260,20 @@ def case_evaluate(
     case = case_lock(case)
     evaluate_guard(actor, case)
     on = effective_date(case, on)
-    if result not in EvaluationResult.values:
-        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+    _result_check(result)
     contact = required_text(contact, "contact")
-    _evaluation_window_check(case, on)
-    evaluation = EvaluationRow.objects.create(
-        case=case,
-        result=result,
-        contact=contact,
-        note=(note or "").strip(),
-        evaluated_on=on,
-        recorded_by=actor,
-    )
-    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
-    case_step_save(
+    note = (note or "").strip()
+    return _evaluation_save(
         case,
         on,
-        event=EventKind.EVALUATED,
         actor=actor,
-        old_status=old,
-        comment=evaluation.note,
-        data={"result": result, "contact": contact},
+        comment=note,
+        data={"contact": contact},
+        result=result,
+        contact=contact,
+        note=note,
+        recorded_by=actor,
     )
-    return evaluation
 
 
 @transaction.atomic
@@ -270,31 +281,24 @@ def evaluation_record_online(*, case: Case | int, result: str, comment: str = ""
     """The petitioner's own rating of the answer from the public portal: once, while the case
     is replied and within the evaluation window (the same rule as `case_evaluate`)."""
     case = case_lock(case)
-    if result not in EvaluationResult.values:
-        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+    _result_check(result)
     if case.evaluations.exists():
         raise Conflict(_("The answer has already been rated."))
     if case.status != CaseStatus.REPLIED:
         raise Conflict(_("The answer can be rated only after it has been delivered to you."))
-    on = timezone.localdate()
-    _evaluation_window_check(case, on)
     comment = (comment or "").strip()
-    evaluation = EvaluationRow.objects.create(
-        case=case, result=result, note=comment, evaluated_on=on, online=True
-    )
-    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
     label = EvaluationResult(result).label
     headline = _("Petitioner rated the answer online: %(result)s") % {"result": label}
-    case_step_save(
+    return _evaluation_save(
         case,
-        on,
-        event=EventKind.EVALUATED,
+        timezone.localdate(),
         actor=None,
-        old_status=old,
         comment=f"{headline}\n{comment}" if comment else headline,
-        data={"result": result, "online": True},
+        data={"online": True},
+        result=result,
+        note=comment,
+        online=True,
     )
-    return evaluation
 
 
 def _approve_extension(approval: Approval, on: datetime.date) -> dict:
