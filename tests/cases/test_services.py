@@ -21,7 +21,7 @@ from cases.models import (
 )
 from core.exceptions import Conflict, NotAllowed
 from core.workcalendar import Counting
-from tests.factories import pdf_bytes, petitioner, register_petition
+from tests.factories import deliver, pdf_bytes, petitioner, register_petition
 
 # Every test here works on literal dates: the clock stands at FROZEN_NOW (2026-11-22).
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -79,27 +79,6 @@ def in_progress(accepted, handler1, street_handler):
     )
     accepted.refresh_from_db()
     return accepted
-
-
-def deliver(case, handler, leader, *, on, report_by=None):
-    """Report open assignments, draft, approve and deliver a reply on `on`."""
-    for assignment in case.assignments.filter(status=AssignmentStatus.ASSIGNED):
-        services.assignment_sign(actor=report_by, assignment=assignment, on=on)
-        services.assignment_report(actor=report_by, assignment=assignment, report="办结", on=on)
-    services.reply_draft(
-        actor=handler,
-        case=case,
-        request="诉求",
-        facts_and_reasons="事实",
-        opinion="explain",
-        legal_basis="依据",
-        on=on,
-    )
-    approval = case.approvals.get(status=ApprovalStatus.PENDING)
-    services.approval_decide(actor=leader, approval=approval, approve=True, on=on)
-    services.reply_deliver(actor=handler, case=case, method="post", on=on)
-    case.refresh_from_db()
-    return case
 
 
 # --- acceptance --------------------------------------------------------------------------
