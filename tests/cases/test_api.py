@@ -119,6 +119,12 @@ def written(case: Case) -> dict:
     }
 
 
+def assigned_to_street(handler, case) -> dict:
+    """`case` assigned by `handler` to the street office D1S1, to report by 2026-12-10."""
+    data = {"lead_unit": "D1S1", "responsible_person": "孙", "instructions": "查"}
+    return expect(step(handler, case, "assign", due_on=D(2026, 12, 10), **data), 201)
+
+
 def answered(handler, leader, case, *, accepted, drafted, approved, delivered) -> None:
     """Accept, draft, approve and deliver through the API, on the dates given."""
     expect(step(handler, case, "accept", date=accepted))
@@ -817,18 +823,7 @@ def test_unknown_or_absurd_ids_and_filters_are_404_or_400(handler1, frozen_now):
 
 def test_assignment_report_files_are_checked(handler1, street_handler, frozen_now):
     case = new_case(handler1, D(2026, 11, 20))
-    assignment = expect(
-        step(
-            handler1,
-            case,
-            "assign",
-            lead_unit="D1S1",
-            responsible_person="孙",
-            instructions="查",
-            due_on=D(2026, 12, 10),
-        ),
-        201,
-    )
+    assignment = assigned_to_street(handler1, case)
     url = f"/api/v1/assignments/{assignment['id']}/"
     client = api(street_handler)
     expect(client.post(url + "sign/", {}, format="json"))
@@ -901,18 +896,7 @@ def test_unknown_people_are_400_on_their_field(handler1, city_leader, frozen_now
 
 def test_assignment_detail_is_scoped(handler1, street_handler, handler2, frozen_now):
     case = new_case(handler1, D(2026, 11, 20))
-    assignment = expect(
-        step(
-            handler1,
-            case,
-            "assign",
-            lead_unit="D1S1",
-            responsible_person="孙",
-            instructions="查",
-            due_on=D(2026, 12, 10),
-        ),
-        201,
-    )
+    assignment = assigned_to_street(handler1, case)
     url = f"/api/v1/assignments/{assignment['id']}/"
     assert expect(api(street_handler).get(url))["case"] == case.number
     assert api(handler2).get(url).status_code == 404
