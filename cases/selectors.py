@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     Exists,
@@ -74,6 +75,18 @@ def case_ids_assigned_to(unit_ids: QuerySet) -> QuerySet:
 def cases_visible_to(user: User) -> QuerySet[Case]:
     include, exclude = case_scope_filter(user)
     return Case.objects.filter(include).exclude(exclude)
+
+
+def case_numbered(user: User, number: str) -> Case | None:
+    """The case numbered `number` among those `user` may see, for a form or API field that
+    names one: None for a blank number, a ValidationError for one not found."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    case = cases_visible_to(user).filter(number=number).first()
+    if case is None:
+        raise ValidationError(_("No such case."))
+    return case
 
 
 def open_deadline_due(kind: str | tuple[str, ...]) -> Subquery:
