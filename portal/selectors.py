@@ -28,7 +28,7 @@ from cases.models import (
     EventKind,
     ReviewLevel,
 )
-from cases.selectors_accusations import accused_unit_ids
+from cases.selectors.accusations import accused_unit_ids
 from cases.services.core import window_end
 from petitions.models import Petition
 from petitions.selectors import query_code_hashes

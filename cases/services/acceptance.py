@@ -26,7 +26,7 @@ from ..models import (
     MatterKind,
     NotAcceptReason,
 )
-from ..selectors_accusations import accuses
+from ..selectors.accusations import accuses
 from .alerts import alert_units
 from .core import (
     answer_clock,
