@@ -221,13 +221,21 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     return response.render()
 
 
-class LoginRateThrottle(SimpleRateThrottle):
-    """Requests to the token endpoint per client address (rate LOGIN_API_RATE)."""
+class AddressRateThrottle(SimpleRateThrottle):
+    """Requests per client address (`client_ip`), at the rate the setting named
+    `rate_setting` gives."""
 
-    scope = "login"
+    rate_setting = ""
 
     def get_rate(self) -> str:
-        return settings.LOGIN_API_RATE  # read now, not when DRF's settings were first loaded
+        return getattr(settings, self.rate_setting)  # now, not when DRF's settings were loaded
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or ""}
+
+
+class LoginRateThrottle(AddressRateThrottle):
+    """Requests to the token endpoint per client address (rate LOGIN_API_RATE)."""
+
+    scope = "login"
+    rate_setting = "LOGIN_API_RATE"

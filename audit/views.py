@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.http import attachment, is_htmx
+from core.http import attachment
+from core.pages import filtered_list
 
 from .access import can_read_audit_trail
 from .details import detail_text
@@ -19,8 +18,6 @@ from .filters import AuditEntryFilter
 from .models import AuditAction, AuditEntry
 from .selectors import audit_entry_list
 from .services import record
-
-PAGE_SIZE = 50
 
 
 def _require_auditor(request: HttpRequest) -> None:
@@ -67,18 +64,15 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     """The audit trail (安全审计), for the auditor: filters and pages of 50."""
     _require_auditor(request)
     entries = _filtered(request)
-    page = Paginator(entries.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": entries,
-        "page": page,
-        "rows": [EntryRow.of(entry) for entry in page.object_list],
-        "query": query.urlencode(),
-        "max_rows": MAX_ROWS,
-    }
-    template = "audit/_table.html" if is_htmx(request) else "audit/list.html"
-    return render(request, template, context, status=200 if entries.is_valid() else 400)
+    return filtered_list(
+        request,
+        entries,
+        row=EntryRow.of,
+        template="audit/list.html",
+        table="audit/_table.html",
+        status=200 if entries.is_valid() else 400,
+        max_rows=MAX_ROWS,
+    )
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin_base import ReadOnlyAdmin
+
 from .models import RULED_CLOCKS, Case, DeadlineRule
 
 
@@ -18,19 +20,10 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: cases change only through the handling services, which keep the timeline."""
 
     list_display = ["number", "status", "matter_kind", "owner_unit", "received_at"]
     list_filter = ["status", "matter_kind"]
     search_fields = ["number", "summary"]
     list_select_related = ["owner_unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -26,6 +26,6 @@ class CasesConfig(AppConfig):
 
         from notifications.screens import register_screen
 
-        from .selectors_accusations import screen_notifications
+        from .selectors.accusations import screen_notifications
 
         register_screen(screen_notifications)

@@ -1,12 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import OrgUnit
-from accounts.selectors import subtree_ids, units_visible_to
-from core.filters import CodeChoiceFilter, DayFilter, YesNoAll
+from accounts.filters import UnitFilter
+from accounts.selectors import subtree_ids
+from core.filters import ContainsAnyFilter, DayFilter, YesNoAll
 
 from .models import ACCEPTANCE_CLOCKS, ANSWER_CLOCKS, Case, CaseStatus
 from .selectors import (
@@ -46,21 +45,10 @@ class CaseFilter(django_filters.FilterSet):
         widget=forms.SelectMultiple,
         distinct=False,
     )
-    unit = CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="filter_unit",
-        label=_("Owner unit"),
-    )
+    unit = UnitFilter(field_name="owner_unit", label=_("Owner unit"))
     category = django_filters.CharFilter(method="filter_category", label=_("Category code"))
-    due_from = DayFilter(
-        method="applied_together",
-        label=_("Next due from"),
-    )
-    due_to = DayFilter(
-        method="applied_together",
-        label=_("Next due to"),
-    )
+    due_from = DayFilter(method="applied_together", label=_("Next due from"))
+    due_to = DayFilter(method="applied_together", label=_("Next due to"))
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Overdue"), widget=YesNoAll
     )
@@ -79,20 +67,9 @@ class CaseFilter(django_filters.FilterSet):
     backlog = django_filters.BooleanFilter(
         method="filter_backlog", label=_("Backlog case"), widget=YesNoAll
     )
-    answering_unit = CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="filter_answering_unit",
-        label=_("Answering unit"),
-    )
-    answered_from = DayFilter(
-        method="applied_together",
-        label=_("Answered from"),
-    )
-    answered_to = DayFilter(
-        method="applied_together",
-        label=_("Answered to"),
-    )
+    answering_unit = UnitFilter(field_name="answering_unit", label=_("Answering unit"))
+    answered_from = DayFilter(method="applied_together", label=_("Answered from"))
+    answered_to = DayFilter(method="applied_together", label=_("Answered to"))
     answered_on_time = django_filters.BooleanFilter(label=_("Answered on time"), widget=YesNoAll)
     resolved = django_filters.BooleanFilter(label=_("Resolved"), widget=YesNoAll)
     # One clock matching all five: a case with an acceptance clock due in October and another
@@ -102,36 +79,19 @@ class CaseFilter(django_filters.FilterSet):
         method="applied_together",
         label=pgettext_lazy("case filter", "Time limit"),
     )
-    clock_unit = CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="applied_together",
-        label=_("Unit responsible for the time limit"),
+    clock_unit = UnitFilter(
+        method="applied_together", label=_("Unit responsible for the time limit")
     )
-    clock_due_from = DayFilter(
-        method="applied_together",
-        label=_("Time limit due from"),
-    )
-    clock_due_to = DayFilter(
-        method="applied_together",
-        label=_("Time limit due to"),
-    )
+    clock_due_from = DayFilter(method="applied_together", label=_("Time limit due from"))
+    clock_due_to = DayFilter(method="applied_together", label=_("Time limit due to"))
     clock_state = django_filters.ChoiceFilter(
         choices=ClockState.choices, method="applied_together", label=_("Time limit kept")
     )
-    q = django_filters.CharFilter(method="filter_text", label=_("Number or summary"))
+    q = ContainsAnyFilter(fields=("number", "summary"), label=_("Number or summary"))
 
     class Meta:
         model = Case
         fields = ["status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.request is not None:
-            units = units_visible_to(self.request.user).order_by("path")
-            self.filters["unit"].queryset = units
-            self.filters["answering_unit"].queryset = units
-            self.filters["clock_unit"].queryset = units
 
     def main_fields(self) -> list:
         return [field for field in self.form if field.name not in MORE_FILTERS]
@@ -169,12 +129,6 @@ class CaseFilter(django_filters.FilterSet):
     def applied_together(self, queryset, name, value):
         return queryset  # see filter_queryset
 
-    def filter_unit(self, queryset, name, value):
-        return queryset.filter(owner_unit_id__in=subtree_ids(value))
-
-    def filter_answering_unit(self, queryset, name, value):
-        return queryset.filter(answering_unit_id__in=subtree_ids(value))
-
     def filter_backlog(self, queryset, name, value):
         return filter_backlog(queryset, value)
 
@@ -183,7 +137,3 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)
-
-    def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(number__icontains=value) | Q(summary__icontains=value))

@@ -29,7 +29,7 @@ from .models import (
     Opinion,
     ReviewDecision,
 )
-from .selectors import cases_visible_to, leaders_for, staff_for, units_below_owner
+from .selectors import case_numbered, leaders_for, staff_for, units_below_owner
 
 # --- the acceptance decision ----------------------------------------------------------------
 
@@ -109,13 +109,7 @@ class NotAcceptForm(ActionForm):
             self.initial["earlier_case"] = self.case.same_matter_as.number
 
     def clean_earlier_case(self) -> Case | None:
-        number = self.cleaned_data["earlier_case"].strip()
-        if not number:
-            return None
-        earlier = cases_visible_to(self.user).filter(number=number).first()
-        if earlier is None:
-            raise forms.ValidationError(_("No such case."))
-        return earlier
+        return case_numbered(self.user, self.cleaned_data["earlier_case"])
 
 
 class DivertForm(ActionForm):

@@ -3,14 +3,10 @@ files in one input, and the base of every action form."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    pass
-
 
 DATE_INPUT = {"type": "date"}
 
@@ -23,14 +19,19 @@ def textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+def unit_label(unit: Any) -> str:
+    """A unit as its pickers show it: its name and, in full-width brackets, its code."""
+    return f"{unit.name}（{unit.code}）"
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, unit: Any) -> str:
-        return f"{unit.name}（{unit.code}）"
+        return unit_label(unit)
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, unit: Any) -> str:
-        return f"{unit.name}（{unit.code}）"
+        return unit_label(unit)
 
 
 class UserChoiceField(forms.ModelChoiceField):

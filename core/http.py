@@ -3,7 +3,7 @@
 import re
 from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -24,3 +24,14 @@ def attachment(
         f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+def stored_download(upload) -> FileResponse:
+    """A stored upload (a case document, a petition's attachment) as a download under the name
+    and type it was uploaded with."""
+    return FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+    )

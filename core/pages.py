@@ -1,16 +1,18 @@
 """Page helpers every app's views share: the 403 page, a service's errors on a form, one call
-of a service from a form (`run_service`), days left to a due date, dates and names as shown."""
+of a service from a form (`run_service`), a filtered list (`filtered_list`), days left to a due
+date, dates and names as shown."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .exceptions import Conflict, NotAllowed
+from .http import is_htmx
+
+if TYPE_CHECKING:
+    from django_filters import FilterSet
 
 PAGE_SIZE = 50
 
@@ -132,3 +138,29 @@ def run_service(
         messages.error(request, str(error))
         return Outcome(status=409)
     return Outcome(result=result, ok=True)
+
+
+def filtered_list(
+    request: HttpRequest,
+    filterset: FilterSet,
+    *,
+    row: Callable[[Any], Any],
+    template: str,
+    table: str,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    """A list page: a page of the rows `filterset` keeps, each shown as `row(object)`, under
+    its filter bar; to htmx (the filter bar and the pager ask that way) only the `table`
+    fragment. `query` is the request's other parameters, for the pager's links."""
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": [row(item) for item in page.object_list],
+        "query": query.urlencode(),
+        **extra,
+    }
+    return render(request, table if is_htmx(request) else template, context, status=status)

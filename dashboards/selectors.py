@@ -27,7 +27,7 @@ from cases.selectors import (
     open_work_clocks,
     with_due_dates,
 )
-from cases.selectors_accusations import hidden_from
+from cases.selectors.accusations import hidden_from
 from core.workcalendar import add_months, load_calendar
 from petitions.models import Channel, ReceivedLevel
 

@@ -24,7 +24,7 @@ class EscalationConfig(AppConfig):
         register_badges(NOTIFICATION_BADGES)
 
         from cases.panels import register_case_panel
-        from cases.selectors_accusations import register_participation
+        from cases.selectors.accusations import register_participation
 
         from .selectors import units_taking_part
 

@@ -15,7 +15,7 @@ def units_taking_part(case: Case, unit_ids: QuerySet) -> QuerySet[OrgUnit]:
     """The units among `unit_ids` that take part in the case's escalation, and so see what
     they were given of it: a notice's addressee, a joint supervision's party, a
     consultation's attending or tasked unit (registered with
-    `cases.selectors_accusations.register_participation`: an accusation against such a unit
+    `cases.selectors.accusations.register_participation`: an accusation against such a unit
     does not join the case)."""
     consultations = Consultation.objects.filter(case=case)
     tasks = ConsultationTask.objects.filter(consultation__in=consultations)

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from core.exceptions import Conflict, NotAllowed
 from core.identity import mask_phone
 
@@ -14,7 +15,7 @@ from . import services
 from .models import DeliveryAttempt, Notification
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
     fields = [
         "channel",
@@ -27,22 +28,11 @@ class DeliveryAttemptInline(admin.TabularInline):
         "resolved_by",
     ]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "recipient",
@@ -145,12 +135,3 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("text message to"))
     def masked_sms_to(self, notification: Notification) -> str:
         return mask_phone(notification.sms_to)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import is_htmx
+from core.pages import filtered_list
 
 from . import services
 from .filters import NotificationFilter
@@ -20,7 +19,6 @@ from .kinds import badge
 from .models import Notification
 from .selectors import notification_list, notification_of, unread_count
 
-PAGE_SIZE = 50
 # Ids above this are no row of ours (BigAutoField); the database would reject them.
 MAX_ID = 2**63 - 1
 # htmx stops polling on this status: a bell whose session has ended goes quiet.
@@ -76,18 +74,14 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         )
         if name in ("created_after", "created_before"):
             field.widget.input_type = "date"
-    page = Paginator(inbox.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": inbox,
-        "page": page,
-        "rows": [InboxRow.of(notification) for notification in page.object_list],
-        "query": query.urlencode(),
-        "unread": unread_count(user=request.user),
-    }
-    template = "notifications/_table.html" if is_htmx(request) else "notifications/inbox.html"
-    return render(request, template, context)
+    return filtered_list(
+        request,
+        inbox,
+        row=InboxRow.of,
+        template="notifications/inbox.html",
+        table="notifications/_table.html",
+        unread=unread_count(user=request.user),
+    )
 
 
 @require_GET

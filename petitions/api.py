@@ -10,8 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import OrgUnit
+from cases.fields import CaseNumberField
 from cases.models import MatterKind
-from cases.selectors import cases_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.identity import (
     mask_id_number,
@@ -106,20 +106,12 @@ class PetitionCreateSerializer(serializers.Serializer):
     petitioners = PetitionerListField(
         child=PetitionerInputSerializer(), min_length=1, max_length=200
     )
-    case = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    case = CaseNumberField()
     is_superior_assigned = serializers.BooleanField(default=False)
     superior_reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, max_length=20
     )
-
-    def validate_case(self, value: str):
-        if not value:
-            return None
-        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
 
     def to_draft(self) -> PetitionDraft:
         data = dict(self.validated_data)

@@ -6,7 +6,7 @@ from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import jurisdiction_units, units_visible_to
 from cases.models import MatterKind
-from cases.selectors import cases_visible_to
+from cases.selectors import case_numbered
 from core.forms import BootstrapFormMixin, MultipleFileField, UnitChoiceField
 from core.identity import (
     normalize_id_number,
@@ -96,13 +96,7 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
             )
 
     def clean_case(self):
-        number = self.cleaned_data["case"].strip()
-        if not number:
-            return None
-        case = cases_visible_to(self.user).filter(number=number).first()
-        if case is None:
-            raise forms.ValidationError(_("No such case."))
-        return case
+        return case_numbered(self.user, self.cleaned_data["case"])
 
     def to_draft(self, petitioners: list[PetitionerDraft]) -> PetitionDraft:
         data = dict(self.cleaned_data)

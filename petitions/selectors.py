@@ -14,7 +14,7 @@ from cases.selectors import (
     cases_visible_to,
     open_deadline_due,
 )
-from cases.selectors_accusations import hidden_from
+from cases.selectors.accusations import hidden_from
 
 from .models import Category, Petition, Petitioner, PetitionPetitioner
 

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from accounts.selectors import unit_in_scope
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
-from cases.selectors_accusations import case_reaches
+from cases.selectors.accusations import case_reaches
 from cases.services import case_attach_petition, case_open
 from core.exceptions import NotAllowed, ValidationError
 from core.identity import normalize_id_number, normalize_phone

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import OrgUnit
 from cases.models import Case, CaseStatus
 from core.exceptions import NotAllowed
-from core.http import is_htmx
+from core.http import stored_download
 from core.identity import normalize_phone, parse_resident_id
+from core.pages import filtered_list
 
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
@@ -31,7 +31,6 @@ from .selectors import (
 )
 from .services import can_register, petition_register
 
-PAGE_SIZE = 50
 RECEIPT_CODES = "receipt_query_codes"
 
 
@@ -97,13 +96,13 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
     petitions = PetitionFilter(
         request.GET, queryset=petition_list(user=request.user), request=request
     )
-    page = Paginator(petitions.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    rows = [PetitionRow.of(petition) for petition in page.object_list]
-    context = {"filter": petitions, "page": page, "rows": rows, "query": query.urlencode()}
-    template = "petitions/_table.html" if is_htmx(request) else "petitions/list.html"
-    return render(request, template, context)
+    return filtered_list(
+        request,
+        petitions,
+        row=PetitionRow.of,
+        template="petitions/list.html",
+        table="petitions/_table.html",
+    )
 
 
 @login_required
@@ -145,12 +144,7 @@ def attachment_download_view(request: HttpRequest, number: str, pk: int) -> File
     attachment = next((a for a in petition.attachments.all() if a.pk == pk), None)
     if attachment is None:
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_download(attachment)
 
 
 def same_matter_warning(earlier: Case) -> str:

@@ -3,23 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import EvaluationResult
 
+# Copied from the printed receipt: no suggestions, capitals, no spelling marks.
+RECEIPT_TEXT = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+
 
 class QueryForm(forms.Form):
     number = forms.CharField(
         label=_("Number"),
         max_length=40,
         help_text=_("The number printed on your receipt."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs=RECEIPT_TEXT),
     )
     query_code = forms.CharField(
         label=_("Query code"),
         max_length=32,
         help_text=_("The 8-character query code printed on your receipt."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs=RECEIPT_TEXT),
     )
 
 

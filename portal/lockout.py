@@ -15,9 +15,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.login_guard import client_ip
+from accounts.login_guard import AddressRateThrottle
 
 PREFIX = "public-query"
 
@@ -63,16 +62,11 @@ def clear_failures(number: str) -> None:
     cache.delete(_key("fail", number))
 
 
-class PublicQueryThrottle(SimpleRateThrottle):
+class PublicQueryThrottle(AddressRateThrottle):
     """Lookups per client address (rate PUBLIC_QUERY_RATE), for the API and the page alike."""
 
     scope = "public_query"
-
-    def get_rate(self) -> str:
-        return settings.PUBLIC_QUERY_RATE  # read now, not when DRF's settings were first loaded
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or ""}
+    rate_setting = "PUBLIC_QUERY_RATE"
 
 
 def throttle_wait(request) -> int:

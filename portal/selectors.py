@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import OrgUnit
 from cases.guards import REQUESTABLE_FROM
@@ -27,7 +28,7 @@ from cases.models import (
     EventKind,
     ReviewLevel,
 )
-from cases.selectors_accusations import accused_unit_ids
+from cases.selectors.accusations import accused_unit_ids
 from cases.services.core import window_end
 from petitions.models import Petition
 from petitions.selectors import query_code_hashes
@@ -204,10 +205,25 @@ def _day(value: str | None) -> str:
         return ""
 
 
+# The steps told in the same words whatever their details (assignment reports: counted, not
+# shown).
+STEP_LABELS: dict[str, str | Promise] = {
+    EventKind.ACCEPTED: gettext_lazy("Accepted"),
+    EventKind.ASSIGNED: gettext_lazy("Assigned to a lower unit to look into"),
+    EventKind.NOT_ACCEPTED: gettext_lazy("Not accepted (see the written notice)"),
+    EventKind.REPLY_DELIVERED: gettext_lazy("Answered"),
+    EventKind.EVALUATED: gettext_lazy("Satisfaction with the answer recorded"),
+    EventKind.REVIEW_REQUESTED: gettext_lazy("Review requested"),
+    EventKind.REVIEWED: gettext_lazy("Review opinion issued"),
+    EventKind.REREVIEW_REQUESTED: gettext_lazy("Re-review requested"),
+    EventKind.REREVIEWED: gettext_lazy("Re-review opinion issued"),
+    EventKind.TERMINATED: gettext_lazy("Concluded for good (terminated)"),
+    EventKind.CLOSED: gettext_lazy("Concluded"),
+}
+
+
 def _step_label(event: CaseEvent, unit_names: dict[str, str], case: Case) -> str | None:
     kind = event.kind
-    if kind == EventKind.ACCEPTED:
-        return _("Accepted")
     if kind == EventKind.FORWARDED:
         name = unit_names.get(event.data.get("to", ""))
         if name:
@@ -215,10 +231,6 @@ def _step_label(event: CaseEvent, unit_names: dict[str, str], case: Case) -> str
                 "unit": name
             }
         return _("Forwarded to the body with authority, which will answer you")
-    if kind == EventKind.ASSIGNED:
-        return _("Assigned to a lower unit to look into")
-    if kind == EventKind.NOT_ACCEPTED:
-        return _("Not accepted (see the written notice)")
     if kind == EventKind.DIVERTED:
         if case.legal_channel:
             return _("Referred to a legal channel: %(channel)s") % {
@@ -230,23 +242,8 @@ def _step_label(event: CaseEvent, unit_names: dict[str, str], case: Case) -> str
         if new_due:
             return _("Time limit for the answer extended to %(date)s") % {"date": new_due}
         return _("Time limit for the answer extended")
-    if kind == EventKind.REPLY_DELIVERED:
-        return _("Answered")
-    if kind == EventKind.EVALUATED:
-        return _("Satisfaction with the answer recorded")
-    if kind == EventKind.REVIEW_REQUESTED:
-        return _("Review requested")
-    if kind == EventKind.REVIEWED:
-        return _("Review opinion issued")
-    if kind == EventKind.REREVIEW_REQUESTED:
-        return _("Re-review requested")
-    if kind == EventKind.REREVIEWED:
-        return _("Re-review opinion issued")
-    if kind == EventKind.TERMINATED:
-        return _("Concluded for good (terminated)")
-    if kind == EventKind.CLOSED:
-        return _("Concluded")
-    return None  # assignment reports: counted, not shown
+    label = STEP_LABELS.get(kind)
+    return str(label) if label is not None else None
 
 
 def _forward_targets(case: Case, events: list[CaseEvent]) -> dict[str, str]:

@@ -17,7 +17,7 @@ class ReceptionConfig(AppConfig):
         NOTIFICATION_KINDS.register(ReceptionNotificationKind)
 
         from cases.panels import register_case_panel
-        from cases.selectors_accusations import register_participation
+        from cases.selectors.accusations import register_participation
 
         from .appointments.selectors import units_taking_part
 

@@ -207,6 +207,82 @@ def ensure_reference_data():
         grant_auditor_permissions()
 
 
+ORG_NAMES = (
+    "province",
+    "province_office",
+    "city",
+    "city_office",
+    "city_business",
+    "d1",
+    "d1_office",
+    "d1_business",
+    "d1_street",
+    "d1_community",
+    "d2",
+    "d2_office",
+    "d2_business",
+    "d2_street",
+    "d2_community",
+    "other_city",
+    "other_city_office",
+)
+ORG_CODES = (
+    "PR",
+    "PRXFJ",
+    "CT",
+    "CTXFJ",
+    "CTJY",
+    *(f"{district}{unit}" for district in ("D1", "D2") for unit in ("", "XFJ", "JY", "S1", "S1C1")),
+    "CY",
+    "CYXFJ",
+)
+
+
+def build_org_tree() -> list:
+    """Create the standing org tree drawn above: its units in the order of `ORG_NAMES`."""
+    from accounts.models import OrgKind, OrgLevel
+
+    province = _unit("PR", "示范省", None, OrgLevel.PROVINCE, OrgKind.GOVERNMENT)
+    province_office = _unit(
+        "PRXFJ", "示范省信访局", province, OrgLevel.PROVINCE, OrgKind.PETITION_OFFICE
+    )
+    city = _unit("CT", "江城市", province, OrgLevel.CITY, OrgKind.GOVERNMENT)
+    city_office = _unit("CTXFJ", "江城市信访局", city, OrgLevel.CITY, OrgKind.PETITION_OFFICE)
+    city_business = _unit("CTJY", "江城市教育局", city, OrgLevel.CITY, OrgKind.BUSINESS)
+    d1 = _district("D1", "东湖区", "东湖", city)
+    d2 = _district("D2", "西山区", "西山", city)
+    other_city = _unit("CY", "云城市", province, OrgLevel.CITY, OrgKind.GOVERNMENT)
+    other_city_office = _unit(
+        "CYXFJ", "云城市信访局", other_city, OrgLevel.CITY, OrgKind.PETITION_OFFICE
+    )
+    return [
+        *(province, province_office, city, city_office, city_business),
+        *d1,
+        *d2,
+        *(other_city, other_city_office),
+    ]
+
+
+def standing_org_tree() -> list:
+    """The org tree `django_db_setup` built once for the worker's database (each test's
+    changes to it roll back with the test), read in one query; built again inside the test
+    when a transactional test's flush took it away."""
+    from accounts.models import OrgUnit
+
+    found = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=ORG_CODES)}
+    if len(found) < len(ORG_CODES):
+        return build_org_tree()
+    return [found[code] for code in ORG_CODES]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the standing org tree in it (most tests stand on it: built
+    once rather than seventeen inserts a test)."""
+    with django_db_blocker.unblock():
+        standing_org_tree()
+
+
 @pytest.fixture
 def org(db):
     """The standing org tree drawn above, as a namespace of OrgUnits:
@@ -216,41 +292,8 @@ def org(db):
     other_city, other_city_office; plus `by_code` (code -> unit)."""
     from types import SimpleNamespace
 
-    from accounts.models import OrgKind, OrgLevel
-
     ensure_reference_data()
-    province = _unit("PR", "示范省", None, OrgLevel.PROVINCE, OrgKind.GOVERNMENT)
-    province_office = _unit(
-        "PRXFJ", "示范省信访局", province, OrgLevel.PROVINCE, OrgKind.PETITION_OFFICE
-    )
-    city = _unit("CT", "江城市", province, OrgLevel.CITY, OrgKind.GOVERNMENT)
-    city_office = _unit("CTXFJ", "江城市信访局", city, OrgLevel.CITY, OrgKind.PETITION_OFFICE)
-    city_business = _unit("CTJY", "江城市教育局", city, OrgLevel.CITY, OrgKind.BUSINESS)
-    d1, d1_office, d1_business, d1_street, d1_community = _district("D1", "东湖区", "东湖", city)
-    d2, d2_office, d2_business, d2_street, d2_community = _district("D2", "西山区", "西山", city)
-    other_city = _unit("CY", "云城市", province, OrgLevel.CITY, OrgKind.GOVERNMENT)
-    other_city_office = _unit(
-        "CYXFJ", "云城市信访局", other_city, OrgLevel.CITY, OrgKind.PETITION_OFFICE
-    )
-    units = SimpleNamespace(
-        province=province,
-        province_office=province_office,
-        city=city,
-        city_office=city_office,
-        city_business=city_business,
-        d1=d1,
-        d1_office=d1_office,
-        d1_business=d1_business,
-        d1_street=d1_street,
-        d1_community=d1_community,
-        d2=d2,
-        d2_office=d2_office,
-        d2_business=d2_business,
-        d2_street=d2_street,
-        d2_community=d2_community,
-        other_city=other_city,
-        other_city_office=other_city_office,
-    )
+    units = SimpleNamespace(**dict(zip(ORG_NAMES, standing_org_tree(), strict=True)))
     units.by_code = {unit.code: unit for unit in vars(units).values()}
     return units
 

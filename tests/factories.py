@@ -6,6 +6,7 @@
 - `petitioner(...)` builds a `PetitionerDraft` with a valid identity.
 - `register_petition(actor, **overrides)` registers a valid petition through the real service
   (`petitions.services.petition_register`) and returns its `Registration`.
+- `deliver(case, handler, leader, on=...)` takes a case through to its delivered reply.
 
 Every user made here has the password `PASSWORD`.
 """
@@ -25,7 +26,8 @@ from factory.django import DjangoModelFactory
 from faker import Faker
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
-from cases.models import Case, MatterKind
+from cases import services as case_services
+from cases.models import ApprovalStatus, AssignmentStatus, Case, MatterKind
 from core.identity import id_check_character
 from petitions.models import Category, Channel, PetitionerRole
 from petitions.services import PetitionDraft, PetitionerDraft, Registration, petition_register
@@ -201,6 +203,32 @@ def register_petition(actor: User, **overrides) -> Registration:
 
 
 # --- what a refused request must leave untouched --------------------------------------------
+
+
+def deliver(case: Case, handler: User, leader: User, *, on, report_by=None, instruction=""):
+    """Report open assignments, draft, approve (with `instruction`) and deliver a reply on
+    `on`."""
+    for assignment in case.assignments.filter(status=AssignmentStatus.ASSIGNED):
+        case_services.assignment_sign(actor=report_by, assignment=assignment, on=on)
+        case_services.assignment_report(
+            actor=report_by, assignment=assignment, report="办结", on=on
+        )
+    case_services.reply_draft(
+        actor=handler,
+        case=case,
+        request="诉求",
+        facts_and_reasons="事实",
+        opinion="explain",
+        legal_basis="依据",
+        on=on,
+    )
+    approval = case.approvals.get(status=ApprovalStatus.PENDING)
+    case_services.approval_decide(
+        actor=leader, approval=approval, approve=True, instruction=instruction, on=on
+    )
+    case_services.reply_deliver(actor=handler, case=case, method="post", on=on)
+    case.refresh_from_db()
+    return case
 
 
 def written_snapshot(media_root: str) -> dict:

@@ -63,7 +63,7 @@ def urls(appointment) -> list[str]:
 
 @pytest.fixture
 def queued():
-    with mock.patch("notifications.services.enqueue_delivery") as enqueue:
+    with mock.patch("notifications.services.sending.enqueue_delivery") as enqueue:
         yield enqueue
 
 

@@ -7,9 +7,9 @@ from accounts.models import OrgUnit, User
 from core.api_input import SlugRelatedField
 from core.limits import LONG_TEXT
 
+from ..fields import CaseNumberField
 from ..models import (
     ApprovalStatus,
-    Case,
     DeliveryMethod,
     DocumentKind,
     EvaluationResult,
@@ -17,9 +17,6 @@ from ..models import (
     NotAcceptReason,
     Opinion,
     ReviewDecision,
-)
-from ..selectors import (
-    cases_visible_to,
 )
 
 UNIT_FIELD = {"slug_field": "code", "queryset": OrgUnit.objects.filter(is_active=True)}
@@ -67,15 +64,7 @@ class AssignSerializer(StepSerializer):
 class NotAcceptSerializer(StepSerializer):
     reason = serializers.ChoiceField(choices=NotAcceptReason.choices)
     text = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
-    earlier_case = serializers.CharField(max_length=40, required=False, allow_blank=True)
-
-    def validate_earlier_case(self, value: str) -> Case | None:
-        if not value:
-            return None
-        case = cases_visible_to(self.context["request"].user).filter(number=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
+    earlier_case = CaseNumberField()
 
 
 class DivertSerializer(StepSerializer):

@@ -95,12 +95,29 @@ def parse(serializer_class: type[serializers.Serializer], request) -> dict:
     return serializer.service_kwargs()
 
 
-def case_step(
-    summary: str, request_serializer, *, created: type[serializers.Serializer] | None = None
+def step_action(
+    name: str,
+    summary: str,
+    request_serializer: type[serializers.Serializer],
+    service: Callable,
+    *,
+    answer: type[serializers.Serializer] = CaseDetailSerializer,
+    created: type[serializers.Serializer] | None = None,
+    url_path: str = "",
 ):
-    """The schema of a case action: its input, and the case (or the object it created)."""
-    responses = {201: created} if created else {200: CaseDetailSerializer}
-    return extend_schema(summary=summary, request=request_serializer, responses=responses)
+    """A step as a POST action `name` (at `url_path`, by default the name with dashes): the
+    view set's `_step` parses the input with `request_serializer` and runs `service`; it
+    answers with `answer` (or 201 and the `created` object), as its schema says."""
+
+    def step(self, request, *args, **kwargs):
+        extra = {"created": created} if created else {}
+        return self._step(request, request_serializer, service, **extra)
+
+    step.__name__ = name
+    responses = {201: created} if created else {200: answer}
+    schema = extend_schema(summary=summary, request=request_serializer, responses=responses)
+    route = action(detail=True, methods=["post"], url_path=url_path or name.replace("_", "-"))
+    return schema(route(step))
 
 
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
@@ -146,109 +163,106 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 return Response(data)
             return Response(CaseDetailSerializer(case_display(case), context=context).data)
 
-    @case_step(_("Accept the case"), AcceptSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, number=None):
-        return self._step(request, AcceptSerializer, services.case_accept)
+    accept = step_action("accept", _("Accept the case"), AcceptSerializer, services.case_accept)
 
-    @case_step(_("Forward the case to a unit with authority"), ForwardSerializer)
-    @action(detail=True, methods=["post"])
-    def forward(self, request, number=None):
-        return self._step(request, ForwardSerializer, services.case_forward)
+    forward = step_action(
+        "forward",
+        _("Forward the case to a unit with authority"),
+        ForwardSerializer,
+        services.case_forward,
+    )
 
-    @case_step(
+    assign = step_action(
+        "assign",
         _("Assign the case to a subordinate unit"),
         AssignSerializer,
+        services.case_assign,
         created=AssignmentOutSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, number=None):
-        return self._step(
-            request, AssignSerializer, services.case_assign, created=AssignmentOutSerializer
-        )
 
-    @case_step(
+    not_accept = step_action(
+        "not_accept",
         _("Propose not to accept the case, for a leader's approval"),
         NotAcceptSerializer,
+        services.case_propose_not_accept,
         created=ApprovalSerializer,
     )
-    @action(detail=True, methods=["post"], url_path="not-accept")
-    def not_accept(self, request, number=None):
-        return self._step(
-            request,
-            NotAcceptSerializer,
-            services.case_propose_not_accept,
-            created=ApprovalSerializer,
-        )
 
-    @case_step(_("Divert the matter to a legal channel"), DivertSerializer)
-    @action(detail=True, methods=["post"])
-    def divert(self, request, number=None):
-        return self._step(request, DivertSerializer, services.case_divert)
+    divert = step_action(
+        "divert", _("Divert the matter to a legal channel"), DivertSerializer, services.case_divert
+    )
 
-    @case_step(_("Move the case to the normal procedure"), ReasonSerializer)
-    @action(detail=True, methods=["post"], url_path="leave-simplified")
-    def leave_simplified(self, request, number=None):
-        return self._step(request, ReasonSerializer, services.case_leave_simplified)
+    leave_simplified = step_action(
+        "leave_simplified",
+        _("Move the case to the normal procedure"),
+        ReasonSerializer,
+        services.case_leave_simplified,
+    )
 
-    @case_step(
+    request_extension = step_action(
+        "request_extension",
         _("Ask a leader to extend the handling time limit"),
         ExtensionSerializer,
+        services.case_request_extension,
         created=ApprovalSerializer,
     )
-    @action(detail=True, methods=["post"], url_path="request-extension")
-    def request_extension(self, request, number=None):
-        return self._step(
-            request,
-            ExtensionSerializer,
-            services.case_request_extension,
-            created=ApprovalSerializer,
-        )
 
-    @case_step(_("Draft the reply and put it to a leader"), ReplyDraftSerializer)
-    @action(detail=True, methods=["post"])
-    def reply(self, request, number=None):
-        return self._step(request, ReplyDraftSerializer, services.reply_draft)
+    reply = step_action(
+        "reply",
+        _("Draft the reply and put it to a leader"),
+        ReplyDraftSerializer,
+        services.reply_draft,
+    )
 
-    @case_step(_("Record the delivery of the approved reply"), DeliverSerializer)
-    @action(detail=True, methods=["post"], url_path="deliver-reply")
-    def deliver_reply(self, request, number=None):
-        return self._step(request, DeliverSerializer, services.reply_deliver)
+    deliver_reply = step_action(
+        "deliver_reply",
+        _("Record the delivery of the approved reply"),
+        DeliverSerializer,
+        services.reply_deliver,
+    )
 
-    @case_step(_("Record the satisfaction evaluation"), EvaluateSerializer)
-    @action(detail=True, methods=["post"])
-    def evaluate(self, request, number=None):
-        return self._step(request, EvaluateSerializer, services.case_evaluate)
+    evaluate = step_action(
+        "evaluate",
+        _("Record the satisfaction evaluation"),
+        EvaluateSerializer,
+        services.case_evaluate,
+    )
 
-    @case_step(_("Register a review request"), ReviewRequestSerializer)
-    @action(detail=True, methods=["post"], url_path="request-review")
-    def request_review(self, request, number=None):
-        return self._step(request, ReviewRequestSerializer, services.case_request_review)
+    request_review = step_action(
+        "request_review",
+        _("Register a review request"),
+        ReviewRequestSerializer,
+        services.case_request_review,
+    )
 
-    @case_step(_("Decide the review"), ReviewDecideSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, number=None):
-        return self._step(request, ReviewDecideSerializer, services.case_review)
+    review = step_action(
+        "review", _("Decide the review"), ReviewDecideSerializer, services.case_review
+    )
 
-    @case_step(_("Register a re-review request"), ReviewRequestSerializer)
-    @action(detail=True, methods=["post"], url_path="request-rereview")
-    def request_rereview(self, request, number=None):
-        return self._step(request, ReviewRequestSerializer, services.case_request_rereview)
+    request_rereview = step_action(
+        "request_rereview",
+        _("Register a re-review request"),
+        ReviewRequestSerializer,
+        services.case_request_rereview,
+    )
 
-    @case_step(_("Decide the re-review; the matter is terminated"), ReviewDecideSerializer)
-    @action(detail=True, methods=["post"])
-    def rereview(self, request, number=None):
-        return self._step(request, ReviewDecideSerializer, services.case_rereview)
+    rereview = step_action(
+        "rereview",
+        _("Decide the re-review; the matter is terminated"),
+        ReviewDecideSerializer,
+        services.case_rereview,
+    )
 
-    @case_step(_("Record a hearing during the re-review"), HearingInputSerializer)
-    @action(detail=True, methods=["post"])
-    def hearing(self, request, number=None):
-        return self._step(request, HearingInputSerializer, services.case_record_hearing)
+    hearing = step_action(
+        "hearing",
+        _("Record a hearing during the re-review"),
+        HearingInputSerializer,
+        services.case_record_hearing,
+    )
 
-    @case_step(_("Sponsor the case as a leader"), SponsorSerializer)
-    @action(detail=True, methods=["post"])
-    def sponsor(self, request, number=None):
-        return self._step(request, SponsorSerializer, services.case_sponsor)
+    sponsor = step_action(
+        "sponsor", _("Sponsor the case as a leader"), SponsorSerializer, services.case_sponsor
+    )
 
 
 class AssignmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -273,32 +287,30 @@ class AssignmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         assignment = service(actor=request.user, assignment=assignment, **kwargs)
         return Response(AssignmentOutSerializer(assignment).data)
 
-    @extend_schema(
-        summary=_("Sign for the assignment"),
-        request=StepSerializer,
-        responses={200: AssignmentOutSerializer},
+    sign = step_action(
+        "sign",
+        _("Sign for the assignment"),
+        StepSerializer,
+        services.assignment_sign,
+        answer=AssignmentOutSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        return self._step(request, StepSerializer, services.assignment_sign)
 
-    @extend_schema(
-        summary=_("Report back on the assignment"),
-        request=ReportSerializer,
-        responses={200: AssignmentOutSerializer},
+    report = step_action(
+        "report",
+        _("Report back on the assignment"),
+        ReportSerializer,
+        services.assignment_report,
+        answer=AssignmentOutSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def report(self, request, pk=None):
-        return self._step(request, ReportSerializer, services.assignment_report)
 
-    @extend_schema(
-        summary=_("Object to the assignment and return it"),
-        request=ReasonSerializer,
-        responses={200: AssignmentOutSerializer},
+    return_ = step_action(
+        "return_",
+        _("Object to the assignment and return it"),
+        ReasonSerializer,
+        services.assignment_return,
+        answer=AssignmentOutSerializer,
+        url_path="return",
     )
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
-        return self._step(request, ReasonSerializer, services.assignment_return)
 
 
 class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

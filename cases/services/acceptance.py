@@ -26,7 +26,7 @@ from ..models import (
     MatterKind,
     NotAcceptReason,
 )
-from ..selectors_accusations import accuses
+from ..selectors.accusations import accuses
 from .alerts import alert_units
 from .core import (
     answer_clock,
@@ -34,7 +34,7 @@ from .core import (
     case_event_write,
     case_lock,
     case_move,
-    case_save,
+    case_step_save,
     clock_meet,
     deadline_start,
     effective_date,
@@ -132,15 +132,15 @@ def case_accept(
     on = effective_date(case, on)
     old = case_move(case, CaseStatus.ACCEPTED, action=_("accepting"))
     due = _accept(case, on, simplified=simplified)
-    case_save(case, on, "accepted_on", "simplified")
-    case_event_write(
-        case=case,
-        kind=EventKind.ACCEPTED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.ACCEPTED,
         actor=actor,
+        fields=("accepted_on", "simplified"),
         old_status=old,
         comment=comment,
         data={"simplified": simplified, "answer_due": due.isoformat()},
-        effective_on=on,
     )
     return case
 
@@ -166,15 +166,15 @@ def case_forward(
     from_unit = case.owner_unit
     case.owner_unit = to_unit
     deadline_start(case=case, kind=DeadlineKind.ACCEPTANCE, responsible_unit=to_unit, starts_on=on)
-    case_save(case, on, "owner_unit")
-    case_event_write(
-        case=case,
-        kind=EventKind.FORWARDED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.FORWARDED,
         actor=actor,
+        fields=("owner_unit",),
         old_status=old,
         comment=comment,
         data={"from": from_unit.code, "to": to_unit.code},
-        effective_on=on,
     )
     alert_units(
         units=[to_unit],
@@ -276,11 +276,12 @@ def case_assign(
     if leader is not None and case.sponsoring_leader_id is None:
         case.sponsoring_leader = leader
         fields.append("sponsoring_leader")
-    case_save(case, on, *fields)
-    case_event_write(
-        case=case,
-        kind=EventKind.ASSIGNED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.ASSIGNED,
         actor=actor,
+        fields=fields,
         old_status=old,
         comment=instructions,
         data={
@@ -289,7 +290,6 @@ def case_assign(
             "co_units": [unit.code for unit in co_units],
             "due_on": due_on.isoformat(),
         },
-        effective_on=on,
     )
     alert_units(
         units=[lead_unit, *co_units],
@@ -373,15 +373,15 @@ def case_divert(
     clock_meet(open_clock(case, DeadlineKind.ACCEPTANCE), on)
     case.legal_channel = channel
     case.guided_to = guided_to
-    case_save(case, on, "legal_channel", "guided_to")
-    case_event_write(
-        case=case,
-        kind=EventKind.DIVERTED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.DIVERTED,
         actor=actor,
+        fields=("legal_channel", "guided_to"),
         old_status=old,
         comment=comment,
         data={"channel": channel, "guided_to": guided_to},
-        effective_on=on,
     )
     return case
 
@@ -407,13 +407,13 @@ def case_leave_simplified(
         starts_on=case.accepted_on,
     )
     case.simplified = False
-    case_save(case, on, "simplified")
-    case_event_write(
-        case=case,
-        kind=EventKind.SIMPLIFIED_LEFT,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.SIMPLIFIED_LEFT,
         actor=actor,
+        fields=("simplified",),
         comment=reason,
         data={"answer_due": handling.due_on.isoformat()},
-        effective_on=on,
     )
     return case

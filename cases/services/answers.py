@@ -46,10 +46,9 @@ from .alerts import alert_approvers, alert_user
 from .core import (
     answer_clock,
     approval_request,
-    case_event_write,
     case_lock,
     case_move,
-    case_save,
+    case_step_save,
     clock_meet,
     deadline_start,
     documents_store,
@@ -164,14 +163,13 @@ def reply_draft(
         old = locked.status
         if locked.status == CaseStatus.ACCEPTED:
             case_move(locked, CaseStatus.IN_PROGRESS, action=_("drafting a reply"))
-        case_save(locked, day)
-        case_event_write(
-            case=locked,
-            kind=EventKind.REPLY_DRAFTED,
+        case_step_save(
+            locked,
+            day,
+            event=EventKind.REPLY_DRAFTED,
             actor=actor,
             old_status=old,
             data={"reply": reply.pk, "opinion": reply.opinion},
-            effective_on=day,
         )
         return reply
 
@@ -206,14 +204,14 @@ def reply_deliver(
         responsible_unit=case.owner_unit,
         starts_on=on,
     )
-    case_save(case, on, "answering_unit", "answered_on_time", "resolved")
-    case_event_write(
-        case=case,
-        kind=EventKind.REPLY_DELIVERED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.REPLY_DELIVERED,
         actor=actor,
+        fields=("answering_unit", "answered_on_time", "resolved"),
         old_status=old,
         data={"reply": reply.pk, "method": method, "on_time": case.answered_on_time},
-        effective_on=on,
     )
     return reply
 
@@ -230,6 +228,26 @@ def _evaluation_window_check(case: Case, on: datetime.date) -> None:
         )
 
 
+def _result_check(result: str) -> None:
+    if result not in EvaluationResult.values:
+        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+
+
+def _evaluation_save(
+    case: Case, on: datetime.date, *, actor: User | None, comment: str, data: dict, **row
+) -> EvaluationRow:
+    """Within the evaluation window, record the evaluation (`row`'s result and the rest): the
+    case is evaluated, and its timeline says so with `comment` and `data`."""
+    _evaluation_window_check(case, on)
+    evaluation = EvaluationRow.objects.create(case=case, evaluated_on=on, **row)
+    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
+    data = {"result": evaluation.result, **data}
+    case_step_save(
+        case, on, event=EventKind.EVALUATED, actor=actor, old_status=old, comment=comment, data=data
+    )
+    return evaluation
+
+
 @transaction.atomic
 def case_evaluate(
     *,
@@ -244,30 +262,20 @@ def case_evaluate(
     case = case_lock(case)
     evaluate_guard(actor, case)
     on = effective_date(case, on)
-    if result not in EvaluationResult.values:
-        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+    _result_check(result)
     contact = required_text(contact, "contact")
-    _evaluation_window_check(case, on)
-    evaluation = EvaluationRow.objects.create(
-        case=case,
+    note = (note or "").strip()
+    return _evaluation_save(
+        case,
+        on,
+        actor=actor,
+        comment=note,
+        data={"contact": contact},
         result=result,
         contact=contact,
-        note=(note or "").strip(),
-        evaluated_on=on,
+        note=note,
         recorded_by=actor,
     )
-    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EventKind.EVALUATED,
-        actor=actor,
-        old_status=old,
-        comment=evaluation.note,
-        data={"result": result, "contact": contact},
-        effective_on=on,
-    )
-    return evaluation
 
 
 @transaction.atomic
@@ -275,32 +283,24 @@ def evaluation_record_online(*, case: Case | int, result: str, comment: str = ""
     """The petitioner's own rating of the answer from the public portal: once, while the case
     is replied and within the evaluation window (the same rule as `case_evaluate`)."""
     case = case_lock(case)
-    if result not in EvaluationResult.values:
-        raise ValidationError({"result": _("Choose satisfied, basically satisfied or not.")})
+    _result_check(result)
     if case.evaluations.exists():
         raise Conflict(_("The answer has already been rated."))
     if case.status != CaseStatus.REPLIED:
         raise Conflict(_("The answer can be rated only after it has been delivered to you."))
-    on = timezone.localdate()
-    _evaluation_window_check(case, on)
     comment = (comment or "").strip()
-    evaluation = EvaluationRow.objects.create(
-        case=case, result=result, note=comment, evaluated_on=on, online=True
-    )
-    old = case_move(case, CaseStatus.EVALUATED, action=_("recording the evaluation"))
-    case_save(case, on)
     label = EvaluationResult(result).label
     headline = _("Petitioner rated the answer online: %(result)s") % {"result": label}
-    case_event_write(
-        case=case,
-        kind=EventKind.EVALUATED,
+    return _evaluation_save(
+        case,
+        timezone.localdate(),
         actor=None,
-        old_status=old,
         comment=f"{headline}\n{comment}" if comment else headline,
-        data={"result": result, "online": True},
-        effective_on=on,
+        data={"online": True},
+        result=result,
+        note=comment,
+        online=True,
     )
-    return evaluation
 
 
 def _approve_extension(approval: Approval, on: datetime.date) -> dict:
@@ -382,15 +382,14 @@ def approval_decide(
     approval.decided_on = on
     approval.instruction = instruction
     approval.save(update_fields=["status", "decided_by", "decided_on", "instruction"])
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=APPROVED_EVENT[approval.kind] if approve else EventKind.SENT_BACK,
+    case_step_save(
+        case,
+        on,
+        event=APPROVED_EVENT[approval.kind] if approve else EventKind.SENT_BACK,
         actor=actor,
         old_status=data.pop("old_status", old_status),
         comment=instruction,
         data=data,
-        effective_on=on,
     )
     alert_user(
         user=approval.requested_by,
@@ -428,15 +427,13 @@ def case_sponsor(
     case.sponsor_staff = staff
     case.sponsor_due_on = due_on
     case.sponsor_responsibility = responsibility
-    case_save(
-        case, on, "sponsoring_leader", "sponsor_staff", "sponsor_due_on", "sponsor_responsibility"
-    )
-    case_event_write(
-        case=case,
-        kind=EventKind.SPONSORED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.SPONSORED,
         actor=actor,
+        fields=("sponsoring_leader", "sponsor_staff", "sponsor_due_on", "sponsor_responsibility"),
         comment=responsibility,
         data={"staff": staff.username if staff else "", "due_on": due_on.isoformat()},
-        effective_on=on,
     )
     return case

@@ -13,9 +13,8 @@ from core.exceptions import Conflict
 from ..guards import assignment_guard
 from ..models import Assignment, AssignmentStatus, DeadlineKind, DocumentKind, EventKind
 from .core import (
-    case_event_write,
     case_lock,
-    case_save,
+    case_step_save,
     clock_meet,
     documents_store,
     effective_date,
@@ -51,13 +50,12 @@ def assignment_sign(
     assignment.signed_on = on
     assignment.signed_by = actor
     assignment.save(update_fields=["status", "signed_on", "signed_by"])
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EventKind.ASSIGNMENT_SIGNED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.ASSIGNMENT_SIGNED,
         actor=actor,
         data={"assignment": assignment.pk, "unit": assignment.lead_unit.code},
-        effective_on=on,
     )
     return assignment
 
@@ -93,10 +91,10 @@ def assignment_report(
         locked.reported_by = actor
         locked.save(update_fields=["status", "report", "reported_on", "reported_by"])
         clock = clock_meet(_assignment_clock(locked), day)
-        case_save(case, day)
-        case_event_write(
-            case=case,
-            kind=EventKind.ASSIGNMENT_REPORTED,
+        case_step_save(
+            case,
+            day,
+            event=EventKind.ASSIGNMENT_REPORTED,
             actor=actor,
             comment=text,
             data={
@@ -105,7 +103,6 @@ def assignment_report(
                 "documents": [document.pk for document in documents],
                 "on_time": clock.met_in_time if clock else None,
             },
-            effective_on=day,
         )
         return locked
 
@@ -135,13 +132,12 @@ def assignment_return(
     assignment.returned_on = on
     assignment.save(update_fields=["status", "return_reason", "returned_on"])
     clock_meet(_assignment_clock(assignment), on)
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EventKind.ASSIGNMENT_RETURNED,
+    case_step_save(
+        case,
+        on,
+        event=EventKind.ASSIGNMENT_RETURNED,
         actor=actor,
         comment=reason,
         data={"assignment": assignment.pk, "unit": assignment.lead_unit.code},
-        effective_on=on,
     )
     return assignment

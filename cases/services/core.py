@@ -2,7 +2,7 @@
 clocks and the timeline event. Opening a case and attaching a repeat petition live here too."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
@@ -158,6 +158,31 @@ def case_save(case: Case, on: datetime.date, *fields: str) -> None:
     case.save(update_fields=[*fields, "status", "last_step_on", "updated_at"])
 
 
+def case_step_save(
+    case: Case,
+    on: datetime.date,
+    *,
+    event: str,
+    actor: User | None,
+    fields: Sequence[str] = (),
+    old_status: str = "",
+    comment: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    """The end of every step: save the fields it changed (`case_save`) and write its timeline
+    event, both dated `on`."""
+    case_save(case, on, *fields)
+    return case_event_write(
+        case=case,
+        kind=event,
+        actor=actor,
+        old_status=old_status,
+        comment=comment,
+        data=data,
+        effective_on=on,
+    )
+
+
 def approval_request(
     *,
     actor: User,
@@ -172,10 +197,7 @@ def approval_request(
     approval = Approval.objects.create(
         case=case, kind=kind, proposal=proposal, requested_by=actor, requested_on=on
     )
-    case_save(case, on)
-    case_event_write(
-        case=case, kind=event, actor=actor, comment=comment, data=proposal, effective_on=on
-    )
+    case_step_save(case, on, event=event, actor=actor, comment=comment, data=proposal)
     alert_approvers(
         approval=approval,
         kind=CaseNotificationKind.APPROVAL,
@@ -305,16 +327,15 @@ def case_attach_petition(
                 % {"number": case.number}
             }
         )
-    received_on = timezone.localdate(received_at)
-    case_event_write(
-        case=locked,
-        kind=EventKind.PETITION_ATTACHED,
-        actor=actor,
-        data={"petition": petition_number},
-        effective_on=received_on,
-    )
     locked.petition_count += 1
     if locked.last_received_at is None or received_at > locked.last_received_at:
         locked.last_received_at = received_at
-    case_save(locked, received_on, "petition_count", "last_received_at")
+    case_step_save(
+        locked,
+        timezone.localdate(received_at),
+        event=EventKind.PETITION_ATTACHED,
+        actor=actor,
+        fields=("petition_count", "last_received_at"),
+        data={"petition": petition_number},
+    )
     return locked

@@ -2,6 +2,7 @@
 termination (终结) that follows the re-review."""
 
 import datetime
+from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -30,10 +31,9 @@ from ..models import (
 )
 from .clocks import clock_due
 from .core import (
-    case_event_write,
     case_lock,
     case_move,
-    case_save,
+    case_step_save,
     clock_meet,
     deadline_start,
     documents_store,
@@ -66,9 +66,13 @@ EVENTS: dict[str, tuple[EventKind, EventKind]] = {
 }
 
 
-def _request(
-    *, actor: User, case: Case, level: str, request: str, on: datetime.date | None
+@transaction.atomic
+def review_request(
+    *, actor: User, case: Case, level: str, request: str, on: datetime.date | None = None
 ) -> Review:
+    """A request for review (复查申请, within 30 days of the reply's delivery, at the answering
+    unit's superior) or re-review (复核申请, within 30 days of the review opinion, at the
+    reviewing unit's superior)."""
     case = case_lock(case)
     unit = review_request_guard(actor, case, level)
     action = (
@@ -88,29 +92,32 @@ def _request(
     )
     clock = deadline_start(case=case, kind=CLOCK[level], responsible_unit=unit, starts_on=on)
     old = case_move(case, REQUESTED[level], action=action)
-    case_save(case, on)
-    case_event_write(
-        case=case,
-        kind=EVENTS[level][0],
+    case_step_save(
+        case,
+        on,
+        event=EVENTS[level][0],
         actor=actor,
         old_status=old,
         comment=request,
         data={"unit": unit.code, "due_on": clock.due_on.isoformat()},
-        effective_on=on,
     )
     return review
 
 
-def _decide(
+def review_decide(
     *,
     actor: User,
     case: Case,
     level: str,
     decision: str,
     opinion: str,
-    document: UploadedFile | None,
-    on: datetime.date | None,
+    document: UploadedFile | None = None,
+    on: datetime.date | None = None,
 ) -> Review:
+    """The review opinion (复查意见: uphold, change or revoke; the re-review window opens on
+    delivery) or the re-review opinion (复核意见; the matter is then terminated (终结) and not
+    accepted again)."""
+
     def work(stored):
         locked = case_lock(case)
         review = review_decision_guard(actor, locked, level)
@@ -145,87 +152,28 @@ def _decide(
                 responsible_unit=review.unit,
                 starts_on=day,
             )
-        case_save(locked, day)
-        case_event_write(
-            case=locked,
-            kind=EVENTS[level][1],
+        case_step_save(
+            locked,
+            day,
+            event=EVENTS[level][1],
             actor=actor,
             old_status=old,
             comment=text,
             data={"decision": decision, "on_time": clock.met_in_time if clock else None},
-            effective_on=day,
         )
         if level == ReviewLevel.REREVIEW:
             old = case_move(locked, CaseStatus.TERMINATED, action=action)
-            case_save(locked, day)
-            case_event_write(
-                case=locked,
-                kind=EventKind.TERMINATED,
-                actor=actor,
-                old_status=old,
-                effective_on=day,
-            )
+            case_step_save(locked, day, event=EventKind.TERMINATED, actor=actor, old_status=old)
         return review
 
     return with_files_cleaned_up(work)
 
 
-@transaction.atomic
-def case_request_review(
-    *, actor: User, case: Case, request: str, on: datetime.date | None = None
-) -> Review:
-    """复查申请, within 30 days of the reply's delivery, at the answering unit's superior."""
-    return _request(actor=actor, case=case, level=ReviewLevel.REVIEW, request=request, on=on)
-
-
-def case_review(
-    *,
-    actor: User,
-    case: Case,
-    decision: str,
-    opinion: str,
-    document: UploadedFile | None = None,
-    on: datetime.date | None = None,
-) -> Review:
-    """复查意见: uphold, change or revoke; the re-review window opens on delivery."""
-    return _decide(
-        actor=actor,
-        case=case,
-        level=ReviewLevel.REVIEW,
-        decision=decision,
-        opinion=opinion,
-        document=document,
-        on=on,
-    )
-
-
-@transaction.atomic
-def case_request_rereview(
-    *, actor: User, case: Case, request: str, on: datetime.date | None = None
-) -> Review:
-    """复核申请, within 30 days of the review opinion, at the reviewing unit's superior."""
-    return _request(actor=actor, case=case, level=ReviewLevel.REREVIEW, request=request, on=on)
-
-
-def case_rereview(
-    *,
-    actor: User,
-    case: Case,
-    decision: str,
-    opinion: str,
-    document: UploadedFile | None = None,
-    on: datetime.date | None = None,
-) -> Review:
-    """复核意见; the matter is then terminated (终结) and not accepted again."""
-    return _decide(
-        actor=actor,
-        case=case,
-        level=ReviewLevel.REREVIEW,
-        decision=decision,
-        opinion=opinion,
-        document=document,
-        on=on,
-    )
+# The two levels' steps, as the pages, the API and the demo call them.
+case_request_review = partial(review_request, level=ReviewLevel.REVIEW)
+case_review = partial(review_decide, level=ReviewLevel.REVIEW)
+case_request_rereview = partial(review_request, level=ReviewLevel.REREVIEW)
+case_rereview = partial(review_decide, level=ReviewLevel.REREVIEW)
 
 
 @transaction.atomic
@@ -256,10 +204,10 @@ def case_record_hearing(
     assert due is not None
     clock.due_on, clock.due_provisional = due
     clock.save(update_fields=["paused_days", "due_on", "due_provisional"])
-    case_save(case, ends_on)
-    case_event_write(
-        case=case,
-        kind=EventKind.HEARING,
+    case_step_save(
+        case,
+        ends_on,
+        event=EventKind.HEARING,
         actor=actor,
         comment=hearing.note,
         data={
@@ -267,6 +215,5 @@ def case_record_hearing(
             "to": ends_on.isoformat(),
             "due_on": clock.due_on.isoformat(),
         },
-        effective_on=ends_on,
     )
     return hearing

@@ -2,8 +2,6 @@
 document downloads. Thin: parse the form, call one service, render; which actions to offer
 comes from `actions` and the case state."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.pages import case_or_404
+from core.forms import ActionForm
+from core.http import stored_download
 from core.pages import run_service
 
 from ..models import (
@@ -31,6 +31,7 @@ from ..selectors import (
 from .actions import (
     ASSIGNMENT_ACTIONS,
     CASE_ACTIONS,
+    Action,
     OfferedForm,
     _assignment_form,
     _case_form,
@@ -78,68 +79,59 @@ def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _run_action(
-    request: HttpRequest,
-    *,
-    number: str,
-    offered: OfferedForm,
-    call: Callable[[dict], object],
+    request: HttpRequest, *, number: str, key: str, spec: Action, form: ActionForm, on: dict
 ) -> HttpResponse:
-    """Validate the form, call the service, and answer: back to the detail on success; the
-    page again with inline errors (400) or the reason of a conflict (409); 403 if the user
-    may not do this."""
-    form = offered.form
+    """Validate the action's form and call its service `on` the case or assignment, then
+    answer: back to the detail on success; the page again with the form and its inline errors
+    (400) or the reason of a conflict (409); 403 if the user may not do this."""
+    offered = OfferedForm(key=key, action=spec, form=form, url=request.path, title="")
     if not form.is_valid():
         return _render_detail(request, number, bound=offered, status=400)
-    back = reverse("cases:detail", args=[number])
-    outcome = run_service(request, form, lambda: call(form.service_kwargs()), back=back)
-    if outcome.refused:
+    outcome = run_service(
+        request,
+        form,
+        lambda: spec.service(actor=request.user, **on, **form.service_kwargs()),
+        back=reverse("cases:detail", args=[number]),
+    )
+    if outcome.refused is not None:
         return outcome.refused
     if not outcome.ok:
         return _render_detail(request, number, bound=offered, status=outcome.status)
-    messages.success(request, _("Done: %(action)s.") % {"action": offered.action.label})
+    messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("cases:detail", number=number)
+
+
+def _spec_or_404(actions: dict[str, Action], slug: str) -> Action:
+    if slug not in actions:
+        raise Http404
+    return actions[slug]
 
 
 @login_required
 @require_POST
 def case_action_view(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    spec = CASE_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
+    spec = _spec_or_404(CASE_ACTIONS, action)
     case = case_or_404(request, number)
     form = _case_form(spec, case, request.user, request.POST, request.FILES)
-    offered = OfferedForm(key=action, action=spec, form=form, url=request.path, title="")
-    return _run_action(
-        request,
-        number=number,
-        offered=offered,
-        call=lambda kwargs: spec.service(actor=request.user, case=case, **kwargs),
-    )
+    return _run_action(request, number=number, key=action, spec=spec, form=form, on={"case": case})
 
 
 @login_required
 @require_POST
 def assignment_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = ASSIGNMENT_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
+    spec = _spec_or_404(ASSIGNMENT_ACTIONS, action)
     try:
         assignment = assignment_detail(user=request.user, pk=pk)
     except Assignment.DoesNotExist:
         raise Http404 from None
     form = _assignment_form(spec, assignment, request.user, request.POST, request.FILES)
-    offered = OfferedForm(
-        key=f"assignment-{assignment.pk}-{action}",
-        action=spec,
-        form=form,
-        url=request.path,
-        title="",
-    )
     return _run_action(
         request,
         number=assignment.case.number,
-        offered=offered,
-        call=lambda kwargs: spec.service(actor=request.user, assignment=assignment, **kwargs),
+        key=f"assignment-{assignment.pk}-{action}",
+        spec=spec,
+        form=form,
+        on={"assignment": assignment},
     )
 
 
@@ -150,9 +142,4 @@ def document_download_view(request: HttpRequest, number: str, pk: int) -> FileRe
     document = Document.objects.filter(case=case, pk=pk).first()
     if document is None:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return stored_download(document)

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
-from core.http import is_htmx
 from core.pages import (
     PAGE_SIZE,
     DaysLeft,
     day_text,
+    filtered_list,
     forbidden,
     person_name,
     run_service,
@@ -195,14 +195,14 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     cases = CaseFilter(request.GET, queryset=case_list(user=request.user), request=request)
     for name in ("status", "unit", "answering_unit", "clock_unit"):
         cases.form.fields[name].widget.attrs["data-search"] = "true"
-    page = Paginator(cases.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     today = timezone.localdate()
-    rows = [CaseRow.of(case, today) for case in page.object_list]
-    context = {"filter": cases, "page": page, "rows": rows, "query": query.urlencode()}
-    template = "cases/_table.html" if is_htmx(request) else "cases/list.html"
-    return render(request, template, context)
+    return filtered_list(
+        request,
+        cases,
+        row=lambda case: CaseRow.of(case, today),
+        template="cases/list.html",
+        table="cases/_table.html",
+    )
 
 
 # --- approvals inbox --------------------------------------------------------------------------
@@ -277,16 +277,16 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         back=reverse("cases:detail", args=[approval.case.number]),
     )
-    if outcome.refused:
+    if outcome.refused is not None:
         return outcome.refused
     if outcome.status == 409:
         return _render_approvals(request, status=409)
-    if outcome.ok:
-        done = _("Approved") if form.cleaned_data["approve"] else _("Sent back")
-        messages.success(
-            request,
-            _("%(done)s: %(kind)s of case %(number)s.")
-            % {"done": done, "kind": approval.get_kind_display(), "number": approval.case.number},
-        )
-        return redirect("cases:approvals")
-    return _render_approvals(request, bound=(approval.pk, form), status=400)
+    if not outcome.ok:
+        return _render_approvals(request, bound=(approval.pk, form), status=outcome.status)
+    done = _("Approved") if form.cleaned_data["approve"] else _("Sent back")
+    messages.success(
+        request,
+        _("%(done)s: %(kind)s of case %(number)s.")
+        % {"done": done, "kind": approval.get_kind_display(), "number": approval.case.number},
+    )
+    return redirect("cases:approvals")

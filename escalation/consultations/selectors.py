@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.selectors import acted_unit_ids
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from cases.selectors_accusations import hidden_from
+from cases.selectors.accusations import hidden_from
 
 from ..models import Consultation, ConsultationTask
 

@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import CaseEvent, Deadline
-from cases.selectors import PETITIONER_WINDOWS
+from cases.models import PETITIONER_WINDOWS, CaseEvent, Deadline
 from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import acted_unit_ids
 from cases.selectors import cases_visible_to
-from cases.selectors_accusations import hidden_from
+from cases.selectors.accusations import hidden_from
 
 from ..models import JointParty, JointReport, JointStatus, JointSupervision
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from cases.models import Case
-from cases.selectors_accusations import accused_unit_ids
+from cases.selectors.accusations import accused_unit_ids
 from core.forms import UnitChoiceField, date_widget, textarea
 from core.limits import LONG_TEXT
 

@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.selectors import acting_filter, units_visible_to
 from cases.models import Case
 from cases.selectors import case_scope_filter
-from cases.selectors_accusations import hidden_from
+from cases.selectors.accusations import hidden_from
 
 from ..models import SupervisionNotice
 

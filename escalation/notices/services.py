@@ -16,7 +16,7 @@ from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
 from cases.models import Case, Deadline
-from cases.selectors_accusations import accuses
+from cases.selectors.accusations import accuses
 from cases.services import case_event_write, deadline_start
 from cases.services.core import case_lock, clock_meet
 from core.exceptions import Conflict, NotAllowed, ValidationError

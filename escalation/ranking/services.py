@@ -41,8 +41,15 @@ from accounts.models import OrgKind, OrgUnit
 from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import government_id_of, users_acting_for
-from cases.models import SATISFIED_RESULTS, Case, Deadline, Evaluation, Reply, ReplyStatus
-from cases.selectors import PETITIONER_WINDOWS
+from cases.models import (
+    PETITIONER_WINDOWS,
+    SATISFIED_RESULTS,
+    Case,
+    Deadline,
+    Evaluation,
+    Reply,
+    ReplyStatus,
+)
 from core.exceptions import ValidationError
 from core.workcalendar import Counting, due_date
 from notifications.services import notify

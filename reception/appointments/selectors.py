@@ -13,7 +13,7 @@ from accounts.models import OrgUnit, User
 from accounts.selectors import acted_unit_ids
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from cases.selectors_accusations import hidden_from
+from cases.selectors.accusations import hidden_from
 from petitions.models import Petition, PetitionerRole, PetitionPetitioner
 
 from ..models import (
@@ -47,7 +47,7 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
 def units_taking_part(case: Case, unit_ids: QuerySet) -> QuerySet[OrgUnit]:
     """The units among `unit_ids` that take part in a reception of the case (its leader's
     unit, an attending unit), and so see its appointment (registered with
-    `cases.selectors_accusations.register_participation`: an accusation against such a unit
+    `cases.selectors.accusations.register_participation`: an accusation against such a unit
     does not join the case)."""
     appointments = Appointment.objects.filter(case=case)
     return OrgUnit.objects.filter(pk__in=unit_ids).filter(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgKind, OrgUnit, User
 from accounts.selectors import acts_for, unit_in_scope
 from cases.selectors import cases_visible_to
-from cases.selectors_accusations import not_accused
+from cases.selectors.accusations import not_accused
 from core.workcalendar import load_calendar
 
 from ..models import (

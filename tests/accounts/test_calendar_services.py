@@ -2,6 +2,7 @@
 a year's official schedule, and the admin pages and command that call them."""
 
 import datetime
+from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -106,13 +107,15 @@ def test_bad_days_are_refused_on_their_field(admin, entries, field):
 def test_loading_the_official_schedule_makes_the_year_official(admin, heard):
     CalendarDay.objects.create(date=D(2027, 3, 8), is_workday=False, note="台风停工")
     CalendarDay.objects.create(date=D(2027, 2, 21), is_workday=True, note="猜测")
-    result = calendar_year_load_official(
+    load = partial(
+        calendar_year_load_official,
         actor=admin,
         year=2027,
         rest_days=parse_days("2027-01-01\n2027-02-05..2027-02-13"),
         workdays=[D(2027, 2, 20)],
         source="国办发明电〔2026〕N号",
     )
+    result = load()
     year = CalendarYear.objects.get(year=2027)
     assert year.official and year.source == "国办发明电〔2026〕N号"
     assert rows()[D(2027, 2, 9)] == (False, "国办发明电〔2026〕N号")
@@ -122,26 +125,12 @@ def test_loading_the_official_schedule_makes_the_year_official(admin, heard):
     assert len(result.days) == 365 and heard[-1].days == result.days
 
     # Again, now replacing the year's other days: only those two go.
-    result = calendar_year_load_official(
-        actor=admin,
-        year=2027,
-        rest_days=parse_days("2027-01-01\n2027-02-05..2027-02-13"),
-        workdays=[D(2027, 2, 20)],
-        source="国办发明电〔2026〕N号",
-        replace=True,
-    )
+    result = load(replace=True)
     assert result.days == {D(2027, 3, 8), D(2027, 2, 21)}
     assert D(2027, 3, 8) not in rows()
 
     # A third time: nothing changes.
-    result = calendar_year_load_official(
-        actor=admin,
-        year=2027,
-        rest_days=parse_days("2027-01-01\n2027-02-05..2027-02-13"),
-        workdays=[D(2027, 2, 20)],
-        source="国办发明电〔2026〕N号",
-        replace=True,
-    )
+    result = load(replace=True)
     assert result.days == frozenset() and result.moved == 0
 
 

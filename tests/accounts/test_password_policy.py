@@ -20,6 +20,11 @@ CHANGE = "/password/change/"
 LIST = "/petitions/"
 
 
+def change_password(client: Client, old: str, new: str):
+    data = {"old_password": old, "new_password1": new, "new_password2": new}
+    return client.post(CHANGE, data)
+
+
 def messages_for(password, user=None) -> list[str]:
     try:
         validate_password(password, user)
@@ -72,14 +77,7 @@ def test_every_path_records_the_password(handler1, org):
 
     client = Client()
     client.force_login(handler1)
-    response = client.post(
-        CHANGE,
-        {
-            "old_password": "Path-One-2026",
-            "new_password1": "Path-Two-2026",
-            "new_password2": "Path-Two-2026",
-        },
-    )
+    response = change_password(client, "Path-One-2026", "Path-Two-2026")
     assert response.status_code == 302
     assert recorded() == 2
 
@@ -155,14 +153,7 @@ def test_an_expired_password_sends_pages_to_the_change_page(
     assert refused.status_code == 403
     assert refused.json()["code"] == "password_expired"
 
-    response = client.post(
-        CHANGE,
-        {
-            "old_password": "Current-Pass-2026",
-            "new_password1": "Renewed-Pass-2027",
-            "new_password2": "Renewed-Pass-2027",
-        },
-    )
+    response = change_password(client, "Current-Pass-2026", "Renewed-Pass-2027")
     assert response.status_code == 302
     assert client.get(LIST).status_code == 200
     handler1.refresh_from_db()
@@ -206,14 +197,7 @@ def test_first_login_forces_a_change_in_production(org, settings):
     api.force_authenticate(user)
     assert api.get("/api/v1/org-units/").json()["code"] == "password_change_required"
 
-    client.post(
-        CHANGE,
-        {
-            "old_password": "Initial-Pass-2026",
-            "new_password1": "Own-Choice-2026",
-            "new_password2": "Own-Choice-2026",
-        },
-    )
+    change_password(client, "Initial-Pass-2026", "Own-Choice-2026")
     user.refresh_from_db()
     assert not user.must_change_password
     assert client.get(LIST).status_code == 200

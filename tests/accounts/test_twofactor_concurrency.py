@@ -6,13 +6,13 @@ import threading
 import time
 
 import pytest
-from django.db import connection
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from accounts.models import User
 from accounts.twofactor.services import otp_verify
 from tests.accounts.test_twofactor import with_device
 from tests.factories import UserFactory
+from tests.threads import run_in_threads
 
 
 @pytest.mark.postgres
@@ -31,29 +31,12 @@ def test_a_backup_code_given_twice_at_once_works_once(postgres_only, org, monkey
     monkeypatch.setattr(StaticDevice, "verify_token", slow_verify)
     barrier = threading.Barrier(2, timeout=30)
     results: list[bool] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
     def verify():
-        try:
-            me = User.objects.get(pk=user.pk)
-            barrier.wait()
-            device = otp_verify(user=me, code="abcd2345")
-            with lock:
-                results.append(device is not None)
-        except BaseException as exc:  # reported below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
+        me = User.objects.get(pk=user.pk)
+        barrier.wait()
+        results.append(otp_verify(user=me, code="abcd2345") is not None)
 
-    threads = [threading.Thread(target=verify) for _i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not any(thread.is_alive() for thread in threads), "a verification hung"
-    assert errors == []
+    assert run_in_threads(verify, verify) == []
     assert sorted(results) == [False, True]
     assert not StaticToken.objects.exists()

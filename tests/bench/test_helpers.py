@@ -72,10 +72,11 @@ def test_rows_come_in_batches():
 
 @pytest.mark.django_db
 def test_loaded_rows_are_written_and_counted():
+    # Every NOT NULL column named: COPY (PostgreSQL) applies no Django default.
     written = load(
         Category,
-        ("code", "name"),
-        ((f"99{n:02d}", f"基准类别{n}") for n in range(3)),
+        ("code", "name", "is_active"),
+        ((f"99{n:02d}", f"基准类别{n}", True) for n in range(3)),
     )
     assert written == 3
     assert Category.objects.filter(code__startswith="99").count() == 3

@@ -4,15 +4,16 @@ nothing is written twice. Needs real concurrent transactions, hence PostgreSQL."
 
 import threading
 import time
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from cases.models import CaseEvent, Deadline, DeadlineKind, EventKind
 from cases.services import acceptance
 from tests.cases.test_api import api, case_url
 from tests.factories import register_petition
+from tests.threads import run_in_threads
 
 
 @pytest.mark.postgres
@@ -35,30 +36,14 @@ def test_two_concurrent_accepts_one_wins_the_other_gets_409(
     monkeypatch.setattr(acceptance, "effective_date", slow_effective_date)
     barrier = threading.Barrier(len(actors), timeout=30)
     results: list[tuple[int, dict]] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
     def accept(actor):
-        try:
-            client = api(actor, lang="en")
-            barrier.wait()
-            response = client.post(case_url(case, "accept"), {}, format="json")
-            with lock:
-                results.append((response.status_code, response.json()))
-        except BaseException as exc:  # reported below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
+        client = api(actor, lang="en")
+        barrier.wait()
+        response = client.post(case_url(case, "accept"), {}, format="json")
+        results.append((response.status_code, response.json()))
 
-    threads = [threading.Thread(target=accept, args=(actor,)) for actor in actors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not any(thread.is_alive() for thread in threads), "an accept hung"
-    assert errors == []
+    assert run_in_threads(*(partial(accept, actor) for actor in actors)) == []
     codes = sorted(code for code, _body in results)
     assert codes == [200, 409], results
     loser = next(body for code, body in results if code == 409)

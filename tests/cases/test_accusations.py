@@ -1,5 +1,5 @@
 """Art. 30: an accusation never reaches the unit it accuses, also when it joins a case that
-exists (`cases/selectors_accusations.py`).
+exists (`cases/selectors/accusations.py`).
 
 The case is an accusation against 东湖二街道 (D1S2, made here beside the standing tree)
 registered at the district petition office D1XFJ on Monday 2026-11-02. An accusation against

@@ -119,6 +119,12 @@ def written(case: Case) -> dict:
     }
 
 
+def assigned_to_street(handler, case) -> dict:
+    """`case` assigned by `handler` to the street office D1S1, to report by 2026-12-10."""
+    data = {"lead_unit": "D1S1", "responsible_person": "孙", "instructions": "查"}
+    return expect(step(handler, case, "assign", due_on=D(2026, 12, 10), **data), 201)
+
+
 def answered(handler, leader, case, *, accepted, drafted, approved, delivered) -> None:
     """Accept, draft, approve and deliver through the API, on the dates given."""
     expect(step(handler, case, "accept", date=accepted))
@@ -629,6 +635,19 @@ def test_case_detail_queries_do_not_grow_with_its_history(
 # --- bad input: 400 on the field, nothing written ------------------------------------------------
 
 
+# A valid assignment; each bad one below drops or changes one of its fields.
+ASSIGN = {
+    "lead_unit": "D1S1",
+    "responsible_person": "孙",
+    "instructions": "查",
+    "due_on": "2026-12-01",
+}
+
+
+def _without(data: dict, key: str) -> dict:
+    return {name: value for name, value in data.items() if name != key}
+
+
 BAD_STEPS = [
     ("accept", {"date": "2026-13-45"}, "date"),
     ("accept", {"date": "yesterday"}, "date"),
@@ -643,85 +662,16 @@ BAD_STEPS = [
     ("forward", {"to_unit": "NOPE"}, "to_unit"),
     ("forward", {"to_unit": ["D2XFJ"]}, "to_unit"),
     ("forward", {"to_unit": "D1XFJ"}, "to_unit"),  # already there
-    (
-        "assign",
-        {"responsible_person": "孙", "instructions": "查", "due_on": "2026-12-01"},
-        "lead_unit",
-    ),
-    (
-        "assign",
-        {"lead_unit": "D1S1", "instructions": "查", "due_on": "2026-12-01"},
-        "responsible_person",
-    ),
-    (
-        "assign",
-        {"lead_unit": "D1S1", "responsible_person": "孙", "due_on": "2026-12-01"},
-        "instructions",
-    ),
-    ("assign", {"lead_unit": "D1S1", "responsible_person": "孙", "instructions": "查"}, "due_on"),
-    (
-        "assign",
-        {
-            "lead_unit": "D1S1",
-            "responsible_person": "孙" * 51,
-            "instructions": "查",
-            "due_on": "2026-12-01",
-        },
-        "responsible_person",
-    ),
-    (
-        "assign",
-        {
-            "lead_unit": "D1S1",
-            "co_units": "D1JY",
-            "responsible_person": "孙",
-            "instructions": "查",
-            "due_on": "2026-12-01",
-        },
-        "co_units",
-    ),
-    (
-        "assign",
-        {
-            "lead_unit": "D1S1",
-            "co_units": ["NOPE"],
-            "responsible_person": "孙",
-            "instructions": "查",
-            "due_on": "2026-12-01",
-        },
-        "co_units",
-    ),
-    (
-        "assign",
-        {
-            "lead_unit": "D1S1",
-            "leader": "nobody",
-            "responsible_person": "孙",
-            "instructions": "查",
-            "due_on": "2026-12-01",
-        },
-        "leader",
-    ),
-    (
-        "assign",
-        {
-            "lead_unit": "D1S1",
-            "responsible_person": "孙",
-            "instructions": "查",
-            "due_on": "2099-12-01",
-        },
-        "due_on",
-    ),
-    (
-        "assign",
-        {
-            "lead_unit": "D2S1",
-            "responsible_person": "孙",
-            "instructions": "查",
-            "due_on": "2026-12-01",
-        },
-        "lead_unit",
-    ),
+    ("assign", _without(ASSIGN, "lead_unit"), "lead_unit"),
+    ("assign", _without(ASSIGN, "responsible_person"), "responsible_person"),
+    ("assign", _without(ASSIGN, "instructions"), "instructions"),
+    ("assign", _without(ASSIGN, "due_on"), "due_on"),
+    ("assign", {**ASSIGN, "responsible_person": "孙" * 51}, "responsible_person"),
+    ("assign", {**ASSIGN, "co_units": "D1JY"}, "co_units"),
+    ("assign", {**ASSIGN, "co_units": ["NOPE"]}, "co_units"),
+    ("assign", {**ASSIGN, "leader": "nobody"}, "leader"),
+    ("assign", {**ASSIGN, "due_on": "2099-12-01"}, "due_on"),
+    ("assign", {**ASSIGN, "lead_unit": "D2S1"}, "lead_unit"),
     ("not-accept", {"reason": "bogus"}, "reason"),
     ("not-accept", {"reason": "other"}, "text"),
     ("not-accept", {"reason": "terminated", "earlier_case": "NOSUCH-1"}, "earlier_case"),
@@ -817,18 +767,7 @@ def test_unknown_or_absurd_ids_and_filters_are_404_or_400(handler1, frozen_now):
 
 def test_assignment_report_files_are_checked(handler1, street_handler, frozen_now):
     case = new_case(handler1, D(2026, 11, 20))
-    assignment = expect(
-        step(
-            handler1,
-            case,
-            "assign",
-            lead_unit="D1S1",
-            responsible_person="孙",
-            instructions="查",
-            due_on=D(2026, 12, 10),
-        ),
-        201,
-    )
+    assignment = assigned_to_street(handler1, case)
     url = f"/api/v1/assignments/{assignment['id']}/"
     client = api(street_handler)
     expect(client.post(url + "sign/", {}, format="json"))
@@ -901,18 +840,7 @@ def test_unknown_people_are_400_on_their_field(handler1, city_leader, frozen_now
 
 def test_assignment_detail_is_scoped(handler1, street_handler, handler2, frozen_now):
     case = new_case(handler1, D(2026, 11, 20))
-    assignment = expect(
-        step(
-            handler1,
-            case,
-            "assign",
-            lead_unit="D1S1",
-            responsible_person="孙",
-            instructions="查",
-            due_on=D(2026, 12, 10),
-        ),
-        201,
-    )
+    assignment = assigned_to_street(handler1, case)
     url = f"/api/v1/assignments/{assignment['id']}/"
     assert expect(api(street_handler).get(url))["case"] == case.number
     assert api(handler2).get(url).status_code == 404

@@ -4,11 +4,10 @@ moved onto its own day and counts them with both days: no change is lost. Needs 
 concurrent transactions, hence PostgreSQL."""
 
 import datetime
-import threading
 import time
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from accounts.calendar import services as calendar_services
 from accounts.calendar.services import DayEntry, calendar_days_set
@@ -16,6 +15,7 @@ from accounts.models import CalendarYear, User
 from cases.services.clocks import deadlines_recompute
 from tests.cases.test_calendar_clocks import accepted_case, due_of, handling
 from tests.factories import UserFactory
+from tests.threads import run_in_threads
 
 D = datetime.date
 
@@ -60,27 +60,13 @@ def test_two_admins_entering_days_at_once_lose_neither(
     for admin in admins:
         assert admin.has_perm("accounts.change_calendarday")  # read now: threads only write
 
-    errors: list[BaseException] = []
-
     def enter(admin, day, delay):
-        try:
-            time.sleep(delay)
-            calendar_days_set(actor=admin, entries=[DayEntry(day, False, "停工")])
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        time.sleep(delay)
+        calendar_days_set(actor=admin, entries=[DayEntry(day, False, "停工")])
 
-    threads = [
-        threading.Thread(target=enter, args=(admins[0], D(2027, 3, 8), 0)),
-        threading.Thread(target=enter, args=(admins[1], D(2027, 3, 9), 0.3)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a change hung"
-    assert errors == []
+    first = partial(enter, admins[0], D(2027, 3, 8), 0)
+    second = partial(enter, admins[1], D(2027, 3, 9), 0.3)
+    assert run_in_threads(first, second) == []
 
     assert due_of(clock) == (D(2027, 3, 10), True)
     assert deadlines_recompute(actor=None, on=D(2027, 1, 5)) == 0

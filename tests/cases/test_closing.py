@@ -26,8 +26,7 @@ from cases.services import closing
 from cases.tasks import close_lapsed_cases
 from core.exceptions import Conflict, ValidationError
 from petitions.models import Petition
-from tests.cases.test_services import deliver
-from tests.factories import petitioner, register_petition
+from tests.factories import deliver, petitioner, register_petition
 from tests.petitions.test_views import intake_data, row
 
 D = datetime.date

@@ -8,12 +8,12 @@ import time
 
 import pytest
 import time_machine
-from django.db import connection
 
 from cases import services
 from cases.models import CaseEvent, CaseStatus, EventKind
 from cases.services import closing, reviews
 from tests.cases.test_closing import SHANGHAI, WINDOW_END, answered
+from tests.threads import run_in_threads
 
 pytestmark = [
     pytest.mark.postgres,
@@ -25,26 +25,6 @@ pytestmark = [
 def frozen():
     with time_machine.travel(datetime.datetime(2026, 11, 22, 12, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-def run_in_threads(*targets) -> list[BaseException]:
-    errors: list[BaseException] = []
-
-    def guarded(target):
-        try:
-            target()
-        except BaseException as exc:  # reported by the caller
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=guarded, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return errors
 
 
 def test_a_review_request_holding_the_case_keeps_it_open(

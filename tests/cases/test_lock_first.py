@@ -4,9 +4,9 @@ the steps whose guard passes. The race over HTTP needs real concurrent transacti
 PostgreSQL."""
 
 import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from accounts.selectors import acted_unit_ids, acting_filter, acts_for, users_acting_for
@@ -17,6 +17,7 @@ from cases.views.actions import CASE_ACTIONS, offered_case_actions
 from core.exceptions import Conflict, NotAllowed
 from tests.cases.test_api import api, case_url
 from tests.factories import register_petition
+from tests.threads import run_in_threads
 
 
 def test_a_stale_copy_does_not_let_a_handler_accept_a_case_forwarded_away(
@@ -151,40 +152,18 @@ def test_concurrent_accept_and_forward_never_both_succeed_and_never_500(
     errors: list[BaseException] = []
 
     def post(actor, url, body, results, index, barrier):
-        try:
-            client = api(actor, lang="en")
-            barrier.wait()
-            results[index] = client.post(url, body, format="json").status_code
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        client = api(actor, lang="en")
+        barrier.wait()
+        results[index] = client.post(url, body, format="json").status_code
 
+    to_district_2 = {"to_unit": org.d2_office.code}
     for case in cases:
         barrier = threading.Barrier(2, timeout=30)
         results = [0, 0]
-        threads = [
-            threading.Thread(
-                target=post,
-                args=(actors[0], case_url(case, "accept"), {}, results, 0, barrier),
-            ),
-            threading.Thread(
-                target=post,
-                args=(
-                    actors[1],
-                    case_url(case, "forward"),
-                    {"to_unit": org.d2_office.code},
-                    results,
-                    1,
-                    barrier,
-                ),
-            ),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert not any(thread.is_alive() for thread in threads), "a request hung"
+        errors += run_in_threads(
+            partial(post, actors[0], case_url(case, "accept"), {}, results, 0, barrier),
+            partial(post, actors[1], case_url(case, "forward"), to_district_2, results, 1, barrier),
+        )
         outcomes.append(tuple(results))
 
     assert errors == []

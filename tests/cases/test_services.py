@@ -21,7 +21,7 @@ from cases.models import (
 )
 from core.exceptions import Conflict, NotAllowed
 from core.workcalendar import Counting
-from tests.factories import pdf_bytes, petitioner, register_petition
+from tests.factories import deliver, pdf_bytes, petitioner, register_petition
 
 # Every test here works on literal dates: the clock stands at FROZEN_NOW (2026-11-22).
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -79,27 +79,6 @@ def in_progress(accepted, handler1, street_handler):
     )
     accepted.refresh_from_db()
     return accepted
-
-
-def deliver(case, handler, leader, *, on, report_by=None):
-    """Report open assignments, draft, approve and deliver a reply on `on`."""
-    for assignment in case.assignments.filter(status=AssignmentStatus.ASSIGNED):
-        services.assignment_sign(actor=report_by, assignment=assignment, on=on)
-        services.assignment_report(actor=report_by, assignment=assignment, report="办结", on=on)
-    services.reply_draft(
-        actor=handler,
-        case=case,
-        request="诉求",
-        facts_and_reasons="事实",
-        opinion="explain",
-        legal_basis="依据",
-        on=on,
-    )
-    approval = case.approvals.get(status=ApprovalStatus.PENDING)
-    services.approval_decide(actor=leader, approval=approval, approve=True, on=on)
-    services.reply_deliver(actor=handler, case=case, method="post", on=on)
-    case.refresh_from_db()
-    return case
 
 
 # --- acceptance --------------------------------------------------------------------------
@@ -430,18 +409,26 @@ def test_only_the_lead_unit_signs(in_progress, handler1):
         services.assignment_sign(actor=handler1, assignment=in_progress.assignments.get())
 
 
-def test_objection_within_five_workdays_returns_the_case(handler1, street_handler, frozen_now):
-    # Assigned Wednesday 2026-09-30: the five workdays run past the National Day holiday.
-    case = new_case(handler1, D(2026, 9, 29))
-    assignment = services.case_assign(
+@pytest.fixture
+def assigned_before_the_holiday(handler1, street_handler, frozen_now):
+    """Assigned to the street office on Wednesday 2026-09-30: the five workdays to object run
+    past the National Day holiday."""
+    return services.case_assign(
         actor=handler1,
-        case=case,
+        case=new_case(handler1, D(2026, 9, 29)),
         lead_unit=street_handler.org_unit,
         responsible_person="x",
         instructions="y",
         due_on=D(2026, 10, 30),
         on=D(2026, 9, 30),
     )
+
+
+def test_objection_within_five_workdays_returns_the_case(
+    assigned_before_the_holiday, handler1, street_handler
+):
+    assignment = assigned_before_the_holiday
+    case = assignment.case
     services.assignment_return(
         actor=street_handler, assignment=assignment, reason="不属本单位职责", on=D(2026, 10, 13)
     )
@@ -452,17 +439,9 @@ def test_objection_within_five_workdays_returns_the_case(handler1, street_handle
     assert assignment.deadlines.get().met_on == D(2026, 10, 13)
 
 
-def test_objection_after_five_workdays_is_refused(handler1, street_handler, frozen_now):
-    case = new_case(handler1, D(2026, 9, 29))
-    assignment = services.case_assign(
-        actor=handler1,
-        case=case,
-        lead_unit=street_handler.org_unit,
-        responsible_person="x",
-        instructions="y",
-        due_on=D(2026, 10, 30),
-        on=D(2026, 9, 30),
-    )
+def test_objection_after_five_workdays_is_refused(assigned_before_the_holiday, street_handler):
+    assignment = assigned_before_the_holiday
+    case = assignment.case
     before = state(case)
     with pytest.raises(Conflict, match="2026"):
         services.assignment_return(

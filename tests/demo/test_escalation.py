@@ -2,11 +2,6 @@
 consultation, a supervision notice, the scan and three months of rankings; a rerun adds
 nothing."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-
 from demo.seed import story_cases
 from escalation.models import (
     Consultation,
@@ -17,19 +12,7 @@ from escalation.models import (
     UnitRanking,
 )
 from notifications.models import Notification
-from tests.conftest import ensure_reference_data
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", "--petitions", "60", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db):
-    ensure_reference_data()
-    return seed()
+from tests.demo.conftest import seed
 
 
 def test_the_demo_has_every_escalation_mechanism_in_use(seeded):

@@ -1,11 +1,6 @@
 """seed_demo's reception part: three leaders' schedules, appointments with their notices and a
 preliminary opinion, a field visit; a rerun adds nothing."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-
 from reception.models import (
     Appointment,
     FieldVisit,
@@ -13,19 +8,11 @@ from reception.models import (
     ReceptionNotice,
     ReceptionSchedule,
 )
-from tests.conftest import ensure_reference_data
+from tests.demo.conftest import seed
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", "--petitions", "60", stdout=out)
-    return out.getvalue()
-
-
-@pytest.mark.django_db
-def test_the_demo_books_receptions_and_a_rerun_adds_nothing():
-    ensure_reference_data()
-    out = seed()
+def test_the_demo_books_receptions_and_a_rerun_adds_nothing(seeded):
+    out = seeded
     assert ReceptionSchedule.objects.count() == 3
     assert Appointment.objects.count() >= 2
     kinds = set(ReceptionNotice.objects.values_list("kind", flat=True))

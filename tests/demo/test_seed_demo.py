@@ -3,7 +3,6 @@ cases through the case services: every state of DESIGN §3 is there to see."""
 
 import datetime
 import re
-from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -57,21 +56,7 @@ from petitions.models import (
     PetitionerRole,
     PetitionPetitioner,
 )
-from tests.conftest import ensure_reference_data
-
-SMALL = 60  # petitions per test run; the default (500) is checked on the parser
-
-
-def seed(count: int = SMALL) -> str:
-    out = StringIO()
-    call_command("seed_demo", "--petitions", str(count), stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db):
-    ensure_reference_data()
-    return seed()
+from tests.demo.conftest import SMALL, seed
 
 
 def roles_of(username: str) -> set[str]:
@@ -306,7 +291,7 @@ def test_plans_are_reproducible():
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):
-    from django.core.management import CommandError, call_command
+    from django.core.management import CommandError
 
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):

@@ -48,7 +48,7 @@ def _reset():
 @pytest.fixture
 def queued(monkeypatch):
     """The ids handed to `enqueue_delivery` (no broker is touched), one list per call."""
-    from notifications import services
+    from notifications.services import sending
 
     calls: list[list[int]] = []
 
@@ -56,7 +56,7 @@ def queued(monkeypatch):
         calls.append(list(ids))
         return len(calls[-1])
 
-    monkeypatch.setattr(services, "enqueue_delivery", record)
+    monkeypatch.setattr(sending, "enqueue_delivery", record)
     return calls
 
 

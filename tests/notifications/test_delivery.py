@@ -285,7 +285,7 @@ def test_enqueue_stops_at_the_first_broker_error_and_leaves_the_rest_pending(
 
     monkeypatch.setattr(deliver_notification, "apply_async", apply_async)
 
-    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+    with caplog.at_level(logging.WARNING, logger="notifications.services.sending"):
         assert services.enqueue_delivery([row.pk for row in rows]) == 1
 
     assert published == [(rows[0].pk,)]

@@ -24,7 +24,7 @@ from notifications.models import (
     DeliveryStatus,
     Notification,
 )
-from notifications.services import DeliveryFailed, notification_deliver, notify
+from notifications.services import DeliveryFailed, delivery, notification_deliver, notify
 from notifications.sms import SmsOutcomeUnknown
 from notifications.tasks import requeue_pending_notifications
 from reception.kinds import ReceptionNotificationKind
@@ -139,7 +139,7 @@ def test_the_sweeper_marks_an_attempt_unknown_only_after_the_timeout(
     def worker_dies(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "_record", worker_dies)
+    monkeypatch.setattr(delivery, "_record", worker_dies)
     with pytest.raises(SystemExit):
         notification_deliver(notification_id=row.pk)
 
@@ -200,9 +200,9 @@ def test_a_claim_that_read_before_another_workers_claim_is_refused_by_the_databa
     live-attempt constraint lets only the first insert."""
     row = reception_sms([handler1])
     DeliveryAttempt.objects.create(notification=row, channel=Channel.SMS)  # the other worker's
-    stale_read = services._ChannelState
+    stale_read = delivery._ChannelState
     monkeypatch.setattr(
-        services,
+        delivery,
         "_channel_states",
         lambda row: {Channel.EMAIL: stale_read(), Channel.SMS: stale_read()},
     )

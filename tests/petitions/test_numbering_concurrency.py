@@ -2,9 +2,9 @@
 numbers (issue 2 acceptance). Needs real concurrent transactions, hence PostgreSQL."""
 
 import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,6 +12,7 @@ from cases.models import Case
 from petitions.models import NumberSequence, Petition
 from petitions.services import petition_register
 from tests.factories import petition_draft
+from tests.threads import run_in_threads
 
 THREADS = 20
 
@@ -26,31 +27,13 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(postgres_only
         assert actor.roles  # load the cached roles now: the threads only register
     barrier = threading.Barrier(THREADS, timeout=30)
     numbers: list[str] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
     def register(actor, draft):
-        try:
-            barrier.wait()
-            petition = petition_register(actor=actor, draft=draft).petition
-            with lock:
-                numbers.append(petition.number)
-        except BaseException as exc:  # reported below with the numbers obtained
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait()
+        numbers.append(petition_register(actor=actor, draft=draft).petition.number)
 
-    threads = [
-        threading.Thread(target=register, args=(actor, draft))
-        for actor, draft in zip(actors, drafts, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
+    targets = [partial(register, a, d) for a, d in zip(actors, drafts, strict=True)]
+    errors = run_in_threads(*targets)
     assert errors == [], f"{len(errors)} registrations failed, e.g. {errors[:3]!r}"
     year = timezone.localdate(drafts[0].received_at).year
     assert sorted(numbers) == [f"CTXFJ-{year}-{n:06d}" for n in range(1, THREADS + 1)]

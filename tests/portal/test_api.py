@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from cases import services
-from tests.factories import UserFactory, make_id_number, petitioner, token_client
+from tests.factories import UserFactory, deliver, make_id_number, petitioner, token_client
 
-from .conftest import D, deliver, registered
+from .conftest import D, registered
 
 pytestmark = pytest.mark.usefixtures("frozen_now")  # 2026-11-22
 
@@ -227,7 +227,14 @@ def test_no_internal_field_in_any_answer(client, handler1, street_handler, city_
         due_on=D(2026, 12, 10),
         on=D(2026, 11, 4),
     )
-    deliver(case, handler1, city_leader, on=D(2026, 11, 20), report_by=street_handler)
+    deliver(
+        case,
+        handler1,
+        city_leader,
+        on=D(2026, 11, 20),
+        report_by=street_handler,
+        instruction="同意，抓紧答复",
+    )
     body = ask(client, petition.number, code).json()
     assert body["status"] == "replied" and body["can_request_review"] is True
     text = " ".join(_strings(body))

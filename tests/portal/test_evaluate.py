@@ -12,8 +12,9 @@ from cases.models import CaseEvent, CaseStatus, Evaluation, EventKind
 from dashboards.periods import Period
 from dashboards.selectors import stats_summary
 from dashboards.services import rollup_rebuild
+from tests.factories import deliver
 
-from .conftest import D, deliver, registered
+from .conftest import D, registered
 
 pytestmark = pytest.mark.usefixtures("frozen_now")  # 2026-11-22
 

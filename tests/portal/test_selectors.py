@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from cases import services
 from cases.models import DeadlineKind
 from portal.selectors import public_view
-from tests.factories import petitioner
+from tests.factories import deliver, petitioner
 
-from .conftest import D, deliver, registered
+from .conftest import D, registered
 
 pytestmark = pytest.mark.usefixtures("frozen_now")  # 2026-11-22
 

@@ -30,9 +30,9 @@ def fake_sms(settings, monkeypatch):
             notification_deliver(notification_id=pk)
         return len(ids)
 
-    from notifications import services
+    from notifications.services import sending
 
-    monkeypatch.setattr(services, "enqueue_delivery", deliver_now)
+    monkeypatch.setattr(sending, "enqueue_delivery", deliver_now)
     yield FakeSmsBackend
     FakeSmsBackend.sent = []
 
@@ -200,9 +200,9 @@ def test_two_prints_at_the_same_time_issue_and_tell_once(
 
     from django.db import connection
 
-    from notifications import services
+    from notifications.services import sending
 
-    monkeypatch.setattr(services, "enqueue_delivery", lambda ids: len(list(ids)))
+    monkeypatch.setattr(sending, "enqueue_delivery", lambda ids: len(list(ids)))
     start = threading.Barrier(2)
     outcomes: list[object] = []
 

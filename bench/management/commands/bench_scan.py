@@ -24,8 +24,7 @@ from accounts.roles import Role
 from bench.database import throwaway_database
 from bench.orgs import bench_city, unit, user
 from bench.timing import since
-from cases.models import Case, CaseStatus, Deadline, DeadlineKind
-from cases.selectors import PETITIONER_WINDOWS
+from cases.models import PETITIONER_WINDOWS, Case, CaseStatus, Deadline, DeadlineKind
 from escalation.deadlines.services import deadlines_scan
 from escalation.kinds import EscalationDeadlineKind
 from escalation.models import Reminder, ReminderStage

@@ -21,7 +21,7 @@ from accounts.numbering import next_document_number
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope, users_acting_for
 from cases.models import CLOSED_STATUSES, Case
-from cases.selectors_accusations import accused_unit_ids, accuses
+from cases.selectors.accusations import accused_unit_ids, accuses
 from cases.services import case_event_write, deadline_start
 from cases.services.core import case_lock
 from core.exceptions import Conflict, NotAllowed, ValidationError

@@ -27,7 +27,7 @@ from accounts.roles import Role
 from accounts.selectors import users_acting_for
 from cases.models import CLOSED_STATUSES, Case
 from cases.selectors import cases_visible_to
-from cases.selectors_accusations import accuses
+from cases.selectors.accusations import accuses
 from cases.services import case_event_write
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read

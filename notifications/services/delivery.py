@@ -1,11 +1,7 @@
-"""Writing notifications and delivering them.
-
-`notify` writes the rows inside the caller's transaction and queues delivery for after the
-commit; `notification_deliver` (run by the Celery task) sends what is outstanding, each
-channel through a `DeliveryAttempt` claimed before the send, so that nothing is ever sent
-twice. A broker or gateway outage leaves rows pending; the sweeper queues them again, and
-marks "unknown" the attempts whose outcome was never recorded.
-"""
+"""Delivering notifications: each channel through a `DeliveryAttempt` claimed before the send,
+so that nothing is ever sent twice; the sweeper that queues again what an outage left pending
+and marks "unknown" the attempts whose outcome was never recorded; an admin's resend or
+confirmation of such a row."""
 
 from __future__ import annotations
 
@@ -14,7 +10,6 @@ import datetime
 import email.utils
 import logging
 from collections import Counter
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -26,150 +21,22 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotAllowed
-from core.identity import is_mobile
 
-from .models import (
+from ..models import (
     AttemptStatus,
     Channel,
     DeliveryAttempt,
     DeliveryStatus,
     Notification,
 )
-from .screens import screened
-from .sms import SmsError, SmsOutcomeUnknown, get_sms_backend
+from ..sms import SmsError, SmsOutcomeUnknown, get_sms_backend
+from . import sending
 
 logger = logging.getLogger(__name__)
 
 
 class DeliveryFailed(Exception):
     """A channel failed; the task retries with backoff."""
-
-
-def notify(
-    *,
-    recipients: Iterable[User],
-    kind: str,
-    title: str,
-    body: str = "",
-    case_number: str = "",
-    url: str = "",
-    sms: bool = False,
-) -> list[Notification]:
-    """One notification per distinct recipient, in the inbox at once; by email to users with
-    an address, and by SMS (when `sms`) to users with a mobile. Call inside the transaction of
-    the event that causes it: delivery is queued only once that commits."""
-    return save_notifications(
-        build_notifications(
-            recipients=recipients,
-            kind=kind,
-            title=title,
-            body=body,
-            case_number=case_number,
-            url=url,
-            sms=sms,
-        )
-    )
-
-
-def build_notifications(
-    *,
-    recipients: Iterable[User],
-    kind: str,
-    title: str,
-    body: str = "",
-    case_number: str = "",
-    url: str = "",
-    sms: bool = False,
-) -> list[Notification]:
-    """The unsaved rows `notify` would write, for callers that save many messages at once
-    (`save_notifications`)."""
-    now = timezone.now()
-    rows, seen = [], set()
-    for user in recipients:
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(
-            _row(
-                recipient=user,
-                email=user.email if settings.NOTIFY_BY_EMAIL else "",
-                phone=user.mobile if sms else "",
-                now=now,
-                kind=kind,
-                title=title[:200],
-                body=body,
-                case_number=case_number,
-                url=url,
-            )
-        )
-    return rows
-
-
-def notify_phone(*, phone: str, kind: str, text: str, case_number: str = "") -> Notification | None:
-    """A text message to someone without an account (a petitioner), kept and retried like
-    any other notification. Only a mobile number receives texts: for a landline or no number
-    nothing is sent (None)."""
-    if not is_mobile(phone):
-        return None
-    phone = phone.strip()
-    row = _row(
-        recipient=None,
-        email="",
-        phone=phone,
-        now=timezone.now(),
-        kind=kind,
-        title=text[:200],
-        body=text,
-        case_number=case_number,
-        url="",
-    )
-    return save_notifications([row])[0]
-
-
-def _row(*, recipient, email, phone, now, **fields) -> Notification:
-    external = bool(email or phone)
-    return Notification(
-        recipient=recipient,
-        email_to=email or "",
-        sms_to=phone or "",
-        created_at=now,
-        status=DeliveryStatus.PENDING if external else DeliveryStatus.SENT,
-        sent_at=None if external else now,
-        next_attempt_at=now if external else None,
-        **fields,
-    )
-
-
-def save_notifications(rows: list[Notification]) -> list[Notification]:
-    """Write the rows the screens let through (`screens`; one statement per 500) and queue
-    the email/SMS ones after commit. Returns the rows written."""
-    rows = screened(rows)
-    Notification.objects.bulk_create(rows, batch_size=500)
-    pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]
-    if pending:
-        # robust: after the commit nothing may turn the caller's success into an error.
-        transaction.on_commit(lambda: enqueue_delivery(pending), robust=True)
-    return rows
-
-
-def enqueue_delivery(ids: Iterable[int]) -> int:
-    """Queue a delivery task per id; stop at the first broker error (the rows stay pending
-    and the sweeper queues them once the broker is back). Returns how many were queued."""
-    from .tasks import deliver_notification
-
-    ids = list(ids)
-    queued = 0
-    for pk in ids:
-        try:
-            # No publish retries: a request must not hang on a broker that is down.
-            deliver_notification.apply_async((pk,), retry=False)
-        except Exception as exc:  # kombu raises several types for "broker unreachable"
-            logger.warning(
-                "broker unavailable, %s notification(s) left pending: %s", len(ids) - queued, exc
-            )
-            break
-        queued += 1
-    return queued
 
 
 def _retry_delay(attempts: int) -> datetime.timedelta:
@@ -454,7 +321,7 @@ def pending_requeue(*, limit: int = 500) -> int:
     Notification.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
         next_attempt_at=now + datetime.timedelta(seconds=settings.NOTIFY_REQUEUE_SECONDS)
     )
-    return enqueue_delivery(ids)
+    return sending.enqueue_delivery(ids)
 
 
 def notification_resend(*, actor: User, notification: Notification) -> int:
@@ -489,7 +356,7 @@ def _resolve_unknown(*, actor: User, notification: Notification, confirm: bool) 
             raise Conflict(_("The delivery of this notification is not unknown (any more)."))
         _settle(row, now=now, retry_at=now, errors=[])
         if row.status == DeliveryStatus.PENDING:
-            transaction.on_commit(lambda: enqueue_delivery([row.pk]), robust=True)
+            transaction.on_commit(lambda: sending.enqueue_delivery([row.pk]), robust=True)
     logger.info(
         "notification %s: %s unknown channel(s) %s by user %s",
         row.pk,
@@ -498,21 +365,3 @@ def _resolve_unknown(*, actor: User, notification: Notification, confirm: bool) 
         actor.pk,
     )
     return count
-
-
-def notification_mark_read(*, user: User, notification: Notification) -> Notification:
-    """Mark one of the user's own notifications read (again is harmless)."""
-    if notification.recipient_id != user.pk:
-        raise Notification.DoesNotExist
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
-        )
-    return notification
-
-
-def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.models import OrgUnit, User
 from accounts.selectors import scope_path, unit_ancestor_ids
 
-from .models import Assignment, Case, MatterKind
+from ..models import Assignment, Case, MatterKind
 
 if TYPE_CHECKING:
     from notifications.models import Notification

@@ -1,0 +1,92 @@
+"""One case, assignment or approval as its page shows it."""
+
+from django.db.models import (
+    Prefetch,
+    prefetch_related_objects,
+)
+
+from accounts.models import User
+
+from ..models import (
+    Approval,
+    Assignment,
+    Case,
+    CaseEvent,
+    Deadline,
+    Evaluation,
+    Reply,
+    Review,
+)
+from .clocks import due_dates_from_clocks
+from .scope import approvals_visible_to, assignments_visible_to, cases_visible_to
+
+
+def case_detail(*, user: User, number: str) -> Case:
+    """The case `number` if `user` may see it; raises Case.DoesNotExist otherwise.
+    `case_for_display` adds what its page shows."""
+    if "\x00" in number:  # no case has one, and PostgreSQL refuses NUL in a string literal
+        raise Case.DoesNotExist
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "receiving_unit",
+            "owner_unit",
+            "location_unit",
+            "answering_unit",
+            "sponsoring_leader",
+            "sponsor_staff",
+            "same_matter_as",
+        )
+        .get(number=number)
+    )
+
+
+def case_for_display(case: Case) -> Case:
+    """Load what the detail page and the API show of a case: its clocks (and the due dates
+    from them), assignments, approvals, replies, evaluations, reviews, documents and
+    timeline (one query each)."""
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.select_related("responsible_unit", "rule").order_by(
+                "starts_on", "pk"
+            ),
+        ),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related(
+                "lead_unit", "assigning_unit", "leader", "signed_by", "reported_by"
+            ).prefetch_related("co_units", "documents"),
+        ),
+        Prefetch(
+            "approvals",
+            queryset=Approval.objects.select_related("requested_by", "decided_by", "reply"),
+        ),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.select_related("drafted_by", "approved_by", "unit", "agreement"),
+        ),
+        Prefetch("evaluations", queryset=Evaluation.objects.select_related("recorded_by")),
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related(
+                "unit", "decided_by", "document"
+            ).prefetch_related("hearings"),
+        ),
+        "documents",
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.select_related("actor", "actor_unit"),
+        ),
+    )
+    due_dates_from_clocks(case)
+    return case
+
+
+def approval_detail(*, user: User, pk: int) -> Approval:
+    return approvals_visible_to(user).select_related("case__owner_unit", "reply").get(pk=pk)
+
+
+def assignment_detail(*, user: User, pk: int) -> Assignment:
+    return assignments_visible_to(user).select_related("case__owner_unit", "lead_unit").get(pk=pk)
