@@ -10,36 +10,25 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db import models, transaction
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.models import Case
-from cases.selectors import cases_visible_to
+import cases.fields
 from core.rest import object_id
 
 from .pages import found_or_404
 
 
-class CaseNumberField(serializers.CharField):
-    """A case the caller sees, given by its number ("No such case." for any other); with
-    `related`, the case's relations to read with it."""
+class CaseNumberField(cases.fields.CaseNumberField):
+    """A case the caller sees, by its number, that the input must name (cases' field, but
+    required and never blank)."""
 
-    def __init__(self, *, related: tuple[str, ...] = (), **kwargs: Any) -> None:
-        self.related = related
-        super().__init__(max_length=40, **kwargs)
-
-    def run_validation(self, data: Any = empty) -> Case:
-        number = super().run_validation(data)
-        cases = cases_visible_to(self.context["request"].user)
-        case = cases.select_related(*self.related).filter(number=number).first()
-        if case is None:
-            raise serializers.ValidationError(_("No such case."))
-        return case
+    def __init__(self, **kwargs: Any) -> None:
+        # The parent's __init__ would make it optional.
+        serializers.CharField.__init__(self, max_length=40, **kwargs)
 
 
 # A list and one row of what the caller sees. A view set names its `model`, the selector that

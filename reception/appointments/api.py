@@ -45,7 +45,7 @@ from .services.opinions import opinion_write
 
 
 class BookInputSerializer(serializers.Serializer):
-    case = CaseNumberField(related=("sponsoring_leader",), help_text=_("Case number."))
+    case = CaseNumberField(help_text=_("Case number."))
     schedule = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text=_("Id of the leader's reception schedule.")
     )
