@@ -7,10 +7,15 @@ from accounts.selectors import acts_for, unit_in_scope
 from cases.models import Case
 
 
-def _case_in_scope(user: User, case: Case) -> bool:
+def sees_case(user: User, case_id: int) -> bool:
+    """Whether the case is in the user's scope (a page links to it only then)."""
     from cases.selectors import cases_visible_to
 
-    return cases_visible_to(user).filter(pk=case.pk).exists()
+    return cases_visible_to(user).filter(pk=case_id).exists()
+
+
+def _case_in_scope(user: User, case: Case) -> bool:
+    return sees_case(user, case.pk)
 
 
 def is_petition_office_handler(user: User) -> bool:

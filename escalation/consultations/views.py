@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Case
-from cases.selectors import cases_visible_to
 from core.exceptions import ValidationError
 from core.pages import DaysLeft, apply_service_errors, forbidden
 
 from ..models import Consultation, ConsultationLevel, ConsultationTask
 from ..pages import found_or_404, submit
-from ..permissions import can_run_consultation
+from ..permissions import can_run_consultation, sees_case
 from .forms import (
     ConsultationForm,
     EscalateForm,
@@ -109,7 +108,7 @@ def _render(
     ]
     context = {
         "case": case,
-        "sees_case": cases_visible_to(user).filter(pk=case.pk).exists(),
+        "sees_case": sees_case(user, case.pk),
         "records": records,
         "ladder": [
             LevelStep(level, label, held.get(level), level == allowed)

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.pages import case_or_404
-from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
 from core.pages import DaysLeft, forbidden
 
 from ..models import JointStatus, JointSupervision, PartyRole
 from ..pages import document_page, docx_download, found_or_404, submit
-from ..permissions import can_report_for_party, can_run_joint_supervision
+from ..permissions import can_report_for_party, can_run_joint_supervision, sees_case
 from .documents import JOINT_DOCUMENTS, JointDocumentKind
 from .forms import JointOpenForm, JointReportForm
 from .selectors import (
@@ -146,7 +145,7 @@ def _render_detail(
     context = {
         "supervision": supervision,
         "case": supervision.case,
-        "case_visible": cases_visible_to(user).filter(pk=supervision.case_id).exists(),
+        "case_visible": sees_case(user, supervision.case_id),
         "parties": [_cell(row, today) | {"reports": row.party.reports.all()} for row in rows],
         "my_roles": [party.role for party in mine],
         "form": form,

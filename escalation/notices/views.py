@@ -17,13 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Role
 from cases.pages import case_or_404
-from cases.selectors import cases_visible_to
 from core.apiauth import api_or_login_required
 from core.pages import PAGE_SIZE, DaysLeft, forbidden
 
 from ..models import SupervisionNotice
 from ..pages import document_page, docx_download, found_or_404, submit
-from ..permissions import can_respond_to_notice
+from ..permissions import can_respond_to_notice, sees_case
 from .documents import notice_document, notice_title
 from .forms import NoticeIssueForm, NoticeRespondForm
 from .selectors import NoticeTab, notice_detail, notice_list, notices_awaiting_response
@@ -95,7 +94,7 @@ def _render_detail(
         "notice": notice,
         "row": _row(notice, timezone.localdate()),
         "form": form if may_respond else None,
-        "case_visible": cases_visible_to(user).filter(pk=notice.case_id).exists(),
+        "case_visible": sees_case(user, notice.case_id),
     }
     return render(request, "escalation/notice_detail.html", context, status=status)
 

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import CLOSED_STATUSES
 from cases.pages import case_or_404
-from cases.selectors import cases_visible_to
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.pages import forbidden
 from escalation.pages import found_or_404, submit
+from escalation.permissions import sees_case
 
 from ..models import Appointment, AppointmentStatus
 from ..notices.documents.links import notice_links
@@ -204,7 +204,7 @@ def _render_appointment(
         "notices_missing": any(not link["issued"] for link in notices)
         and not issue_refusal(appointment, today),
         "record": appointment.record_or_none,
-        "case_visible": cases_visible_to(user).filter(pk=appointment.case_id).exists(),
+        "case_visible": sees_case(user, appointment.case_id),
     }
     return render(request, "reception/appointment.html", context, status=status)
 
