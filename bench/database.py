@@ -24,6 +24,11 @@ def throwaway_database(*, keepdb: bool = False) -> Iterator[None]:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
 
 
+def default_scale() -> int:
+    """How many rows a bench loads unless told: a million on PostgreSQL, 20,000 elsewhere."""
+    return 1_000_000 if connection.vendor == "postgresql" else 20_000
+
+
 def analyze() -> None:
     """Planner statistics and visibility maps of every table, as autovacuum leaves them
     after a bulk load (the unit tree's too: without them, its path filter is thought to

@@ -31,6 +31,16 @@ class CaseNumberField(cases.fields.CaseNumberField):
         serializers.CharField.__init__(self, max_length=40, **kwargs)
 
 
+# An input whose `date` (declared by the subclass: the day it happened, for a paper record
+# entered later) the service takes as `on`. (A comment: the schema would take a docstring for
+# every subclass's description.)
+class BackEntryInput(serializers.Serializer):
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data["on"] = data.pop("date", None)
+        return data
+
+
 # A list and one row of what the caller sees. A view set names its `model`, the selector that
 # finds one row for the caller (`find_row`, called with `user` and `pk`; it raises the model's
 # DoesNotExist outside the caller's scope), the rows it lists (`visible_rows`, given the list's

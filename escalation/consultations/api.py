@@ -28,7 +28,7 @@ from core.rest import object_id
 
 from ..models import Consultation, ConsultationTask
 from ..pages import found_or_404
-from ..rest import CaseNumberField, ScopedViewSet, create_action, row_action
+from ..rest import BackEntryInput, CaseNumberField, ScopedViewSet, create_action, row_action
 from .selectors import (
     consultation_detail,
     consultation_list,
@@ -84,17 +84,12 @@ class ConsultationInputSerializer(serializers.Serializer):
         return data
 
 
-class ConsultationEscalateSerializer(serializers.Serializer):
+class ConsultationEscalateSerializer(BackEntryInput):
     level = serializers.IntegerField(help_text=_("The consultation's level + 1."))
     reason = serializers.CharField(max_length=LONG_TEXT)
     date = serializers.DateField(
         required=False, allow_null=True, help_text=_("The day it was decided; empty: today.")
     )
-
-    def service_kwargs(self) -> dict:
-        data = dict(self.validated_data)
-        data["on"] = data.pop("date", None)
-        return data
 
 
 class ConsultationTaskDoneSerializer(serializers.Serializer):

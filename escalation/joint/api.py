@@ -22,7 +22,7 @@ from core.api_input import SlugRelatedField
 from core.limits import LONG_TEXT
 
 from ..models import JointStatus, JointSupervision, PartyRole
-from ..rest import CaseNumberField, ScopedViewSet, create_action, row_action
+from ..rest import BackEntryInput, CaseNumberField, ScopedViewSet, create_action, row_action
 from .documents import JOINT_DOCUMENTS
 from .selectors import (
     detail_party_rows,
@@ -65,7 +65,7 @@ class JointOpenSerializer(serializers.Serializer):
         }
 
 
-class JointReportInputSerializer(serializers.Serializer):
+class JointReportInputSerializer(BackEntryInput):
     role = serializers.ChoiceField(choices=PartyRole.choices)
     content = serializers.CharField(max_length=LONG_TEXT, allow_blank=True)
     done = serializers.BooleanField(default=False)
@@ -74,11 +74,6 @@ class JointReportInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The day it happened, for a paper record entered later; empty: today."),
     )
-
-    def service_kwargs(self) -> dict:
-        data = dict(self.validated_data)
-        data["on"] = data.pop("date", None)
-        return data
 
 
 class JointQuerySerializer(serializers.Serializer):

@@ -28,7 +28,7 @@ from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
 
 from ..models import NoticeKind, SupervisionNotice
-from ..rest import CaseNumberField, ScopedViewSet, create_action, row_action
+from ..rest import BackEntryInput, CaseNumberField, ScopedViewSet, create_action, row_action
 from .selectors import NoticeTab, notice_detail, notice_list
 from .services import supervision_notice_issue, supervision_notice_respond
 
@@ -74,7 +74,7 @@ class NoticeIssueSerializer(serializers.Serializer):
         return data
 
 
-class NoticeRespondSerializer(serializers.Serializer):
+class NoticeRespondSerializer(BackEntryInput):
     response = serializers.CharField(
         max_length=LONG_TEXT, help_text=_("The unit's written response.")
     )
@@ -83,11 +83,6 @@ class NoticeRespondSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The day it was answered, for a paper response entered later; empty: today."),
     )
-
-    def service_kwargs(self) -> dict:
-        data = dict(self.validated_data)
-        data["on"] = data.pop("date", None)
-        return data
 
 
 class NoticeQuerySerializer(serializers.Serializer):

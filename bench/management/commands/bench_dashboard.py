@@ -35,7 +35,7 @@ from accounts.models import OrgUnit
 from bench.dashboard.measure import Figure, time_closing, time_reads, time_rebuild
 from bench.dashboard.orgs import Org, build_org, kept_org
 from bench.dashboard.rows import fill
-from bench.database import analyze, throwaway_database
+from bench.database import analyze, default_scale, throwaway_database
 from bench.reporting import write_figures
 from bench.timing import since
 
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         **options,
     ):
         if petitions is None:
-            petitions = 1_000_000 if connection.vendor == "postgresql" else 20_000
+            petitions = default_scale()
         self.plan_lines = None if full_plans else PLAN_LINES
         with (
             throwaway_database(keepdb=keepdb),

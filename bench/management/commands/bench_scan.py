@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit
 from accounts.roles import Role
-from bench.database import throwaway_database
+from bench.database import default_scale, throwaway_database
 from bench.orgs import bench_city, unit, user
 from bench.timing import since
 from cases.models import PETITIONER_WINDOWS, Case, CaseStatus, Deadline, DeadlineKind
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, clocks: int | None, **options):
         if clocks is None:
-            clocks = 1_000_000 if connection.vendor == "postgresql" else 20_000
+            clocks = default_scale()
         with (
             throwaway_database(),
             override_settings(NOTIFY_BY_EMAIL=False),
