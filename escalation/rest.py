@@ -6,10 +6,9 @@ their input checked once and their answer the row as it now is. They build on `c
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -91,18 +90,14 @@ def create_action(
     request_serializer: type[serializers.Serializer],
     service: Callable[..., models.Model],
     answer: type[serializers.BaseSerializer],
-    *,
-    atomic: bool = False,
 ):
     """`POST` to the list: `service(actor=the caller, **input)`, answered with 201 and the row
-    it made (read in the service's transaction, with `atomic`)."""
+    it made."""
 
     @extend_schema(summary=summary, request=request_serializer, responses={201: answer})
     def create(self: ScopedViewSet, request: Request) -> Response:
-        data = self.parse(request_serializer)
-        with transaction.atomic() if atomic else nullcontext():
-            row = service(actor=request.user, **data)
-            return self._answer(row, status.HTTP_201_CREATED)
+        row = service(actor=request.user, **self.parse(request_serializer))
+        return self._answer(row, status.HTTP_201_CREATED)
 
     return create
 

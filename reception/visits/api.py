@@ -9,16 +9,17 @@ scope."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import serializers, status
 
 from accounts.models import User
 from accounts.selectors import units_visible_to
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
-from escalation.rest import CaseNumberField, ScopedViewSet, create_action
+from escalation.rest import CaseNumberField, ScopedViewSet
 
 from ..models import FieldVisit
 from .selectors import field_visit_detail, field_visit_list
@@ -116,14 +117,17 @@ class FieldVisitViewSet(ScopedViewSet):
             queryset = queryset.filter(leader__username=leader)
         return queryset
 
-    # The answer is read in the recording's transaction, before the commit.
-    create = create_action(
-        _("Record a leader's field visit"),
-        VisitInputSerializer,
-        field_visit_record,
-        VisitSerializer,
-        atomic=True,
+    @extend_schema(
+        summary=_("Record a leader's field visit"),
+        request=VisitInputSerializer,
+        responses={201: VisitSerializer},
     )
+    def create(self, request):
+        data = self.parse(VisitInputSerializer)
+        # The answer is read in the recording's transaction, before the commit.
+        with transaction.atomic():
+            visit = field_visit_record(actor=request.user, **data)
+            return self._answer(visit, status.HTTP_201_CREATED)
 
 
 # (prefix, viewset, basename) triples registered by config/api.py.
