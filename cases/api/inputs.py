@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.models import OrgUnit, User
 from core.api_input import SlugRelatedField
 from core.limits import LONG_TEXT
+from core.rest import BackEntryInput
 
 from ..fields import CaseNumberField
 from ..models import (
@@ -26,7 +27,7 @@ USER_FIELD = {"slug_field": "username", "queryset": User.objects.filter(is_activ
 # --- input -------------------------------------------------------------------------------------
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(BackEntryInput):
     """What every step takes: the day it happened, if earlier than today."""
 
     date = serializers.DateField(
@@ -34,12 +35,6 @@ class StepSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The day it happened, for a paper record entered later; empty: today."),
     )
-
-    def service_kwargs(self) -> dict:
-        """The validated input as the service's keyword arguments (`date` becomes `on`)."""
-        data = dict(self.validated_data)
-        data["on"] = data.pop("date", None)
-        return data
 
 
 class AcceptSerializer(StepSerializer):

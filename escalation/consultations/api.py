@@ -22,13 +22,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 
 from accounts.models import OrgUnit
+from cases.fields import CaseNumberField
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
-from core.rest import object_id
+from core.pages import found_or_404
+from core.rest import BackEntryInput, ScopedViewSet, create_action, object_id, row_action
 
 from ..models import Consultation, ConsultationTask
-from ..pages import found_or_404
-from ..rest import BackEntryInput, CaseNumberField, ScopedViewSet, create_action, row_action
 from .selectors import (
     consultation_detail,
     consultation_list,
@@ -56,7 +56,7 @@ class ConsultationTaskInputSerializer(serializers.Serializer):
 
 
 class ConsultationInputSerializer(serializers.Serializer):
-    case = CaseNumberField(help_text=_("Case number."))
+    case = CaseNumberField(required=True, help_text=_("Case number."))
     level = serializers.IntegerField(help_text=_("1 to 4: the next level the case may reach."))
     date = serializers.DateField(help_text=_("The day the consultation was held."))
     units = SlugRelatedField(many=True, help_text=_("Codes of the units attending."), **UNIT)

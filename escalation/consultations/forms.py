@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
-from core.forms import ActionForm, date_widget, textarea
+from core.forms import ActionForm, date_widget, textarea, unit_label
 from core.limits import LONG_TEXT
 
 from ..models import ConsultationLevel
@@ -22,10 +22,6 @@ TASK_ROWS = 3
 def unit_choices(user: User) -> list[OrgUnit]:
     """The active units in the user's area, in tree order (one query for the whole page)."""
     return list(units_visible_to(user).filter(is_active=True).order_by("path"))
-
-
-def unit_label(unit: OrgUnit) -> str:
-    return f"{unit.name}（{unit.code}）"
 
 
 def first_typed(form: forms.Form, name: str) -> None:

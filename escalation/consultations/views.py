@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Case
 from core.exceptions import ValidationError
-from core.pages import DaysLeft, apply_service_errors, forbidden
+from core.pages import DaysLeft, apply_service_errors, forbidden, found_or_404, submit
 
 from ..models import Consultation, ConsultationLevel, ConsultationTask
-from ..pages import found_or_404, submit
 from ..permissions import can_run_consultation, sees_case
 from .forms import (
     ConsultationForm,

@@ -18,11 +18,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
+from cases.fields import CaseNumberField
 from core.api_input import SlugRelatedField
 from core.limits import LONG_TEXT
+from core.rest import BackEntryInput, ScopedViewSet, create_action, row_action
 
 from ..models import JointStatus, JointSupervision, PartyRole
-from ..rest import BackEntryInput, CaseNumberField, ScopedViewSet, create_action, row_action
 from .documents import JOINT_DOCUMENTS
 from .selectors import (
     detail_party_rows,
@@ -44,7 +45,7 @@ class JointPartyInputSerializer(serializers.Serializer):
 
 
 class JointOpenSerializer(serializers.Serializer):
-    case = CaseNumberField(help_text=_("The case number."))
+    case = CaseNumberField(required=True, help_text=_("The case number."))
     parties = JointPartyInputSerializer(many=True, allow_empty=True, max_length=20)
     summary = serializers.CharField(
         max_length=LONG_TEXT,

@@ -18,10 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.pages import case_or_404
 from core.apiauth import api_or_login_required
-from core.pages import DaysLeft, forbidden
+from core.pages import DaysLeft, document_page, docx_download, forbidden, found_or_404, submit
 
 from ..models import JointStatus, JointSupervision, PartyRole
-from ..pages import document_page, docx_download, found_or_404, submit
 from ..permissions import can_report_for_party, can_run_joint_supervision, sees_case
 from .documents import JOINT_DOCUMENTS, JointDocumentKind
 from .forms import JointOpenForm, JointReportForm

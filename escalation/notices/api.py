@@ -24,11 +24,12 @@ from rest_framework.parsers import FormParser
 
 from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
+from cases.fields import CaseNumberField
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
+from core.rest import BackEntryInput, ScopedViewSet, create_action, row_action
 
 from ..models import NoticeKind, SupervisionNotice
-from ..rest import BackEntryInput, CaseNumberField, ScopedViewSet, create_action, row_action
 from .selectors import NoticeTab, notice_detail, notice_list
 from .services import supervision_notice_issue, supervision_notice_respond
 
@@ -50,7 +51,7 @@ def notice_state(notice: SupervisionNotice, today=None) -> str:
 
 
 class NoticeIssueSerializer(serializers.Serializer):
-    case = CaseNumberField(help_text=_("Case number."))
+    case = CaseNumberField(required=True, help_text=_("Case number."))
     unit = SlugRelatedField(
         slug_field="code",
         queryset=OrgUnit.objects.filter(is_active=True),

@@ -12,11 +12,10 @@ from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from cases.models import Case
 from cases.selectors.accusations import accused_unit_ids
-from core.forms import UnitChoiceField, date_widget, textarea
+from core.forms import UnitChoiceField, bootstrap, date_widget, focus_first, textarea
 from core.limits import LONG_TEXT
 
 from ..models import NoticeKind
-from ..widgets import bootstrap, focus_first
 from .services import automatic_response_due
 
 

@@ -18,10 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role
 from cases.pages import case_or_404
 from core.apiauth import api_or_login_required
-from core.pages import PAGE_SIZE, DaysLeft, forbidden
+from core.pages import (
+    PAGE_SIZE,
+    DaysLeft,
+    document_page,
+    docx_download,
+    forbidden,
+    found_or_404,
+    submit,
+)
 
 from ..models import SupervisionNotice
-from ..pages import document_page, docx_download, found_or_404, submit
 from ..permissions import can_respond_to_notice, sees_case
 from .documents import notice_document, notice_title
 from .forms import NoticeIssueForm, NoticeRespondForm

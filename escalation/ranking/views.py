@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 
 from core.apiauth import api_or_login_required
 from core.exceptions import ValidationError
+from core.pages import document_page, docx_download, found_or_404
 
 from ..models import RankingNotice, UnitRanking
-from ..pages import document_page, docx_download, found_or_404
 from .documents import percent, ranking_notice_document
 from .selectors import (
     ranked_months,

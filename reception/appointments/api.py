@@ -27,10 +27,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from cases.fields import CaseNumberField
 from core.api_input import JSONParser
 from core.limits import LONG_TEXT
-from core.rest import MAX_ID
-from escalation.rest import CaseNumberField, ScopedViewSet, row_action
+from core.rest import MAX_ID, ScopedViewSet, row_action
 
 from ..models import Appointment, ReceptionSchedule
 from ..notices.documents.links import notice_links
@@ -45,7 +45,7 @@ from .services.opinions import opinion_write
 
 
 class BookInputSerializer(serializers.Serializer):
-    case = CaseNumberField(help_text=_("Case number."))
+    case = CaseNumberField(required=True, help_text=_("Case number."))
     schedule = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text=_("Id of the leader's reception schedule.")
     )

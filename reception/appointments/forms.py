@@ -9,9 +9,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import textarea
+from core.forms import bootstrap, textarea
 from core.limits import LONG_TEXT
-from escalation.widgets import bootstrap
 from petitions.models import PetitionerRole
 
 from ..selectors import DayView

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import CLOSED_STATUSES
 from cases.pages import case_or_404
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import forbidden
-from escalation.pages import found_or_404, submit
+from core.pages import forbidden, found_or_404, submit
 from escalation.permissions import sees_case
 
 from ..models import Appointment, AppointmentStatus

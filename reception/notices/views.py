@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import OrgUnit
 from core.apiauth import api_or_login_required
 from core.exceptions import Conflict, NotAllowed
-from core.pages import forbidden
+from core.pages import docx_download, forbidden, found_or_404
 from core.rest import object_id
-from escalation.pages import docx_download, found_or_404
 
 from ..models import Appointment, NoticeKind, ReceptionNotice
 from .documents.links import notice_docx_url, notice_links, notice_url

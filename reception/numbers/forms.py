@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import date_widget
-from escalation.widgets import bootstrap
+from core.forms import bootstrap, date_widget
 
 
 class NumbersForm(forms.Form):

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from cases.models import Case
 from cases.selectors import units_below_owner
-from core.forms import UnitChoiceField, date_widget, textarea
+from core.forms import UnitChoiceField, bootstrap, date_widget, focus_first, textarea
 from core.limits import LONG_TEXT
-from escalation.widgets import bootstrap, focus_first
 
 CAME = "yes"
 DID_NOT_COME = "no"

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import CLOSED_STATUSES
 from cases.services.core import answer_clock
-from core.pages import forbidden
-from escalation.pages import found_or_404, submit
+from core.pages import forbidden, found_or_404, submit
 
 from ..appointments.selectors import appointment_detail, slot_time
 from ..models import Appointment, AppointmentStatus, ReceptionRecord

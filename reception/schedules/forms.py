@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
-from core.forms import UnitMultipleChoiceField, UserChoiceField, date_widget
-from escalation.widgets import bootstrap
+from core.forms import UnitMultipleChoiceField, UserChoiceField, bootstrap, date_widget
 
 from ..models import ReceptionSchedule, ScheduleKind
 from .selectors import leaders_for_schedules

@@ -19,8 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from core.pages import forbidden, person_name
-from escalation.pages import found_or_404, submit
+from core.pages import forbidden, found_or_404, person_name, submit
 
 from ..models import ReceptionDay, ReceptionSchedule, ScheduleKind
 from ..permissions import can_manage_schedule

@@ -17,9 +17,10 @@ from rest_framework import serializers, status
 
 from accounts.models import User
 from accounts.selectors import units_visible_to
+from cases.fields import CaseNumberField
 from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
-from escalation.rest import CaseNumberField, ScopedViewSet
+from core.rest import ScopedViewSet
 
 from ..models import FieldVisit
 from .selectors import field_visit_detail, field_visit_list
@@ -27,7 +28,7 @@ from .services import MAX_CASES, PLACE, field_visit_record
 
 
 class VisitCaseInputSerializer(serializers.Serializer):
-    case = CaseNumberField(help_text=_("Case number."))
+    case = CaseNumberField(required=True, help_text=_("Case number."))
     outcome = serializers.CharField(
         max_length=LONG_TEXT, required=False, allow_blank=True, default=""
     )

@@ -10,9 +10,8 @@ from accounts.models import User
 from accounts.roles import Role
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from core.forms import UserChoiceField, date_widget, textarea
+from core.forms import UserChoiceField, bootstrap, date_widget, focus_first, textarea
 from core.limits import LONG_TEXT
-from escalation.widgets import bootstrap, focus_first
 
 from .selectors import leaders_for_visits
 from .services import PLACE

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ValidationError
-from core.pages import PAGE_SIZE, apply_service_errors, forbidden
-from escalation.pages import submit
+from core.pages import PAGE_SIZE, apply_service_errors, forbidden, submit
 
 from .forms import VisitCaseFormSet, VisitForm
 from .selectors import field_visit_list, leaders_for_visits

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from core.api_input import JSONParser, SlugRelatedField
-from escalation.rest import ScopedViewSet, create_action, row_action
+from core.rest import ScopedViewSet, create_action, row_action
 
 from ...models import ReceptionSchedule, ScheduleKind
 from ...selectors import reception_day_on
