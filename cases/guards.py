@@ -205,9 +205,10 @@ def evaluate_guard(user: User, case: Case) -> None:
     handling_guard(user, case, CaseStatus.REPLIED, action=_("recording the evaluation"))
 
 
-def review_request_guard(user: User, case: Case, level: str) -> OrgUnit:
-    """Register a (re-)review request: at the superior unit, by its reception staff or
-    handlers; returns that unit."""
+def review_request_target(case: Case, level: str) -> OrgUnit:
+    """Where a (re-)review request of `case` goes, whoever brings it: its status must take
+    one, a re-review needs a review decision, and the unit that answered needs a superior;
+    returns that superior unit."""
     action = (
         _("requesting a review") if level == ReviewLevel.REVIEW else _("requesting a re-review")
     )
@@ -220,6 +221,13 @@ def review_request_guard(user: User, case: Case, level: str) -> OrgUnit:
     unit = superior_unit(case, level)
     if unit is None:
         raise Conflict(_("The unit that answered has no superior unit in the system."))
+    return unit
+
+
+def review_request_guard(user: User, case: Case, level: str) -> OrgUnit:
+    """Register a (re-)review request: at the superior unit, by its reception staff or
+    handlers; returns that unit."""
+    unit = review_request_target(case, level)
     require(
         can_receive_review_request(user, case, unit),
         _("The request is received by %(unit)s.") % {"unit": unit},

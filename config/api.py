@@ -11,7 +11,7 @@ from escalation.notices import api as notices
 from escalation.ranking import api as rankings
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
-from portal.api import PublicEvaluateView, PublicQueryView
+from portal.api import PublicEvaluateView, PublicQueryView, PublicReviewRequestView
 from reception.appointments import api as reception_appointments
 from reception.notices import api as reception_notices
 from reception.records import api as reception_records
@@ -48,5 +48,6 @@ api_urlpatterns = [
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("public/query/", PublicQueryView.as_view(), name="public-query"),
     path("public/evaluate/", PublicEvaluateView.as_view(), name="public-evaluate"),
+    path("public/review-request/", PublicReviewRequestView.as_view(), name="public-review-request"),
     path("", include(router.urls)),
 ]

@@ -597,6 +597,7 @@ SPECTACULAR_SETTINGS = {
         "NotAcceptReasonEnum": "cases.models.NotAcceptReason",
         "DeliveryMethodEnum": "cases.models.DeliveryMethod",
         "PartyRoleEnum": "escalation.models.PartyRole",
+        "ReviewLevelEnum": "cases.models.ReviewLevel",
     },
 }
 

@@ -12,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.middleware import without_staff_session
-from cases.models import EvaluationResult
+from cases.models import EvaluationResult, ReviewLevel
+from core.limits import LONG_TEXT
 
 from .lockout import PublicQueryThrottle
-from .query import Locked, evaluate_matter, query_matter
+from .query import Locked, evaluate_matter, query_matter, request_review
 from .selectors import PublicStatus
 
 
@@ -63,6 +64,18 @@ LOCKED = OpenApiResponse(
 )
 
 
+def for_the_pair(call):
+    """`call()` for a number and query code: 429 while the number's lookup is locked, 404 for
+    a wrong pair (its None)."""
+    try:
+        found = call()
+    except Locked as locked:
+        raise Throttled(wait=locked.seconds, detail=locked_message()) from None
+    if found is None:
+        raise NotFound(not_found_message())
+    return found
+
+
 @without_staff_session
 class PublicView(APIView):
     """An operation of the public portal: no staff credentials read, anyone may call it,
@@ -93,14 +106,8 @@ class PublicQueryView(PublicView):
     def post(self, request):
         serializer = PublicQuerySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            matter = query_matter(
-                serializer.validated_data["number"], serializer.validated_data["query_code"]
-            )
-        except Locked as locked:
-            raise Throttled(wait=locked.seconds, detail=locked_message()) from None
-        if matter is None:
-            raise NotFound(not_found_message())
+        data = serializer.validated_data
+        matter = for_the_pair(lambda: query_matter(data["number"], data["query_code"]))
         return Response(PublicMatterSerializer(matter).data)
 
 
@@ -147,13 +154,61 @@ class PublicEvaluateView(PublicView):
         serializer = PublicEvaluateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            evaluation = evaluate_matter(
+        evaluation = for_the_pair(
+            lambda: evaluate_matter(
                 data["number"], data["query_code"], data["result"], data["comment"]
             )
-        except Locked as locked:
-            raise Throttled(wait=locked.seconds, detail=locked_message()) from None
-        if evaluation is None:
-            raise NotFound(not_found_message())
+        )
         body = {"result": evaluation.result, "result_label": evaluation.get_result_display()}
         return Response(PublicEvaluationSerializer(body).data, status=201)
+
+
+class PublicReviewRequestSerializer(PublicQuerySerializer):
+    request = serializers.CharField(
+        max_length=LONG_TEXT,
+        help_text=gettext_lazy("What you ask the reviewing body to look at again, and why."),
+    )
+
+
+class PublicReviewSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=ReviewLevel.choices)
+    level_label = serializers.CharField()
+    unit = serializers.CharField(help_text=gettext_lazy("The body that reviews the answer."))
+    requested_on = serializers.DateField()
+
+
+class PublicReviewRequestView(PublicView):
+    """Ask for a review (复查) of the answer within the request window after it was delivered,
+    or for a re-review (复核) within the window after the review decision, at the body above
+    the one that answered. The number and query code are checked as by the query: a wrong
+    pair is a 404 and counts towards the number's lock."""
+
+    @extend_schema(
+        operation_id="public_review_request",
+        request=PublicReviewRequestSerializer,
+        responses={
+            201: PublicReviewSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                description="There is no answer to review yet, the request window has ended, "
+                "or a request is already under way."
+            ),
+            429: LOCKED,
+        },
+        auth=[],
+        tags=["public"],
+    )
+    def post(self, request):
+        serializer = PublicReviewRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        review = for_the_pair(
+            lambda: request_review(data["number"], data["query_code"], data["request"])
+        )
+        body = {
+            "level": review.level,
+            "level_label": review.get_level_display(),
+            "unit": review.unit.official_name,
+            "requested_on": review.requested_on,
+        }
+        return Response(PublicReviewSerializer(body).data, status=201)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import EvaluationResult
+from core.limits import LONG_TEXT
 
 # Copied from the printed receipt: no suggestions, capitals, no spelling marks.
 RECEIPT_TEXT = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -37,4 +38,16 @@ class EvaluateForm(QueryForm):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewRequestForm(QueryForm):
+    """The review request on the matter page: the number and code again (hidden), the request."""
+
+    number = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    query_code = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    request = forms.CharField(
+        label=_("What should be reviewed, and why?"),
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )

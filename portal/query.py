@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cases.services import evaluation_record_online
+from cases.models import Case
+from cases.services import evaluation_record_online, review_request_online
 
 from . import lockout
 from .selectors import PublicMatter, petition_by_code, public_view
@@ -31,10 +32,9 @@ def query_matter(number: str, code: str) -> PublicMatter | None:
     return matter
 
 
-def evaluate_matter(number: str, code: str, result: str, comment: str):
-    """Rate the answer of `number` for `code`: the same lock and failure count as
-    `query_matter`. Returns the Evaluation, or None for a wrong pair; raises Locked while the
-    number is locked, and the service's Conflict / ValidationError."""
+def _case_for(number: str, code: str) -> Case | None:
+    """The case of petition `number` if `code` is its query code, under the same lock and
+    failure count as `query_matter` (None for a wrong pair; Locked while locked)."""
     seconds = lockout.locked_for(number)
     if seconds:
         raise Locked(seconds)
@@ -43,4 +43,24 @@ def evaluate_matter(number: str, code: str, result: str, comment: str):
         lockout.record_failure(number)
         return None
     lockout.clear_failures(number)
-    return evaluation_record_online(case=petition.case, result=result, comment=comment)
+    return petition.case
+
+
+def evaluate_matter(number: str, code: str, result: str, comment: str):
+    """Rate the answer of `number` for `code`. Returns the Evaluation, or None for a wrong
+    pair; raises Locked while the number is locked, and the service's Conflict /
+    ValidationError."""
+    case = _case_for(number, code)
+    if case is None:
+        return None
+    return evaluation_record_online(case=case, result=result, comment=comment)
+
+
+def request_review(number: str, code: str, request: str):
+    """Ask for the review (or, after it, the re-review) of `number`'s answer for `code`.
+    Returns the Review, or None for a wrong pair; raises Locked while the number is locked,
+    and the service's Conflict / ValidationError."""
+    case = _case_for(number, code)
+    if case is None:
+        return None
+    return review_request_online(case=case, request=request)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("query/", views.query, name="query"),
     path("evaluate/", views.evaluate, name="evaluate"),
+    path("review-request/", views.review_request, name="review_request"),
     path("display/", views.display, name="display"),
 ]

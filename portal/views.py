@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.middleware import without_staff_session
 from core.exceptions import Conflict, ValidationError
 
-from .forms import EvaluateForm, QueryForm
+from .forms import EvaluateForm, QueryForm, ReviewRequestForm
 from .lockout import throttle_wait
-from .query import Locked, evaluate_matter, query_matter
+from .query import Locked, evaluate_matter, query_matter, request_review
 
 LARGE_TEXT_COOKIE = "portal_large_text"
 
@@ -67,11 +67,11 @@ def query(request):
 
 
 def _matter_page(request, matter, pair, *, evaluate_form=None, status=200):
+    initial = {"number": pair["number"], "query_code": pair["query_code"]}
     if evaluate_form is None and matter.can_evaluate:
-        evaluate_form = EvaluateForm(
-            initial={"number": pair["number"], "query_code": pair["query_code"]}
-        )
-    context = _context(request, matter=matter, evaluate_form=evaluate_form)
+        evaluate_form = EvaluateForm(initial=initial)
+    review_form = ReviewRequestForm(initial=initial) if matter.can_request_review else None
+    context = _context(request, matter=matter, evaluate_form=evaluate_form, review_form=review_form)
     return render(request, "portal/matter.html", context, status=status)
 
 
@@ -79,36 +79,57 @@ def _matter_page(request, matter, pair, *, evaluate_form=None, status=200):
 @require_POST
 def evaluate(request):
     """Rate the answer from the matter page: a thank-you, or the reason it was refused."""
-    form = EvaluateForm(request.POST)
-    if not form.is_valid():
-        return _evaluated(request, _("Choose how satisfied you are with the answer."), 400)
-    data = form.cleaned_data
-    if throttle_wait(request):
-        return _evaluated(
-            request, _("Too many look-ups from this connection: try again later."), 429
-        )
-    try:
-        evaluation = evaluate_matter(
+    return _step(
+        request,
+        EvaluateForm(request.POST),
+        lambda data: evaluate_matter(
             data["number"], data["query_code"], data["result"], data["comment"]
-        )
+        ),
+        template="portal/evaluated.html",
+        invalid=_("Choose how satisfied you are with the answer."),
+        done="evaluation",
+    )
+
+
+@without_staff_session
+@require_POST
+def review_request(request):
+    """Ask for the review (or re-review) from the matter page: where it went, or the reason it
+    was refused."""
+    return _step(
+        request,
+        ReviewRequestForm(request.POST),
+        lambda data: request_review(data["number"], data["query_code"], data["request"]),
+        template="portal/review_requested.html",
+        invalid=_("Say what you ask to be reviewed, and why."),
+        done="review",
+    )
+
+
+def _step(request, form, call, *, template: str, invalid: str, done: str):
+    """A step the petitioner takes from the matter page for the number and query code on it:
+    the page `template` with what `call` made (as `done`), or with the reason it was refused
+    (400, 404 for a wrong pair, 409, 429)."""
+
+    def refused(error, status):
+        return render(request, template, _context(request, error=error), status=status)
+
+    if not form.is_valid():
+        return refused(invalid, 400)
+    if throttle_wait(request):
+        return refused(_("Too many look-ups from this connection: try again later."), 429)
+    try:
+        made = call(form.cleaned_data)
     except Locked:
-        return _evaluated(
-            request, _("Too many wrong query codes for this number: try again later."), 429
-        )
+        return refused(_("Too many wrong query codes for this number: try again later."), 429)
     except Conflict as conflict:
-        return _evaluated(request, str(conflict), 409)
+        return refused(str(conflict), 409)
     except ValidationError:
-        return _evaluated(request, _("Choose how satisfied you are with the answer."), 400)
-    if evaluation is None:
+        return refused(invalid, 400)
+    if made is None:
         message = _("No matter was found for this number and query code. Check both and try again.")
-        return _evaluated(request, message, 404)
-    context = _context(request, evaluation=evaluation)
-    return render(request, "portal/evaluated.html", context)
-
-
-def _evaluated(request, error, status):
-    context = _context(request, error=error)
-    return render(request, "portal/evaluated.html", context, status=status)
+        return refused(message, 404)
+    return render(request, template, _context(request, **{done: made}))
 
 
 def _refused(request, form, message, seconds):

@@ -28,6 +28,7 @@ from .reviews import (
     case_request_review,
     case_rereview,
     case_review,
+    review_request_online,
 )
 
 __all__ = [
@@ -58,5 +59,6 @@ __all__ = [
     "evaluation_record_online",
     "reply_deliver",
     "reply_draft",
+    "review_request_online",
     "superior_unit",
 ]

@@ -6,17 +6,20 @@ from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
 from core.exceptions import Conflict, ValidationError
 
 from ..guards import (
+    REQUESTABLE_FROM,
     REQUESTED,
     hearing_guard,
     review_decision_guard,
     review_request_guard,
+    review_request_target,
 )
 from ..models import (
     Case,
@@ -72,13 +75,55 @@ def review_request(
 ) -> Review:
     """A request for review (复查申请, within 30 days of the reply's delivery, at the answering
     unit's superior) or re-review (复核申请, within 30 days of the review opinion, at the
-    reviewing unit's superior)."""
+    reviewing unit's superior), registered by the superior's staff."""
     case = case_lock(case)
     unit = review_request_guard(actor, case, level)
+    return _review_register(
+        case, level, unit, request, effective_date(case, on), actor=actor, comment=None
+    )
+
+
+@transaction.atomic
+def review_request_online(*, case: Case | int, request: str) -> Review:
+    """The petitioner's own request from the public portal, today: a review while the answer
+    stands (replied or rated), a re-review after the review decision; the same window and
+    superior unit as a request registered by staff."""
+    case = case_lock(case)
+    levels = [
+        level
+        for level in (ReviewLevel.REVIEW, ReviewLevel.REREVIEW)
+        if case.status in REQUESTABLE_FROM[level]
+    ]
+    if not levels:
+        raise Conflict(_("A review can be asked for only after the answer has been delivered."))
+    level = levels[0]
+    unit = review_request_target(case, level)
+    headline = (
+        _("Petitioner requested a review online")
+        if level == ReviewLevel.REVIEW
+        else _("Petitioner requested a re-review online")
+    )
+    return _review_register(
+        case, level, unit, request, timezone.localdate(), actor=None, comment=headline
+    )
+
+
+def _review_register(
+    case: Case,
+    level: str,
+    unit: OrgUnit,
+    request: str,
+    on: datetime.date,
+    *,
+    actor: User | None,
+    comment: str | None,
+) -> Review:
+    """Register the request on the locked `case` at `unit`: within its window, the window's
+    clock met, the review's clock started, the case moved and the step on the timeline
+    (`comment` above the request, for an online one)."""
     action = (
         _("requesting a review") if level == ReviewLevel.REVIEW else _("requesting a re-review")
     )
-    on = effective_date(case, on)
     window = open_clock(case, REQUEST_WINDOW[level])
     if window is None or on > window.due_on:
         raise Conflict(
@@ -92,14 +137,17 @@ def review_request(
     )
     clock = deadline_start(case=case, kind=CLOCK[level], responsible_unit=unit, starts_on=on)
     old = case_move(case, REQUESTED[level], action=action)
+    data: dict[str, object] = {"unit": unit.code, "due_on": clock.due_on.isoformat()}
+    if actor is None:
+        data["online"] = True
     case_step_save(
         case,
         on,
         event=EVENTS[level][0],
         actor=actor,
         old_status=old,
-        comment=request,
-        data={"unit": unit.code, "due_on": clock.due_on.isoformat()},
+        comment=f"{comment}\n{request}" if comment else request,
+        data=data,
     )
     return review
 
