@@ -30,11 +30,6 @@ def ask(client, number, code, **extra):
     return client.post(URL, {"number": number, "query_code": code}, format="json", **extra)
 
 
-@pytest.fixture
-def client():
-    return APIClient()
-
-
 def test_the_right_pair_gets_the_matter(client, handler1):
     petition, code = registered(handler1)
     services.case_accept(actor=handler1, case=petition.case, on=D(2026, 11, 5))

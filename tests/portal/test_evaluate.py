@@ -5,14 +5,12 @@ import re
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import CaseEvent, CaseStatus, Evaluation, EventKind
 from dashboards.periods import Period
 from dashboards.selectors import stats_summary
 from dashboards.services import rollup_rebuild
-from tests.factories import deliver
 
 from .conftest import D, registered
 
@@ -24,19 +22,6 @@ URL = "/api/v1/public/evaluate/"
 def rate(client, number, code, result="satisfied", comment="办得好"):
     data = {"number": number, "query_code": code, "result": result, "comment": comment}
     return client.post(URL, data, format="json")
-
-
-@pytest.fixture
-def client():
-    return APIClient()
-
-
-@pytest.fixture
-def answered(handler1, city_leader):
-    petition, code = registered(handler1)
-    services.case_accept(actor=handler1, case=petition.case, on=D(2026, 11, 5))
-    deliver(petition.case, handler1, city_leader, on=D(2026, 11, 20))
-    return petition, code
 
 
 def test_the_rating_is_recorded_once_as_given_online(client, answered):

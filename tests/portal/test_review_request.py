@@ -5,14 +5,11 @@ import datetime
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
-from cases import services
 from cases.guards import review_request_target
 from cases.models import CaseEvent, CaseStatus, EventKind, Review, ReviewLevel
-from tests.factories import deliver
 
-from .conftest import D, registered
+from .conftest import registered
 
 pytestmark = pytest.mark.usefixtures("frozen_now")  # 2026-11-22
 
@@ -23,19 +20,6 @@ REQUEST = "答复认定的事实与实际不符，请求复查。"
 def ask(client, number, code, request=REQUEST):
     data = {"number": number, "query_code": code, "request": request}
     return client.post(URL, data, format="json")
-
-
-@pytest.fixture
-def client():
-    return APIClient()
-
-
-@pytest.fixture
-def answered(handler1, city_leader):
-    petition, code = registered(handler1)
-    services.case_accept(actor=handler1, case=petition.case, on=D(2026, 11, 5))
-    deliver(petition.case, handler1, city_leader, on=D(2026, 11, 20))
-    return petition, code
 
 
 def test_the_request_goes_to_the_body_above_within_the_window(client, answered):
