@@ -36,6 +36,7 @@ __all__ = [
     "official_date",
     "reply_document",
     "reply_docx",
+    "reply_title",
 ]
 
 COMPLAINT_TITLE = "信访处理意见书"
@@ -205,7 +206,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
             sections.append(Section(f"{numerals[len(sections)]}、{heading}", paragraphs))
 
     return ReplyDocument(
-        title=SUGGESTION_TITLE if suggestion else COMPLAINT_TITLE,
+        title=reply_title(reply),
         number=document_number(reply, day),
         addressee=addressee,
         opening=opening,
@@ -224,6 +225,12 @@ def reply_document(reply: Reply) -> ReplyDocument:
         case_number=case.number,
         sections=sections,
     )
+
+
+def reply_title(reply: Reply) -> str:
+    """The title the reply's document bears (no query: its case loaded)."""
+    suggestion = reply.case.matter_kind == MatterKind.SUGGESTION
+    return SUGGESTION_TITLE if suggestion else COMPLAINT_TITLE
 
 
 def reply_docx(reply: Reply) -> bytes:

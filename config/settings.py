@@ -243,6 +243,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PUBLIC_QUERY_FAILURE_LIMIT = env.int("PUBLIC_QUERY_FAILURE_LIMIT", default=5)
 PUBLIC_QUERY_LOCK_MINUTES = env.int("PUBLIC_QUERY_LOCK_MINUTES", default=15)
 PUBLIC_QUERY_RATE = env.str("PUBLIC_QUERY_RATE", default="20/minute")
+# How long a document link the portal hands out (portal.documents) keeps working.
+PUBLIC_DOCUMENT_MINUTES = env.int("PUBLIC_DOCUMENT_MINUTES", default=30)
 for _name in (
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_FAILURE_WINDOW_MINUTES",
@@ -250,6 +252,7 @@ for _name in (
     "LOGIN_ADDRESS_FAILURE_LIMIT",
     "PUBLIC_QUERY_FAILURE_LIMIT",
     "PUBLIC_QUERY_LOCK_MINUTES",
+    "PUBLIC_DOCUMENT_MINUTES",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")

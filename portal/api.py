@@ -39,12 +39,27 @@ class DueDateSerializer(serializers.Serializer):
     date = serializers.DateField()
 
 
+class DocumentLinkSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Where to download the document (.docx): a signed link that expires after "
+            "PUBLIC_DOCUMENT_MINUTES; look the matter up again for a fresh one."
+        )
+    )
+
+    def get_url(self, document) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(document.url) if request else document.url
+
+
 class PublicMatterSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.ChoiceField(choices=PublicStatus.ALL)
     status_label = serializers.CharField()
     steps = StepSerializer(many=True)
     due_dates = DueDateSerializer(many=True)
+    documents = DocumentLinkSerializer(many=True)
     can_evaluate = serializers.BooleanField()
     can_request_review = serializers.BooleanField()
 
@@ -108,7 +123,7 @@ class PublicQueryView(PublicView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         matter = for_the_pair(lambda: query_matter(data["number"], data["query_code"]))
-        return Response(PublicMatterSerializer(matter).data)
+        return Response(PublicMatterSerializer(matter, context={"request": request}).data)
 
 
 class PublicEvaluateSerializer(PublicQuerySerializer):

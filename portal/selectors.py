@@ -33,6 +33,8 @@ from cases.services.core import window_end
 from petitions.models import Petition
 from petitions.selectors import query_code_hashes
 
+from .documents import PublicDocument, documents_of
+
 
 class PublicStatus:
     """The status codes of the public view (`PublicMatter.status`)."""
@@ -128,6 +130,7 @@ class PublicMatter:
     status_label: str
     steps: tuple[Step, ...]
     due_dates: tuple[DueDate, ...]
+    documents: tuple[PublicDocument, ...]
     can_evaluate: bool
     can_request_review: bool
 
@@ -153,9 +156,9 @@ def public_view(
     number: str, code: str, *, today: datetime.date | None = None
 ) -> PublicMatter | None:
     """The public view of petition `number`, or None unless `code` is its query code. A bounded
-    number of queries whatever the case's history (at most eight: the petition, the clocks,
+    number of queries whatever the case's history (at most nine: the petition, the clocks,
     the steps, the names of the bodies it was forwarded to, the accused units of an
-    accusation, the evaluation window's rule and the work calendar)."""
+    accusation, the evaluation window's rule, the work calendar and the delivered answers)."""
     petition = petition_by_code(number, code)
     if petition is None:
         return None
@@ -361,6 +364,7 @@ def matter_of(petition: Petition, *, today: datetime.date) -> PublicMatter:
         status_label=label,
         steps=tuple(steps),
         due_dates=_due_dates(case, clocks, evaluation_end if can_evaluate else None),
+        documents=documents_of(case),
         can_evaluate=can_evaluate,
         can_request_review=_can_request_review(case, clocks, today),
     )

@@ -9,5 +9,6 @@ urlpatterns = [
     path("query/", views.query, name="query"),
     path("evaluate/", views.evaluate, name="evaluate"),
     path("review-request/", views.review_request, name="review_request"),
+    path("documents/<str:token>/", views.document, name="document"),
     path("display/", views.display, name="display"),
 ]

@@ -3,7 +3,7 @@
 import math
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.middleware import without_staff_session
 from core.exceptions import Conflict, ValidationError
+from core.pages import docx_download
+
+from .documents import document_for
 
 from .forms import EvaluateForm, QueryForm, ReviewRequestForm
 from .lockout import throttle_wait
@@ -136,6 +139,20 @@ def _refused(request, form, message, seconds):
     form.add_error(None, message)
     response = render(request, "portal/query.html", _context(request, form=form), status=429)
     response["Retry-After"] = str(seconds)
+    return response
+
+
+@without_staff_session
+@require_http_methods(["GET", "HEAD"])
+def document(request, token: str):
+    """A document behind a link the matter page (or the API) handed out: the .docx, or 404
+    for a link that is forged, altered, expired or names a document no longer public."""
+    found = document_for(token)
+    if found is None:
+        raise Http404
+    response = docx_download(found, "document.docx")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.usefixtures("frozen_now")  # 2026-11-22
 
 URL = "/api/v1/public/query/"
 KEYS = {
+    "documents",
     "number",
     "status",
     "status_label",
@@ -47,6 +48,7 @@ def test_the_right_pair_gets_the_matter(client, handler1):
         {"date": "2026-11-05", "label": "已受理"},
     ]
     assert [due["label"] for due in body["due_dates"]] == ["答复期限"]
+    assert body["documents"] == []  # nothing answered yet
     assert body["can_evaluate"] is False and body["can_request_review"] is False
 
 
