@@ -38,9 +38,7 @@ class Source:
 
 
 def _replies(case: Case) -> list[tuple[int, str]]:
-    replies = Reply.objects.filter(case=case, status=ReplyStatus.DELIVERED).only(
-        "pk", "number"
-    )
+    replies = Reply.objects.filter(case=case, status=ReplyStatus.DELIVERED).only("pk", "number")
     titles = []
     for reply in replies.order_by("delivered_on", "pk"):
         reply.case = case
@@ -67,9 +65,7 @@ def _token(kind: str, pk: int) -> str:
 def documents_of(case: Case) -> tuple[PublicDocument, ...]:
     """The documents of `case` the petitioner may download now, each behind a fresh link."""
     return tuple(
-        PublicDocument(
-            title=title, url=reverse("portal:document", args=[_token(kind, pk)])
-        )
+        PublicDocument(title=title, url=reverse("portal:document", args=[_token(kind, pk)]))
         for kind, source in SOURCES.items()
         for pk, title in source.listed(case)
     )

@@ -15,7 +15,6 @@ from core.exceptions import Conflict, ValidationError
 from core.pages import docx_download
 
 from .documents import document_for
-
 from .forms import EvaluateForm, QueryForm, ReviewRequestForm
 from .lockout import throttle_wait
 from .query import Locked, evaluate_matter, query_matter, request_review
