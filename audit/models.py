@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "2fa_reset", _("Two-factor reset")
     PASSWORD_CHANGE = "password_change", _("Password change")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    QUERY_CODE_RENEWED = "query_code_renewed", _("Query code renewed by the petitioner")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -243,6 +243,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PUBLIC_QUERY_FAILURE_LIMIT = env.int("PUBLIC_QUERY_FAILURE_LIMIT", default=5)
 PUBLIC_QUERY_LOCK_MINUTES = env.int("PUBLIC_QUERY_LOCK_MINUTES", default=15)
 PUBLIC_QUERY_RATE = env.str("PUBLIC_QUERY_RATE", default="20/minute")
+# How many new query codes a number may be sent by text in a day (a lost code, portal.lockout).
+PUBLIC_CODE_RENEWAL_LIMIT = env.int("PUBLIC_CODE_RENEWAL_LIMIT", default=3)
 # How long a document link the portal hands out (portal.documents) keeps working.
 PUBLIC_DOCUMENT_MINUTES = env.int("PUBLIC_DOCUMENT_MINUTES", default=30)
 for _name in (
@@ -253,6 +255,7 @@ for _name in (
     "PUBLIC_QUERY_FAILURE_LIMIT",
     "PUBLIC_QUERY_LOCK_MINUTES",
     "PUBLIC_DOCUMENT_MINUTES",
+    "PUBLIC_CODE_RENEWAL_LIMIT",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")

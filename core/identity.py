@@ -106,6 +106,15 @@ def normalize_phone(value: str) -> str:
     )
 
 
+def mobile_or_none(value: str) -> str | None:
+    """`value` as a mainland mobile (normalized), or None for anything else."""
+    try:
+        phone = normalize_phone(value)
+    except ValidationError:
+        return None
+    return phone if is_mobile(phone) else None
+
+
 def validate_phone(value: str) -> None:
     normalize_phone(value)
 

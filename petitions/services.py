@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import unit_in_scope
+from audit.models import AuditAction
+from audit.services import record
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
 from cases.selectors.accusations import case_reaches
 from cases.services import case_attach_petition, case_open
 from core.exceptions import NotAllowed, ValidationError
-from core.identity import normalize_id_number, normalize_phone
+from core.identity import is_mobile, normalize_id_number, normalize_phone
 from core.uploads import check_attachments
 
 from .models import (
@@ -41,6 +43,7 @@ from .selectors import (
     id_number_hash,
     id_number_hashes,
     phone_hash,
+    phone_hashes,
 )
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -366,3 +369,22 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
             attachment.file.delete(save=False)
         raise
     return Registration(petition=petition, query_code=query_code)
+
+
+def query_code_renew(*, number: str, phone: str) -> tuple[Petition, str] | None:
+    """A new query code for petition `number` when `phone` is a mobile registered with it (a
+    party's): (the petition, the new code), else None. The old code stops working at once;
+    the renewal is in the audit trail. The caller texts the code to `phone` after the commit
+    (the code itself is kept nowhere, as at registration)."""
+    if "\x00" in number or not is_mobile(phone):
+        return None
+    hashes = phone_hashes(normalize_phone(phone))
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().filter(number=number.strip()).first()
+        if petition is None or not petition.parties.filter(phone_hash__in=hashes).exists():
+            return None
+        code = new_query_code()
+        petition.query_code_hash = query_code_hash(code)
+        petition.save(update_fields=["query_code_hash"])
+        record(AuditAction.QUERY_CODE_RENEWED, obj=petition, via="public portal")
+    return petition, code

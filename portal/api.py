@@ -13,17 +13,22 @@ from rest_framework.views import APIView
 
 from accounts.middleware import without_staff_session
 from cases.models import EvaluationResult, ReviewLevel
+from core.identity import mobile_or_none
 from core.limits import LONG_TEXT
 
 from .lockout import PublicQueryThrottle
-from .query import Locked, evaluate_matter, query_matter, request_review
+from .messages import code_sent_message, locked_message, not_found_message, renewals_used_message
+from .query import Locked, evaluate_matter, query_matter, renew_code, request_review
 from .selectors import PublicStatus
 
 
-class PublicQuerySerializer(serializers.Serializer):
+class NumberSerializer(serializers.Serializer):
     number = serializers.CharField(
         max_length=40, help_text=gettext_lazy("The number on the receipt.")
     )
+
+
+class PublicQuerySerializer(NumberSerializer):
     query_code = serializers.CharField(
         max_length=32, help_text=gettext_lazy("The query code on the receipt.")
     )
@@ -62,14 +67,6 @@ class PublicMatterSerializer(serializers.Serializer):
     documents = DocumentLinkSerializer(many=True)
     can_evaluate = serializers.BooleanField()
     can_request_review = serializers.BooleanField()
-
-
-def not_found_message() -> str:
-    return _("No matter was found for this number and query code. Check both and try again.")
-
-
-def locked_message() -> str:
-    return _("Too many wrong query codes for this number: try again later.")
 
 
 NOT_FOUND = OpenApiResponse(description="No matter for this number and query code.")
@@ -227,3 +224,50 @@ class PublicReviewRequestView(PublicView):
             "requested_on": review.requested_on,
         }
         return Response(PublicReviewSerializer(body).data, status=201)
+
+
+class PublicLostCodeSerializer(NumberSerializer):
+    phone = serializers.CharField(
+        max_length=20,
+        help_text=gettext_lazy("The mobile number given when the petition was registered."),
+    )
+
+    def validate_phone(self, value: str) -> str:
+        phone = mobile_or_none(value)
+        if phone is None:
+            raise serializers.ValidationError(
+                _("Enter a mobile number (11 digits): text messages cannot go to a landline.")
+            )
+        return phone
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class PublicLostCodeView(PublicView):
+    """A lost query code: a new one is texted to the mobile registered with the petition and
+    the old one stops working. The answer is the same whether or not the number exists and
+    the phone matches; a number gets PUBLIC_CODE_RENEWAL_LIMIT new codes a day (429 after,
+    counted whether it exists or not)."""
+
+    @extend_schema(
+        operation_id="public_query_code_renew",
+        request=PublicLostCodeSerializer,
+        responses={
+            202: DetailSerializer,
+            429: OpenApiResponse(
+                description="The number's new codes for the day are used up, or the address "
+                "sent too many requests."
+            ),
+        },
+        auth=[],
+        tags=["public"],
+    )
+    def post(self, request):
+        serializer = PublicLostCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not renew_code(data["number"], data["phone"]):
+            raise Throttled(detail=renewals_used_message())
+        return Response({"detail": code_sent_message()}, status=202)

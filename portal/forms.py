@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import EvaluationResult
+from core.identity import mobile_or_none
 from core.limits import LONG_TEXT
 
 # Copied from the printed receipt: no suggestions, capitals, no spelling marks.
@@ -21,6 +22,26 @@ class QueryForm(forms.Form):
         help_text=_("The 8-character query code printed on your receipt."),
         widget=forms.TextInput(attrs=RECEIPT_TEXT),
     )
+
+
+class LostCodeForm(forms.Form):
+    """A new query code by text message: the number, and the mobile given at registration."""
+
+    number = QueryForm.base_fields["number"]
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        help_text=_("The mobile number you gave when the petition was registered."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = mobile_or_none(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                _("Enter a mobile number (11 digits): text messages cannot go to a landline.")
+            )
+        return phone
 
 
 class EvaluateForm(QueryForm):

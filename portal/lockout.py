@@ -1,4 +1,5 @@
-"""The lock on looking a number up after wrong query codes, and the per-address throttle.
+"""The lock on looking a number up after wrong query codes, the daily cap on new query codes
+for a number, and the per-address throttle.
 
 PUBLIC_QUERY_FAILURE_LIMIT wrong codes for one number within PUBLIC_QUERY_LOCK_MINUTES (from
 the first of them) lock that number's lookup for PUBLIC_QUERY_LOCK_MINUTES: while locked even
@@ -39,17 +40,23 @@ def locked_for(number: str) -> int:
     return max(remaining, 0)
 
 
+def _count(key: str, window: int) -> int:
+    """One more in the count under `key`, which starts at the first and lasts `window`
+    seconds from it; returns the count."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
 def record_failure(number: str) -> int:
     """Count a wrong code (or unknown number) for `number`; lock it at the limit. Returns the
     seconds it is now locked for (0: not locked)."""
     window = _window_seconds()
     key = _key("fail", number)
-    cache.add(key, 0, timeout=window)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        failures = 1
+    failures = _count(key, window)
     if failures >= settings.PUBLIC_QUERY_FAILURE_LIMIT:
         cache.set(_key("lock", number), time.time() + window, timeout=window)
         cache.delete(key)
@@ -60,6 +67,16 @@ def record_failure(number: str) -> int:
 def clear_failures(number: str) -> None:
     """A right code, not locked: the count starts again."""
     cache.delete(_key("fail", number))
+
+
+RENEWAL_WINDOW = 24 * 3600
+
+
+def renewal_allowed(number: str) -> bool:
+    """Count a request for a new query code for `number`, whether the number exists or not:
+    False once PUBLIC_CODE_RENEWAL_LIMIT were asked for it within a day (from the first)."""
+    count = _count(_key("renew", number), RENEWAL_WINDOW)
+    return count <= settings.PUBLIC_CODE_RENEWAL_LIMIT
 
 
 class PublicQueryThrottle(AddressRateThrottle):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cases.models import Case
 from cases.services import evaluation_record_online, review_request_online
+from petitions.services import query_code_renew
 
 from . import lockout
 from .selectors import PublicMatter, petition_by_code, public_view
@@ -64,3 +65,14 @@ def request_review(number: str, code: str, request: str):
     if case is None:
         return None
     return review_request_online(case=case, request=request)
+
+
+def renew_code(number: str, phone: str) -> bool:
+    """Text a new query code for petition `number` to `phone` if it is a mobile registered
+    with it. False once the number's renewals for the day are used up (counted whether the
+    number exists and the phone matches or not); else True whatever happened, so that the
+    answer tells nothing about the number or the phone."""
+    if not lockout.renewal_allowed(number):
+        return False
+    query_code_renew(number=number, phone=phone)
+    return True

@@ -9,6 +9,7 @@ urlpatterns = [
     path("query/", views.query, name="query"),
     path("evaluate/", views.evaluate, name="evaluate"),
     path("review-request/", views.review_request, name="review_request"),
+    path("lost-code/", views.lost_code, name="lost_code"),
     path("documents/<str:token>/", views.document, name="document"),
     path("display/", views.display, name="display"),
 ]

@@ -15,9 +15,10 @@ from core.exceptions import Conflict, ValidationError
 from core.pages import docx_download
 
 from .documents import document_for
-from .forms import EvaluateForm, QueryForm, ReviewRequestForm
+from .forms import EvaluateForm, LostCodeForm, QueryForm, ReviewRequestForm
 from .lockout import throttle_wait
-from .query import Locked, evaluate_matter, query_matter, request_review
+from .messages import code_sent_message, locked_message, not_found_message, renewals_used_message
+from .query import Locked, evaluate_matter, query_matter, renew_code, request_review
 
 LARGE_TEXT_COOKIE = "portal_large_text"
 
@@ -36,6 +37,11 @@ def _minutes(seconds: int) -> int:
     return max(math.ceil(seconds / 60), 1)
 
 
+def _too_many(wait: int) -> str:
+    message = _("Too many look-ups from this connection: try again in %(minutes)s minutes.")
+    return message % {"minutes": _minutes(wait)}
+
+
 @without_staff_session
 @require_http_methods(["GET", "HEAD", "POST"])
 def query(request):
@@ -47,8 +53,7 @@ def query(request):
         return render(request, "portal/query.html", _context(request, form=form), status=400)
     wait = throttle_wait(request)
     if wait:
-        message = _("Too many look-ups from this connection: try again in %(minutes)s minutes.")
-        return _refused(request, form, message % {"minutes": _minutes(wait)}, wait)
+        return _refused(request, form, _too_many(wait), wait)
     try:
         matter = query_matter(form.cleaned_data["number"], form.cleaned_data["query_code"])
     except Locked as locked:
@@ -60,10 +65,7 @@ def query(request):
             request, form, message % {"minutes": _minutes(locked.seconds)}, locked.seconds
         )
     if matter is None:
-        form.add_error(
-            None,
-            _("No matter was found for this number and query code. Check both and try again."),
-        )
+        form.add_error(None, not_found_message())
         return render(request, "portal/query.html", _context(request, form=form), status=404)
     return _matter_page(request, matter, form.cleaned_data)
 
@@ -123,14 +125,13 @@ def _step(request, form, call, *, template: str, invalid: str, done: str):
     try:
         made = call(form.cleaned_data)
     except Locked:
-        return refused(_("Too many wrong query codes for this number: try again later."), 429)
+        return refused(locked_message(), 429)
     except Conflict as conflict:
         return refused(str(conflict), 409)
     except ValidationError:
         return refused(invalid, 400)
     if made is None:
-        message = _("No matter was found for this number and query code. Check both and try again.")
-        return refused(message, 404)
+        return refused(not_found_message(), 404)
     return render(request, template, _context(request, **{done: made}))
 
 
@@ -139,6 +140,23 @@ def _refused(request, form, message, seconds):
     response = render(request, "portal/query.html", _context(request, form=form), status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+@without_staff_session
+@require_http_methods(["GET", "HEAD", "POST"])
+def lost_code(request):
+    """A new query code by text message (the form; POST: the same answer whatever the number
+    and phone, unless the address or the number is over its limit)."""
+    if request.method != "POST":
+        return render(request, "portal/lost_code.html", _context(request, form=LostCodeForm()))
+    form = LostCodeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/lost_code.html", _context(request, form=form), status=400)
+    wait = throttle_wait(request)
+    if wait or not renew_code(form.cleaned_data["number"], form.cleaned_data["phone"]):
+        form.add_error(None, renewals_used_message() if not wait else _too_many(wait))
+        return render(request, "portal/lost_code.html", _context(request, form=form), status=429)
+    return render(request, "portal/lost_code.html", _context(request, sent=code_sent_message()))
 
 
 @without_staff_session

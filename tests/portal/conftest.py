@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases import services
+from notifications.sms import BaseSmsBackend
 from tests.factories import deliver, register_petition
 
 D = datetime.date
@@ -35,3 +36,20 @@ def answered(handler1, city_leader):
     services.case_accept(actor=handler1, case=petition.case, on=D(2026, 11, 5))
     deliver(petition.case, handler1, city_leader, on=D(2026, 11, 20))
     return petition, code
+
+
+class RecordingSms(BaseSmsBackend):
+    """An SMS backend that keeps what it was asked to send (`texts`)."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, to: str, text: str, idempotency_key: str = "") -> None:
+        self.sent.append((to, text))
+
+
+@pytest.fixture
+def texts(settings):
+    """The text messages sent during the test, as (to, text)."""
+    settings.SMS_BACKEND = "tests.portal.conftest.RecordingSms"
+    RecordingSms.sent.clear()
+    return RecordingSms.sent
