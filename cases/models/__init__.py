@@ -21,6 +21,7 @@ from .case import (
     MatterKind,
     NotAcceptReason,
 )
+from .notice import NOTICE_SERIES, NOTICE_TITLES, NoticeKind, WrittenNotice
 from .work import (
     SATISFIED_RESULTS,
     Approval,
@@ -82,4 +83,8 @@ __all__ = [
     "Review",
     "ReviewDecision",
     "ReviewLevel",
+    "NOTICE_SERIES",
+    "NOTICE_TITLES",
+    "NoticeKind",
+    "WrittenNotice",
 ]

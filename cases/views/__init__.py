@@ -5,6 +5,7 @@ from .detail import (
     document_download_view,
 )
 from .documents import reply_docx, reply_print
+from .notices import notice_deliver_view, notice_docx
 from .lists import approval_decide_view, approvals_view, case_list_view, queue_view
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "case_detail_view",
     "case_list_view",
     "document_download_view",
+    "notice_deliver_view",
+    "notice_docx",
     "queue_view",
     "reply_docx",
     "reply_print",
