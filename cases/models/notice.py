@@ -86,7 +86,7 @@ class WrittenNotice(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     earlier_case_number = models.CharField(_("earlier case"), max_length=40, blank=True)
     review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # An acceptance notice is owed by the acceptance due date (Art. 23: 15 days).
     deliver_by = models.DateField(_("to be delivered by"), null=True, blank=True)
