@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.parsers import FormParser
+from rest_framework.parsers import FormParser, MultiPartParser
 
 from core.api_input import JSONParser, SlugRelatedField
 from core.rest import BackEntryInput, ScopedViewSet, row_action
@@ -85,7 +85,7 @@ class WrittenNoticeSerializer(serializers.ModelSerializer):
 )
 class WrittenNoticeViewSet(ScopedViewSet):
     serializer_class = WrittenNoticeSerializer
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     model = WrittenNotice
     find_row = staticmethod(notice_detail)
     query_serializer = NoticeQuerySerializer
