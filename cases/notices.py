@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from core.officialdoc import OfficialDocument, Section, official_date, officialdoc_docx, paragraphs_of
+from core.officialdoc import (
+    OfficialDocument,
+    Section,
+    official_date,
+    officialdoc_docx,
+    paragraphs_of,
+)
 
 from .documents import CHANNEL_VERBS, addressee_of, first_petition
 from .models import (

@@ -110,5 +110,3 @@ class WrittenNoticeViewSet(ScopedViewSet):
         WrittenNoticeSerializer,
         row="notice",
     )
-
-

@@ -5,8 +5,8 @@ from .detail import (
     document_download_view,
 )
 from .documents import reply_docx, reply_print
-from .notices import notice_deliver_view, notice_docx
 from .lists import approval_decide_view, approvals_view, case_list_view, queue_view
+from .notices import notice_deliver_view, notice_docx
 
 __all__ = [
     "approval_decide_view",

@@ -61,10 +61,6 @@ def notice_deliver_view(request: HttpRequest, number: str, pk: int) -> HttpRespo
     if outcome.refused is not None:
         return outcome.refused
     if not outcome.ok:
-        return render_detail(
-            request, number, notice_form=(notice.pk, form), status=outcome.status
-        )
-    messages.success(
-        request, _("Delivery of %(number)s recorded.") % {"number": notice.number}
-    )
+        return render_detail(request, number, notice_form=(notice.pk, form), status=outcome.status)
+    messages.success(request, _("Delivery of %(number)s recorded.") % {"number": notice.number})
     return redirect("cases:detail", number=number)

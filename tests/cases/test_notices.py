@@ -14,10 +14,10 @@ from cases import services
 from cases.models import DeadlineKind, NoticeKind, WrittenNotice
 from cases.notices import notice_document, notice_docx
 from tests.cases.notice_helpers import (
-    D,
     ID_NUMBER,
     NAME,
     PHONE,
+    D,
     accepted,
     notice_of,
     paragraphs,

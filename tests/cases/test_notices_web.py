@@ -6,19 +6,19 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cases import services
-from cases.models import CaseEvent, EventKind, NoticeKind, WrittenNotice
+from cases.models import CaseEvent, EventKind, NoticeKind
 from cases.notices import notice_docx
 from cases.selectors import notices_for_petitioner
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from escalation.deadlines.services import deadlines_scan
 from notifications.models import Notification
-from tests.cases.notice_helpers import D, ID_NUMBER, NAME, PHONE, accepted, notice_of, received
+from tests.cases.notice_helpers import ID_NUMBER, NAME, PHONE, D, accepted, notice_of, received
 from tests.cases.test_accusations import accusation
 
 
@@ -65,7 +65,9 @@ def test_bad_delivery_is_refused_on_its_field(notice, handler1, method, on, fiel
     assert notice.delivered_on is None and notice.delivery_method == ""
 
 
-def test_only_the_issuing_units_staff_record_the_delivery(notice, handler2, city_leader, street_handler):
+def test_only_the_issuing_units_staff_record_the_delivery(
+    notice, handler2, city_leader, street_handler
+):
     for user in (handler2, city_leader, street_handler):
         with pytest.raises(NotAllowed):
             services.notice_deliver(actor=user, notice=notice, method="post")
@@ -218,12 +220,16 @@ def test_the_accused_unit_never_sees_the_notice(handler1, street_handler, org, f
 # --- the reminder -------------------------------------------------------------------------------
 
 
-def test_an_undelivered_acceptance_notice_is_chased_once(notice, handler1, colleague1, time_machine):
+def test_an_undelivered_acceptance_notice_is_chased_once(
+    notice, handler1, colleague1, time_machine
+):
     due = notice.deliver_by
     assert deadlines_scan(today=due).notices_undelivered == 0  # still in time
     assert not Notification.objects.filter(kind="notice_undelivered").exists()
 
-    time_machine.move_to(datetime.datetime.combine(due, datetime.time(12)) + datetime.timedelta(days=1))
+    time_machine.move_to(
+        datetime.datetime.combine(due, datetime.time(12)) + datetime.timedelta(days=1)
+    )
     result = deadlines_scan(today=due + datetime.timedelta(days=1))
     assert result.notices_undelivered == 1
     chased = Notification.objects.filter(kind="notice_undelivered")
