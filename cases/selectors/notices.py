@@ -9,6 +9,8 @@ from ..models import Case, DeliveryMethod, WrittenNotice
 from .scope import cases_visible_to
 
 NOTICE_RELATED = ("case", "unit", "to_unit", "delivered_by", "review")
+# What `cases.notices.notice_document` reads besides the petition: a notice with these loaded.
+DOCUMENT_RELATED = ("case__answering_unit", "unit", "to_unit", "review__unit__parent")
 
 
 def notices_visible_to(user: User) -> QuerySet[WrittenNotice]:
@@ -23,10 +25,11 @@ def notice_detail(*, user: User, pk: int) -> WrittenNotice:
 
 def notices_for_petitioner(case: Case) -> QuerySet[WrittenNotice]:
     """The notices of `case` the public portal may list to its petitioner: those delivered
-    (by any method) and those issued for online delivery, oldest first (one query)."""
+    (by any method) and those issued for online delivery, oldest first (one query), loaded
+    for `cases.notices.notice_docx`. Each has its `title`."""
     return (
         WrittenNotice.objects.filter(case=case)
         .filter(Q(delivered_on__isnull=False) | Q(delivery_method=DeliveryMethod.ONLINE))
-        .select_related("unit")
+        .select_related(*DOCUMENT_RELATED)
         .order_by("issued_on", "pk")
     )

@@ -15,6 +15,7 @@ from core.pages import docx_download, run_service
 from ..forms import NoticeDeliverForm
 from ..models import WrittenNotice
 from ..notices import notice_document
+from ..selectors.notices import DOCUMENT_RELATED
 from ..services import notice_deliver
 from .detail import render_detail
 
@@ -23,9 +24,7 @@ def _notice_or_404(request: HttpRequest, number: str, pk: int) -> WrittenNotice:
     """The notice `pk` of case `number`, if the user may see the case and it is on it."""
     case = case_or_404(request, number)
     notice = (
-        WrittenNotice.objects.select_related("unit", "to_unit", "review__unit__parent")
-        .filter(case=case, pk=pk)
-        .first()
+        WrittenNotice.objects.select_related(*DOCUMENT_RELATED).filter(case=case, pk=pk).first()
     )
     if notice is None:
         raise Http404

@@ -247,3 +247,13 @@ def test_a_delivered_or_other_notice_is_not_chased(handler1, notice, org, frozen
     forwarded = received(handler1)
     services.case_forward(actor=handler1, case=forwarded, to_unit=org.d1_business)
     assert services.notices_chase_undelivered(today=D(2027, 3, 1)) == 0
+
+
+def test_the_portals_notices_lay_out_in_a_fixed_number_of_queries(
+    handler1, notice, django_assert_max_num_queries
+):
+    services.notice_deliver(actor=handler1, notice=notice, method="post")
+    with django_assert_max_num_queries(4):
+        (listed,) = notices_for_petitioner(notice.case)
+        # The notice, its case's first petition and its parties.
+        assert notice_docx(listed)[:2] == b"PK"
