@@ -31,8 +31,10 @@ from .selectors import deadline_rule_for
 __all__ = [
     "ReplyDocument",
     "Section",
+    "addressee_of",
     "document_number",
     "docx_bytes",
+    "first_petition",
     "official_date",
     "reply_document",
     "reply_docx",
@@ -130,12 +132,12 @@ class ReplyDocument:
         )
 
 
-def _first_petition(case: Case):
+def first_petition(case: Case):
     """The first petition of the case with its parties (two queries)."""
     return case.petitions.order_by("received_at", "pk").prefetch_related("parties").first()
 
 
-def _addressee(petition) -> tuple[str, str]:
+def addressee_of(petition) -> tuple[str, str]:
     """(salutation name, "你" or "你们"): the principal petitioner, "等N人" for several."""
     if petition is None:
         return "信访人", "你"
@@ -164,8 +166,8 @@ def reply_document(reply: Reply) -> ReplyDocument:
     suggestion = case.matter_kind == MatterKind.SUGGESTION
     is_draft = reply.status in (ReplyStatus.PENDING_APPROVAL, ReplyStatus.SENT_BACK)
     day = reply.approved_on or reply.drafted_on
-    petition = _first_petition(case)
-    addressee, you = _addressee(petition)
+    petition = first_petition(case)
+    addressee, you = addressee_of(petition)
 
     if petition is not None:
         came = (

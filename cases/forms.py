@@ -246,3 +246,25 @@ class ReturnForm(ActionForm):
     reason = forms.CharField(
         label=_("Why the matter is outside your remit"), max_length=5000, widget=textarea(3)
     )
+
+
+# --- written notices --------------------------------------------------------------------------
+
+
+class NoticeDeliverForm(ActionForm):
+    """The delivery of a written notice: how and on which day (today when left empty)."""
+
+    back_entry = False
+
+    method = forms.ChoiceField(label=_("Delivery method"), choices=DeliveryMethod.choices)
+    date = forms.DateField(
+        label=_("Delivered on"),
+        required=False,
+        widget=date_widget(),
+        help_text=_("Empty: today."),
+    )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["on"] = data.pop("date")
+        return data

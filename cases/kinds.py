@@ -37,3 +37,7 @@ class CaseNotificationKind(models.TextChoices):
     APPROVAL = "approval", _("Awaiting your approval")
     DECIDED = "decided", _("Leader's decision")
     DEADLINE_MOVED = "deadline_moved", _("Time limit moved")
+    # To the petitioner's phone: a written notice waits on the public portal.
+    NOTICE_ONLINE = "notice_online", _("Written notice online")
+    # To the owner unit's handlers: an acceptance notice was not delivered in time.
+    NOTICE_UNDELIVERED = "notice_undelivered", _("Written notice not delivered")

@@ -56,3 +56,9 @@ def can_decide_review(user: User, case: Case, unit: OrgUnit) -> bool:
         and acts_for(user, unit)
         and user.org_unit_id != case.answering_unit_id
     )
+
+
+def can_deliver_notice(user: User, unit: OrgUnit) -> bool:
+    """Record the delivery of a written notice: a handler or reception staff of the unit that
+    issued it (the unit working the case at that decision)."""
+    return user.has_role(Role.HANDLER, Role.RECEPTION) and acts_for(user, unit)

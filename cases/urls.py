@@ -17,5 +17,11 @@ urlpatterns = [
     path("<str:number>/documents/<int:pk>/", views.document_download_view, name="document"),
     path("<str:number>/replies/<int:pk>/print/", views.reply_print, name="reply_print"),
     path("<str:number>/replies/<int:pk>/docx/", views.reply_docx, name="reply_docx"),
+    path("<str:number>/notices/<int:pk>/docx/", views.notice_docx, name="notice_docx"),
+    path(
+        "<str:number>/notices/<int:pk>/deliver/",
+        views.notice_deliver_view,
+        name="notice_deliver",
+    ),
     path("<str:number>/<slug:action>/", views.case_action_view, name="action"),
 ]

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet
 from accounts.tokens.api import LogoutAllView, LogoutView, TokenObtainView, TokenViewSet
-from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet
+from cases.api import ApprovalViewSet, AssignmentViewSet, CaseViewSet, WrittenNoticeViewSet
 from dashboards.api import StatsSummaryView
 from escalation.consultations import api as consultations
 from escalation.joint import api as joint
@@ -30,6 +30,7 @@ router.register("petitions", PetitionViewSet, basename="petition")
 router.register("cases", CaseViewSet, basename="case")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("written-notices", WrittenNoticeViewSet, basename="written-notice")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="api-token-own")
 for module in (

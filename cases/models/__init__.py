@@ -21,6 +21,7 @@ from .case import (
     MatterKind,
     NotAcceptReason,
 )
+from .notice import NOTICE_SERIES, NOTICE_TITLES, NoticeKind, WrittenNotice
 from .work import (
     SATISFIED_RESULTS,
     Approval,
@@ -50,6 +51,8 @@ __all__ = [
     "AWAITING_ACCEPTANCE",
     "CLOSED_STATUSES",
     "IN_WORK_STATUSES",
+    "NOTICE_SERIES",
+    "NOTICE_TITLES",
     "PETITIONER_WINDOWS",
     "RULED_CLOCKS",
     "SATISFIED_RESULTS",
@@ -76,10 +79,12 @@ __all__ = [
     "LegalChannel",
     "MatterKind",
     "NotAcceptReason",
+    "NoticeKind",
     "Opinion",
     "Reply",
     "ReplyStatus",
     "Review",
     "ReviewDecision",
     "ReviewLevel",
+    "WrittenNotice",
 ]

@@ -425,6 +425,7 @@ class EventKind(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
     CLOSED = "closed", _("Closed")
     SPONSORED = "sponsored", _("Sponsored by a leader")
+    NOTICE_DELIVERED = "notice_delivered", _("Written notice delivered")
     # Written when a change of the work calendar moves an open clock's due date.
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("Time limit moved by the work calendar")
 

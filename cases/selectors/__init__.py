@@ -27,6 +27,7 @@ from .lists import (
     filter_overdue,
     my_queue,
 )
+from .notices import notice_detail, notices_for_petitioner, notices_visible_to
 from .scope import (
     case_ids_assigned_to,
     case_numbered,
@@ -63,6 +64,9 @@ __all__ = [
     "filter_overdue",
     "leaders_for",
     "my_queue",
+    "notice_detail",
+    "notices_for_petitioner",
+    "notices_visible_to",
     "open_deadline_due",
     "open_work_clocks",
     "staff_for",

@@ -16,6 +16,7 @@ from ..models import (
     Evaluation,
     Reply,
     Review,
+    WrittenNotice,
 )
 from .clocks import due_dates_from_clocks
 from .scope import approvals_visible_to, assignments_visible_to, cases_visible_to
@@ -44,7 +45,7 @@ def case_detail(*, user: User, number: str) -> Case:
 def case_for_display(case: Case) -> Case:
     """Load what the detail page and the API show of a case: its clocks (and the due dates
     from them), assignments, approvals, replies, evaluations, reviews, documents and
-    timeline (one query each)."""
+    written notices and timeline (one query each)."""
     prefetch_related_objects(
         [case],
         Prefetch(
@@ -75,6 +76,10 @@ def case_for_display(case: Case) -> Case:
             ).prefetch_related("hearings"),
         ),
         "documents",
+        Prefetch(
+            "notices",
+            queryset=WrittenNotice.objects.select_related("unit", "to_unit", "delivered_by"),
+        ),
         Prefetch(
             "events",
             queryset=CaseEvent.objects.select_related("actor", "actor_unit"),

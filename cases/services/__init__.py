@@ -22,6 +22,7 @@ from .answers import (
 from .assignments import assignment_report, assignment_return, assignment_sign
 from .closing import ClosingResult, cases_close_lapsed
 from .core import case_attach_petition, case_event_write, case_open, deadline_start
+from .notices import notice_deliver, notice_issue, notices_chase_undelivered
 from .reviews import (
     case_record_hearing,
     case_request_rereview,
@@ -57,6 +58,9 @@ __all__ = [
     "cases_close_lapsed",
     "deadline_start",
     "evaluation_record_online",
+    "notice_deliver",
+    "notice_issue",
+    "notices_chase_undelivered",
     "reply_deliver",
     "reply_draft",
     "review_request_online",

@@ -25,6 +25,7 @@ from ..models import (
     LegalChannel,
     MatterKind,
     NotAcceptReason,
+    NoticeKind,
 )
 from ..selectors.accusations import accuses
 from .alerts import alert_units
@@ -42,6 +43,7 @@ from .core import (
     required_text,
     window_end,
 )
+from .notices import notice_issue
 
 
 def _decision_lock(actor: User, case: Case, *, action: str) -> Case:
@@ -72,8 +74,11 @@ def _check_target_unit(case: Case, unit: OrgUnit, field: str) -> None:
         )
 
 
-def _accept(case: Case, on: datetime.date, *, simplified: bool) -> datetime.date:
-    """Stop the acceptance clock and start the answer clock; returns the answer due date."""
+def _accept(
+    case: Case, on: datetime.date, *, simplified: bool
+) -> tuple[datetime.date, datetime.date]:
+    """Stop the acceptance clock and start the answer clock; returns the answer due date and
+    the acceptance clock's (by which the acceptance notice is owed)."""
     receipt_clock = open_clock(case, DeadlineKind.ACCEPTANCE)
     clock_meet(receipt_clock, on)
     unit = case.owner_unit
@@ -91,7 +96,8 @@ def _accept(case: Case, on: datetime.date, *, simplified: bool) -> datetime.date
         kind = DeadlineKind.HANDLING
     case.accepted_on = on
     case.simplified = simplified
-    return deadline_start(case=case, kind=kind, responsible_unit=unit, starts_on=on).due_on
+    answer_due = deadline_start(case=case, kind=kind, responsible_unit=unit, starts_on=on).due_on
+    return answer_due, receipt_clock.due_on if receipt_clock else on
 
 
 def _check_simplified(case: Case, received_on: datetime.date, on: datetime.date) -> None:
@@ -131,7 +137,7 @@ def case_accept(
     _refuse_terminated_matter(case)
     on = effective_date(case, on)
     old = case_move(case, CaseStatus.ACCEPTED, action=_("accepting"))
-    due = _accept(case, on, simplified=simplified)
+    due, acceptance_due = _accept(case, on, simplified=simplified)
     case_step_save(
         case,
         on,
@@ -141,6 +147,15 @@ def case_accept(
         old_status=old,
         comment=comment,
         data={"simplified": simplified, "answer_due": due.isoformat()},
+    )
+    notice_issue(
+        actor=actor,
+        case=case,
+        kind=NoticeKind.ACCEPTANCE,
+        unit=case.owner_unit,
+        on=on,
+        due_on=due,
+        deliver_by=acceptance_due,
     )
     return case
 
@@ -175,6 +190,14 @@ def case_forward(
         old_status=old,
         comment=comment,
         data={"from": from_unit.code, "to": to_unit.code},
+    )
+    notice_issue(
+        actor=actor,
+        case=case,
+        kind=NoticeKind.FORWARDED,
+        unit=from_unit,
+        on=on,
+        to_unit=to_unit,
     )
     alert_units(
         units=[to_unit],
@@ -291,6 +314,17 @@ def case_assign(
             "due_on": due_on.isoformat(),
         },
     )
+    if deciding:
+        # The acceptance decision is this assignment: the petitioner is told where it went.
+        notice_issue(
+            actor=actor,
+            case=case,
+            kind=NoticeKind.ASSIGNED,
+            unit=case.owner_unit,
+            on=on,
+            to_unit=lead_unit,
+            due_on=answer_due,
+        )
     alert_units(
         units=[lead_unit, *co_units],
         kind=CaseNotificationKind.ASSIGNED,
@@ -382,6 +416,15 @@ def case_divert(
         old_status=old,
         comment=comment,
         data={"channel": channel, "guided_to": guided_to},
+    )
+    notice_issue(
+        actor=actor,
+        case=case,
+        kind=NoticeKind.REFUSAL,
+        unit=case.owner_unit,
+        on=on,
+        legal_channel=channel,
+        guided_to=guided_to,
     )
     return case
 

@@ -36,12 +36,14 @@ from ..models import (
     EventKind,
     MatterKind,
     NotAcceptReason,
+    NoticeKind,
     Opinion,
     Reply,
     ReplyStatus,
 )
 from ..models import Evaluation as EvaluationRow
 from ..selectors import deadline_rule_for
+from .acceptance import EARLIER_CASE_STATUS
 from .alerts import alert_approvers, alert_user
 from .core import (
     answer_clock,
@@ -58,6 +60,7 @@ from .core import (
     window_end,
     with_files_cleaned_up,
 )
+from .notices import notice_issue
 
 
 def _short(day: datetime.date) -> str:
@@ -326,6 +329,30 @@ def _approve_not_accept(approval: Approval, on: datetime.date) -> dict:
     return {"old_status": old}
 
 
+def _decision_notice(approval: Approval, data: dict) -> dict | None:
+    """The written notice an approved decision owes the petitioner (its kind and what its
+    text needs): the extension's reason and new date (Art. 34); the reason not to accept, or
+    the earlier case that ended the same matter (不再受理, Art. 36). None for a reply (the
+    reply is itself the written answer)."""
+    proposal = approval.proposal
+    if approval.kind == ApprovalKind.EXTENSION:
+        return {
+            "kind": NoticeKind.EXTENSION,
+            "text": proposal.get("reason", ""),
+            "due_on": datetime.date.fromisoformat(data["new_due"]),
+        }
+    if approval.kind == ApprovalKind.NOT_ACCEPT:
+        reason = proposal.get("reason", NotAcceptReason.OTHER)
+        if reason in EARLIER_CASE_STATUS:
+            return {
+                "kind": NoticeKind.NO_LONGER_ACCEPTED,
+                "reason": reason,
+                "earlier_case_number": proposal.get("earlier_case", ""),
+            }
+        return {"kind": NoticeKind.REFUSAL, "reason": reason, "text": proposal.get("text", "")}
+    return None
+
+
 # The replies have a number series of their own with no mark: 江信访〔2026〕5号.
 REPLY_SERIES = ""
 
@@ -357,6 +384,7 @@ def approval_decide(
         raise ValidationError({"instruction": _("Say what is to be done differently.")})
     old_status = case.status
     data: dict = {"approval": approval.pk, "kind": approval.kind}
+    notice = None
     if approve:
         if approval.kind == ApprovalKind.EXTENSION:
             data |= _approve_extension(approval, on)
@@ -374,6 +402,7 @@ def approval_decide(
                 )
                 fields.append("number")
             reply.save(update_fields=fields)
+        notice = _decision_notice(approval, data)
     elif approval.reply is not None:
         approval.reply.status = ReplyStatus.SENT_BACK
         approval.reply.save(update_fields=["status"])
@@ -391,6 +420,8 @@ def approval_decide(
         comment=instruction,
         data=data,
     )
+    if notice is not None:
+        notice_issue(actor=actor, case=case, unit=case.owner_unit, on=on, **notice)
     alert_user(
         user=approval.requested_by,
         kind=CaseNotificationKind.DECIDED,

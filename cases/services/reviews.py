@@ -28,6 +28,7 @@ from ..models import (
     DocumentKind,
     EventKind,
     Hearing,
+    NoticeKind,
     Review,
     ReviewDecision,
     ReviewLevel,
@@ -45,6 +46,7 @@ from .core import (
     required_text,
     with_files_cleaned_up,
 )
+from .notices import notice_issue
 
 # Keyed by ReviewLevel, looked up by the stored level (a str).
 REQUEST_WINDOW: dict[str, DeadlineKind] = {
@@ -58,6 +60,10 @@ CLOCK: dict[str, DeadlineKind] = {
 DECIDED: dict[str, CaseStatus] = {
     ReviewLevel.REVIEW: CaseStatus.REVIEWED,
     ReviewLevel.REREVIEW: CaseStatus.REREVIEWED,
+}
+NOTICE: dict[str, NoticeKind] = {
+    ReviewLevel.REVIEW: NoticeKind.REVIEW_OPINION,
+    ReviewLevel.REREVIEW: NoticeKind.REREVIEW_OPINION,
 }
 DOCUMENT: dict[str, DocumentKind] = {
     ReviewLevel.REVIEW: DocumentKind.REVIEW_DECISION,
@@ -208,6 +214,9 @@ def review_decide(
             old_status=old,
             comment=text,
             data={"decision": decision, "on_time": clock.met_in_time if clock else None},
+        )
+        notice_issue(
+            actor=actor, case=locked, kind=NOTICE[level], unit=review.unit, on=day, review=review
         )
         if level == ReviewLevel.REREVIEW:
             old = case_move(locked, CaseStatus.TERMINATED, action=action)

@@ -6,6 +6,7 @@ from .detail import (
 )
 from .documents import reply_docx, reply_print
 from .lists import approval_decide_view, approvals_view, case_list_view, queue_view
+from .notices import notice_deliver_view, notice_docx
 
 __all__ = [
     "approval_decide_view",
@@ -15,6 +16,8 @@ __all__ = [
     "case_detail_view",
     "case_list_view",
     "document_download_view",
+    "notice_deliver_view",
+    "notice_docx",
     "queue_view",
     "reply_docx",
     "reply_print",

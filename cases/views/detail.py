@@ -16,13 +16,16 @@ from core.forms import ActionForm
 from core.http import stored_download
 from core.pages import run_service
 
+from ..forms import NoticeDeliverForm
 from ..models import (
     Assignment,
     Document,
+    WrittenNotice,
 )
 from ..panels import case_panel_urls
 from ..permissions import (
     can_approve,
+    can_deliver_notice,
 )
 from ..selectors import (
     assignment_detail,
@@ -41,13 +44,16 @@ from .common import proposal_text, status_badge
 from .rows import clock_rows, petition_infos, timeline_rows
 
 
-def _render_detail(
+def render_detail(
     request: HttpRequest,
     number: str,
     *,
     bound: OfferedForm | None = None,
+    notice_form: tuple[int, NoticeDeliverForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The case page; `bound` an action's form or `notice_form` a notice's delivery form
+    (the notice's id, the form) as posted, shown again with its errors."""
     case = case_for_display(case_or_404(request, number))
     user = request.user
     today = timezone.localdate()
@@ -64,6 +70,7 @@ def _render_detail(
         "evaluations": list(case.evaluations.all()),
         "reviews": list(case.reviews.all()),
         "documents": list(case.documents.all()),
+        "notices": _notice_rows(case, user, notice_form),
         "timeline": timeline_rows(case),
         "actions": _offered_forms(user, case, bound),
         # Fragments of the apps above cases (escalation …), loaded by htmx after the page.
@@ -72,10 +79,27 @@ def _render_detail(
     return render(request, "cases/detail.html", context, status=status)
 
 
+def _notice_rows(
+    case, user, bound: tuple[int, NoticeDeliverForm] | None
+) -> list[tuple[WrittenNotice, NoticeDeliverForm | None]]:
+    """Each written notice with, while it is undelivered and the user may record its
+    delivery, the form to do so (the posted one for `bound`'s notice)."""
+    rows = []
+    for notice in case.notices.all():
+        form = None
+        if notice.delivered_on is None and can_deliver_notice(user, notice.unit):
+            if bound is not None and bound[0] == notice.pk:
+                form = bound[1]
+            else:
+                form = NoticeDeliverForm(case=case, user=user, prefix=f"notice-{notice.pk}")
+        rows.append((notice, form))
+    return rows
+
+
 @login_required
 @require_GET
 def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
-    return _render_detail(request, number)
+    return render_detail(request, number)
 
 
 def _run_action(
@@ -86,7 +110,7 @@ def _run_action(
     (400) or the reason of a conflict (409); 403 if the user may not do this."""
     offered = OfferedForm(key=key, action=spec, form=form, url=request.path, title="")
     if not form.is_valid():
-        return _render_detail(request, number, bound=offered, status=400)
+        return render_detail(request, number, bound=offered, status=400)
     outcome = run_service(
         request,
         form,
@@ -96,7 +120,7 @@ def _run_action(
     if outcome.refused is not None:
         return outcome.refused
     if not outcome.ok:
-        return _render_detail(request, number, bound=offered, status=outcome.status)
+        return render_detail(request, number, bound=offered, status=outcome.status)
     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("cases:detail", number=number)
 

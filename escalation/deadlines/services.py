@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import PETITIONER_WINDOWS, CaseEvent, Deadline
+from cases.services import notices_chase_undelivered
 from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
@@ -46,6 +47,7 @@ class ScanResult:
     notices: int = 0
     notifications: int = 0
     joint_closed: int = 0
+    notices_undelivered: int = 0
 
     def add(self, stage: str, count: int) -> None:
         setattr(self, stage, getattr(self, stage) + count)
@@ -81,6 +83,8 @@ def deadlines_scan(
                 claimed = _claim(stage, fresh)
                 if claimed:
                     _remind(stage, claimed, today, result)
+    # An acceptance notice still undelivered after the acceptance time limit (Art. 23).
+    result.notices_undelivered = notices_chase_undelivered(today=today)
     # A joint supervision whose parties are all done closes once its case is answered.
     result.joint_closed = joint_supervisions_close_answered(today=today)
     logger.info("deadline scan %s: %s", today, result)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import CaseEvent, Deadline, DeadlineKind
+from cases.models import CaseEvent, Deadline, DeadlineKind, WrittenNotice
 from core.workcalendar import overdue_since
 from escalation.deadlines.services import deadlines_scan
 from escalation.kinds import EscalationDeadlineKind, EscalationEventKind
@@ -141,6 +141,8 @@ def test_met_clocks_and_petitioner_windows_are_never_reminded(handling_case, clo
         due_on=D(2026, 11, 2),
     )
     Deadline.objects.filter(pk=clock.pk).update(met_at=timezone.now(), met_on=D(2026, 11, 22))
+    # Its acceptance notice was delivered (an undelivered one is chased: test_notices_web).
+    WrittenNotice.objects.filter(case=handling_case).update(delivered_on=D(2026, 11, 22))
     clock_at(D(2026, 12, 10))
     result = deadlines_scan()
     assert (result.due_soon, result.overdue, result.escalated) == (0, 0, 0)
