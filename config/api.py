@@ -11,7 +11,14 @@ from escalation.notices import api as notices
 from escalation.ranking import api as rankings
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
-from portal.api import PublicEvaluateView, PublicQueryView, PublicReviewRequestView
+from portal.api import (
+    PublicEvaluateView,
+    PublicQueryView,
+    PublicReviewRequestView,
+    PublicSmsCodeView,
+    PublicSubmitView,
+    PublicUnitSearchView,
+)
 from reception.appointments import api as reception_appointments
 from reception.notices import api as reception_notices
 from reception.records import api as reception_records
@@ -49,5 +56,8 @@ api_urlpatterns = [
     path("public/query/", PublicQueryView.as_view(), name="public-query"),
     path("public/evaluate/", PublicEvaluateView.as_view(), name="public-evaluate"),
     path("public/review-request/", PublicReviewRequestView.as_view(), name="public-review-request"),
+    path("public/sms-codes/", PublicSmsCodeView.as_view(), name="public-sms-codes"),
+    path("public/petitions/", PublicSubmitView.as_view(), name="public-petitions"),
+    path("public/units/", PublicUnitSearchView.as_view(), name="public-units"),
     path("", include(router.urls)),
 ]
