@@ -21,7 +21,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.login_guard import AddressRateThrottle
 from accounts.middleware import without_staff_session
 from accounts.models import OrgUnit
 from cases.models import EvaluationResult, ReviewLevel
@@ -36,7 +35,7 @@ from core.identity import (
 from core.limits import LONG_TEXT
 from petitions.services import ONLINE_MAX_ATTACHMENTS
 
-from .lockout import PublicQueryThrottle
+from .lockout import PublicQueryThrottle, PublicSubmitThrottle, PublicUnitSearchThrottle
 from .phone import RateLimited, SmsCodeThrottle, code_request
 from .query import Locked, evaluate_matter, query_matter, request_review
 from .selectors import PublicStatus, public_categories, public_units
@@ -427,13 +426,6 @@ class PublicSubmittedSerializer(serializers.Serializer):
     )
 
 
-class PublicSubmitThrottle(AddressRateThrottle):
-    """Online petitions per client address (rate PUBLIC_SUBMIT_RATE)."""
-
-    scope = "public_submit"
-    rate_setting = "PUBLIC_SUBMIT_RATE"
-
-
 class PublicSubmitView(PublicView):
     """Submit a petition online (网上信访): to the petition office for the matter's location,
     registered now, in that office's acceptance queue. The phone is verified by the code
@@ -465,13 +457,6 @@ class PublicUnitSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     path = serializers.CharField(help_text=gettext_lazy("The names from the top down."))
-
-
-class PublicUnitSearchThrottle(AddressRateThrottle):
-    """Unit searches per client address (rate PUBLIC_UNIT_SEARCH_RATE)."""
-
-    scope = "public_unit_search"
-    rate_setting = "PUBLIC_UNIT_SEARCH_RATE"
 
 
 class PublicUnitSearchView(PublicView):
