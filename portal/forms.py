@@ -229,6 +229,8 @@ class SubmitForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = public_categories()
         self.fields["category"].label_from_instance = str
+        # Asked for (and marked so) only while phone verification is on.
+        self.fields["sms_code"].required = settings.PUBLIC_PHONE_VERIFICATION
         self.candidates: dict[str, list] = {}
 
     def clean_phone(self) -> str:

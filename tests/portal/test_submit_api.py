@@ -429,3 +429,18 @@ def test_the_unit_search_is_throttled(client, db, settings):
     assert client.get(UNITS, {"q": "东"}).status_code == 200
     assert client.get(UNITS, {"q": "东"}).status_code == 200
     assert client.get(UNITS, {"q": "东"}).status_code == 429
+
+
+def test_the_staff_pages_name_the_petitioner_online_as_registrar(client, org, handler1):
+    from django.test import Client
+
+    number = submit_verified(client, org).json()["number"]
+    case_number = Petition.objects.get(number=number).case.number
+    staff = Client()
+    staff.force_login(handler1)
+    detail = staff.get(f"/petitions/{number}/")
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert re.search(r"data-registered-by>\s*信访人网上提交", html)
+    case_page = staff.get(f"/cases/{case_number}/")
+    assert case_page.status_code == 200 and "信访人网上提交" in case_page.content.decode()
