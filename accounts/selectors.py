@@ -141,6 +141,26 @@ def government_id_of(unit: OrgUnit) -> int:
     return unit.parent_id
 
 
+def petition_office_for(unit: OrgUnit, *, not_within: OrgUnit | None = None) -> OrgUnit | None:
+    """The petition office that receives the petitions about a matter located at `unit`: the
+    unit itself if it is an active petition office, else the active petition office of the
+    unit or of its nearest ancestor that has one (an office belongs to its government as its
+    child). `not_within`: skip every office in that unit's subtree (an accusation against it
+    goes to the nearest office it does not reach). None if no office qualifies. One query."""
+    candidates = OrgUnit.objects.filter(kind=OrgKind.PETITION_OFFICE, is_active=True).filter(
+        Q(pk=unit.pk) | Q(parent_id__in=unit.ancestor_ids)
+    )
+    # The unit itself first, then the office of the deepest ancestor; among siblings the first.
+    ranked = sorted(
+        candidates,
+        key=lambda office: (office.pk != unit.pk, -len(office.path), office.pk),
+    )
+    for office in ranked:
+        if not_within is None or not office.is_within(not_within):
+            return office
+    return None
+
+
 def active_units() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).order_by("path")
 

@@ -16,6 +16,9 @@ from portal.api import (
     PublicLostCodeView,
     PublicQueryView,
     PublicReviewRequestView,
+    PublicSmsCodeView,
+    PublicSubmitView,
+    PublicUnitSearchView,
 )
 from reception.appointments import api as reception_appointments
 from reception.notices import api as reception_notices
@@ -56,5 +59,8 @@ api_urlpatterns = [
     path("public/evaluate/", PublicEvaluateView.as_view(), name="public-evaluate"),
     path("public/review-request/", PublicReviewRequestView.as_view(), name="public-review-request"),
     path("public/query-codes/", PublicLostCodeView.as_view(), name="public-query-code-renew"),
+    path("public/sms-codes/", PublicSmsCodeView.as_view(), name="public-sms-codes"),
+    path("public/petitions/", PublicSubmitView.as_view(), name="public-petitions"),
+    path("public/units/", PublicUnitSearchView.as_view(), name="public-units"),
     path("", include(router.urls)),
 ]

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    # The portal's picture puzzle (django-simple-captcha; images drawn here, with its font).
+    "captcha",
     "core",
     "accounts",
     "audit",
@@ -247,6 +249,20 @@ PUBLIC_QUERY_RATE = env.str("PUBLIC_QUERY_RATE", default="20/minute")
 PUBLIC_CODE_RENEWAL_LIMIT = env.int("PUBLIC_CODE_RENEWAL_LIMIT", default=3)
 # How long a document link the portal hands out (portal.documents) keeps working.
 PUBLIC_DOCUMENT_MINUTES = env.int("PUBLIC_DOCUMENT_MINUTES", default=30)
+# Submitting a petition online (portal.phone, portal.submit): the petitioner's phone is first
+# verified with a text message code (PUBLIC_PHONE_VERIFICATION; off: no code is asked) of 6
+# digits, valid PUBLIC_SMS_CODE_MINUTES, dead after PUBLIC_SMS_CODE_MAX_TRIES wrong tries.
+# Codes per phone: PUBLIC_SMS_CODE_PHONE_RATE and PUBLIC_SMS_CODE_PHONE_HOURLY_RATE; per client
+# address PUBLIC_SMS_CODE_RATE; submissions per address PUBLIC_SUBMIT_RATE; the portal's unit
+# search per address PUBLIC_UNIT_SEARCH_RATE (DRF rates).
+PUBLIC_PHONE_VERIFICATION = env.bool("PUBLIC_PHONE_VERIFICATION", default=True)
+PUBLIC_SMS_CODE_MINUTES = env.int("PUBLIC_SMS_CODE_MINUTES", default=5)
+PUBLIC_SMS_CODE_MAX_TRIES = env.int("PUBLIC_SMS_CODE_MAX_TRIES", default=5)
+PUBLIC_SMS_CODE_PHONE_RATE = env.str("PUBLIC_SMS_CODE_PHONE_RATE", default="1/minute")
+PUBLIC_SMS_CODE_PHONE_HOURLY_RATE = env.str("PUBLIC_SMS_CODE_PHONE_HOURLY_RATE", default="5/hour")
+PUBLIC_SMS_CODE_RATE = env.str("PUBLIC_SMS_CODE_RATE", default="20/hour")
+PUBLIC_SUBMIT_RATE = env.str("PUBLIC_SUBMIT_RATE", default="10/hour")
+PUBLIC_UNIT_SEARCH_RATE = env.str("PUBLIC_UNIT_SEARCH_RATE", default="60/minute")
 for _name in (
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_FAILURE_WINDOW_MINUTES",
@@ -256,6 +272,8 @@ for _name in (
     "PUBLIC_QUERY_LOCK_MINUTES",
     "PUBLIC_DOCUMENT_MINUTES",
     "PUBLIC_CODE_RENEWAL_LIMIT",
+    "PUBLIC_SMS_CODE_MINUTES",
+    "PUBLIC_SMS_CODE_MAX_TRIES",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
@@ -560,6 +578,7 @@ REST_FRAMEWORK = {
         # The auditor reads the audit trail and nothing of the petitions (三员管理).
         "audit.permissions.NotAuditor",
     ],
+    # The throttles read their rate settings when they run (AddressRateThrottle.get_rate).
     "DEFAULT_THROTTLE_RATES": {"login": LOGIN_API_RATE, "public_query": PUBLIC_QUERY_RATE},
     # The client's address for the throttles: the same rule as the login lockout's.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

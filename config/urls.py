@@ -35,6 +35,9 @@ urlpatterns = [
     path("reception/", include("reception.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
+    # The portal's picture puzzle (django-simple-captcha), outside the portal's namespace: its
+    # widget names its URLs without one.
+    path("public/captcha/", include("captcha.urls")),
     path("public/", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),

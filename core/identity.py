@@ -106,13 +106,16 @@ def normalize_phone(value: str) -> str:
     )
 
 
-def mobile_or_none(value: str) -> str | None:
-    """`value` as a mainland mobile (normalized), or None for anything else."""
-    try:
-        phone = normalize_phone(value)
-    except ValidationError:
-        return None
-    return phone if is_mobile(phone) else None
+def normalize_mobile(value: str) -> str:
+    """`value` as a mainland mobile, normalized (`normalize_phone`): the only kind of number a
+    text message reaches. Raises the field's ValidationError for anything else."""
+    phone = normalize_phone(value)
+    if not is_mobile(phone):
+        raise ValidationError(
+            _("Enter a mobile number (11 digits): text messages cannot go to a landline."),
+            code="mobile",
+        )
+    return phone
 
 
 def validate_phone(value: str) -> None:

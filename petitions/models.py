@@ -188,9 +188,12 @@ class Petition(models.Model):
     query_code_hash = KeyedHashField(
         purpose="query_code", normalize=normalize_query_code, editable=False
     )
+    # None: the petitioner submitted it online (网上信访), no staff registered it.
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

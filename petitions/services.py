@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import secrets
 import uuid
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import unit_in_scope
+from accounts.selectors import petition_office_for, unit_in_scope
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case, MatterKind
@@ -25,10 +26,13 @@ from cases.services import case_attach_petition, case_open
 from core.exceptions import NotAllowed, ValidationError
 from core.identity import is_mobile, normalize_id_number, normalize_phone
 from core.uploads import check_attachments
+from notifications.services import notify_phone_secret
 
+from .kinds import PetitionNotificationKind
 from .models import (
     Attachment,
     Category,
+    Channel,
     NumberSequence,
     Petition,
     Petitioner,
@@ -130,13 +134,15 @@ def next_petition_number(*, unit: OrgUnit, year: int) -> str:
     return f"{unit.code}-{year}-{value:06d}"
 
 
-def _validate_draft(actor: User, draft: PetitionDraft) -> None:
+def _validate_draft(actor: User | None, draft: PetitionDraft) -> None:
+    """The intake rules on the draft, every refusal at once (field by field). No `actor`: the
+    petitioner's own online submission, which no staff scope or case choice applies to."""
     errors: dict[str, list[str]] = {}
 
     def error(field_name: str, message: str) -> None:
         errors.setdefault(field_name, []).append(message)
 
-    if not can_register(actor, draft.receiving_unit):
+    if actor is not None and not can_register(actor, draft.receiving_unit):
         error("receiving_unit", _("You cannot register petitions for this unit."))
     now = timezone.now()
     if draft.received_at > now + CLOCK_SKEW:
@@ -180,7 +186,9 @@ def _validate_draft(actor: User, draft: PetitionDraft) -> None:
                     "registered by a petition office that is not accused."
                 ),
             )
-    if draft.case is not None and not cases_visible_to(actor).filter(pk=draft.case.pk).exists():
+    if draft.case is not None and (
+        actor is None or not cases_visible_to(actor).filter(pk=draft.case.pk).exists()
+    ):
         error("case", _("No such case."))
     elif draft.case is not None and not draft.case.is_open:
         error(
@@ -295,6 +303,13 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
     if not actor.has_role(Role.RECEPTION, Role.HANDLER):
         raise NotAllowed(_("Only reception staff and handlers register petitions."))
     _validate_draft(actor, draft)
+    return _register(draft, actor=actor)
+
+
+def _register(draft: PetitionDraft, *, actor: User | None) -> Registration:
+    """The intake itself, for a validated draft: the one path of a staff registration and an
+    online submission (`actor` None). All or nothing; the files saved are deleted again when
+    anything fails."""
     people = [PersonKey(p.name, p.id_number, p.phone) for p in draft.petitioners]
     authority_unit = draft.authority_unit or default_authority_unit(draft.location_unit)
     is_accusation = draft.matter_kind == MatterKind.ACCUSATION
@@ -371,20 +386,139 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
     return Registration(petition=petition, query_code=query_code)
 
 
-def query_code_renew(*, number: str, phone: str) -> tuple[Petition, str] | None:
-    """A new query code for petition `number` when `phone` is a mobile registered with it (a
-    party's): (the petition, the new code), else None. The old code stops working at once;
-    the renewal is in the audit trail. The caller texts the code to `phone` after the commit
-    (the code itself is kept nowhere, as at registration)."""
+# The most files a petitioner attaches online (staff intake: core.uploads.MAX_ATTACHMENTS).
+ONLINE_MAX_ATTACHMENTS = 5
+
+
+@dataclass
+class OnlineDraft:
+    """What a petitioner submits on the public portal, parsed (codes resolved to objects):
+    the petitioner (with the verified phone), an optional representative, the matter. An
+    accused unit makes it an accusation."""
+
+    petitioner: PetitionerDraft
+    location_unit: OrgUnit
+    category: Category
+    summary: str
+    content: str = ""
+    demands: str = ""
+    person_count: int = 1
+    representative: PetitionerDraft | None = None
+    accused_unit: OrgUnit | None = None
+    attachments: list[UploadedFile] = field(default_factory=list)
+
+
+def online_receiving_unit(location: OrgUnit, accused_unit: OrgUnit | None) -> OrgUnit:
+    """The petition office that receives an online petition about `location`: the location's
+    own or its nearest ancestor's, never one the accusation reaches (Art. 30). ValidationError
+    on `location_unit` when there is none."""
+    office = petition_office_for(location, not_within=accused_unit)
+    if office is None:
+        raise ValidationError(
+            {
+                "location_unit": _(
+                    "No petition office receives petitions about this place online: please "
+                    "contact the petition office in person or by letter."
+                )
+            }
+        )
+    return office
+
+
+def petition_submit_online(*, draft: OnlineDraft) -> Registration:
+    """The petitioner's own petition from the public portal (网上信访): received now, on the
+    online channel, by the petition office for the matter's location, with no staff member
+    as its registrar. Every intake rule of a staff registration applies (group, accusation,
+    first-time and same-matter, the same checks of persons and files) through the same path;
+    a skip-level visit does not exist online. The case opens registered, in that office's
+    acceptance queue. After the commit the number and query code go by text message to the
+    petitioner's (verified) phone.
+
+    All or nothing: any refusal raises ValidationError and writes nothing."""
+    if len(draft.attachments) > ONLINE_MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("At most %(count)d attachments.") % {"count": ONLINE_MAX_ATTACHMENTS}}
+        )
+    receiving_unit = online_receiving_unit(draft.location_unit, draft.accused_unit)
+    principal = dataclasses.replace(draft.petitioner, role=PetitionerRole.PRINCIPAL)
+    people = [principal]
+    if draft.representative is not None:
+        people.append(dataclasses.replace(draft.representative, role=PetitionerRole.REPRESENTATIVE))
+    petition_draft = PetitionDraft(
+        channel=Channel.ONLINE,
+        received_at=timezone.now(),
+        receiving_unit=receiving_unit,
+        location_unit=draft.location_unit,
+        category=draft.category,
+        matter_kind=MatterKind.ACCUSATION if draft.accused_unit else MatterKind.COMPLAINT,
+        person_count=draft.person_count,
+        summary=draft.summary.strip(),
+        content=draft.content.strip(),
+        demands=draft.demands.strip(),
+        petitioners=people,
+        accused_unit=draft.accused_unit,
+        attachments=list(draft.attachments),
+    )
+    _validate_draft(None, petition_draft)
+    registration = _register(petition_draft, actor=None)
+    phone = normalize_phone(principal.phone) if principal.phone else ""
+    transaction.on_commit(
+        lambda: _send_receipt(phone, registration.petition.number, registration.query_code),
+        robust=True,
+    )
+    return registration
+
+
+def _send_receipt(phone: str, number: str, query_code: str) -> None:
+    """The text with the number and query code: the query code only in the message sent,
+    never in the row kept (it is stored nowhere but as its hash)."""
+    text = _(
+        "Your petition has been received. Number: %(number)s, query code: %(code)s. Follow it "
+        "at %(url)s with both."
+    )
+    values = {"number": number, "url": settings.PUBLIC_QUERY_URL}
+    notify_phone_secret(
+        phone=phone,
+        kind=PetitionNotificationKind.ONLINE_RECEIPT,
+        text=text % {**values, "code": query_code},
+        kept_text=text % {**values, "code": "*" * len(query_code)},
+        case_number=number,
+    )
+
+
+def query_code_renew(*, number: str, phone: str) -> Petition | None:
+    """A new query code for petition `number`, texted to `phone` after the commit, when
+    `phone` is a mobile registered with it (a party's); None otherwise. The old code stops
+    working at once; the renewal is in the audit trail. The new code is kept nowhere but in
+    the text sent (`notify_phone_secret`), as at registration."""
     if "\x00" in number or not is_mobile(phone):
         return None
-    hashes = phone_hashes(normalize_phone(phone))
+    phone = normalize_phone(phone)
     with transaction.atomic():
         petition = Petition.objects.select_for_update().filter(number=number.strip()).first()
-        if petition is None or not petition.parties.filter(phone_hash__in=hashes).exists():
+        if (
+            petition is None
+            or not petition.parties.filter(phone_hash__in=phone_hashes(phone)).exists()
+        ):
             return None
         code = new_query_code()
         petition.query_code_hash = query_code_hash(code)
         petition.save(update_fields=["query_code_hash"])
         record(AuditAction.QUERY_CODE_RENEWED, obj=petition, via="public portal")
-    return petition, code
+        transaction.on_commit(lambda: _text_new_code(phone, petition.number, code), robust=True)
+    return petition
+
+
+def _text_new_code(phone: str, number: str, query_code: str) -> None:
+    text = _(
+        "A new query code for petition %(number)s: %(code)s. The earlier code no longer works. "
+        "Follow the petition at %(url)s."
+    )
+    values = {"number": number, "url": settings.PUBLIC_QUERY_URL}
+    notify_phone_secret(
+        phone=phone,
+        kind=PetitionNotificationKind.QUERY_CODE_RENEWED,
+        text=text % {**values, "code": query_code},
+        kept_text=text % {**values, "code": "*" * len(query_code)},
+        case_number=number,
+    )

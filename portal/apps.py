@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Public portal")
+
+    def ready(self) -> None:
+        from notifications.kinds import NOTIFICATION_KINDS
+
+        from .kinds import PortalNotificationKind
+
+        NOTIFICATION_KINDS.register(PortalNotificationKind)

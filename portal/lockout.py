@@ -86,9 +86,24 @@ class PublicQueryThrottle(AddressRateThrottle):
     rate_setting = "PUBLIC_QUERY_RATE"
 
 
-def throttle_wait(request) -> int:
-    """For a page: 0 if the address may look up now, else the seconds to wait."""
-    throttle = PublicQueryThrottle()
+class PublicSubmitThrottle(AddressRateThrottle):
+    """Online petitions per client address (rate PUBLIC_SUBMIT_RATE), API and page alike."""
+
+    scope = "public_submit"
+    rate_setting = "PUBLIC_SUBMIT_RATE"
+
+
+class PublicUnitSearchThrottle(AddressRateThrottle):
+    """Unit searches per client address (rate PUBLIC_UNIT_SEARCH_RATE)."""
+
+    scope = "public_unit_search"
+    rate_setting = "PUBLIC_UNIT_SEARCH_RATE"
+
+
+def throttle_wait(request, throttle_class: type[AddressRateThrottle] = PublicQueryThrottle) -> int:
+    """For a page: 0 if the address may go on now (by default: look up), else the seconds to
+    wait."""
+    throttle = throttle_class()
     if throttle.allow_request(request, None):
         return 0
     return max(math.ceil(throttle.wait() or 1), 1)

@@ -11,7 +11,7 @@ def locked_message() -> str:
     return _("Too many wrong query codes for this number: try again later.")
 
 
-def code_sent_message() -> str:
+def new_code_sent_message() -> str:
     return _(
         "If this mobile number was registered with this petition, a new query code has been "
         "sent to it by text message. The old code no longer works."

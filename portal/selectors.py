@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -30,7 +32,7 @@ from cases.models import (
 )
 from cases.selectors.accusations import accused_unit_ids
 from cases.services.core import window_end
-from petitions.models import Petition
+from petitions.models import Category, Petition
 from petitions.selectors import query_code_hashes
 
 from .documents import PublicDocument, documents_of
@@ -367,4 +369,68 @@ def matter_of(petition: Petition, *, today: datetime.date) -> PublicMatter:
         documents=documents_of(case),
         can_evaluate=can_evaluate,
         can_request_review=_can_request_review(case, clocks, today),
+    )
+
+
+# --- the pickers of the online petition form -------------------------------------------------
+
+UNIT_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class PublicUnit:
+    """A unit as the portal's picker shows it: its code, name and the names above it."""
+
+    code: str
+    name: str
+    path: str
+
+
+def public_units(q: str, *, limit: int = UNIT_SEARCH_LIMIT) -> list[PublicUnit]:
+    """Active units whose name contains `q` (or whose code is `q`), shallowest first, with
+    their full path of names: nothing internal. Two queries however many rows."""
+    q = q.strip()
+    if not q:
+        return []
+    found = list(
+        OrgUnit.objects.filter(is_active=True)
+        .filter(models.Q(name__icontains=q) | models.Q(code__iexact=q))
+        .order_by("level", "path")
+        .only("code", "name", "path")[:limit]
+    )
+    above = {pk for unit in found for pk in unit.ancestor_ids}
+    names = dict(OrgUnit.objects.filter(pk__in=above).values_list("pk", "name"))
+    return [
+        PublicUnit(
+            code=unit.code,
+            name=unit.name,
+            path=" › ".join(names.get(pk, "") for pk in unit.ancestor_ids),
+        )
+        for unit in found
+    ]
+
+
+def public_unit(code_or_name: str) -> tuple[OrgUnit | None, list[PublicUnit]]:
+    """The active unit a petitioner typed without the picker (no JavaScript): by its code, or
+    by its name when exactly one matches. Else (None, the candidates to choose from)."""
+    text = code_or_name.strip()
+    unit = OrgUnit.objects.filter(is_active=True, code__iexact=text).first()
+    if unit is not None:
+        return unit, []
+    exact = list(OrgUnit.objects.filter(is_active=True, name=text)[:2])
+    if len(exact) == 1:
+        return exact[0], []
+    candidates = public_units(text)
+    if len(candidates) == 1:
+        return OrgUnit.objects.get(code=candidates[0].code), []
+    return None, candidates
+
+
+def public_categories() -> QuerySet[Category]:
+    """The categories a petitioner chooses from: the active leaves (a sub-category, or a top
+    category without any), as at intake."""
+    return (
+        Category.objects.filter(is_active=True, children__isnull=True)
+        .select_related("parent")
+        .order_by("code")
     )

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.start, name="start"),
     path("query/", views.query, name="query"),
+    path("submit/", views.submit_petition, name="submit"),
     path("evaluate/", views.evaluate, name="evaluate"),
     path("review-request/", views.review_request, name="review_request"),
     path("lost-code/", views.lost_code, name="lost_code"),

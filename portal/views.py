@@ -8,17 +8,25 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.middleware import without_staff_session
 from core.exceptions import Conflict, ValidationError
-from core.pages import docx_download
+from core.pages import apply_service_errors, docx_download
 
 from .documents import document_for
-from .forms import EvaluateForm, LostCodeForm, QueryForm, ReviewRequestForm
-from .lockout import throttle_wait
-from .messages import code_sent_message, locked_message, not_found_message, renewals_used_message
+from .forms import EvaluateForm, LostCodeForm, PhoneForm, QueryForm, ReviewRequestForm, SubmitForm
+from .lockout import PublicSubmitThrottle, throttle_wait
+from .messages import (
+    locked_message,
+    new_code_sent_message,
+    not_found_message,
+    renewals_used_message,
+)
+from .phone import RateLimited, code_request
 from .query import Locked, evaluate_matter, query_matter, renew_code, request_review
+from .submit import submit
 
 LARGE_TEXT_COOKIE = "portal_large_text"
 
@@ -156,7 +164,7 @@ def lost_code(request):
     if wait or not renew_code(form.cleaned_data["number"], form.cleaned_data["phone"]):
         form.add_error(None, renewals_used_message() if not wait else _too_many(wait))
         return render(request, "portal/lost_code.html", _context(request, form=form), status=429)
-    return render(request, "portal/lost_code.html", _context(request, sent=code_sent_message()))
+    return render(request, "portal/lost_code.html", _context(request, sent=new_code_sent_message()))
 
 
 @without_staff_session
@@ -194,4 +202,88 @@ def display(request):
         )
     else:
         response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response
+
+
+# --- submitting a petition online -----------------------------------------------------------
+
+# The petitioner's form's names for the fields the service names otherwise.
+SUBMIT_FIELDS = {"representative": "representative_name"}
+
+
+@without_staff_session
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def submit_petition(request):
+    """Two steps that work without JavaScript: the mobile number behind a picture puzzle (a
+    code is sent to it), then the petition with that code and the puzzle again. On success
+    the number and query code, shown this once. Without phone verification the petition form
+    comes at once."""
+    verify = settings.PUBLIC_PHONE_VERIFICATION
+    if request.method != "POST":
+        if verify:
+            return _phone_step(request, PhoneForm())
+        return _petition_step(request, SubmitForm())
+    if verify and request.POST.get("step") == "phone":
+        return _code_sent(request, PhoneForm(request.POST))
+    form = SubmitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _petition_step(request, form, status=400)
+    wait = throttle_wait(request, PublicSubmitThrottle)
+    if wait:
+        message = _("Too many petitions from this connection: try again in %(minutes)s minutes.")
+        form.add_error(None, message % {"minutes": _minutes(wait)})
+        return _petition_step(request, form, status=429, retry_after=wait)
+    try:
+        registration = submit(form.to_submission())
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {SUBMIT_FIELDS.get(k, k): v for k, v in error.message_dict.items()}
+            )
+        apply_service_errors(error, form)
+        return _petition_step(request, form, status=400)
+    context = _context(
+        request,
+        number=registration.petition.number,
+        query_code=registration.query_code,
+        receiving_unit=registration.petition.receiving_unit.name,
+    )
+    return render(request, "portal/submitted.html", context, status=201)
+
+
+def _code_sent(request, form):
+    """Step 1 posted: the code goes out and step 2 opens, or step 1 again with the reason."""
+    if not form.is_valid():
+        return _phone_step(request, form, status=400)
+    phone = form.cleaned_data["phone"]
+    try:
+        code_request(request, phone)
+    except RateLimited as limited:
+        message = _("Too many codes asked for: try again in %(minutes)s minutes.")
+        form.add_error(None, message % {"minutes": _minutes(limited.seconds)})
+        return _phone_step(request, form, status=429, retry_after=limited.seconds)
+    return _petition_step(request, SubmitForm(initial={"phone": phone}), code_sent=True)
+
+
+def _phone_step(request, form, *, status=200, retry_after=0):
+    response = render(
+        request, "portal/submit_phone.html", _context(request, form=form), status=status
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _petition_step(request, form, *, status=200, retry_after=0, code_sent=False):
+    context = _context(
+        request,
+        form=form,
+        verify=settings.PUBLIC_PHONE_VERIFICATION,
+        code_sent=code_sent,
+        minutes=settings.PUBLIC_SMS_CODE_MINUTES,
+    )
+    response = render(request, "portal/submit.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response

@@ -34,6 +34,8 @@ from notifications.filters import NotificationFilter
 from notifications.kinds import NOTIFICATION_KINDS, badge, notification_kinds
 from notifications.models import Notification
 from notifications.views import InboxRow
+from petitions.kinds import PetitionNotificationKind
+from portal.kinds import PortalNotificationKind
 from reception.kinds import ReceptionEventKind, ReceptionNotificationKind
 from tests.factories import register_petition
 
@@ -82,8 +84,10 @@ def test_each_app_registers_its_own_kinds_in_the_registries_below():
     assert DEADLINE_KINDS.choices() == [*DeadlineKind.choices, *EscalationDeadlineKind.choices]
     assert NOTIFICATION_KINDS.choices() == [
         *CaseNotificationKind.choices,
+        *PetitionNotificationKind.choices,
         *EscalationNotificationKind.choices,
         *ReceptionNotificationKind.choices,
+        *PortalNotificationKind.choices,
     ]
 
 

@@ -264,7 +264,7 @@ def with_files_cleaned_up(work: Callable[[list[Document]], T]) -> T:
 @transaction.atomic(savepoint=False)
 def case_open(
     *,
-    actor: User,
+    actor: User | None,
     number: str,
     matter_kind: str,
     receiving_unit: OrgUnit,
@@ -278,7 +278,7 @@ def case_open(
     """Open a case for a first petition: status registered, with the receiving unit, its
     acceptance clock (receipt + the rule's days) and the first event. `same_matter_as` is an
     earlier case that ended the same matter: terminated (acceptance is then refused) or
-    closed."""
+    closed. No `actor`: the petitioner submitted the petition online (the event says so)."""
     received_on = timezone.localdate(received_at)
     case = Case.objects.create(
         number=number,
@@ -306,7 +306,7 @@ def case_open(
         case=case,
         kind=EventKind.REGISTERED,
         actor=actor,
-        data={"petition": number},
+        data={"petition": number} if actor is not None else {"petition": number, "online": True},
         effective_on=received_on,
     )
     return case
@@ -314,7 +314,7 @@ def case_open(
 
 @transaction.atomic(savepoint=False)
 def case_attach_petition(
-    *, actor: User, case: Case, petition_number: str, received_at: datetime.datetime
+    *, actor: User | None, case: Case, petition_number: str, received_at: datetime.datetime
 ) -> Case:
     """Record a repeat petition (重复件) on an open case; the case keeps its clocks.
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.identity import mask_id_number, mask_phone
 from core.pages import DaysLeft, day_text, person_name
@@ -115,6 +116,11 @@ class EventRow:
     comment: str
 
 
+def online_actor(event) -> str:
+    """Who took a step no staff member took: the petitioner on the public portal (网上信访)."""
+    return _("the petitioner online") if (event.data or {}).get("online") else ""
+
+
 def timeline_rows(case: Case) -> list[EventRow]:
     rows = []
     for event in case.events.all():
@@ -127,7 +133,7 @@ def timeline_rows(case: Case) -> list[EventRow]:
                 entered_at=(
                     f"{entered:%Y-%m-%d %H:%M}" if entered.date() != event.effective_on else ""
                 ),
-                actor=person_name(event.actor),
+                actor=person_name(event.actor) or online_actor(event),
                 unit=event.actor_unit.name if event.actor_unit else "",
                 old_status=event.get_old_status_display() if event.old_status else "",
                 new_status=(

@@ -13,6 +13,7 @@ from .delivery import (
     notification_confirm_sent,
     notification_deliver,
     notification_resend,
+    notify_phone_secret,
     pending_requeue,
 )
 from .inbox import notification_mark_read, notifications_mark_all_read
@@ -30,6 +31,7 @@ __all__ = [
     "notifications_mark_all_read",
     "notify",
     "notify_phone",
+    "notify_phone_secret",
     "pending_requeue",
     "save_notifications",
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotAllowed
+from core.identity import is_mobile
 
 from ..models import (
     AttemptStatus,
@@ -29,6 +30,7 @@ from ..models import (
     DeliveryStatus,
     Notification,
 )
+from ..screens import screened
 from ..sms import SmsError, SmsOutcomeUnknown, get_sms_backend
 from . import sending
 
@@ -154,8 +156,9 @@ def _claim(notification_id: int) -> tuple[Notification, list[DeliveryAttempt]] |
     return row, attempts
 
 
-def _send(row: Notification, attempt: DeliveryAttempt) -> _Outcome:
-    """Step 2: one channel, no database access."""
+def _send(row: Notification, attempt: DeliveryAttempt, sms_text: str = "") -> _Outcome:
+    """Step 2: one channel, no database access. `sms_text`: what the text says, when it is not
+    what the row keeps (`notify_phone_secret`)."""
     key = str(attempt.key)
     if attempt.channel == Channel.EMAIL:
         message = EmailMessage(
@@ -174,7 +177,7 @@ def _send(row: Notification, attempt: DeliveryAttempt) -> _Outcome:
     except Exception as exc:  # SMS_BACKEND or its settings are wrong: nothing was sent
         return _Outcome(attempt, AttemptStatus.FAILED, f"sms: {exc}")
     try:
-        backend.send(to=row.sms_to, text=_sms_text(row), idempotency_key=key)
+        backend.send(to=row.sms_to, text=sms_text or _sms_text(row), idempotency_key=key)
     except SmsError as exc:
         return _Outcome(attempt, AttemptStatus.FAILED, f"sms: {exc}")
     except SmsOutcomeUnknown as exc:
@@ -186,6 +189,43 @@ def _send(row: Notification, attempt: DeliveryAttempt) -> _Outcome:
     return _Outcome(attempt, AttemptStatus.SENT)
 
 
+def notify_phone_secret(
+    *, phone: str, kind: str, text: str, kept_text: str, case_number: str = ""
+) -> Notification | None:
+    """A text message that carries a secret (a verification code, a query code) to someone
+    without an account: sent now by this process, once, never queued or retried, because the
+    row keeps only `kept_text` (the text with the secret masked) and no table ever holds the
+    secret. Only a mobile receives texts (None otherwise), as with `notify_phone`.
+
+    Call it outside the caller's transaction (after its commit): the attempt is claimed and
+    recorded in transactions of its own. A refused or unknown send stays so on the row, for
+    an operator; an operator's resend would send `kept_text`."""
+    if not is_mobile(phone):
+        return None
+    now = timezone.now()
+    row = Notification(
+        recipient=None,
+        sms_to=phone.strip(),
+        created_at=now,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=None,  # nothing for the requeue sweeper: sent here or never
+        kind=kind,
+        title=kept_text[:200],
+        body=kept_text,
+        case_number=case_number,
+    )
+    if not screened([row]):
+        return None
+    row.save()
+    claimed = _claim(row.pk)
+    if claimed is None:
+        return row
+    row, attempts = claimed
+    secret_text = f"{settings.SMS_SIGNATURE}{text}"
+    outcomes = [_send(row, attempt, sms_text=secret_text) for attempt in attempts]
+    return _record(row.pk, outcomes, retry=False) or row
+
+
 def _message_id(key: str) -> str:
     """The Message-ID of an attempt's email: the same attempt always gives the same one, on
     the domain of the sender's address (the host's name when it has none)."""
@@ -193,8 +233,11 @@ def _message_id(key: str) -> str:
     return f"<{key}@{domain if at and domain else DNS_NAME}>"
 
 
-def _record(notification_id: int, outcomes: list[_Outcome]) -> Notification | None:
-    """Step 3: the outcome of each attempt, then the notification's status."""
+def _record(
+    notification_id: int, outcomes: list[_Outcome], *, retry: bool = True
+) -> Notification | None:
+    """Step 3: the outcome of each attempt, then the notification's status (`retry` False: a
+    failed channel is not tried again, the row fails)."""
     now = timezone.now()
     with transaction.atomic():
         row = Notification.objects.select_for_update().filter(pk=notification_id).first()
@@ -208,7 +251,8 @@ def _record(notification_id: int, outcomes: list[_Outcome]) -> Notification | No
                 | Q(status=AttemptStatus.UNKNOWN, resolved_at__isnull=True)
             ).update(status=outcome.status, finished_at=now, error=outcome.error[:300])
         errors = [outcome.error for outcome in outcomes if outcome.error]
-        _settle(row, now=now, retry_at=now + _retry_delay(row.attempts), errors=errors)
+        retry_at = now + _retry_delay(row.attempts) if retry else None
+        _settle(row, now=now, retry_at=retry_at, errors=errors)
     return row
 
 
@@ -216,16 +260,17 @@ def _settle(
     row: Notification,
     *,
     now: datetime.datetime,
-    retry_at: datetime.datetime,
+    retry_at: datetime.datetime | None,
     errors: list[str] | None = None,
 ) -> None:
     """Derive the (locked) row's status from its channels and save it: pending while a
-    channel is due (at `retry_at`) or in flight, else unknown, failed or sent."""
+    channel is due (at `retry_at`; None: no more tries) or in flight, else unknown, failed or
+    sent."""
     states = _channel_states(row)
     live = Counter(state.live for state in states.values())
     row.email_sent_at = states[Channel.EMAIL].sent_at if Channel.EMAIL in states else None
     row.sms_sent_at = states[Channel.SMS].sent_at if Channel.SMS in states else None
-    if any(_is_due(state) for state in states.values()):
+    if retry_at is not None and any(_is_due(state) for state in states.values()):
         row.status, row.next_attempt_at = DeliveryStatus.PENDING, retry_at
     elif live[AttemptStatus.SENDING]:
         row.status, row.next_attempt_at = DeliveryStatus.PENDING, None

@@ -40,7 +40,7 @@ def test_a_petitioner_follows_the_matter_on_a_phone_without_javascript(
     services.case_forward(actor=handler1, case=petition.case, to_unit=org.d2_office)
 
     phone.goto(f"{live_server.url}/public/")
-    assert phone.locator("h1").inner_text() == "信访事项办理进度查询"
+    assert phone.locator("h1").inner_text() == "网上信访"
     fits(phone, "#start-query")
     phone.screenshot(path=str(artifacts / "portal-start-390.png"), full_page=True)
     phone.click("#start-query")
@@ -87,4 +87,91 @@ def test_the_portal_pages_keep_the_content_security_policy(page, live_server, db
     page.click("#query-submit")
     page.locator("#query-error").wait_for()
     watched.collect("/public/query/ (answer)")
+    assert watched.problems == []
+
+
+@pytest.fixture
+def puzzle_passes(settings, monkeypatch):
+    """The picture puzzle takes "PASSED" (CAPTCHA_TEST_MODE, in the package's copy too)."""
+    import captcha.conf.settings
+
+    settings.CAPTCHA_TEST_MODE = True
+    monkeypatch.setattr(captcha.conf.settings, "CAPTCHA_TEST_MODE", True)
+
+
+@pytest.fixture
+def texts(settings):
+    from tests.notifications.conftest import FakeSmsBackend, _reset
+
+    settings.SMS_BACKEND = "tests.notifications.conftest.FakeSmsBackend"
+    _reset()
+    yield FakeSmsBackend
+    _reset()
+
+
+def _last_code(texts) -> str:
+    import re
+
+    return re.search(r"\d{6}", texts.sent[-1][1]).group(0)
+
+
+@pytest.mark.usefixtures("puzzle_passes")
+def test_a_petitioner_submits_a_petition_on_a_phone_without_javascript(
+    phone, live_server, org, texts, artifacts
+):
+    from petitions.models import Petition
+
+    phone.goto(f"{live_server.url}/public/")
+    fits(phone, "#start-submit")
+    phone.click("#start-submit")
+    phone.wait_for_url("**/public/submit/")
+    assert phone.locator("img.captcha").evaluate("image => image.naturalWidth") > 0
+    fits(phone, "#id_phone")
+    fits(phone, "#id_captcha_1")
+    phone.screenshot(path=str(artifacts / "portal-submit-phone-390.png"), full_page=True)
+    phone.fill("#id_phone", "13912345678")
+    phone.fill("#id_captcha_1", "PASSED")
+    phone.click("#phone-submit")
+    phone.locator("#code-sent").wait_for()
+
+    phone.fill("#id_sms_code", _last_code(texts))
+    phone.fill("#id_name", "赵六")
+    phone.fill("#id_id_number", "11010519491231002X")
+    phone.fill("#id_address", "西山街道2号")
+    phone.fill("#id_location_unit", "西山街道")  # a text box without JavaScript
+    phone.select_option("#id_category", label="劳动和社会保障 › 拖欠工资")
+    phone.fill("#id_summary", "拖欠工资")
+    phone.fill("#id_content", "公司拖欠工资两个月。")
+    phone.fill("#id_captcha_1", "PASSED")
+    for selector in ("#id_sms_code", "#id_location_unit", "#id_category", "#submit-petition"):
+        fits(phone, selector)
+    phone.screenshot(path=str(artifacts / "portal-submit-form-390.png"), full_page=True)
+    phone.click("#submit-petition")
+    phone.locator("#submitted").wait_for()
+    petition = Petition.objects.get()
+    assert phone.locator("#submitted-number").inner_text() == petition.number
+    assert petition.receiving_unit == org.d2_office
+    fits(phone, "#submitted")
+    phone.screenshot(path=str(artifacts / "portal-submitted-390.png"), full_page=True)
+
+
+@pytest.mark.usefixtures("puzzle_passes")
+def test_the_place_picker_searches_as_one_types_within_the_policy(page, live_server, org, texts):
+    from .test_csp_crawl import Watched
+
+    watched = Watched(page, live_server)
+    watched.visit("/public/submit/")
+    page.fill("#id_phone", "13912345679")
+    page.fill("#id_captcha_1", "PASSED")
+    page.click("#phone-submit")
+    page.locator("#code-sent").wait_for()
+    watched.collect("/public/submit/ (step 2)")
+    picker = page.locator("#field-location_unit .ts-control input")
+    picker.fill("西山街")
+    option = page.locator("#field-location_unit .ts-dropdown .option", has_text="西山街道").first
+    option.wait_for()
+    assert "江城市" in option.inner_text()  # the path under the name
+    option.click()
+    assert page.locator("#id_location_unit").input_value() == "D2S1"
+    watched.collect("/public/submit/ (picker)")
     assert watched.problems == []

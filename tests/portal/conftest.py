@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases import services
-from notifications.sms import BaseSmsBackend
 from tests.factories import deliver, register_petition
+from tests.notifications.conftest import FakeSmsBackend, _reset
 
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -38,18 +38,10 @@ def answered(handler1, city_leader):
     return petition, code
 
 
-class RecordingSms(BaseSmsBackend):
-    """An SMS backend that keeps what it was asked to send (`texts`)."""
-
-    sent: list[tuple[str, str]] = []
-
-    def send(self, *, to: str, text: str, idempotency_key: str = "") -> None:
-        self.sent.append((to, text))
-
-
 @pytest.fixture
-def texts(settings):
-    """The text messages sent during the test, as (to, text)."""
-    settings.SMS_BACKEND = "tests.portal.conftest.RecordingSms"
-    RecordingSms.sent.clear()
-    return RecordingSms.sent
+def sms(settings):
+    """Texts go to `FakeSmsBackend`, whose record (`.sent`: (to, text)) starts empty."""
+    settings.SMS_BACKEND = "tests.notifications.conftest.FakeSmsBackend"
+    _reset()
+    yield FakeSmsBackend
+    _reset()

@@ -21,7 +21,8 @@ def test_the_start_page_and_the_form(client, db):
     start = client.get("/public/")
     assert start.status_code == 200
     html = start.content.decode()
-    assert "信访事项办理进度查询" in html and 'href="/public/query/"' in html
+    assert "<h1" in html and "网上信访" in html and 'href="/public/query/"' in html
+    assert 'href="/public/submit/"' in html
     # The portal's own base: no staff navigation, no bell, no script at all.
     assert "<script" not in html and 'id="bell"' not in html and "navbar" not in html
     form = client.get("/public/query/").content.decode()
