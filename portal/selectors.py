@@ -160,7 +160,8 @@ def public_view(
     """The public view of petition `number`, or None unless `code` is its query code. A bounded
     number of queries whatever the case's history (at most nine: the petition, the clocks,
     the steps, the names of the bodies it was forwarded to, the accused units of an
-    accusation, the evaluation window's rule, the work calendar and the delivered answers)."""
+    accusation, the evaluation window's rule, the work calendar, the delivered answers and
+    the written notices)."""
     petition = petition_by_code(number, code)
     if petition is None:
         return None

@@ -32,9 +32,10 @@ from ..models import (
 from ..permissions import can_deliver_notice
 from .core import case_event_write, case_lock
 
-# The principal petitioner of a petition (petitions.models.PetitionerRole.PRINCIPAL; cases
-# does not import petitions).
+# The principal petitioner of a petition, and the online channel (petitions.models'
+# PetitionerRole.PRINCIPAL and Channel.ONLINE; cases does not import petitions).
 PRINCIPAL = "principal"
+ONLINE_CHANNEL = "online"
 
 # The text to the petitioner's phone: that a notice waits, nothing of its content, no name.
 ONLINE_SMS = "您好：您有一份信访事项书面告知书已在网上信访平台送达，请登录查阅。"
@@ -56,9 +57,19 @@ def notice_issue(
     series. `data` is what the text needs (`WrittenNotice`'s reason, text, legal_channel,
     guided_to, to_unit, due_on, earlier_case_number, review, deliver_by)."""
     number = next_document_number(unit=unit, series=NOTICE_SERIES[kind], year=on.year)
-    return WrittenNotice.objects.create(
+    notice = WrittenNotice.objects.create(
         case=case, kind=kind, unit=unit, number=number, issued_on=on, issued_by=actor, **data
     )
+    if _came_online(case):
+        # The petitioner wrote in online: the portal is where their notices go, at once.
+        _delivered(notice, case, method=DeliveryMethod.ONLINE, on=on, actor=None)
+    return notice
+
+
+def _came_online(case: Case) -> bool:
+    """Whether the case's first petition was submitted online (网上信访)."""
+    first = case.petitions.order_by("received_at", "pk").values_list("channel", flat=True)
+    return first.first() == ONLINE_CHANNEL
 
 
 def _lock(notice: WrittenNotice | int) -> WrittenNotice:
@@ -117,6 +128,14 @@ def notice_deliver(
                 % {"date": date_format(notice.issued_on, "SHORT_DATE_FORMAT")}
             }
         )
+    return _delivered(notice, case, method=method, on=on, actor=actor)
+
+
+def _delivered(
+    notice: WrittenNotice, case: Case, *, method: str, on: datetime.date, actor: User | None
+) -> WrittenNotice:
+    """Record the delivery on the notice and the case's timeline; online, text the
+    petitioner that it waits on the portal."""
     online = method == DeliveryMethod.ONLINE
     notice.delivery_method = method
     notice.delivered_on = on

@@ -257,3 +257,20 @@ def test_the_portals_notices_lay_out_in_a_fixed_number_of_queries(
         (listed,) = notices_for_petitioner(notice.case)
         # The notice, its case's first petition and its parties.
         assert notice_docx(listed)[:2] == b"PK"
+
+
+def test_a_petition_that_came_online_gets_its_notices_on_the_portal_at_once(handler1, frozen_now):
+    from cases.models import EventKind, NoticeKind
+    from tests.cases.notice_helpers import accepted, notice_of
+
+    case = accepted(handler1, channel="online")
+    notice = notice_of(case, NoticeKind.ACCEPTANCE)
+    assert notice.delivery_method == "online" and notice.delivered_on == D(2026, 11, 3)
+    assert notice.delivered_by is None
+    assert list(notices_for_petitioner(case)) == [notice]
+    event = case.events.get(kind=EventKind.NOTICE_DELIVERED)
+    assert event.actor is None and event.data["method"] == "online"
+    assert Notification.objects.get(kind="notice_online").sms_to == PHONE
+    # A visit's notice waits for the clerk to record how it was handed over.
+    visit = accepted(handler1)
+    assert notice_of(visit, NoticeKind.ACCEPTANCE).delivered_on is None

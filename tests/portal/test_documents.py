@@ -12,6 +12,7 @@ from cases import services
 from cases.models import Reply, ReplyStatus
 from core.officialdoc import DOCX_TYPE
 from portal.documents import _token
+from tests.factories import deliver
 
 from .conftest import D, registered
 
@@ -107,3 +108,40 @@ def test_a_link_signed_for_something_else_finds_nothing(answered):
     unknown_kind = _token("case", petition.case.pk)
     for token in (wrong_salt, unknown_kind):
         assert Client().get(f"/public/documents/{token}/").status_code == 404
+
+
+def test_delivered_notices_are_listed_with_the_answer_in_the_order_issued(
+    client, handler1, city_leader
+):
+    from cases.models import NoticeKind, WrittenNotice
+
+    petition, code = registered(handler1)
+    case = petition.case
+    services.case_accept(actor=handler1, case=case, on=D(2026, 11, 5))
+    acceptance = WrittenNotice.objects.get(case=case, kind=NoticeKind.ACCEPTANCE)
+    # Issued, not yet handed over: not the petitioner's yet.
+    assert look_up(client, petition, code)["documents"] == []
+    assert Client().get(f"/public/documents/{_token('notice', acceptance.pk)}/").status_code == 404
+
+    services.notice_deliver(
+        actor=handler1, notice=acceptance, method="in_person", on=D(2026, 11, 6)
+    )
+    deliver(case, handler1, city_leader, on=D(2026, 11, 20))
+    reply = Reply.objects.get(case=case)
+    documents = look_up(client, petition, code)["documents"]
+    assert [d["title"] for d in documents] == [
+        f"信访事项受理告知书（{acceptance.number}）",
+        f"信访处理意见书（{reply.number}）",
+    ]
+    response = Client().get(documents[0]["url"])
+    assert response.status_code == 200
+    body = text_of(response.content)
+    assert "信访事项受理告知书" in body and acceptance.number in body
+
+
+def test_a_petition_submitted_online_finds_its_acceptance_notice_at_once(client, handler1):
+    petition, code = registered(handler1, channel="online")
+    services.case_accept(actor=handler1, case=petition.case, on=D(2026, 11, 5))
+    [document] = look_up(client, petition, code)["documents"]
+    assert document["title"].startswith("信访事项受理告知书")
+    assert Client().get(document["url"]).status_code == 200

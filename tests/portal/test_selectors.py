@@ -180,7 +180,7 @@ def test_queries_are_bounded_whatever_the_history(handler1, street_handler, city
         matter = public_view(big.number, big_code)
     assert matter.status == "replied" and len(matter.steps) > 6
     # Petition, clocks, steps, forward targets' names, the evaluation rule and its calendar,
-    # the delivered answers.
+    # the delivered answers and the written notices.
     assert len(many) <= 9 and len(many) - len(one) == 1  # only the forward targets' names
 
 
