@@ -410,3 +410,14 @@ def party_users(party_units, handler1):
 def d1_supervisor(org):
     """Supervisor at the district-1 government D1 (the joint-conference office's staff)."""
     return _user("d1_supervisor", org.d1, "supervisor", last_name="何", first_name="督查")
+
+
+@pytest.fixture
+def sms(settings):
+    """Texts go to `FakeSmsBackend`, whose record (`.sent`: (to, text)) starts empty."""
+    from tests.notifications.conftest import FakeSmsBackend, _reset
+
+    settings.SMS_BACKEND = "tests.notifications.conftest.FakeSmsBackend"
+    _reset()
+    yield FakeSmsBackend
+    _reset()

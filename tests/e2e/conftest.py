@@ -45,6 +45,32 @@ def page(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    """A phone (390 × 844, touch) with JavaScript off, as the public portal must work on."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def puzzle_passes(settings, monkeypatch):
+    """The picture puzzle takes "PASSED" (CAPTCHA_TEST_MODE, in the package's copy too)."""
+    import captcha.conf.settings
+
+    settings.CAPTCHA_TEST_MODE = True
+    monkeypatch.setattr(captcha.conf.settings, "CAPTCHA_TEST_MODE", True)
+
+
+@pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

@@ -9,22 +9,6 @@ from tests.factories import register_petition
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        java_script_enabled=False,
-    )
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    yield page
-    context.close()
-
-
 def fits(page, selector: str, *, min_height: int = 44) -> None:
     box = page.locator(selector).bounding_box()
     assert box is not None
@@ -90,34 +74,15 @@ def test_the_portal_pages_keep_the_content_security_policy(page, live_server, db
     assert watched.problems == []
 
 
-@pytest.fixture
-def puzzle_passes(settings, monkeypatch):
-    """The picture puzzle takes "PASSED" (CAPTCHA_TEST_MODE, in the package's copy too)."""
-    import captcha.conf.settings
-
-    settings.CAPTCHA_TEST_MODE = True
-    monkeypatch.setattr(captcha.conf.settings, "CAPTCHA_TEST_MODE", True)
-
-
-@pytest.fixture
-def texts(settings):
-    from tests.notifications.conftest import FakeSmsBackend, _reset
-
-    settings.SMS_BACKEND = "tests.notifications.conftest.FakeSmsBackend"
-    _reset()
-    yield FakeSmsBackend
-    _reset()
-
-
-def _last_code(texts) -> str:
+def _last_code(sms) -> str:
     import re
 
-    return re.search(r"\d{6}", texts.sent[-1][1]).group(0)
+    return re.search(r"\d{6}", sms.sent[-1][1]).group(0)
 
 
 @pytest.mark.usefixtures("puzzle_passes")
 def test_a_petitioner_submits_a_petition_on_a_phone_without_javascript(
-    phone, live_server, org, texts, artifacts
+    phone, live_server, org, sms, artifacts
 ):
     from petitions.models import Petition
 
@@ -134,7 +99,7 @@ def test_a_petitioner_submits_a_petition_on_a_phone_without_javascript(
     phone.click("#phone-submit")
     phone.locator("#code-sent").wait_for()
 
-    phone.fill("#id_sms_code", _last_code(texts))
+    phone.fill("#id_sms_code", _last_code(sms))
     phone.fill("#id_name", "赵六")
     phone.fill("#id_id_number", "11010519491231002X")
     phone.fill("#id_address", "西山街道2号")
@@ -156,7 +121,7 @@ def test_a_petitioner_submits_a_petition_on_a_phone_without_javascript(
 
 
 @pytest.mark.usefixtures("puzzle_passes")
-def test_the_place_picker_searches_as_one_types_within_the_policy(page, live_server, org, texts):
+def test_the_place_picker_searches_as_one_types_within_the_policy(page, live_server, org, sms):
     from .test_csp_crawl import Watched
 
     watched = Watched(page, live_server)

@@ -5,7 +5,6 @@ from rest_framework.test import APIClient
 
 from cases import services
 from tests.factories import deliver, register_petition
-from tests.notifications.conftest import FakeSmsBackend, _reset
 
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -36,12 +35,3 @@ def answered(handler1, city_leader):
     services.case_accept(actor=handler1, case=petition.case, on=D(2026, 11, 5))
     deliver(petition.case, handler1, city_leader, on=D(2026, 11, 20))
     return petition, code
-
-
-@pytest.fixture
-def sms(settings):
-    """Texts go to `FakeSmsBackend`, whose record (`.sent`: (to, text)) starts empty."""
-    settings.SMS_BACKEND = "tests.notifications.conftest.FakeSmsBackend"
-    _reset()
-    yield FakeSmsBackend
-    _reset()
