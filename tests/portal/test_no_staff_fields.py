@@ -54,6 +54,22 @@ PUBLIC_KEYS = {
     "query_code",
     "request",
     "comment",
+    # The unit search, the online submission and its phone code, a lost code.
+    "path",
+    "name",
+    "id_number",
+    "phone",
+    "sms_code",
+    "address",
+    "location_unit",
+    "category",
+    "summary",
+    "content",
+    "demands",
+    "person_count",
+    "representative",
+    "accused_unit",
+    "attachments",
 }
 
 
@@ -150,6 +166,16 @@ def test_no_public_response_carries_anything_staff_only(history, client):
     api("review-request", {**pair, "request": "请求复查"})
     api("review-request", {**pair, "request": "请求复查"})  # 409: under way
     page("/public/query/", pair)
+    api("query-codes", {"number": petition.number, "phone": PHONE})
+    api("query-codes", {"number": petition.number, "phone": "010-1"})
+    page("/public/lost-code/", {"number": petition.number, "phone": PHONE})
+    units = client.get("/api/v1/public/units/", {"q": "西山"})
+    answers.append(("api units", units.content.decode(), units))
+    assert units.status_code == 200 and units.json()
+    api("sms-codes", {"phone": "13800000001"})
+    api("petitions", {"name": "", "id_number": ID_NUMBER[:-1] + "0", "location_unit": "NOPE"})
+    for path in ("/public/submit/", "/public/lost-code/"):
+        page(path)
 
     for what, text, response in answers:
         for secret in secrets:
