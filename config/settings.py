@@ -258,6 +258,11 @@ PUBLIC_DOCUMENT_MINUTES = env.int("PUBLIC_DOCUMENT_MINUTES", default=30)
 PUBLIC_PHONE_VERIFICATION = env.bool("PUBLIC_PHONE_VERIFICATION", default=True)
 PUBLIC_SMS_CODE_MINUTES = env.int("PUBLIC_SMS_CODE_MINUTES", default=5)
 PUBLIC_SMS_CODE_MAX_TRIES = env.int("PUBLIC_SMS_CODE_MAX_TRIES", default=5)
+# The picture puzzle on the petition form lasts as long as an unhurried writer needs (minutes;
+# the package's default is 5).
+CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=120)
+# Once the page has verified the phone, the petition form has this long (no time pressure).
+PUBLIC_PHONE_VERIFIED_HOURS = env.int("PUBLIC_PHONE_VERIFIED_HOURS", default=24)
 PUBLIC_SMS_CODE_PHONE_RATE = env.str("PUBLIC_SMS_CODE_PHONE_RATE", default="1/minute")
 PUBLIC_SMS_CODE_PHONE_HOURLY_RATE = env.str("PUBLIC_SMS_CODE_PHONE_HOURLY_RATE", default="5/hour")
 PUBLIC_SMS_CODE_RATE = env.str("PUBLIC_SMS_CODE_RATE", default="20/hour")
@@ -274,6 +279,7 @@ for _name in (
     "PUBLIC_CODE_RENEWAL_LIMIT",
     "PUBLIC_SMS_CODE_MINUTES",
     "PUBLIC_SMS_CODE_MAX_TRIES",
+    "PUBLIC_PHONE_VERIFIED_HOURS",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")

@@ -16,6 +16,7 @@ from core.limits import LONG_TEXT
 from petitions.models import Category
 from petitions.services import ONLINE_MAX_ATTACHMENTS
 
+from .phone import code_error, code_used, phone_from_token
 from .selectors import public_categories, public_unit
 from .submit import Representative, Submission
 
@@ -83,7 +84,7 @@ class ReviewRequestForm(QueryForm):
     )
 
 
-# --- submitting a petition online (two steps: the phone, then the petition) ------------------
+# --- submitting a petition online (three steps: the phone, its code, then the petition) -------
 
 
 class CaptchaInput(CaptchaTextInput):
@@ -150,18 +151,38 @@ def _unit_field(label, help_text, *, required: bool = True) -> forms.CharField:
     )
 
 
-class SubmitForm(PortalForm):
-    """Step 2: the petition itself, with the code sent to the phone (when verification is on)
-    and the picture puzzle again."""
+class CodeForm(PortalForm):
+    """Step 2: the code texted to the phone (the phone carried along, hidden)."""
 
-    phone = forms.CharField(label=_("Mobile number"), max_length=30)
+    phone = forms.CharField(max_length=30, widget=forms.HiddenInput)
     sms_code = forms.CharField(
         label=_("Code from the text message"),
         max_length=6,
-        required=False,
-        help_text=_("The 6 digits we sent to your phone; the code is valid for a few minutes."),
+        help_text=_("The 6 digits we sent to your phone."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+    def clean_phone(self) -> str:
+        return normalize_mobile(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        if "phone" in data and "sms_code" in data:
+            error = code_error(data["phone"], data["sms_code"].strip())
+            if error:
+                self.add_error("sms_code", error)
+            else:
+                code_used(data["phone"])
+        return data
+
+
+class SubmitForm(PortalForm):
+    """Step 3: the petition itself, for the phone verified in step 2 (the signed proof
+    hidden; no code and no time limit that matters to a writer), and the picture puzzle
+    again. Without phone verification the phone is typed here."""
+
+    phone = forms.CharField(label=_("Mobile number"), max_length=30, required=False)
+    phone_token = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
@@ -235,18 +256,35 @@ class SubmitForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = public_categories()
         self.fields["category"].label_from_instance = str
-        # Asked for (and marked so) only while phone verification is on.
-        self.fields["sms_code"].required = settings.PUBLIC_PHONE_VERIFICATION
+        # Typed here only while phone verification is off; else proven by the token.
+        self.verify = settings.PUBLIC_PHONE_VERIFICATION
+        self.fields["phone"].required = not self.verify
         self.candidates: dict[str, list] = {}
 
     def clean_phone(self) -> str:
+        if self.verify:
+            return ""
         return normalize_mobile(self.cleaned_data["phone"])
 
-    def clean_sms_code(self) -> str:
-        code = self.cleaned_data["sms_code"].strip()
-        if settings.PUBLIC_PHONE_VERIFICATION and not code:
-            raise forms.ValidationError(_("Enter the code from the text message."))
-        return code
+    def clean_phone_token(self) -> str:
+        if not self.verify:
+            return ""
+        phone = phone_from_token(self.cleaned_data["phone_token"])
+        if phone is None:
+            raise forms.ValidationError(
+                _(
+                    "The check of your mobile number has run out: verify it again. What you "
+                    "wrote is kept below; copy it before you go."
+                )
+            )
+        self.cleaned_data["phone"] = phone
+        return self.cleaned_data["phone_token"]
+
+    @property
+    def verified_phone(self) -> str:
+        """The phone shown above the form: the one the token proves, if it does."""
+        token = self.data.get("phone_token") or self.initial.get("phone_token") or ""
+        return phone_from_token(token) or ""
 
     def clean_id_number(self) -> str:
         return normalize_id_number(self.cleaned_data["id_number"])
@@ -302,7 +340,7 @@ class SubmitForm(PortalForm):
             name=data["name"],
             id_number=data["id_number"],
             phone=data["phone"],
-            sms_code=data["sms_code"],
+            phone_verified=self.verify,
             address=data["address"],
             location_unit=data["location_unit"],
             category=data["category"],

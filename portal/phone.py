@@ -16,6 +16,7 @@ import secrets
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "public-phone-code"
 CODE_LENGTH = 6
+TOKEN_SALT = "portal.phone-verified"
 
 
 class RateLimited(Exception):
@@ -109,8 +111,9 @@ def code_request(request, phone: str, *, address_checked: bool = False) -> None:
             raise RateLimited(seconds)
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
     lifetime = settings.PUBLIC_SMS_CODE_MINUTES * 60
-    entry = {"hash": _code_hash(phone, code), "tries": 0, "until": time.time() + lifetime}
+    entry = {"hash": _code_hash(phone, code), "until": time.time() + lifetime}
     cache.set(_key(phone), entry, timeout=lifetime)
+    cache.delete(_tries_key(phone))
     text = _(
         "Your verification code for submitting a petition is %(code)s, valid for %(minutes)d "
         "minutes. Do not tell it to anyone."
@@ -139,14 +142,42 @@ def code_error(phone: str, code: str) -> str:
         return _("This code has expired or was never sent: ask for a new one.")
     if constant_time_compare(entry["hash"], _code_hash(phone, code)):
         return ""
-    entry["tries"] += 1
-    if entry["tries"] >= settings.PUBLIC_SMS_CODE_MAX_TRIES:
-        cache.delete(key)
+    # Counted atomically (Redis INCR): concurrent wrong tries cannot share one count.
+    tries_key = _tries_key(phone)
+    cache.add(tries_key, 0, timeout=remaining)
+    try:
+        tries = cache.incr(tries_key)
+    except ValueError:  # expired meanwhile: so has the code
+        tries = settings.PUBLIC_SMS_CODE_MAX_TRIES
+    if tries >= settings.PUBLIC_SMS_CODE_MAX_TRIES:
+        cache.delete_many([key, tries_key])
         return _("Too many wrong codes: this code no longer works, ask for a new one.")
-    cache.set(key, entry, timeout=remaining)
     return _("This code is wrong: check the text message and try again.")
 
 
+def _tries_key(phone: str) -> str:
+    return f"{_key(phone)}:tries"
+
+
 def code_used(phone: str) -> None:
-    """The petition went in: its code may not serve another."""
-    cache.delete(_key(phone))
+    """The code served (a petition went in, or the page verified the phone): it may not serve
+    again."""
+    cache.delete_many([_key(phone), _tries_key(phone)])
+
+
+def phone_token(phone: str) -> str:
+    """Proof, for the page's petition form, that `phone` was verified just now: signed, good
+    for PUBLIC_PHONE_VERIFIED_HOURS, so that writing the petition has no time pressure (the
+    code itself lasts minutes)."""
+    return signing.dumps(phone, salt=TOKEN_SALT)
+
+
+def phone_from_token(token: str) -> str | None:
+    """The phone a `phone_token` proves verified, or None: forged, altered or run out."""
+    try:
+        phone = signing.loads(
+            token, salt=TOKEN_SALT, max_age=settings.PUBLIC_PHONE_VERIFIED_HOURS * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return phone if isinstance(phone, str) else None

@@ -41,6 +41,8 @@ class Submission:
     summary: str
     content: str
     sms_code: str = ""
+    # The page verified the phone before the petition form (`phone.phone_token`).
+    phone_verified: bool = False
     demands: str = ""
     person_count: int = 1
     representative: Representative | None = None
@@ -49,12 +51,13 @@ class Submission:
 
 
 def submit(submission: Submission) -> Registration:
-    """Check the phone's code (when verification is on), then submit the petition; the code
-    is used up once the petition is in. Raises ValidationError by the form's field names;
-    nothing is written then."""
-    error = code_error(submission.phone, submission.sms_code)
-    if error:
-        raise ValidationError({"sms_code": error})
+    """Check the phone's code (when verification is on and the page has not verified the
+    phone already), then submit the petition; the code is used up once the petition is in.
+    Raises ValidationError by the form's field names; nothing is written then."""
+    if not submission.phone_verified:
+        error = code_error(submission.phone, submission.sms_code)
+        if error:
+            raise ValidationError({"sms_code": error})
     representative = submission.representative
     draft = OnlineDraft(
         petitioner=PetitionerDraft(
@@ -89,5 +92,6 @@ def submit(submission: Submission) -> Registration:
         raise ValidationError(
             {FIELD_NAMES.get(name, name): messages for name, messages in exc.message_dict.items()}
         ) from None
-    code_used(submission.phone)
+    if not submission.phone_verified:
+        code_used(submission.phone)
     return registration

@@ -16,7 +16,15 @@ from core.exceptions import Conflict, ValidationError
 from core.pages import apply_service_errors, docx_download
 
 from .documents import document_for
-from .forms import EvaluateForm, LostCodeForm, PhoneForm, QueryForm, ReviewRequestForm, SubmitForm
+from .forms import (
+    CodeForm,
+    EvaluateForm,
+    LostCodeForm,
+    PhoneForm,
+    QueryForm,
+    ReviewRequestForm,
+    SubmitForm,
+)
 from .lockout import PublicSubmitThrottle, throttle_wait
 from .messages import (
     locked_message,
@@ -24,7 +32,7 @@ from .messages import (
     not_found_message,
     renewals_used_message,
 )
-from .phone import RateLimited, code_request
+from .phone import RateLimited, code_request, phone_token
 from .query import Locked, evaluate_matter, query_matter, renew_code, request_review
 from .submit import submit
 
@@ -215,17 +223,22 @@ SUBMIT_FIELDS = {"representative": "representative_name"}
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit_petition(request):
-    """Two steps that work without JavaScript: the mobile number behind a picture puzzle (a
-    code is sent to it), then the petition with that code and the puzzle again. On success
-    the number and query code, shown this once. Without phone verification the petition form
-    comes at once."""
+    """Three steps that work without JavaScript: the mobile number behind a picture puzzle
+    (a code is texted to it), the code (checked at once, while it is fresh), then the
+    petition with the puzzle again, as unhurried as the writer needs. On success the number
+    and query code, shown this once. Without phone verification the petition form comes at
+    once."""
     verify = settings.PUBLIC_PHONE_VERIFICATION
     if request.method != "POST":
         if verify:
-            return _phone_step(request, PhoneForm())
+            initial = {"phone": request.GET.get("phone", "")[:30]}
+            return _phone_step(request, PhoneForm(initial=initial))
         return _petition_step(request, SubmitForm())
-    if verify and request.POST.get("step") == "phone":
+    step = request.POST.get("step")
+    if verify and step == "phone":
         return _code_sent(request, PhoneForm(request.POST))
+    if verify and step == "code":
+        return _phone_verified(request, CodeForm(request.POST))
     form = SubmitForm(request.POST, request.FILES)
     if not form.is_valid():
         return _petition_step(request, form, status=400)
@@ -263,7 +276,22 @@ def _code_sent(request, form):
         message = _("Too many codes asked for: try again in %(minutes)s minutes.")
         form.add_error(None, message % {"minutes": _minutes(limited.seconds)})
         return _phone_step(request, form, status=429, retry_after=limited.seconds)
-    return _petition_step(request, SubmitForm(initial={"phone": phone}), code_sent=True)
+    return _code_step(request, CodeForm(initial={"phone": phone}), code_sent=True)
+
+
+def _phone_verified(request, form):
+    """Step 2 posted: the petition form for the verified phone, or the code again."""
+    if not form.is_valid():
+        return _code_step(request, form, status=400)
+    token = phone_token(form.cleaned_data["phone"])
+    return _petition_step(request, SubmitForm(initial={"phone_token": token}))
+
+
+def _code_step(request, form, *, status=200, code_sent=False):
+    context = _context(
+        request, form=form, code_sent=code_sent, minutes=settings.PUBLIC_SMS_CODE_MINUTES
+    )
+    return render(request, "portal/submit_code.html", context, status=status)
 
 
 def _phone_step(request, form, *, status=200, retry_after=0):
@@ -275,14 +303,8 @@ def _phone_step(request, form, *, status=200, retry_after=0):
     return response
 
 
-def _petition_step(request, form, *, status=200, retry_after=0, code_sent=False):
-    context = _context(
-        request,
-        form=form,
-        verify=settings.PUBLIC_PHONE_VERIFICATION,
-        code_sent=code_sent,
-        minutes=settings.PUBLIC_SMS_CODE_MINUTES,
-    )
+def _petition_step(request, form, *, status=200, retry_after=0):
+    context = _context(request, form=form, verify=settings.PUBLIC_PHONE_VERIFICATION)
     response = render(request, "portal/submit.html", context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)

@@ -98,8 +98,12 @@ def test_a_petitioner_submits_a_petition_on_a_phone_without_javascript(
     phone.fill("#id_captcha_1", "PASSED")
     phone.click("#phone-submit")
     phone.locator("#code-sent").wait_for()
-
     phone.fill("#id_sms_code", _last_code(sms))
+    fits(phone, "#code-submit")
+    phone.screenshot(path=str(artifacts / "portal-submit-code-390.png"), full_page=True)
+    phone.click("#code-submit")
+    phone.locator("#verified-phone").wait_for()
+
     phone.fill("#id_name", "赵六")
     phone.fill("#id_id_number", "11010519491231002X")
     phone.fill("#id_address", "西山街道2号")
@@ -108,7 +112,7 @@ def test_a_petitioner_submits_a_petition_on_a_phone_without_javascript(
     phone.fill("#id_summary", "拖欠工资")
     phone.fill("#id_content", "公司拖欠工资两个月。")
     phone.fill("#id_captcha_1", "PASSED")
-    for selector in ("#id_sms_code", "#id_location_unit", "#id_category", "#submit-petition"):
+    for selector in ("#id_name", "#id_location_unit", "#id_category", "#submit-petition"):
         fits(phone, selector)
     phone.screenshot(path=str(artifacts / "portal-submit-form-390.png"), full_page=True)
     phone.click("#submit-petition")
@@ -131,6 +135,10 @@ def test_the_place_picker_searches_as_one_types_within_the_policy(page, live_ser
     page.click("#phone-submit")
     page.locator("#code-sent").wait_for()
     watched.collect("/public/submit/ (step 2)")
+    page.fill("#id_sms_code", _last_code(sms))
+    page.click("#code-submit")
+    page.locator("#verified-phone").wait_for()
+    watched.collect("/public/submit/ (step 3)")
     picker = page.locator("#field-location_unit .ts-control input")
     picker.fill("西山街")
     option = page.locator("#field-location_unit .ts-dropdown .option", has_text="西山街道").first

@@ -28,6 +28,8 @@ def submit_online(phone, live_server, sms, artifacts) -> tuple[str, str]:
     phone.click("#phone-submit")
     phone.locator("#code-sent").wait_for()
     phone.fill("#id_sms_code", _last_code(sms))
+    phone.click("#code-submit")
+    phone.locator("#verified-phone").wait_for()
     phone.fill("#id_name", "赵六")
     phone.fill("#id_id_number", "11010519491231002X")
     phone.fill("#id_address", "西山街道2号")

@@ -1,5 +1,6 @@
-"""`/public/submit/`: the two steps without JavaScript (the phone behind the picture puzzle,
-then the petition), errors beside their fields, the success page, large text."""
+"""`/public/submit/`: the three steps without JavaScript (the phone behind the picture puzzle,
+the code, then the petition with no time pressure), errors beside their fields, the success
+page, large text."""
 
 import datetime
 import re
@@ -10,21 +11,13 @@ from django.test import Client, TestCase
 
 from petitions.models import Channel, Petition
 from tests.factories import make_id_number, png_bytes, written_snapshot
-from tests.notifications.conftest import FakeSmsBackend, _reset
+from tests.notifications.conftest import FakeSmsBackend
 
 pytestmark = pytest.mark.usefixtures("frozen_now", "sms")
 
 URL = "/public/submit/"
 PHONE = "13912345678"
 ID_NUMBER = make_id_number(datetime.date(1980, 2, 3), sequence=21)
-
-
-@pytest.fixture
-def sms(settings):
-    settings.SMS_BACKEND = "tests.notifications.conftest.FakeSmsBackend"
-    _reset()
-    yield FakeSmsBackend
-    _reset()
 
 
 @pytest.fixture
@@ -53,11 +46,29 @@ def the_code() -> str:
     return re.search(r"\d{6}", FakeSmsBackend.sent[-1][1]).group(0)
 
 
-def petition_form(org, **overrides):
+def step_two(client, phone=PHONE, code=None):
+    return client.post(
+        URL, {"step": "code", "phone": phone, "sms_code": the_code() if code is None else code}
+    )
+
+
+def token_in(response) -> str:
+    return re.search(r'name="phone_token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def verified(client, phone=PHONE) -> str:
+    """Steps 1 and 2: the phone's signed proof the petition form carries."""
+    assert step_one(client, phone).status_code == 200
+    response = step_two(client, phone)
+    assert response.status_code == 200, field_errors(response)
+    return token_in(response)
+
+
+def petition_form(org, token="", **overrides):
     data = {
         "step": "petition",
         "phone": PHONE,
-        "sms_code": the_code() if FakeSmsBackend.sent else "",
+        "phone_token": token,
         "name": "王五",
         "id_number": ID_NUMBER,
         "address": "西山街道1号",
@@ -126,14 +137,18 @@ def test_a_landline_is_refused_beside_the_phone_field(client, db):
 
 
 @pytest.mark.usefixtures("captcha_test_mode")
-def test_the_two_steps_and_the_success_page(client, org):
+def test_the_three_steps_and_the_success_page(client, org):
     response = step_one(client)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="code-sent"' in html and 'name="sms_code"' in html
-    assert 'enctype="multipart/form-data"' in html
+    assert 'id="code-sent"' in html and 'name="sms_code"' in html and 'id="step"' in html
     assert FakeSmsBackend.sent[-1][0] == PHONE
-    data = petition_form(org)
+    response = step_two(client)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'name="sms_code"' not in html
+    assert 'id="verified-phone"' in html and PHONE in html
+    data = petition_form(org, token_in(response))
     data["attachments"] = SimpleUploadedFile("photo.png", png_bytes(), "image/png")
     done = post_petition(client, data)
     assert done.status_code == 201, field_errors(done)
@@ -155,14 +170,12 @@ def test_the_two_steps_and_the_success_page(client, org):
 
 @pytest.mark.usefixtures("captcha_test_mode")
 def test_errors_are_shown_beside_their_fields_and_nothing_is_written(client, org, settings):
-    step_one(client)
+    token = verified(client)
     before = written_snapshot(settings.MEDIA_ROOT)
     bad_id = ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")
     response = post_petition(
         client,
-        petition_form(
-            org, id_number=bad_id, location_unit="没有这个地方", summary="", sms_code="1"
-        ),
+        petition_form(org, token, id_number=bad_id, location_unit="没有这个地方", summary=""),
     )
     assert response.status_code == 400
     errors = field_errors(response)
@@ -172,18 +185,58 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_written(client, org
 
 
 @pytest.mark.usefixtures("captcha_test_mode")
-def test_a_wrong_sms_code_is_shown_beside_it(client, org):
+def test_a_wrong_sms_code_is_shown_beside_it_and_five_kill_it(client, org, settings):
     step_one(client)
-    wrong = "000000" if the_code() != "000000" else "111111"
-    response = post_petition(client, petition_form(org, sms_code=wrong))
+    right = the_code()
+    wrong = "000000" if right != "000000" else "111111"
+    response = step_two(client, code=wrong)
     assert response.status_code == 400 and "sms_code" in field_errors(response)
+    assert 'name="phone_token"' not in response.content.decode()
+    assert 'id="code-again"' in response.content.decode()  # a new code, the phone kept
+    for _ in range(settings.PUBLIC_SMS_CODE_MAX_TRIES - 1):
+        step_two(client, code=wrong)
+    dead = step_two(client, code=right)
+    assert dead.status_code == 400 and "sms_code" in field_errors(dead)
+    assert not Petition.objects.exists()
+
+
+@pytest.mark.usefixtures("captcha_test_mode")
+def test_once_the_code_is_entered_writing_takes_as_long_as_it_takes(
+    client, org, settings, time_machine
+):
+    token = verified(client)
+    # Hours later: the code (minutes) and the puzzle would have run out long ago.
+    time_machine.shift(datetime.timedelta(hours=settings.PUBLIC_PHONE_VERIFIED_HOURS - 1))
+    done = post_petition(client, petition_form(org, token))
+    assert done.status_code == 201, field_errors(done)
+    petition = Petition.objects.get()
+    assert petition.parties.get().phone == PHONE
+    # The code served once: it cannot verify again.
+    assert (
+        step_two(client, code=re.search(r"\d{6}", FakeSmsBackend.sent[0][1])[0]).status_code == 400
+    )
+
+
+@pytest.mark.usefixtures("captcha_test_mode")
+def test_a_run_out_or_forged_proof_is_refused_and_nothing_is_written(
+    client, org, settings, time_machine
+):
+    token = verified(client)
+    for forged in ("", "x", token[:-2] + "zz"):
+        response = post_petition(client, petition_form(org, forged))
+        assert response.status_code == 400 and "phone_token" in field_errors(response)
+    time_machine.shift(datetime.timedelta(hours=settings.PUBLIC_PHONE_VERIFIED_HOURS, minutes=1))
+    response = post_petition(client, petition_form(org, token))
+    assert response.status_code == 400 and "phone_token" in field_errors(response)
+    assert "summary" not in field_errors(response)  # what was written is kept
+    assert 'value="噪音扰民"' in response.content.decode()
     assert not Petition.objects.exists()
 
 
 @pytest.mark.usefixtures("captcha_test_mode")
 def test_the_final_submit_needs_the_puzzle_too(client, org):
-    step_one(client)
-    data = petition_form(org, captcha_0="nokey", captcha_1="WRONG")
+    token = verified(client)
+    data = petition_form(org, token, captcha_0="nokey", captcha_1="WRONG")
     response = post_petition(client, data)
     assert response.status_code == 400 and "captcha" in field_errors(response)
     assert not Petition.objects.exists()
@@ -191,20 +244,20 @@ def test_the_final_submit_needs_the_puzzle_too(client, org):
 
 @pytest.mark.usefixtures("captcha_test_mode")
 def test_a_place_typed_by_name_is_found_and_an_ambiguous_one_lists_the_choices(client, org):
-    step_one(client)
-    ambiguous = post_petition(client, petition_form(org, location_unit="西山"))
+    token = verified(client)
+    ambiguous = post_petition(client, petition_form(org, token, location_unit="西山"))
     assert ambiguous.status_code == 400 and "location_unit" in field_errors(ambiguous)
     html = ambiguous.content.decode()
     assert 'data-candidates="location_unit"' in html and "D2S1" in html
-    done = post_petition(client, petition_form(org, location_unit="西山街道"))
+    done = post_petition(client, petition_form(org, token, location_unit="西山街道"))
     assert done.status_code == 201
     assert Petition.objects.get().location_unit == org.d2_street
 
 
 @pytest.mark.usefixtures("captcha_test_mode")
 def test_an_accusation_from_the_page(client, org):
-    step_one(client)
-    done = post_petition(client, petition_form(org, accused_unit=org.d2_business.code))
+    token = verified(client)
+    done = post_petition(client, petition_form(org, token, accused_unit=org.d2_business.code))
     assert done.status_code == 201
     petition = Petition.objects.get()
     assert petition.matter_kind == "accusation" and petition.accused_unit == org.d2_business
