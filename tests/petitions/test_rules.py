@@ -438,7 +438,7 @@ def test_a_failure_inside_the_transaction_writes_nothing_and_returns_the_number(
     def broken(draft):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_petitioner_upsert", broken)
+    monkeypatch.setattr(services.intake, "_petitioner_upsert", broken)
     with pytest.raises(RuntimeError):
         register_petition(reception1)
     assert written_snapshot(settings.MEDIA_ROOT) == before

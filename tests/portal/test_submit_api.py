@@ -268,13 +268,13 @@ def test_too_many_oversized_or_fake_attachments_are_refused_and_nothing_stays(
 
 
 def test_a_failure_after_the_files_were_saved_deletes_them(client, org, settings, monkeypatch):
-    import petitions.services
+    import petitions.models
 
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
     before = written_snapshot(settings.MEDIA_ROOT)
-    monkeypatch.setattr(petitions.services.Attachment.objects, "bulk_create", broken)
+    monkeypatch.setattr(petitions.models.Attachment.objects, "bulk_create", broken)
     assert ask_code(client).status_code == 202
     data = form(org, sms_code=sent_code())
     data["attachments"] = [SimpleUploadedFile("scan.pdf", pdf_bytes(), "application/pdf")]

@@ -1,8 +1,7 @@
-"""Petition intake: every write of the petitions app."""
+"""Registering a petition: the staff's intake and the one path every petition takes."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import secrets
 import uuid
@@ -16,38 +15,32 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import petition_office_for, unit_in_scope
-from audit.models import AuditAction
-from audit.services import record
+from accounts.selectors import unit_in_scope
 from cases.models import Case, MatterKind
 from cases.selectors import cases_visible_to
 from cases.selectors.accusations import case_reaches
 from cases.services import case_attach_petition, case_open
 from core.exceptions import NotAllowed, ValidationError
-from core.identity import is_mobile, normalize_id_number, normalize_phone
+from core.identity import normalize_id_number, normalize_phone
 from core.uploads import check_attachments
-from notifications.services import notify_phone_secret
 
-from .kinds import PetitionNotificationKind
-from .models import (
+from ..models import (
     Attachment,
     Category,
-    Channel,
     NumberSequence,
     Petition,
     Petitioner,
     PetitionerRole,
     PetitionPetitioner,
 )
-from .rules import default_authority_unit, is_group, is_skip_level
-from .selectors import (
+from ..rules import default_authority_unit, is_group, is_skip_level
+from ..selectors import (
     PersonKey,
     ended_same_matter,
     has_earlier_petition,
     id_number_hash,
     id_number_hashes,
     phone_hash,
-    phone_hashes,
 )
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -134,7 +127,7 @@ def next_petition_number(*, unit: OrgUnit, year: int) -> str:
     return f"{unit.code}-{year}-{value:06d}"
 
 
-def _validate_draft(actor: User | None, draft: PetitionDraft) -> None:
+def validate_draft(actor: User | None, draft: PetitionDraft) -> None:
     """The intake rules on the draft, every refusal at once (field by field). No `actor`: the
     petitioner's own online submission, which no staff scope or case choice applies to."""
     errors: dict[str, list[str]] = {}
@@ -302,11 +295,11 @@ def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
     All or nothing: any refusal raises ValidationError/NotAllowed and writes nothing."""
     if not actor.has_role(Role.RECEPTION, Role.HANDLER):
         raise NotAllowed(_("Only reception staff and handlers register petitions."))
-    _validate_draft(actor, draft)
-    return _register(draft, actor=actor)
+    validate_draft(actor, draft)
+    return register(draft, actor=actor)
 
 
-def _register(draft: PetitionDraft, *, actor: User | None) -> Registration:
+def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
     """The intake itself, for a validated draft: the one path of a staff registration and an
     online submission (`actor` None). All or nothing; the files saved are deleted again when
     anything fails."""
@@ -384,141 +377,3 @@ def _register(draft: PetitionDraft, *, actor: User | None) -> Registration:
             attachment.file.delete(save=False)
         raise
     return Registration(petition=petition, query_code=query_code)
-
-
-# The most files a petitioner attaches online (staff intake: core.uploads.MAX_ATTACHMENTS).
-ONLINE_MAX_ATTACHMENTS = 5
-
-
-@dataclass
-class OnlineDraft:
-    """What a petitioner submits on the public portal, parsed (codes resolved to objects):
-    the petitioner (with the verified phone), an optional representative, the matter. An
-    accused unit makes it an accusation."""
-
-    petitioner: PetitionerDraft
-    location_unit: OrgUnit
-    category: Category
-    summary: str
-    content: str = ""
-    demands: str = ""
-    person_count: int = 1
-    representative: PetitionerDraft | None = None
-    accused_unit: OrgUnit | None = None
-    attachments: list[UploadedFile] = field(default_factory=list)
-
-
-def online_receiving_unit(location: OrgUnit, accused_unit: OrgUnit | None) -> OrgUnit:
-    """The petition office that receives an online petition about `location`: the location's
-    own or its nearest ancestor's, never one the accusation reaches (Art. 30). ValidationError
-    on `location_unit` when there is none."""
-    office = petition_office_for(location, not_within=accused_unit)
-    if office is None:
-        raise ValidationError(
-            {
-                "location_unit": _(
-                    "No petition office receives petitions about this place online: please "
-                    "contact the petition office in person or by letter."
-                )
-            }
-        )
-    return office
-
-
-def petition_submit_online(*, draft: OnlineDraft) -> Registration:
-    """The petitioner's own petition from the public portal (网上信访): received now, on the
-    online channel, by the petition office for the matter's location, with no staff member
-    as its registrar. Every intake rule of a staff registration applies (group, accusation,
-    first-time and same-matter, the same checks of persons and files) through the same path;
-    a skip-level visit does not exist online. The case opens registered, in that office's
-    acceptance queue. After the commit the number and query code go by text message to the
-    petitioner's (verified) phone.
-
-    All or nothing: any refusal raises ValidationError and writes nothing."""
-    if len(draft.attachments) > ONLINE_MAX_ATTACHMENTS:
-        raise ValidationError(
-            {"attachments": _("At most %(count)d attachments.") % {"count": ONLINE_MAX_ATTACHMENTS}}
-        )
-    receiving_unit = online_receiving_unit(draft.location_unit, draft.accused_unit)
-    principal = dataclasses.replace(draft.petitioner, role=PetitionerRole.PRINCIPAL)
-    people = [principal]
-    if draft.representative is not None:
-        people.append(dataclasses.replace(draft.representative, role=PetitionerRole.REPRESENTATIVE))
-    petition_draft = PetitionDraft(
-        channel=Channel.ONLINE,
-        received_at=timezone.now(),
-        receiving_unit=receiving_unit,
-        location_unit=draft.location_unit,
-        category=draft.category,
-        matter_kind=MatterKind.ACCUSATION if draft.accused_unit else MatterKind.COMPLAINT,
-        person_count=draft.person_count,
-        summary=draft.summary.strip(),
-        content=draft.content.strip(),
-        demands=draft.demands.strip(),
-        petitioners=people,
-        accused_unit=draft.accused_unit,
-        attachments=list(draft.attachments),
-    )
-    _validate_draft(None, petition_draft)
-    registration = _register(petition_draft, actor=None)
-    phone = normalize_phone(principal.phone) if principal.phone else ""
-    transaction.on_commit(
-        lambda: _send_receipt(phone, registration.petition.number, registration.query_code),
-        robust=True,
-    )
-    return registration
-
-
-def _send_receipt(phone: str, number: str, query_code: str) -> None:
-    """The text with the number and query code: the query code only in the message sent,
-    never in the row kept (it is stored nowhere but as its hash)."""
-    text = _(
-        "Your petition has been received. Number: %(number)s, query code: %(code)s. Follow it "
-        "at %(url)s with both."
-    )
-    values = {"number": number, "url": settings.PUBLIC_QUERY_URL}
-    notify_phone_secret(
-        phone=phone,
-        kind=PetitionNotificationKind.ONLINE_RECEIPT,
-        text=text % {**values, "code": query_code},
-        kept_text=text % {**values, "code": "*" * len(query_code)},
-        case_number=number,
-    )
-
-
-def query_code_renew(*, number: str, phone: str) -> Petition | None:
-    """A new query code for petition `number`, texted to `phone` after the commit, when
-    `phone` is a mobile registered with it (a party's); None otherwise. The old code stops
-    working at once; the renewal is in the audit trail. The new code is kept nowhere but in
-    the text sent (`notify_phone_secret`), as at registration."""
-    if "\x00" in number or not is_mobile(phone):
-        return None
-    phone = normalize_phone(phone)
-    with transaction.atomic():
-        petition = Petition.objects.select_for_update().filter(number=number.strip()).first()
-        if (
-            petition is None
-            or not petition.parties.filter(phone_hash__in=phone_hashes(phone)).exists()
-        ):
-            return None
-        code = new_query_code()
-        petition.query_code_hash = query_code_hash(code)
-        petition.save(update_fields=["query_code_hash"])
-        record(AuditAction.QUERY_CODE_RENEWED, obj=petition, via="public portal")
-        transaction.on_commit(lambda: _text_new_code(phone, petition.number, code), robust=True)
-    return petition
-
-
-def _text_new_code(phone: str, number: str, query_code: str) -> None:
-    text = _(
-        "A new query code for petition %(number)s: %(code)s. The earlier code no longer works. "
-        "Follow the petition at %(url)s."
-    )
-    values = {"number": number, "url": settings.PUBLIC_QUERY_URL}
-    notify_phone_secret(
-        phone=phone,
-        kind=PetitionNotificationKind.QUERY_CODE_RENEWED,
-        text=text % {**values, "code": query_code},
-        kept_text=text % {**values, "code": "*" * len(query_code)},
-        case_number=number,
-    )
