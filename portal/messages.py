@@ -1,5 +1,6 @@
 """What the portal tells the public, in one place for its pages and its API."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -20,3 +21,10 @@ def new_code_sent_message() -> str:
 
 def renewals_used_message() -> str:
     return _("New query codes for this number are used up for today: try again tomorrow.")
+
+
+def phone_code_sent_message() -> str:
+    return _(
+        "If this number can receive text messages, a code is on its way. It is valid for "
+        "%(minutes)d minutes."
+    ) % {"minutes": settings.PUBLIC_SMS_CODE_MINUTES}
