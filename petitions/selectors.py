@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
-from cases.models import Case, CaseStatus, DeadlineKind
+from cases.models import IN_WORK_STATUSES, Case, CaseStatus, DeadlineKind
 from cases.selectors import (
     acceptance_due_of,
     case_ids_assigned_to,
@@ -190,6 +190,22 @@ def ended_same_matter(
             "-last_step_on",
             "-pk",
         )
+        .first()
+    )
+
+
+def case_in_work_on(
+    people: list[PersonKey], location: OrgUnit, category: Category, matter_kind: str
+) -> Case | None:
+    """The case a unit is still working on (受理, 办理 or 复查 under way) about the same matter
+    of the same petitioners: the same place, category and kind. A petition submitted online
+    about it joins it as a repeat petition (重复件) instead of opening a second case."""
+    earlier = _earlier_petitions(people, location).filter(
+        location_unit=location, category=category, matter_kind=matter_kind
+    )
+    return (
+        Case.objects.filter(pk__in=earlier.values("case_id"), status__in=IN_WORK_STATUSES)
+        .order_by("-last_received_at", "-pk")
         .first()
     )
 

@@ -316,7 +316,8 @@ def case_open(
 def case_attach_petition(
     *, actor: User | None, case: Case, petition_number: str, received_at: datetime.datetime
 ) -> Case:
-    """Record a repeat petition (重复件) on an open case; the case keeps its clocks.
+    """Record a repeat petition (重复件) on an open case; the case keeps its clocks. No
+    `actor`: the petitioner submitted it online (the event says so).
 
     The case row is locked so that a concurrent closing cannot slip in between."""
     locked = case_lock(case)
@@ -336,6 +337,6 @@ def case_attach_petition(
         event=EventKind.PETITION_ATTACHED,
         actor=actor,
         fields=("petition_count", "last_received_at"),
-        data={"petition": petition_number},
+        data={"petition": petition_number, **({"online": True} if actor is None else {})},
     )
     return locked

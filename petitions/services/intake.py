@@ -129,7 +129,7 @@ def next_petition_number(*, unit: OrgUnit, year: int) -> str:
 
 def validate_draft(actor: User | None, draft: PetitionDraft) -> None:
     """The intake rules on the draft, every refusal at once (field by field). No `actor`: the
-    petitioner's own online submission, which no staff scope or case choice applies to."""
+    petitioner's own online submission, which no staff scope applies to."""
     errors: dict[str, list[str]] = {}
 
     def error(field_name: str, message: str) -> None:
@@ -179,8 +179,11 @@ def validate_draft(actor: User | None, draft: PetitionDraft) -> None:
                     "registered by a petition office that is not accused."
                 ),
             )
-    if draft.case is not None and (
-        actor is None or not cases_visible_to(actor).filter(pk=draft.case.pk).exists()
+    # Online (no actor) the case is the one `case_in_work_on` found, never the caller's pick.
+    if (
+        draft.case is not None
+        and actor is not None
+        and not cases_visible_to(actor).filter(pk=draft.case.pk).exists()
     ):
         error("case", _("No such case."))
     elif draft.case is not None and not draft.case.is_open:

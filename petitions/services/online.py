@@ -23,7 +23,7 @@ from notifications.services import notify_phone_secret
 
 from ..kinds import PetitionNotificationKind
 from ..models import Category, Channel, Petition, PetitionerRole
-from ..selectors import phone_hashes
+from ..selectors import PersonKey, case_in_work_on, phone_hashes
 from .intake import (
     PetitionDraft,
     PetitionerDraft,
@@ -79,8 +79,10 @@ def petition_submit_online(*, draft: OnlineDraft) -> Registration:
     as its registrar. Every intake rule of a staff registration applies (group, accusation,
     first-time and same-matter, the same checks of persons and files) through the same path;
     a skip-level visit does not exist online. The case opens registered, in that office's
-    acceptance queue. After the commit the number and query code go by text message to the
-    petitioner's (verified) phone.
+    acceptance queue; a repeat petition (the same petitioners, place, category and kind as a
+    case still in work, `case_in_work_on`) joins that case instead, as a clerk would attach
+    it (never an accusation: it stays a case of its own). After the commit the number and
+    query code go by text message to the petitioner's (verified) phone.
 
     All or nothing: any refusal raises ValidationError and writes nothing."""
     if len(draft.attachments) > ONLINE_MAX_ATTACHMENTS:
@@ -92,13 +94,20 @@ def petition_submit_online(*, draft: OnlineDraft) -> Registration:
     people = [principal]
     if draft.representative is not None:
         people.append(dataclasses.replace(draft.representative, role=PetitionerRole.REPRESENTATIVE))
+    matter_kind = MatterKind.ACCUSATION if draft.accused_unit else MatterKind.COMPLAINT
+    keys = [PersonKey(p.name, p.id_number, p.phone) for p in people]
+    repeat_of = (
+        None
+        if draft.accused_unit
+        else case_in_work_on(keys, draft.location_unit, draft.category, matter_kind)
+    )
     petition_draft = PetitionDraft(
         channel=Channel.ONLINE,
         received_at=timezone.now(),
         receiving_unit=receiving_unit,
         location_unit=draft.location_unit,
         category=draft.category,
-        matter_kind=MatterKind.ACCUSATION if draft.accused_unit else MatterKind.COMPLAINT,
+        matter_kind=matter_kind,
         person_count=draft.person_count,
         summary=draft.summary.strip(),
         content=draft.content.strip(),
@@ -106,6 +115,7 @@ def petition_submit_online(*, draft: OnlineDraft) -> Registration:
         petitioners=people,
         accused_unit=draft.accused_unit,
         attachments=list(draft.attachments),
+        case=repeat_of,
     )
     validate_draft(None, petition_draft)
     registration = register(petition_draft, actor=None)

@@ -173,6 +173,47 @@ def test_a_second_petition_of_the_same_person_is_not_first_time(client, org, han
     assert Petition.objects.get(number=number).is_first_time is False
 
 
+def test_a_repeat_petition_joins_the_case_in_work_and_an_ended_one_does_not(
+    client, org, time_machine
+):
+    first = submit_verified(client, org).json()["number"]
+    case = Petition.objects.get(number=first).case
+    time_machine.shift(datetime.timedelta(minutes=2))  # the phone's next code
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = submit_verified(client, org, summary="再次反映工资问题")
+    assert again.status_code == 201, again.json()
+    repeat = Petition.objects.select_related("case").get(number=again.json()["number"])
+    assert repeat.case == case and repeat.is_repeat is True and repeat.registered_by is None
+    case.refresh_from_db()
+    assert case.petition_count == 2 and case.status == CaseStatus.REGISTERED
+    event = CaseEvent.objects.get(case=case, kind="petition_attached")
+    assert event.actor is None and event.data == {"petition": repeat.number, "online": True}
+    # Its own number and code follow the same case.
+    query = client.post(
+        "/api/v1/public/query/",
+        {"number": repeat.number, "query_code": again.json()["query_code"]},
+        format="json",
+    )
+    assert query.status_code == 200 and query.json()["status"] == "registered"
+
+    # Another category is another matter; and a case no longer in work takes no repeats.
+    time_machine.shift(datetime.timedelta(minutes=2))
+    other = submit_verified(client, org, category="0101").json()["number"]
+    assert Petition.objects.get(number=other).case != case
+    case.status = CaseStatus.REPLIED
+    case.save(update_fields=["status"])
+    time_machine.shift(datetime.timedelta(minutes=2))
+    later = submit_verified(client, org).json()["number"]
+    assert Petition.objects.get(number=later).case != case
+
+
+def test_an_accusation_never_joins_a_case(client, org, time_machine):
+    first = submit_verified(client, org, accused_unit=org.d1_business.code).json()["number"]
+    time_machine.shift(datetime.timedelta(minutes=2))
+    second = submit_verified(client, org, accused_unit=org.d1_business.code).json()["number"]
+    assert Petition.objects.get(number=first).case != Petition.objects.get(number=second).case
+
+
 def test_multipart_with_attachments(client, org):
     assert ask_code(client).status_code == 202
     data = form(org, sms_code=sent_code())
