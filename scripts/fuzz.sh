@@ -10,8 +10,11 @@
 #   4. the two API tokens, got before any fuzzing (the token endpoint's random credentials
 #      could otherwise lock the accounts); the identifiers of the demo data, which half of the
 #      path parameters are drawn from (scripts/fuzz_config.py);
-#   5. schemathesis as each user, the token endpoint excluded; then the token endpoint alone,
-#      without credentials, last;
+#   5. schemathesis as each user, the token endpoint and the session's operations (logouts,
+#      the token list) excluded: they would revoke the token the run is using, and every
+#      later request would get 401; then the session's operations alone with a token of
+#      their own; then the token endpoint alone, without credentials, last. A user's run
+#      fails when its token no longer works at its end: what came after was never tried;
 #   6. stop the server and drop the database (trap), print the operations and cases run.
 #
 # Variables: FUZZ_EXAMPLES (cases per operation and phase, default 50), FUZZ_ARGS (more
@@ -138,6 +141,23 @@ with urllib.request.urlopen(request, timeout=30) as answer:
 PY
 }
 export DJANGO_SETTINGS_MODULE=config.settings
+token_works() {  # token_works <token>: whether the API still takes it
+    "$PY" - "$BASE" "$1" <<'PY'
+import sys
+import urllib.error
+import urllib.request
+
+base, token = sys.argv[1:]
+request = urllib.request.Request(
+    f"{base}/api/v1/categories/", headers={"Authorization": f"Token {token}"}
+)
+try:
+    urllib.request.urlopen(request, timeout=30)
+except urllib.error.HTTPError:
+    sys.exit(1)
+PY
+}
+
 HANDLER_TOKEN="$(token handler1)"
 ADMIN_TOKEN="$(token admin)"
 # Path parameters drawn half of the time from the identifiers of the demo data each user sees.
@@ -163,8 +183,24 @@ fuzz() {  # fuzz <label> <config> [schemathesis options...]
     summary+=("$label: ${operations:-?} operations, ${cases:-?} cases, $(tail -1 "$log" | tr -d '=' | sed 's/^ *//')")
 }
 
-fuzz handler1 "$WORK/handler1.toml" -H "Authorization: Token $HANDLER_TOKEN" --exclude-path /api/v1/auth/token/
-fuzz admin "$WORK/admin.toml" -H "Authorization: Token $ADMIN_TOKEN" --exclude-path /api/v1/auth/token/
+# The token endpoint and the operations that end a session (a logout, revoking a token by
+# its id: the stateful phase finds the caller's own id in the token list) stay out of the
+# users' runs; they would revoke the token the run is using.
+SESSION_PATHS=(--exclude-path-regex '^/api/v1/auth/')
+for user in handler1 admin; do
+    [[ $user == handler1 ]] && user_token="$HANDLER_TOKEN" || user_token="$ADMIN_TOKEN"
+    fuzz "$user" "$WORK/$user.toml" -H "Authorization: Token $user_token" "${SESSION_PATHS[@]}"
+    if ! token_works "$user_token"; then
+        echo "fuzz: $user's token was revoked during the run: what came after was not tried"
+        failed=1
+    fi
+done
+# The session's operations with a token of their own, got now (the runs above revoke the
+# caller's other tokens): the logouts revoke it along the way, as they should.
+SESSION_TOKEN="$(token handler1)"
+fuzz session "$WORK/none.toml" -H "Authorization: Token $SESSION_TOKEN" \
+    --include-path-regex '^/api/v1/auth/(logout|logout-all|tokens)/'
+
 # Last: random credentials may lock accounts or this address out (login lockout).
 fuzz token-endpoint "$WORK/none.toml" --include-path /api/v1/auth/token/
 

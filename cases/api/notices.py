@@ -44,6 +44,10 @@ class WrittenNoticeSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.official_name", read_only=True)
     to_unit = SlugRelatedField(slug_field="code", read_only=True)
     delivered_by = SlugRelatedField(slug_field="username", read_only=True)
+    # Empty until the notice is delivered (declared so: a read-only model field loses it).
+    delivery_method = serializers.ChoiceField(
+        choices=DeliveryMethod.choices, allow_blank=True, read_only=True
+    )
     docx_url = serializers.SerializerMethodField()
 
     class Meta:

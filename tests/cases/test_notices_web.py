@@ -162,6 +162,23 @@ def test_api_lists_and_delivers(notice, handler1):
     assert client.get(LIST, {"delivered": "false"}).json()["results"] == []
 
 
+def test_an_undelivered_notice_answers_as_the_schema_declares(notice, handler1):
+    from drf_spectacular.generators import SchemaGenerator
+
+    row = api(handler1).get(LIST, {"case": notice.case.number}).json()["results"][0]
+    assert row["delivery_method"] == ""
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    def values(declared) -> set:
+        if "$ref" in declared:
+            return values(schemas[declared["$ref"].rsplit("/", 1)[1]])
+        parts = declared.get("oneOf", []) + declared.get("allOf", [])
+        return set(declared.get("enum", [])).union(*(values(part) for part in parts))
+
+    declared = values(schemas["WrittenNotice"]["properties"]["delivery_method"])
+    assert declared == {"", "in_person", "post", "sms", "online"}
+
+
 @pytest.mark.parametrize(
     "payload, field",
     [
