@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_base import ReadOnlyAdmin
-from core.identity import is_mobile, mask_phone, normalize_phone
+from core.identity import mask_phone, normalize_mobile
 from core.workcalendar import year_statuses
 
 from .calendar.forms import OfficialScheduleForm
@@ -56,15 +56,7 @@ class UserAdminChangeForm(UserChangeForm):
     def clean_mobile(self) -> str:
         """A mainland mobile number (SMS reminders go to it), stored in its plain 11 digits."""
         value = self.cleaned_data.get("mobile", "").strip()
-        if not value:
-            return ""
-        number = normalize_phone(value)
-        if not is_mobile(number):
-            raise ValidationError(
-                _("Enter a mobile number (11 digits): text messages cannot go to a landline."),
-                code="landline",
-            )
-        return number
+        return normalize_mobile(value) if value else ""
 
 
 class AdministratorSetsPassword:

@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.login_guard import AddressRateThrottle
 
@@ -103,7 +104,11 @@ class PublicUnitSearchThrottle(AddressRateThrottle):
 def throttle_wait(request, throttle_class: type[AddressRateThrottle] = PublicQueryThrottle) -> int:
     """For a page: 0 if the address may go on now (by default: look up), else the seconds to
     wait."""
-    throttle = throttle_class()
+    return wait_for(throttle_class(), request)
+
+
+def wait_for(throttle: SimpleRateThrottle, request) -> int:
+    """Count `request` against `throttle`: 0 if it may go on now, else the seconds to wait."""
     if throttle.allow_request(request, None):
         return 0
     return max(math.ceil(throttle.wait() or 1), 1)

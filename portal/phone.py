@@ -26,6 +26,7 @@ from accounts.login_guard import AddressRateThrottle
 from notifications.services import notify_phone_secret
 
 from .kinds import PortalNotificationKind
+from .lockout import wait_for
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +88,6 @@ class PhoneHourlyThrottle(_PhoneThrottle):
     rate_setting = "PUBLIC_SMS_CODE_PHONE_HOURLY_RATE"
 
 
-def _wait(throttle: SimpleRateThrottle, request) -> int:
-    if throttle.allow_request(request, None):
-        return 0
-    return max(math.ceil(throttle.wait() or 1), 1)
-
-
 def code_request(request, phone: str, *, address_checked: bool = False) -> None:
     """Send a new code to `phone` (a mobile, already normalised), replacing any earlier one.
     Raises RateLimited when the phone or the client address asked too often
@@ -100,13 +95,13 @@ def code_request(request, phone: str, *, address_checked: bool = False) -> None:
     verification is off nothing is sent. A failed send is logged, not told: the answer is
     the same whether or not the message went out."""
     if not address_checked:
-        seconds = _wait(SmsCodeThrottle(), request)
+        seconds = wait_for(SmsCodeThrottle(), request)
         if seconds:
             raise RateLimited(seconds)
     if not settings.PUBLIC_PHONE_VERIFICATION:
         return
     for throttle in (PhoneIntervalThrottle(phone), PhoneHourlyThrottle(phone)):
-        seconds = _wait(throttle, request)
+        seconds = wait_for(throttle, request)
         if seconds:
             raise RateLimited(seconds)
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
