@@ -172,7 +172,7 @@ def seed_demo(
             script = Script(min(now.date(), timezone.localdate()))
             script_stories(script, {plan.key: plan for plan in plans if plan.key})
             VolumeHandling(random.Random(f"{seed}-handling"), script).plan_all(plans)
-            carry_out(plans, script, units, _users(specs))
+            carry_out(plans, script, units, _users(specs), seed=seed)
             result.petitions_created = len(plans)
             result.steps_taken = len(script.steps)
     result.accounts = demo_accounts(specs)

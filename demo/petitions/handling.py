@@ -30,7 +30,9 @@ from cases.models import (
     MatterKind,
     NotAcceptReason,
     Opinion,
+    WrittenNotice,
 )
+from core.exceptions import NotAllowed
 
 from ..orgs import UNIT_SPECS
 from .answers import (
@@ -263,16 +265,23 @@ class Runner:
 
 
 def carry_out(
-    plans: list[Plan], script: Script, units: dict[str, OrgUnit], users: dict[str, User]
+    plans: list[Plan],
+    script: Script,
+    units: dict[str, OrgUnit],
+    users: dict[str, User],
+    *,
+    seed: int | str = 0,
 ) -> None:
     """Register the plans and run the steps in the order they happened: a day's petitions
     (by time of receipt) before that day's steps (in the order they were scripted). Each day
     starts with the closing job (`cases_close_lapsed`) as beat runs it, so a case closes on the
-    day after its last window ended and a petition that comes later finds it closed. A
+    day after its last window ended and a petition that comes later finds it closed, and
+    with the written notices due that day handed over (`NoticeDesk`). A
     repeat that came after its case had closed opened a new case (see `Registrar`); an
     everyday one is then refused as already answered (`refuse_reopened`)."""
     registrar = Registrar(plans, units)
     runner = Runner(units, users)
+    desk = NoticeDesk(random.Random(f"{seed}-notices"), users)
     timeline: list[tuple[tuple, Plan | Step]] = [
         ((timezone.localdate(plan.received_at), 0, plan.received_at.timestamp(), i), plan)
         for i, plan in enumerate(plans)
@@ -284,6 +293,7 @@ def carry_out(
         (day, *_rest), item = heapq.heappop(timeline)
         if day != closed_before:
             services.cases_close_lapsed(today=day)
+            desk.deliver(day)
             closed_before = day
         if isinstance(item, Step):
             runner.run(item)
@@ -292,6 +302,7 @@ def carry_out(
         for step in refuse_reopened(script, item):
             heapq.heappush(timeline, ((step.on, 1, 0.0, step.seq), step))
     services.cases_close_lapsed(today=script.today)
+    desk.deliver(script.today)
 
 
 def refuse_reopened(script: Script, plan: Plan) -> list[Step]:
@@ -480,3 +491,36 @@ class VolumeHandling:
                 contact=plan.parties[0].person.name,
                 note=rng.choice(EVALUATION_NOTES[result]),
             )
+
+
+# How the written notices reach the petitioners who did not write in online (those are
+# delivered on the portal as they are issued).
+NOTICE_DELIVERY = {"in_person": 45, "post": 40, "sms": 15}
+
+
+class NoticeDesk:
+    """Hands over or posts each written notice one to four working days after its issue, as
+    an office does, by a handler of the issuing unit; those issued in the last days still
+    wait on `today` (the reminder scan chases an acceptance notice past its due day)."""
+
+    def __init__(self, rng: random.Random, users: dict[str, User]) -> None:
+        self.rng = rng
+        self.users = users
+        self.due: dict[int, datetime.date] = {}
+
+    def deliver(self, day: datetime.date) -> None:
+        """At the start of `day`: record the delivery, on `day`, of every notice due by then
+        (on the day itself, so that a timeline never runs backwards)."""
+        waiting = WrittenNotice.objects.filter(delivered_on__isnull=True).select_related("unit")
+        for notice in waiting.order_by("issued_on", "pk"):
+            later = datetime.timedelta(days=self.rng.randint(1, 4))
+            due = self.due.setdefault(notice.pk, workday_on_or_after(notice.issued_on + later))
+            actor = self.users.get(handler_of(notice.unit.code))
+            if due > day or actor is None:
+                continue
+            weights = list(NOTICE_DELIVERY.values())
+            method = self.rng.choices(list(NOTICE_DELIVERY), weights=weights)[0]
+            try:
+                services.notice_deliver(actor=actor, notice=notice, method=method, on=day)
+            except NotAllowed:  # no demo account works this unit's notices
+                self.due[notice.pk] = datetime.date.max

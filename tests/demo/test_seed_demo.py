@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
@@ -309,6 +309,7 @@ def test_handling_states_timelines_and_queues(seeded):
     check_timelines_run_forward_and_never_into_the_future()
     check_named_accounts_find_work_in_their_queues()
     check_cases_close_when_their_review_window_lapses()
+    check_written_notices_are_delivered_as_an_office_does()
 
 
 def test_scenario_cases(seeded):
@@ -334,7 +335,9 @@ def user(username: str) -> User:
 
 
 def event_kinds(case: Case) -> list[str]:
-    return list(case.events.values_list("kind", flat=True))
+    """The story's steps, without the written notices' deliveries that fall between them."""
+    steps = case.events.exclude(kind=EventKind.NOTICE_DELIVERED)
+    return list(steps.values_list("kind", flat=True))
 
 
 def check_every_state_of_handling_is_there():
@@ -362,6 +365,24 @@ def check_every_state_of_handling_is_there():
     )
     assert Evaluation.objects.exists() and Hearing.objects.exists()
     assert Case.objects.filter(sponsoring_leader__username="leader1").exists()
+
+
+def check_written_notices_are_delivered_as_an_office_does():
+    from cases.models import NoticeKind, WrittenNotice
+
+    notices = WrittenNotice.objects.all()
+    kinds = set(notices.values_list("kind", flat=True))
+    assert {NoticeKind.ACCEPTANCE, NoticeKind.FORWARDED, NoticeKind.REFUSAL} <= kinds
+    methods = set(notices.values_list("delivery_method", flat=True))
+    assert {"in_person", "post", "sms", "online"} <= methods
+    # Delivered within days of their issue; only the last days' still wait.
+    waiting = notices.filter(delivered_on__isnull=True)
+    assert waiting.count() < notices.count() / 20
+    week_ago = timezone.localdate() - datetime.timedelta(days=10)
+    assert not waiting.filter(issued_on__lt=week_ago).exists()
+    # A petition that came online gets its notices on the portal as they are issued.
+    online = notices.filter(delivery_method="online")
+    assert online.filter(delivered_on=F("issued_on"), delivered_by__isnull=True).exists()
 
 
 def check_timelines_run_forward_and_never_into_the_future():
@@ -430,7 +451,8 @@ def check_s1_is_solved_on_the_day_of_the_visit():
     case = story_case("S1")
     received = timezone.localdate(case.received_at)
     assert case.simplified and case.resolved and case.answered_on_time
-    assert set(case.events.values_list("effective_on", flat=True)) == {received}
+    steps = case.events.exclude(kind=EventKind.NOTICE_DELIVERED)
+    assert set(steps.values_list("effective_on", flat=True)) == {received}
     assert event_kinds(case) == [
         EventKind.REGISTERED,
         EventKind.ACCEPTED,
