@@ -148,3 +148,21 @@ def test_the_place_picker_searches_as_one_types_within_the_policy(page, live_ser
     assert page.locator("#id_location_unit").input_value() == "D2S1"
     watched.collect("/public/submit/ (picker)")
     assert watched.problems == []
+
+
+def test_large_text_turns_on_without_losing_what_was_typed(page, live_server, db):
+    """With JavaScript the switch stays on the page: what was typed stays; the choice is kept
+    for the next pages as without it."""
+    page.goto(f"{live_server.url}/public/query/")
+    page.fill("#id_number", "D1XFJ-2026-000001")
+    page.click("#display-toggle")
+    page.wait_for_function("document.body.classList.contains('portal-large')")
+    assert page.url.endswith("/public/query/")
+    assert page.input_value("#id_number") == "D1XFJ-2026-000001"
+    assert page.locator("#display-toggle").inner_text() == "标准字体"
+    page.goto(f"{live_server.url}/public/")
+    assert "portal-large" in (page.locator("body").get_attribute("class") or "")
+    page.click("#display-toggle")
+    page.wait_for_function("!document.body.classList.contains('portal-large')")
+    page.reload()
+    assert "portal-large" not in (page.locator("body").get_attribute("class") or "")
