@@ -23,11 +23,15 @@ def test_the_start_page_and_the_form(client, db):
     html = start.content.decode()
     assert "<h1" in html and "网上信访" in html and 'href="/public/query/"' in html
     assert 'href="/public/submit/"' in html
-    # The portal's own base: no staff navigation, no bell, no script at all.
-    assert "<script" not in html and 'id="bell"' not in html and "navbar" not in html
+    # The portal's own base: no staff navigation, no bell, no script but the display switch's
+    # (a file of its own; the pages work without it).
+    assert 'id="bell"' not in html and "navbar" not in html
     form = client.get("/public/query/").content.decode()
     assert 'name="number"' in form and 'name="query_code"' in form
-    assert 'name="csrfmiddlewaretoken"' in form and "<script" not in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    for page in (html, form):
+        assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/portal-display.js">']
+        assert "</script>" in page and "<script>" not in page
 
 
 def test_the_answer_page(client, handler1, org):
