@@ -1,12 +1,14 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.filters import UnitFilter
 from accounts.selectors import subtree_ids
-from core.filters import ContainsAnyFilter, DayFilter, YesNoAll
+from core.filters import DayFilter, YesNoAll
 
+from .auditing import record_key_search
 from .models import ACCEPTANCE_CLOCKS, ANSWER_CLOCKS, Case, CaseStatus
 from .selectors import (
     ClockState,
@@ -17,6 +19,7 @@ from .selectors import (
     filter_next_due,
     filter_overdue,
 )
+from .selectors.people import matching_case_ids, search_key
 
 # The clocks the rates over clocks count (及时受理率 over decisions, 办结率 over answers).
 CLOCK_KINDS = {"acceptance": ACCEPTANCE_CLOCKS, "answer": ANSWER_CLOCKS}
@@ -87,7 +90,9 @@ class CaseFilter(django_filters.FilterSet):
     clock_state = django_filters.ChoiceFilter(
         choices=ClockState.choices, method="applied_together", label=_("Time limit kept")
     )
-    q = ContainsAnyFilter(fields=("number", "summary"), label=_("Number or summary"))
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Number, summary or petitioner (name, ID number, phone)")
+    )
 
     class Meta:
         model = Case
@@ -134,6 +139,14 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return filter_category(queryset, value.strip())
+
+    def filter_q(self, queryset, name, value):
+        key = search_key(value)
+        if not key.text:
+            return queryset
+        record_key_search(self.request, key, via="case list")
+        text = Q(number__icontains=key.text) | Q(summary__icontains=key.text)
+        return queryset.filter(text | Q(pk__in=matching_case_ids(key)))
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import PasswordChangeView, otp_verify_view
+from petitions.views import search_view
 
 from .api import api_urlpatterns
 from .apidocs import SchemaView, SwaggerView
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("search/", search_view, name="search"),
     path("petitions/", include("petitions.urls")),
     path("cases/", include("cases.urls")),
     path("escalation/", include("escalation.urls")),

@@ -3,15 +3,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UnitFilter
+from cases.auditing import record_key_search
+from cases.selectors.people import search_key
 from core.filters import (
     CodeChoiceFilter,
-    ContainsAnyFilter,
     SinceDayFilter,
     UntilDayFilter,
     YesNoAll,
 )
 
 from .models import Category, Channel, Petition, ReceivedLevel
+from .search import matching_petition_ids
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -35,7 +37,9 @@ class PetitionFilter(django_filters.FilterSet):
     is_repeat = django_filters.BooleanFilter(label=_("Repeat petition"), widget=YesNoAll)
     is_skip_level = django_filters.BooleanFilter(label=_("Skip-level visit"), widget=YesNoAll)
     is_first_time = django_filters.BooleanFilter(label=_("First-time petition"), widget=YesNoAll)
-    q = ContainsAnyFilter(fields=("number", "summary"), label=_("Number or summary"))
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Number, summary or petitioner (name, ID number, phone)")
+    )
 
     class Meta:
         model = Petition
@@ -43,6 +47,14 @@ class PetitionFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value))
+
+    def filter_q(self, queryset, name, value):
+        key = search_key(value)
+        if not key.text:
+            return queryset
+        record_key_search(self.request, key, via="petition list")
+        text = Q(number__icontains=key.text) | Q(summary__icontains=key.text)
+        return queryset.filter(text | Q(pk__in=matching_petition_ids(key)))
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(ReceivedLevel.condition(value))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import OrgUnit
+from cases.auditing import record_key_search
 from cases.models import Case, CaseStatus
 from core.exceptions import NotAllowed
 from core.http import stored_download
@@ -21,7 +22,8 @@ from core.pages import filtered_list
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .forms import PetitionerFormSet, PetitionForm
-from .models import Petition
+from .models import Petition, Petitioner
+from .search import find, petitioner_history
 from .selectors import (
     PersonKey,
     may_see_full_identity,
@@ -277,3 +279,34 @@ def id_info_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             context["error"] = error.messages[0]
     return render(request, "petitions/_id_info.html", context)
+
+
+@login_required
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Find anyone (查人查件): people and matters by number, name, ID number or phone; an
+    exact number alone opens its petition or case."""
+    result = find(request.user, request.GET.get("q"))
+    record_key_search(request, result.key, via="search")
+    hit = result.exact_hit
+    if isinstance(hit, Petition):
+        return redirect("petitions:detail", number=hit.number)
+    if isinstance(hit, Case):
+        return redirect("cases:detail", number=hit.number)
+    return render(request, "petitions/search.html", {"result": result})
+
+
+@login_required
+@require_GET
+def petitioner_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One petitioner's petitions and cases over the years, in the user's scope; masked."""
+    try:
+        history = petitioner_history(request.user, pk)
+    except Petitioner.DoesNotExist:
+        raise Http404 from None
+    context = {
+        "history": history,
+        "terminated": CaseStatus.TERMINATED,
+        "closed": CaseStatus.CLOSED,
+    }
+    return render(request, "petitions/petitioner.html", context)
