@@ -115,6 +115,10 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     assert page.evaluate("window.__same_page") is True
     watched.collect("case list filter")
     watched.visit(f"/petitions/{petition.number}/")
+    # Find anyone: the results and a petitioner's page.
+    person = petition.parties.order_by("position").first().petitioner
+    watched.visit(f"/search/?q={person.name}", "#search-people")
+    watched.visit(reverse("petitions:petitioner", args=[person.pk]), "#person-petitions")
     watched.visit(f"/cases/{case.number}/")
     page.wait_for_load_state("networkidle")  # the panels arrive through htmx
     page.screenshot(path=str(artifacts / "csp-case-detail.png"), full_page=True)
