@@ -263,6 +263,7 @@ def repeat_panel_view(request: HttpRequest) -> HttpResponse:
         "possible": possible,
         "groups": [("certain", certain), ("possible", possible)],
         "certain_key": any(person.id_number or person.phone for person in people),
+        "name_key": any(person.name.strip() for person in people),
         "searched": bool(people),
         "attached": request.POST.get("case", ""),
         "terminated": CaseStatus.TERMINATED,

@@ -83,6 +83,8 @@ def test_id_number_and_phone_matches_are_certain(han, reception1, org):
         assert case.match == "certain"
     page = _panel(reception1, org.d1_street, name="韩立新", id_number=principal.id_number)
     assert 'data-match="certain"' in page and "data-possible-heading" not in page
+    nobody = _panel(reception1, id_number=make_id_number())
+    assert 'data-repeat="none"' in nobody and 'data-repeat="no-name-match"' not in nobody
 
 
 def test_certain_cases_come_before_possible_ones(han, reception1, org):
