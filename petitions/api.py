@@ -27,6 +27,7 @@ from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .models import Category, Channel, Petition, PetitionerRole
 from .selectors import (
+    Match,
     PersonKey,
     category_list,
     may_see_full_identity,
@@ -219,6 +220,11 @@ class RepeatCaseSerializer(serializers.Serializer):
     is_open = serializers.BooleanField()
     is_terminated = serializers.SerializerMethodField()
     is_closed = serializers.SerializerMethodField()
+    match = serializers.ChoiceField(
+        choices=Match.choices,
+        help_text="certain: found by ID number or phone; possible: by name alone within the "
+        "location's area, for the clerk to confirm (it does not make a petition not first-time).",
+    )
 
     def get_is_terminated(self, case) -> bool:
         return case.status == "terminated"
@@ -296,7 +302,8 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"], url_path="repeat-check", pagination_class=None)
     def repeat_check(self, request):
-        """Earlier cases of one petitioner, by ID number, else phone, else name + location."""
+        """Earlier cases of one petitioner: by ID number, else phone (`match` certain), and by
+        name within the location's area, or anywhere without one (`match` possible)."""
         query = RepeatCheckQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data

@@ -30,7 +30,11 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.VISIT)
     received_at = forms.DateTimeField(
         label=_("Received at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        # Now by default: out of the tab order until the clerk chooses to change it.
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "tabindex": "-1", "data-received-at": ""},
+            format="%Y-%m-%dT%H:%M",
+        ),
     )
     receiving_unit = UnitChoiceField(label=_("Receiving unit"), queryset=OrgUnit.objects.none())
     matter_kind = forms.ChoiceField(
@@ -133,8 +137,19 @@ class PetitionerForm(BootstrapFormMixin, forms.Form):
         return PetitionerDraft(**data)
 
 
+class BasePetitionerFormSet(forms.BaseFormSet):
+    """Our own message when no petitioner is left (the service's, not Django's "submit at
+    least 1 form")."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": _("Enter at least one petitioner."),
+    }
+
+
 PetitionerFormSet = forms.formset_factory(
     PetitionerForm,
+    formset=BasePetitionerFormSet,
     extra=0,
     min_num=1,
     validate_min=True,

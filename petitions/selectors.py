@@ -3,9 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, User
+from accounts.models import OrgLevel, OrgUnit, User
 from accounts.selectors import units_visible_to
 from cases.models import IN_WORK_STATUSES, Case, CaseStatus, DeadlineKind
 from cases.selectors import (
@@ -108,18 +109,30 @@ def may_see_full_identity(user: User, petition: Petition) -> bool:
     return user.org_unit_id is not None and user.org_unit_id == petition.case.owner_unit_id
 
 
+def name_area_prefix(location: OrgUnit) -> str:
+    """Where a name alone is matched: the location's subtree, or for a village/community its
+    township/street's subtree (people give either; the same families petition from both).
+    A path prefix: one index range scan (orgunit_path_prefix)."""
+    if location.level >= OrgLevel.VILLAGE and location.parent_id:
+        return location.parent_path
+    return location.path
+
+
 @dataclass(frozen=True)
 class PersonKey:
-    """What identifies a petitioner for repeat detection, strongest first."""
+    """What identifies a petitioner for repeat detection, strongest first.
+
+    An ID number or phone identifies a person for certain; a name only possibly (people share
+    names), so a name-only match is shown for the clerk to confirm and never by itself makes
+    a petition not first-time (初信初访) nor links it to an ended matter."""
 
     name: str = ""
     id_number: str = ""
     phone: str = ""
 
-    def as_query(self, location: OrgUnit | None, *, party: str = "parties__") -> Q | None:
-        """By ID hash, else phone hash, else name + location. The query selects petitions;
-        with `party=""` it selects the matching parties (PetitionPetitioner rows) instead."""
-        petition = "" if party else "petition__"
+    def certain_query(self, *, party: str = "parties__") -> Q | None:
+        """By ID hash, else phone hash. The query selects petitions; with `party=""` it
+        selects the matching parties (PetitionPetitioner rows) instead."""
         if self.id_number:
             hashes = id_number_hashes(self.id_number)
             return Q(**{f"{party}petitioner__id_number_hash__in": hashes})
@@ -127,59 +140,116 @@ class PersonKey:
             # Everyone ever registered with this phone, and then all of their petitions.
             people = PetitionPetitioner.objects.filter(phone_hash__in=phone_hashes(self.phone))
             return Q(**{f"{party}petitioner__in": people.values("petitioner_id")})
-        if self.name and location is not None:
-            return Q(**{f"{party}name": self.name.strip(), f"{petition}location_unit": location})
         return None
 
+    def name_query(self, location: OrgUnit | None, *, party: str = "parties__") -> Q | None:
+        """By name within the location's area (`name_area_prefix`), anywhere without a
+        location (the caller's scope still applies). A party recorded with another ID number
+        is someone else."""
+        name = self.name.strip()
+        if not name:
+            return None
+        petition = "" if party else "petition__"
+        query = Q(**{f"{party}name": name})
+        if location is not None:
+            prefix = name_area_prefix(location)
+            query &= Q(**{f"{petition}location_unit__path__startswith": prefix})
+        if self.id_number:
+            query &= Q(**{f"{party}petitioner__id_number_hash": ""}) | Q(
+                **{f"{party}petitioner__id_number_hash__in": id_number_hashes(self.id_number)}
+            )
+        return query
 
-def _any_of(people: list[PersonKey], location: OrgUnit | None, *, party: str) -> Q | None:
-    queries = [q for person in people if (q := person.as_query(location, party=party))]
-    if not queries:
+    def as_query(self, location: OrgUnit | None, *, party: str = "parties__") -> Q | None:
+        """The strongest key: certain if there is one, else the name within the area."""
+        return self.certain_query(party=party) or self.name_query(location, party=party)
+
+
+def _combined(queries: list[Q | None]) -> Q | None:
+    present = [q for q in queries if q is not None]
+    if not present:
         return None
-    combined = queries[0]
-    for query in queries[1:]:
+    combined = present[0]
+    for query in present[1:]:
         combined |= query
     return combined
 
 
+def _any_of(people: list[PersonKey], location: OrgUnit | None, *, party: str) -> Q | None:
+    return _combined([person.as_query(location, party=party) for person in people])
+
+
+def _certain_of(people: list[PersonKey], *, party: str) -> Q | None:
+    return _combined([person.certain_query(party=party) for person in people])
+
+
+def _any_key_of(people: list[PersonKey], location: OrgUnit | None, *, party: str) -> Q | None:
+    return _combined(
+        [
+            q
+            for person in people
+            for q in (person.certain_query(party=party), person.name_query(location, party=party))
+        ]
+    )
+
+
 def _earlier_petitions(people: list[PersonKey], location: OrgUnit | None) -> QuerySet[Petition]:
+    """Petitions of these people by their strongest key (online intake's case in work)."""
     query = _any_of(people, location, party="parties__")
     return Petition.objects.filter(query) if query else Petition.objects.none()
+
+
+def _certain_petitions(people: list[PersonKey]) -> QuerySet[Petition]:
+    """Petitions of these people by ID number or phone only."""
+    query = _certain_of(people, party="parties__")
+    return Petition.objects.filter(query) if query else Petition.objects.none()
+
+
+class Match(models.TextChoices):
+    CERTAIN = "certain", _("Certain")
+    POSSIBLE = "possible", _("Possibly related")
 
 
 def repeat_cases(
     *, user: User, people: list[PersonKey], location: OrgUnit | None, limit: int = 20
 ) -> list[Case]:
-    """Earlier cases of the same petitioners that the user may see, newest first, each with
-    its petition count, last petition date, acceptance due date and `matched_names` (who of
-    the people typed was found on it)."""
-    earlier = _earlier_petitions(people, location)
+    """Earlier cases of the same petitioners that the user may see: the certain ones (by ID
+    number or phone) first, then those found by name only, each group newest first. Each has
+    its petition count, last petition date, acceptance due date, `matched_names` (who of the
+    people typed was found on it) and `match` (Match: certain or possible). Three queries."""
+    found = _any_key_of(people, location, party="parties__")
+    if found is None:
+        return []
+    certain = _certain_petitions(people)
     cases: list[Case] = list(
         cases_visible_to(user)
-        .filter(pk__in=earlier.values("case_id"))
+        .filter(pk__in=Petition.objects.filter(found).values("case_id"))
         .select_related("owner_unit")
-        .annotate(acceptance_due=open_deadline_due(DeadlineKind.ACCEPTANCE))
-        .order_by("-last_received_at")[:limit]
+        .annotate(
+            acceptance_due=open_deadline_due(DeadlineKind.ACCEPTANCE),
+            certain_match=Exists(certain.filter(case_id=OuterRef("pk"))),
+        )
+        .order_by("-certain_match", "-last_received_at", "-pk")[:limit]
     )
     matched: dict[int, set[str]] = {}
     if cases:
         parties = PetitionPetitioner.objects.filter(
-            _any_of(people, location, party=""), petition__case__in=[c.pk for c in cases]
+            _any_key_of(people, location, party=""), petition__case__in=[c.pk for c in cases]
         ).values_list("petition__case_id", "name")
         for case_id, name in parties:
             matched.setdefault(case_id, set()).add(name)
     for case in cases:
         case.matched_names = sorted(matched.get(case.pk, ()))  # type: ignore[attr-defined]
+        case.match = Match.CERTAIN if case.certain_match else Match.POSSIBLE  # type: ignore[attr-defined]
     return cases
 
 
-def ended_same_matter(
-    people: list[PersonKey], location: OrgUnit | None, category: Category
-) -> Case | None:
+def ended_same_matter(people: list[PersonKey], category: Category) -> Case | None:
     """The earlier case of the same petitioners in the same category that ended the matter:
     terminated (终结, which acceptance refuses, Art. 36) or, failing that, the latest one
-    closed (已办结) after its answer without a review request (which may be refused)."""
-    earlier = _earlier_petitions(people, location).filter(category=category)
+    closed (已办结) after its answer without a review request (which may be refused). By ID
+    number or phone only: a link to another person's matter would refuse a petition wrongly."""
+    earlier = _certain_petitions(people).filter(category=category)
     return (
         Case.objects.filter(
             pk__in=earlier.values("case_id"),
@@ -210,9 +280,11 @@ def case_in_work_on(
     )
 
 
-def has_earlier_petition(people: list[PersonKey], location: OrgUnit | None) -> bool:
-    """Whether any of these people petitioned before, anywhere (for 初信初访)."""
-    return _earlier_petitions(people, location).exists()
+def has_earlier_petition(people: list[PersonKey]) -> bool:
+    """Whether any of these people petitioned before, anywhere (for 初信初访): by ID number
+    or phone only. A name alone is uncertain; the intake panel shows such cases as possibly
+    related, and the clerk who recognises one attaches the petition to it."""
+    return _certain_petitions(people).exists()
 
 
 def category_list() -> QuerySet[Category]:

@@ -25,6 +25,7 @@ from .forms import PetitionerFormSet, PetitionForm
 from .models import Petition, Petitioner
 from .search import find, petitioner_history
 from .selectors import (
+    Match,
     PersonKey,
     may_see_full_identity,
     petition_detail,
@@ -257,8 +258,14 @@ def repeat_panel_view(request: HttpRequest) -> HttpResponse:
     location = OrgUnit.objects.filter(pk=location_id).first() if location_id.isdigit() else None
     record_personal_search(request, people, via="intake")
     cases = repeat_cases(user=request.user, people=people, location=location) if people else []
+    certain = [case for case in cases if case.match == Match.CERTAIN]  # type: ignore[attr-defined]
+    possible = [case for case in cases if case.match == Match.POSSIBLE]  # type: ignore[attr-defined]
     context = {
-        "cases": cases,
+        "certain": certain,
+        "possible": possible,
+        "groups": [("certain", certain), ("possible", possible)],
+        "certain_key": any(person.id_number or person.phone for person in people),
+        "name_key": any(person.name.strip() for person in people),
         "searched": bool(people),
         "attached": request.POST.get("case", ""),
         "terminated": CaseStatus.TERMINATED,

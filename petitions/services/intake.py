@@ -313,9 +313,7 @@ def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
     saved_files: list[Attachment] = []
     try:
         with transaction.atomic():
-            first_time = draft.case is None and not has_earlier_petition(
-                people, draft.location_unit
-            )
+            first_time = draft.case is None and not has_earlier_petition(people)
             year = timezone.localtime(draft.received_at).year
             number = next_petition_number(unit=draft.receiving_unit, year=year)
             if draft.case is None:
@@ -329,7 +327,7 @@ def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
                     summary=draft.summary,
                     received_at=draft.received_at,
                     is_first_time=first_time,
-                    same_matter_as=ended_same_matter(people, draft.location_unit, draft.category),
+                    same_matter_as=ended_same_matter(people, draft.category),
                 )
             else:
                 case = case_attach_petition(

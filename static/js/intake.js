@@ -111,9 +111,59 @@
     checkRepeats();
   });
 
-  rows.querySelectorAll("input[name$='-id_number']").forEach((input) => { if (input.value) showIdInfo(input); });
+  // The time of receipt is now by default: out of the tab order until the clerk asks to change
+  // it (the button, Alt+T), or when it was refused.
+  const receivedAt = form.querySelector("#id_received_at");
+  function editReceivedAt(focus) {
+    receivedAt.removeAttribute("tabindex");
+    if (focus) receivedAt.focus();
+  }
+  document.getElementById("change-received-at").addEventListener("click", () => editReceivedAt(true));
+
+  function hasFieldError(input) {
+    return !!form.querySelector(`[data-field-error="${input.name}"]`);
+  }
+
+  // A refused ID number already shows its error under the field: the live info would repeat
+  // it. Typing again replaces the stale error by the live info.
+  rows.querySelectorAll("input[name$='-id_number']").forEach((input) => {
+    if (input.value && !hasFieldError(input)) showIdInfo(input);
+  });
+  rows.addEventListener("input", (event) => {
+    if (!(event.target.name || "").endsWith("-id_number")) return;
+    const stale = form.querySelector(`[data-field-error="${event.target.name}"]`);
+    if (stale) stale.remove();
+  });
+
+  // The control to focus for an error: Tom Select's input for a searchable select.
+  function focusControl(control) {
+    if (control.tomselect) { control.tomselect.focus(); return; }
+    control.focus();
+  }
+
+  // Focus: the first field with an error after a refused submit, else the first field.
+  function focusOnLoad() {
+    if (hasFieldError(receivedAt)) editReceivedAt(false);
+    const firstError = form.querySelector("[data-field-error]");
+    if (firstError) {
+      const name = firstError.dataset.fieldError;
+      const control = name === "petitioners"
+        ? rows.querySelector("[data-row]:not(.is-deleted) input[name$='-name']")
+        : form.querySelector(`[name="${name}"]:not([type=hidden])`);
+      if (control) { focusControl(control); return; }
+      // An error without a control of its own (the case to attach to): the message itself.
+      firstError.tabIndex = -1;
+      firstError.focus();
+      return;
+    }
+    const nonField = form.querySelector("[data-non-field-errors]");
+    if (nonField) { nonField.focus(); return; }
+    const first = form.querySelector("#id_channel");
+    if (first) focusControl(first);
+  }
   toggleByChannel();
   toggleByKind();
   updateGroupBadge();
   showAttachBanner();
+  focusOnLoad();
 })();

@@ -202,7 +202,7 @@ def test_a_different_person_is_not_found(reception1, org):
         )
         == []
     )
-    assert not has_earlier_petition([PersonKey(name="钱七", phone="13700000000")], None)
+    assert not has_earlier_petition([PersonKey(name="钱七", phone="13700000000")])
 
 
 def test_repeat_petition_attached_to_an_open_case_creates_no_second_case(reception1, org):
