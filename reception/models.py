@@ -143,6 +143,11 @@ class Appointment(models.Model):
     )
     booked_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The units that attend this reception (write opinions, get a notice): at booking, by
+    # default the case's (owner, lead units, co-units), as the clerk edited them.
+    attending_units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("attending units"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("appointment")
