@@ -1,16 +1,19 @@
 """Every staff list page fits a 1366 px wide screen, and on a 390 px phone its main content
 does not overflow sideways except inside an intentional scroll container
-(`.table-responsive`); at 1366 px no column is off screen inside one either. Screenshots of each in test-artifacts/."""
+(`.table-responsive`); at 1366 px no column is off screen inside one either. Screenshots
+of each in test-artifacts/."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
+from reception.appointments.services.booking import appointment_book
+from reception.models import ReceptionSchedule
 from tests.conftest import _user
 from tests.factories import PASSWORD, group_petitioners, register_petition
 
-from .conftest import log_in
+from .conftest import log_in, next_reception_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +41,8 @@ OVERFLOWING = """([width, scrollable]) => {
   for (const el of main.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.right <= width + 1) continue;
-    if (scrollable && el.closest('.table-responsive, .overflow-auto, .overflow-x-auto, pre')) continue;
+    const scroller = '.table-responsive, .overflow-auto, .overflow-x-auto, pre';
+    if (scrollable && el.closest(scroller)) continue;
     out.push(el.tagName + '.' + el.className + ' → ' + Math.round(box.right));
   }
   return out.slice(0, 5);
@@ -62,14 +66,38 @@ def clerk(org):
 
 
 def build_data(clerk, org) -> None:
+    """Six petitions (every other one a group of six), and a leader's weekly reception with
+    two of their cases booked."""
     received = timezone.now() - datetime.timedelta(hours=2)
+    cases = []
     for n in range(6):
-        register_petition(
-            clerk,
-            received_at=received - datetime.timedelta(days=n),
-            summary=f"反映东湖区某小区物业公司长期乱收费且拒不整改的问题，第{n}次来访要求查处",
-            petitioners=group_petitioners(6, 2) if n % 2 else None,
-        )
+        cases.append(_register(clerk, received, n))
+    leader = _user("list_leader", org.city, "leader", last_name="诸葛", first_name="领导")
+    schedule = ReceptionSchedule.objects.create(
+        leader=leader,
+        unit=org.city,
+        kind="weekly",
+        weekdays=[1, 2, 3, 4, 5],
+        start_time=datetime.time(9),
+        end_time=datetime.time(11),
+        place="江城市人民政府信访接待中心第一接待室（行政中心东楼一层）",
+        slots=5,
+        valid_from=timezone.localdate(),
+        created_by=clerk,
+    )
+    schedule.attending_units.set([org.city_business, org.d1_office])
+    day = next_reception_day(schedule, timezone.localdate() + datetime.timedelta(days=1))
+    for case in cases[:2]:
+        appointment_book(actor=clerk, case=case, schedule=schedule, date=day)
+
+
+def _register(clerk, received, n):
+    return register_petition(
+        clerk,
+        received_at=received - datetime.timedelta(days=n),
+        summary=f"反映东湖区某小区物业公司长期乱收费且拒不整改的问题，第{n}次来访要求查处",
+        petitioners=group_petitioners(6, 2) if n % 2 else None,
+    ).petition.case
 
 
 @pytest.mark.parametrize("path", PAGES)
