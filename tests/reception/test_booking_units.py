@@ -146,3 +146,22 @@ def test_a_leader_opens_the_notices_of_their_own_appointment(
     assert logged_in(d2_leader).get(url).status_code == 200
     # Another district's user who is not the leader still sees nothing.
     assert logged_in(handler2).get(url).status_code == 404
+
+
+def test_the_api_books_with_chosen_units_and_answers_them(reception1, case, city_schedule, org):
+    from tests.factories import token_client
+
+    client = token_client(reception1)
+    body = {
+        "case": case.number,
+        "schedule": city_schedule.pk,
+        "date": THURSDAY.isoformat(),
+        "attending_units": ["D1JY"],
+    }
+    response = client.post("/api/v1/reception/appointments/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert sorted(response.json()["attending_units"]) == ["CTJY", "D1JY"]
+    body["attending_units"] = ["NOPE"]
+    response = client.post("/api/v1/reception/appointments/", body, format="json")
+    assert response.status_code == 400
+    assert "attending_units" in response.json()
