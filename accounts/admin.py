@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,6 +37,20 @@ class DocumentSequenceAdmin(ReadOnlyAdmin):
     list_filter = ["series", "year"]
     search_fields = ["unit__code", "unit__name"]
     list_select_related = ["unit"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(BaseGroupAdmin):
+    """Roles are groups named by their code names (`Role`); listed by their labels."""
+
+    list_display = ["label"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def label(self, group: Group) -> str:
+        return str(group)
 
 
 @admin.register(OrgUnit)

@@ -188,12 +188,16 @@ class DocumentSequence(models.Model):
     unique and gap-free and a rolled-back issue gives its number back. (Until escalation
     0003 this table lived in escalation; the reply numbers of `cases` need it too.)"""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    series = models.CharField(max_length=20, blank=True)
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    series = models.CharField(_("series"), max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
+        verbose_name = _("document sequence")
+        verbose_name_plural = _("document sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "series", "year"], name="accounts_document_sequence_unique"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -9,11 +10,24 @@ from petitions.views import search_view
 from .api import api_urlpatterns
 from .apidocs import SchemaView, SwaggerView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on their own: sent to the icon the pages link (looked
+    up per request, so the hashed static name is found once collectstatic has run)."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")
+
+
 # An unknown URL under /api/ is answered in the API's error shape (JSON), others by the 404 page.
 handler404 = "core.rest.page_not_found"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="petitions:list", permanent=False)),
+    # Browsers ask for /favicon.ico on their own: sent to the icon the pages link.
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("login/verify/", otp_verify_view, name="otp_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -52,6 +52,8 @@ class PetitionRow:
     number: str
     url: str
     received_at: str
+    received_on: str
+    received_time: str
     channel: str
     names: str
     id_number: str
@@ -70,13 +72,16 @@ class PetitionRow:
     def of(cls, petition: Petition) -> "PetitionRow":
         parties = list(petition.parties.all())
         principal = parties[0] if parties else None
+        received = timezone.localtime(petition.received_at)
         names = "、".join(party.name for party in parties[:3])
         if len(parties) > 3:
             names += _("etc.")
         return cls(
             number=petition.number,
             url=reverse("petitions:detail", args=[petition.number]),
-            received_at=f"{timezone.localtime(petition.received_at):%Y-%m-%d %H:%M}",
+            received_at=f"{received:%Y-%m-%d %H:%M}",
+            received_on=f"{received:%Y-%m-%d}",
+            received_time=f"{received:%H:%M}",
             channel=petition.get_channel_display(),
             names=names,
             id_number=principal.petitioner.id_number_masked if principal else "",

@@ -119,8 +119,15 @@ class Appointment(models.Model):
     """A case booked into a slot of a reception day (约访), with the petitioners who come:
     the principal, or a group's representatives (at most five)."""
 
-    day = models.ForeignKey(ReceptionDay, on_delete=models.PROTECT, related_name="appointments")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appointments")
+    day = models.ForeignKey(
+        ReceptionDay,
+        verbose_name=_("reception day"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="appointments"
+    )
     slot = models.PositiveSmallIntegerField(_("slot"))
     status = models.CharField(
         _("status"),
@@ -129,10 +136,18 @@ class Appointment(models.Model):
         default=AppointmentStatus.BOOKED,
     )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    booked_at = models.DateTimeField(auto_now_add=True)
+    booked_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The units that attend this reception (write opinions, get a notice): at booking, by
+    # default the case's (owner, lead units, co-units), as the clerk edited them.
+    attending_units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("attending units"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("appointment")

@@ -3,7 +3,8 @@
 `GET /api/v1/reception/appointments/` lists the appointments the caller sees (filters `case`
 number, `date`, `leader` username); `GET …/{id}/` one, with its `notices` (print and .docx
 links) and its `record` once the reception is recorded; `POST` books one (`case` number,
-`schedule` id, `date`, optional `petitioners`: ids of the case's petitioners, `note`) and
+`schedule` id, `date`, optional `petitioners`: ids of the case's petitioners, `note`,
+`attending_units`: unit codes, by default the case's owner, lead and co-units) and
 answers 201 with `warnings` (e.g. another leader sponsors the case); `POST …/{id}/cancel/`
 (`reason`), `POST …/{id}/move/` (`date`), `POST …/{id}/opinion/` (`text`: the caller's
 attending unit's preliminary opinion); `POST …/{id}/record/` records the reception (see
@@ -27,6 +28,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.models import OrgUnit
 from cases.fields import CaseNumberField
 from core.api_input import JSONParser
 from core.limits import LONG_TEXT
@@ -62,6 +64,22 @@ class BookInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         max_length=NOTE_LENGTH, required=False, allow_blank=True, default=""
     )
+    attending_units = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Codes of the units that attend; absent: the case's owner unit, lead units and "
+            "co-units. The schedule's usual attending units come as well."
+        ),
+    )
+
+    def validate_attending_units(self, codes: list[str]) -> list[OrgUnit]:
+        units = list(OrgUnit.objects.filter(code__in=codes, is_active=True))
+        missing = sorted(set(codes) - {unit.code for unit in units})
+        if missing:
+            raise serializers.ValidationError(_("No unit %(value)s.") % {"value": missing[0]})
+        return units
 
     def validate_schedule(self, value: int) -> ReceptionSchedule:
         schedule = schedules_visible_to(self.context["request"].user).filter(pk=value).first()
@@ -119,6 +137,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     booked_by = serializers.CharField(source="booked_by.username")
     petitioners = PetitionerOutSerializer(many=True, read_only=True)
     opinions = OpinionOutSerializer(many=True, read_only=True)
+    attending_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     url = serializers.SerializerMethodField()
     # A plain string: another component's "status" enum would otherwise collide with it.
     status = serializers.CharField(
@@ -144,6 +163,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "booked_at",
             "petitioners",
             "opinions",
+            "attending_units",
             "url",
         ]
         read_only_fields = fields
@@ -265,6 +285,7 @@ class AppointmentViewSet(ScopedViewSet):
                 date=data["date"],
                 petitioners=data.get("petitioners") or None,
                 note=data.get("note", ""),
+                attending_units=data.get("attending_units"),
             )
             appointment = appointment_detail(user=request.user, pk=booking.appointment.pk)
             appointment.warnings = booking.warnings

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import bootstrap, textarea
+from accounts.models import OrgUnit
+from accounts.selectors import units_visible_to
+from core.forms import UnitMultipleChoiceField, bootstrap, textarea
 from core.limits import LONG_TEXT
 from petitions.models import PetitionerRole
 
@@ -39,10 +42,31 @@ class BookingForm(forms.Form):
         required=False,
         help_text=_("E.g. what the petitioner should bring."),
     )
+    attending_units = UnitMultipleChoiceField(
+        label=_("Attending units"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_(
+            "They write preliminary opinions and get a notice. From the case: its owner unit, "
+            "lead units and co-units; the leader's usual attending units come as well."
+        ),
+    )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, days: list[DayView], parties: list, preselected: list[int], **kw):
+    def __init__(
+        self,
+        *args,
+        days: list[DayView],
+        parties: list,
+        preselected: list[int],
+        units: QuerySet[OrgUnit],
+        case_units: list[OrgUnit],
+        **kw,
+    ):
         super().__init__(*args, **kw)
+        self.fields["attending_units"].queryset = units
+        self.fields["attending_units"].initial = [unit.pk for unit in case_units]
+        self.fields["attending_units"].widget.attrs["data-search"] = "true"
         self.days = {day_key(d.schedule.pk, d.date): d for d in days}
         self.fields["day"].choices = [(key, key) for key in self.days]
         self.fields["petitioners"].choices = [
@@ -63,6 +87,7 @@ class BookingForm(forms.Form):
             "date": day.date,
             "petitioners": self.cleaned_data["petitioners"],
             "note": self.cleaned_data["note"],
+            "attending_units": list(self.cleaned_data["attending_units"]),
         }
 
     def apply_errors(self, error) -> None:
@@ -76,6 +101,18 @@ class BookingForm(forms.Form):
             target = target if target in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+
+def attending_choices(user, case_units: list[OrgUnit]) -> QuerySet[OrgUnit]:
+    """The units a clerk may choose to attend: the active ones of their area, and the case's."""
+    return (
+        OrgUnit.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=units_visible_to(user).values("pk"))
+            | Q(pk__in=[unit.pk for unit in case_units])
+        )
+        .order_by("path")
+    )
 
 
 def party_label(party) -> str:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import acted_unit_ids
+from accounts.selectors import acted_unit_ids, jurisdiction_path
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from cases.selectors.accusations import hidden_from
+from cases.selectors.accusations import hidden_from, not_accused
 from petitions.models import Petition, PetitionerRole, PetitionPetitioner
 
 from ..models import (
@@ -34,14 +34,34 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
     accuses the user's unit or a unit above it (Art. 30)."""
     if not user.is_authenticated:
         return Appointment.objects.none()
-    attending = ReceptionSchedule.objects.filter(attending_units__in=acted_unit_ids(user)).values(
-        "pk"
-    )
+    attending = Appointment.objects.filter(attending_units__in=acted_unit_ids(user)).values("pk")
     return Appointment.objects.filter(
         Q(case__in=cases_visible_to(user).values("pk"))
         | Q(day__schedule__leader=user)
-        | Q(day__schedule__in=attending)
+        | Q(pk__in=attending)
     ).exclude(hidden_from(user, prefix="case__"))
+
+
+def leader_serves(schedule: ReceptionSchedule, case: Case) -> bool:
+    """Whether the matter of `case` lies in the area the schedule's unit serves (a district's
+    leader does not serve another district's matter; the city's leader serves its districts').
+    No query when the units are loaded."""
+    return case.location_unit.path.startswith(jurisdiction_path(schedule.unit))
+
+
+def case_attending_units(case: Case) -> list[OrgUnit]:
+    """The units that attend a reception of `case` unless the clerk chooses otherwise: its
+    owner unit, its assignments' lead units and co-units (in that order, each once); never a
+    unit the case accuses (Art. 30). Three queries."""
+    units: dict[int, OrgUnit] = {}
+    if case.owner_unit_id is not None:
+        units[case.owner_unit_id] = case.owner_unit
+    assignments = case.assignments.select_related("lead_unit").prefetch_related("co_units")
+    for assignment in assignments.order_by("assigned_on", "pk"):
+        units.setdefault(assignment.lead_unit_id, assignment.lead_unit)
+        for unit in assignment.co_units.all():
+            units.setdefault(unit.pk, unit)
+    return not_accused(case, [unit for unit in units.values() if unit.is_active])
 
 
 def units_taking_part(case: Case, unit_ids: QuerySet) -> QuerySet[OrgUnit]:
@@ -51,7 +71,7 @@ def units_taking_part(case: Case, unit_ids: QuerySet) -> QuerySet[OrgUnit]:
     does not join the case)."""
     appointments = Appointment.objects.filter(case=case)
     return OrgUnit.objects.filter(pk__in=unit_ids).filter(
-        Q(pk__in=appointments.values("day__schedule__attending_units"))
+        Q(pk__in=appointments.values("attending_units"))
         | Q(pk__in=appointments.values("day__schedule__leader__org_unit"))
     )
 
@@ -70,7 +90,7 @@ def _with_listing(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
                 "unit__path"
             ),
         ),
-        "day__schedule__attending_units",
+        Prefetch("attending_units", queryset=OrgUnit.objects.order_by("code")),
     )
 
 
@@ -182,7 +202,14 @@ def slot_time(schedule: ReceptionSchedule, slot: int) -> datetime.time:
 def sheet_schedule(*, user: User, pk: int) -> ReceptionSchedule | None:
     """The schedule `pk` if the user may see its days' sheets: it is in their area, theirs
     (the leader's), or their unit attends it."""
-    attending = ReceptionSchedule.objects.filter(attending_units__in=acted_unit_ids(user))
+    attending = ReceptionSchedule.objects.filter(
+        Q(attending_units__in=acted_unit_ids(user))
+        | Q(
+            pk__in=Appointment.objects.filter(attending_units__in=acted_unit_ids(user)).values(
+                "day__schedule"
+            )
+        )
+    ).distinct()
     visible = schedules_visible_to(user).filter(pk=pk).first()
     if visible is None:
         visible = attending.select_related("leader", "unit").filter(pk=pk).first()

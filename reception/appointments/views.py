@@ -27,15 +27,17 @@ from ..models import Appointment, AppointmentStatus
 from ..notices.documents.links import notice_links
 from ..notices.selectors import issue_refusal
 from ..selectors import reception_days
-from .forms import BookingForm, CancelForm, MoveForm, OpinionForm, day_key
+from .forms import BookingForm, CancelForm, MoveForm, OpinionForm, attending_choices, day_key
 from .selectors import (
     BOOKING_HORIZON_DAYS,
     appointment_detail,
     bookable_days,
     bookable_schedules,
+    case_attending_units,
     case_is_group,
     case_parties,
     day_sheet,
+    leader_serves,
     principal_of,
     sheet_schedule,
     slot_time,
@@ -72,14 +74,20 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
     wanted = f"{request.GET.get('schedule', '')}:{request.GET.get('date', '')}"
     if any(day_key(d.schedule.pk, d.date) == wanted for d in days):
         initial["day"] = wanted
-    elif days:
-        initial["day"] = day_key(days[0].schedule.pk, days[0].date)
+    else:
+        # The first day of a leader whose area holds the matter; none of another district's.
+        first = next((d for d in days if leader_serves(d.schedule, case)), None)
+        if first is not None:
+            initial["day"] = day_key(first.schedule.pk, first.date)
+    case_units = case_attending_units(case)
     form = BookingForm(
         request.POST or None,
         initial=initial,
         days=days,
         parties=parties,
         preselected=_preselected(parties, group),
+        units=attending_choices(request.user, case_units),
+        case_units=case_units,
     )
     warnings: list[str] = []
     status = 200
@@ -193,7 +201,7 @@ def _render_appointment(
         "time": slot_time(schedule, appointment.slot),
         "petitioners": list(appointment.petitioners.all()),
         "opinions": list(appointment.opinions.all()),
-        "attending": list(schedule.attending_units.all()),
+        "attending": list(appointment.attending_units.all()),
         "opinion_form": opinion_form if may_write else None,
         "opinion_unit": units[0] if units else None,
         "cancel_form": cancel_form if changeable else None,

@@ -49,9 +49,10 @@ def issuing_unit_of(schedule: ReceptionSchedule) -> OrgUnit:
 
 
 def attending_units(appointment: Appointment) -> list[OrgUnit]:
-    """The schedule's attending units, by code; never a unit the case accuses, nor one below
-    it (Art. 30: the accused do not see the accusation). One query, two on an accusation."""
-    units = appointment.day.schedule.attending_units.order_by("code")
+    """The appointment's attending units, by code; never a unit the case accuses, nor one
+    below it (Art. 30: the accused do not see the accusation). One query, two on an
+    accusation."""
+    units = appointment.attending_units.order_by("code")
     return not_accused(appointment.case, units)
 
 
@@ -106,8 +107,13 @@ def access_of(user: User, appointment: Appointment) -> NoticeAccess:
     loaded): possibly nothing (two queries)."""
     schedule = appointment.day.schedule
     units = attending_units(appointment)
-    in_area = unit_in_scope(user, schedule.unit) or schedule.leader_id == user.pk
-    area = in_area and cases_visible_to(user).filter(pk=appointment.case_id).exists()
+    # The leader receives the petitioner: every notice of their own appointments, whether or
+    # not the case is otherwise theirs to see (booking refuses a leader the case accuses).
+    own = schedule.leader_id == user.pk
+    area = own or (
+        unit_in_scope(user, schedule.unit)
+        and cases_visible_to(user).filter(pk=appointment.case_id).exists()
+    )
     return NoticeAccess(
         appointment=appointment,
         units=units,

@@ -84,6 +84,7 @@ def book(schedule, case, by, *, date=RECEPTION_DATE, slot=1) -> Appointment:
     """An appointment made with the models (the booking service is another helper's)."""
     day, _ = ReceptionDay.objects.get_or_create(schedule=schedule, date=date)
     appointment = Appointment.objects.create(day=day, case=case, slot=slot, booked_by=by)
+    appointment.attending_units.set(schedule.attending_units.all())  # the usual ones only
     for person in Petitioner.objects.filter(parties__petition__case=case).distinct():
         AppointmentPetitioner.objects.create(appointment=appointment, petitioner=person, date=date)
     return appointment

@@ -216,7 +216,7 @@ def _grow(appointment, org, reception1, schedule, count: int) -> None:
             code=f"CTX{n}", name=f"江城市第{n}局", parent=org.city, level=OrgLevel.CITY,
             kind=OrgKind.BUSINESS,
         )  # fmt: skip
-        schedule.attending_units.add(unit)
+        appointment.attending_units.add(unit)
         PreliminaryOpinion.objects.create(
             appointment=appointment, unit=unit, text=f"意见{n}", written_by=reception1
         )
@@ -241,7 +241,7 @@ def test_the_print_page_issues_a_bounded_number_of_queries(
 
 
 def test_a_user_of_an_attending_government_opens_its_notice(appointment, reception1, org, schedule):
-    schedule.attending_units.add(org.d1)
+    appointment.attending_units.add(org.d1)
     d1_leader = UserFactory(username="d1_leader", org_unit=org.d1, roles=["leader"])
     issue(logged_in(reception1), appointment)
     assert logged_in(d1_leader).get(page(appointment, "unit", "D1")).status_code == 200

@@ -100,7 +100,7 @@ def test_a_petitioner_without_a_mobile_gets_no_sms(appointment, reception1):
 def test_a_unit_added_later_gets_its_notice_alone(appointment, reception1, schedule, org, handler2):
     notices_issue(actor=reception1, appointment=appointment)
     before = Notification.objects.count()
-    schedule.attending_units.add(org.d2_office)
+    appointment.attending_units.add(org.d2_office)
     notices = notices_issue(actor=reception1, appointment=appointment)
     assert len(notices) == 5
     assert [row.recipient_id for row in Notification.objects.order_by("pk")[before:]] == [
@@ -187,7 +187,7 @@ def test_a_leader_acting_for_an_attending_government_is_told(
     appointment, reception1, schedule, org
 ):
     d1_leader = UserFactory(username="d1_leader", org_unit=org.d1, roles=["leader"])
-    schedule.attending_units.add(org.d1)
+    appointment.attending_units.add(org.d1)
     notices_issue(actor=reception1, appointment=appointment)
     assert Notification.objects.filter(recipient=d1_leader).count() == 1
 

@@ -22,12 +22,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import users_acting_for
 from cases.models import CLOSED_STATUSES, Case
 from cases.selectors import cases_visible_to
-from cases.selectors.accusations import accuses
+from cases.selectors.accusations import accuses, not_accused
 from cases.services import case_event_write
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.locking import lock_and_read
@@ -47,7 +47,7 @@ from ...models import (
 from ...notices.selectors import appointment_petitioners
 from ...permissions import can_book
 from ...selectors import reception_day_on
-from ..selectors import case_parties, principal_of, slot_time
+from ..selectors import case_attending_units, case_parties, principal_of, slot_time
 
 NOTE_LENGTH = 200
 
@@ -210,8 +210,30 @@ def _same_date_error(date: datetime.date) -> ValidationError:
     )
 
 
-def _attending_users(schedule: ReceptionSchedule) -> list[User]:
-    unit_ids = [unit.pk for unit in schedule.attending_units.all()]
+def _attending(case: Case, chosen) -> list[OrgUnit]:
+    """The attending units chosen (rows or ids; None: the case's own), active and not
+    accused by the case (Art. 30)."""
+    if chosen is None:
+        return case_attending_units(case)
+    ids = [unit.pk if isinstance(unit, OrgUnit) else unit for unit in chosen]
+    units = list(OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("code"))
+    if len(units) != len(set(ids)):
+        raise ValidationError({"attending_units": [_("No such unit.")]})
+    accused = [unit for unit in units if unit not in not_accused(case, units)]
+    if accused:
+        raise ValidationError(
+            {
+                "attending_units": [
+                    _("The matter accuses %(unit)s: it cannot attend this reception.")
+                    % {"unit": accused[0].name}
+                ]
+            }
+        )
+    return units
+
+
+def _attending_users(appointment: Appointment) -> list[User]:
+    unit_ids = [unit.pk for unit in appointment.attending_units.all()]
     acting = users_acting_for(unit_ids, Role.HANDLER, Role.LEADER)
     return [user for users in acting.values() for user in users]
 
@@ -219,7 +241,7 @@ def _attending_users(schedule: ReceptionSchedule) -> list[User]:
 def _tell_staff(appointment: Appointment, title: str, body: str = "") -> None:
     schedule = appointment.day.schedule
     notify(
-        recipients=[schedule.leader, *_attending_users(schedule)],
+        recipients=[schedule.leader, *_attending_users(appointment)],
         kind=ReceptionNotificationKind.RECEPTION,
         title=title,
         body=body,
@@ -259,13 +281,16 @@ def appointment_book(
     date: datetime.date,
     petitioners=None,
     note: str = "",
+    attending_units=None,
 ) -> Booking:
     """Book `case` into the next free slot of `schedule`'s reception day on `date`, with
     `petitioners` (ids or Petitioner rows of the case's parties, at most five for a group;
-    by default the principal petitioner of the first petition). The leader and the attending
-    units' users are told in-app. Warnings (another leader sponsors the case) come back with
-    the booking; refusals are raised: `NotAllowed`, `ValidationError` by field (`case`,
-    `date`, `petitioners`, `note`), `Conflict` (cancelled day, no free slot)."""
+    by default the principal petitioner of the first petition) and `attending_units` (by
+    default the case's: `case_attending_units`; the schedule's usual attending units come
+    too). The leader and the attending units' users are told in-app. Warnings (another
+    leader sponsors the case) come back with the booking; refusals are raised: `NotAllowed`,
+    `ValidationError` by field (`case`, `date`, `petitioners`, `note`, `attending_units`),
+    `Conflict` (cancelled day, no free slot)."""
     if not can_book(actor, schedule):
         raise NotAllowed(
             _("Only reception staff whose area holds %(leader)s's unit may book this leader.")
@@ -299,6 +324,7 @@ def appointment_book(
             {"note": [_("At most %(count)d characters.") % {"count": NOTE_LENGTH}]}
         )
     people = _chosen_petitioners(case, petitioners)
+    units = _attending(case, attending_units)
     day = _open_day(schedule, date)
     if Appointment.objects.filter(day=day, case=case, status__in=ACTIVE_APPOINTMENTS).exists():
         raise ValidationError(
@@ -334,6 +360,8 @@ def appointment_book(
     except IntegrityError:
         # Booked for the same date by someone else meanwhile (another leader's day).
         raise _same_date_error(date) from None
+    # The schedule's usual attending units come to every reception of it.
+    appointment.attending_units.set([*schedule.attending_units.all(), *units])
     appointment.day = day
     day.schedule = schedule
     _tell_staff(

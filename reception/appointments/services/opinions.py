@@ -21,13 +21,11 @@ from .booking import _url, lock_booked
 
 
 def opinion_units(user: User, appointment: Appointment) -> list[OrgUnit]:
-    """The attending units of the appointment's schedule the user writes for (a handler or
-    leader acting for them), their own unit first."""
+    """The attending units of the appointment the user writes for (a handler or leader
+    acting for them), their own unit first."""
     if not user.has_role(Role.HANDLER, Role.LEADER):
         return []
-    units = [
-        unit for unit in appointment.day.schedule.attending_units.all() if acts_for(user, unit)
-    ]
+    units = [unit for unit in appointment.attending_units.all() if acts_for(user, unit)]
     return sorted(units, key=lambda unit: unit.pk != user.org_unit_id)
 
 
