@@ -25,7 +25,7 @@ from .calendar.services import (
     can_edit_calendar,
 )
 from .models import CalendarDay, DocumentSequence, OrgUnit, User
-from .roles import manages_roles, manages_users
+from .roles import Role, manages_roles, manages_users, role_label
 
 
 @admin.register(DocumentSequence)
@@ -50,7 +50,20 @@ class RoleGroupAdmin(BaseGroupAdmin):
 
     @admin.display(description=_("role"), ordering="name")
     def label(self, group: Group) -> str:
-        return str(group)
+        return role_label(group)
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """The users' roles by their labels (the groups' own names are code names)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
 
 
 @admin.register(OrgUnit)
@@ -68,6 +81,11 @@ class UserAdminChangeForm(UserChangeForm):
         widgets = {
             "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "size": 14})
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:  # the roles by their labels
+            self.fields["groups"].label_from_instance = role_label
 
     def clean_mobile(self) -> str:
         """A mainland mobile number (SMS reminders go to it), stored in its plain 11 digits."""
@@ -111,7 +129,7 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserAdminCreationForm
     change_password_form = UserAdminPasswordChangeForm
     list_display = ["username", "last_name", "first_name", "org_unit", "masked_mobile", "is_active"]
-    list_filter = ["groups", "is_active", "org_unit__level"]
+    list_filter = [RoleFilter, "is_active", "org_unit__level"]
     list_select_related = ["org_unit"]
     autocomplete_fields = ["org_unit"]
     fieldsets = (

@@ -28,3 +28,13 @@ def manages_users(user) -> bool:
     """Whether `user` may change accounts themselves (names, unit, password, activity): the
     system administrator's job (or a superuser's)."""
     return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN)))
+
+
+def role_label(group) -> str:
+    """How a role's group reads on screen: the role's translated label (a group is named by
+    its role's code name, which the code and the data migration use); another group, its
+    name."""
+    try:
+        return str(Role(group.name).label)
+    except ValueError:
+        return group.name

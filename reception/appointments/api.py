@@ -30,7 +30,7 @@ from rest_framework.response import Response
 
 from accounts.models import OrgUnit
 from cases.fields import CaseNumberField
-from core.api_input import JSONParser
+from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
 from core.rest import MAX_ID, ScopedViewSet, row_action
 
@@ -44,6 +44,10 @@ from .services.changes import appointment_cancel, appointment_move
 from .services.opinions import opinion_write
 
 # --- input ------------------------------------------------------------------------------------
+
+
+# The most units that attend one appointment.
+MAX_ATTENDING_UNITS = 50
 
 
 class BookInputSerializer(serializers.Serializer):
@@ -64,21 +68,22 @@ class BookInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         max_length=NOTE_LENGTH, required=False, allow_blank=True, default=""
     )
-    attending_units = serializers.ListField(
-        child=serializers.CharField(max_length=50),
+    attending_units = SlugRelatedField(
+        slug_field="code",
+        queryset=OrgUnit.objects.filter(is_active=True),
+        many=True,
         required=False,
-        max_length=50,
         help_text=_(
             "Codes of the units that attend; absent: the case's owner unit, lead units and "
             "co-units. The schedule's usual attending units come as well."
         ),
     )
 
-    def validate_attending_units(self, codes: list[str]) -> list[OrgUnit]:
-        units = list(OrgUnit.objects.filter(code__in=codes, is_active=True))
-        missing = sorted(set(codes) - {unit.code for unit in units})
-        if missing:
-            raise serializers.ValidationError(_("No unit %(value)s.") % {"value": missing[0]})
+    def validate_attending_units(self, units: list[OrgUnit]) -> list[OrgUnit]:
+        if len(units) > MAX_ATTENDING_UNITS:
+            raise serializers.ValidationError(
+                _("At most %(count)d units attend.") % {"count": MAX_ATTENDING_UNITS}
+            )
         return units
 
     def validate_schedule(self, value: int) -> ReceptionSchedule:
@@ -137,7 +142,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     booked_by = serializers.CharField(source="booked_by.username")
     petitioners = PetitionerOutSerializer(many=True, read_only=True)
     opinions = OpinionOutSerializer(many=True, read_only=True)
-    attending_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    attending_units = SlugRelatedField(slug_field="code", many=True, read_only=True)
     url = serializers.SerializerMethodField()
     # A plain string: another component's "status" enum would otherwise collide with it.
     status = serializers.CharField(

@@ -59,9 +59,20 @@ def test_admin_pages_have_no_english_left(
     assert not re.search(r">\s*[A-Z][A-Z ]{2,}\s*<", headers), headers
 
 
-def test_roles_read_as_their_labels_but_keep_their_code_names(org):
+def test_roles_read_as_their_labels_but_keep_their_code_names(client, superuser, reception1):
     from django.contrib.auth.models import Group
 
+    from accounts.roles import role_label
+
     group = Group.objects.get(name="reception")
-    assert group.name == "reception"
-    assert str(group) != "reception"
+    assert group.name == "reception" and role_label(group) == "接待员"
+    client.force_login(superuser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    groups = client.get("/admin/auth/group/").content.decode()
+    assert "接待员" in groups
+    users = client.get("/admin/accounts/user/").content.decode()
+    assert "?role=reception" in users and "接待员" in users  # the role filter
+    form = client.get(f"/admin/accounts/user/{reception1.pk}/change/").content.decode()
+    assert re.search(rf'<option value="{group.pk}"[^>]*>接待员</option>', form)
+    filtered = client.get("/admin/accounts/user/", {"role": "reception"}).content.decode()
+    assert "reception1" in filtered and "root" not in filtered.split("result_list")[-1]
