@@ -216,7 +216,8 @@ def repeat_cases(
     """Earlier cases of the same petitioners that the user may see: the certain ones (by ID
     number or phone) first, then those found by name only, each group newest first. Each has
     its petition count, last petition date, acceptance due date, `matched_names` (who of the
-    people typed was found on it) and `match` (Match: certain or possible). Three queries."""
+    people typed was found on it; `matched_people`: with their petitioner ids) and `match`
+    (Match: certain or possible). Three queries."""
     found = _any_key_of(people, location, party="parties__")
     if found is None:
         return []
@@ -231,15 +232,18 @@ def repeat_cases(
         )
         .order_by("-certain_match", "-last_received_at", "-pk")[:limit]
     )
-    matched: dict[int, set[str]] = {}
+    matched: dict[int, dict[str, int]] = {}
     if cases:
         parties = PetitionPetitioner.objects.filter(
             _any_key_of(people, location, party=""), petition__case__in=[c.pk for c in cases]
-        ).values_list("petition__case_id", "name")
-        for case_id, name in parties:
-            matched.setdefault(case_id, set()).add(name)
+        ).values_list("petition__case_id", "name", "petitioner_id")
+        for case_id, name, petitioner_id in parties:
+            matched.setdefault(case_id, {}).setdefault(name, petitioner_id)
     for case in cases:
-        case.matched_names = sorted(matched.get(case.pk, ()))  # type: ignore[attr-defined]
+        found_here = matched.get(case.pk, {})
+        case.matched_names = sorted(found_here)  # type: ignore[attr-defined]
+        # (name, petitioner id) for a link to the person's page.
+        case.matched_people = sorted(found_here.items())  # type: ignore[attr-defined]
         case.match = Match.CERTAIN if case.certain_match else Match.POSSIBLE  # type: ignore[attr-defined]
     return cases
 

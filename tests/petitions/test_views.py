@@ -745,6 +745,10 @@ def test_repeat_panel_lists_the_earlier_case(earlier, reception1):
         assert f'data-repeat-case="{petition.case.number}"' in page, values
         assert "data-terminated" not in page
         assert f'data-attach-case="{petition.case.number}"' in page
+    # The person found opens their own page.
+    person = petition.parties.get().petitioner_id
+    assert f'href="/petitions/people/{person}/"' in page
+    assert client.get(f"/petitions/people/{person}/").status_code == 200
 
 
 def test_repeat_panel_by_name_needs_the_location(earlier, reception1):
