@@ -36,6 +36,19 @@ MORE_FILTERS = (
 )
 
 
+def filter_by_key(queryset, request, value: str, matching_ids, *, via: str):
+    """A list's `q`: the number or summary containing it, or the people it names (a name's
+    start, an ID number or phone exactly: `search_key`), `matching_ids(key)` giving the rows
+    of those people; a search by ID number or phone goes into the audit trail (`via`: which
+    list)."""
+    key = search_key(value)
+    if not key.text:
+        return queryset
+    record_key_search(request, key, via=via)
+    text = Q(number__icontains=key.text) | Q(summary__icontains=key.text)
+    return queryset.filter(text | Q(pk__in=matching_ids(key)))
+
+
 class CaseFilter(django_filters.FilterSet):
     """Filters of the case list, shared by the page and the API. Works on
     `selectors.case_list`, whose due dates and petition counts it filters on."""
@@ -141,12 +154,7 @@ class CaseFilter(django_filters.FilterSet):
         return filter_category(queryset, value.strip())
 
     def filter_q(self, queryset, name, value):
-        key = search_key(value)
-        if not key.text:
-            return queryset
-        record_key_search(self.request, key, via="case list")
-        text = Q(number__icontains=key.text) | Q(summary__icontains=key.text)
-        return queryset.filter(text | Q(pk__in=matching_case_ids(key)))
+        return filter_by_key(queryset, self.request, value, matching_case_ids, via="case list")
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)

@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UnitFilter
-from cases.auditing import record_key_search
-from cases.selectors.people import search_key
+from cases.filters import filter_by_key
 from core.filters import (
     CodeChoiceFilter,
     SinceDayFilter,
@@ -49,12 +48,9 @@ class PetitionFilter(django_filters.FilterSet):
         return queryset.filter(Q(category=value) | Q(category__parent=value))
 
     def filter_q(self, queryset, name, value):
-        key = search_key(value)
-        if not key.text:
-            return queryset
-        record_key_search(self.request, key, via="petition list")
-        text = Q(number__icontains=key.text) | Q(summary__icontains=key.text)
-        return queryset.filter(text | Q(pk__in=matching_petition_ids(key)))
+        return filter_by_key(
+            queryset, self.request, value, matching_petition_ids, via="petition list"
+        )
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(ReceivedLevel.condition(value))
