@@ -1,10 +1,10 @@
 """The reply to the petitioner as a printable page and as a .docx download."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cases.pages import case_or_404
+from cases.pages import on_case_or_404
 from core.apiauth import api_or_login_required
 from core.http import attachment
 from core.officialdoc import DOCX_TYPE
@@ -15,12 +15,7 @@ from ..models import Reply
 
 def _reply_or_404(request: HttpRequest, number: str, pk: int) -> Reply:
     """The reply `pk` of case `number`, if the user may see the case and the reply is on it."""
-    case = case_or_404(request, number)
-    reply = Reply.objects.select_related("unit__parent").filter(case=case, pk=pk).first()
-    if reply is None:
-        raise Http404
-    reply.case = case
-    return reply
+    return on_case_or_404(request, number, Reply.objects.select_related("unit__parent"), pk)
 
 
 @api_or_login_required

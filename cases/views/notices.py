@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.pages import case_or_404
+from cases.pages import on_case_or_404
 from core.apiauth import api_or_login_required
 from core.pages import docx_download, run_service
 
@@ -22,14 +22,9 @@ from .detail import render_detail
 
 def _notice_or_404(request: HttpRequest, number: str, pk: int) -> WrittenNotice:
     """The notice `pk` of case `number`, if the user may see the case and it is on it."""
-    case = case_or_404(request, number)
-    notice = (
-        WrittenNotice.objects.select_related(*DOCUMENT_RELATED).filter(case=case, pk=pk).first()
+    return on_case_or_404(
+        request, number, WrittenNotice.objects.select_related(*DOCUMENT_RELATED), pk
     )
-    if notice is None:
-        raise Http404
-    notice.case = case
-    return notice
 
 
 @api_or_login_required
