@@ -128,6 +128,7 @@ class OrgUnit(models.Model):
             OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
             if old_path:
                 self._move_descendants(old_path)
+                unit_moved.send(sender=OrgUnit, unit=self)
 
     def _move_descendants(self, old_path: str) -> None:
         OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
@@ -170,6 +171,10 @@ class OrgUnit(models.Model):
         """True when this unit is `other` or lies in its subtree."""
         return self.path.startswith(other.path)
 
+
+# Sent with `unit` after it moved in the tree (its subtree's paths rewritten), e.g. for the
+# units that see each case (`cases.services.reach`).
+unit_moved = Signal()
 
 # Sent with `user` after every password change (User.save), e.g. to revoke the user's API
 # tokens. The user's other sessions end by themselves (their session hash no longer matches).

@@ -27,6 +27,24 @@ def unit_in_scope(user: User, unit: OrgUnit) -> bool:
     return unit.path.startswith(scope_path(own))
 
 
+# `scope_root_id` of a superuser without a unit: every unit's matters.
+EVERY_UNIT = 0
+
+
+def scope_root_id(user: User) -> int | None:
+    """The unit at the top of the user's scope (its subtree is `units_visible_to`), read
+    without a query: their own unit, a petition office's government; `EVERY_UNIT` for a
+    superuser without a unit, None for anyone else without one (nothing)."""
+    if not user.is_authenticated:
+        return None
+    unit = user.org_unit
+    if unit is None:
+        return EVERY_UNIT if user.is_superuser else None
+    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
+        return unit.parent_id
+    return unit.pk
+
+
 def units_visible_to(user: User) -> QuerySet[OrgUnit]:
     """The units whose matters `user` may see: the subtree at their unit's scope path.
 

@@ -29,3 +29,20 @@ class CasesConfig(AppConfig):
         from .selectors.accusations import screen_notifications
 
         register_screen(screen_notifications)
+
+        from django.db.models.signals import m2m_changed, post_save
+
+        from accounts.models import unit_moved
+
+        from .models import Assignment, Case
+        from .services import reach
+
+        # The units that see a case are kept with every write (`services.reach`).
+        post_save.connect(reach.case_saved, sender=Case, dispatch_uid="case-reach")
+        post_save.connect(
+            reach.assignment_saved, sender=Assignment, dispatch_uid="assignment-reach"
+        )
+        m2m_changed.connect(
+            reach.co_units_changed, sender=Assignment.co_units.through, dispatch_uid="co-unit-reach"
+        )
+        unit_moved.connect(reach.unit_moved, dispatch_uid="unit-moved-reach")

@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +29,36 @@ if TYPE_CHECKING:
     from django_filters import FilterSet
 
 PAGE_SIZE = 50
+# Lists count their rows up to this many: past it a page says "more than 10,000" (counting a
+# province's million rows exactly would cost more than the page itself).
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `COUNT_CAP` + 1 rows (`SELECT count(*) FROM (… LIMIT
+    10001)`): a scan that may end early, where an exact count reads every row in scope.
+    `capped` tells the page to say "more than"; the last page is then the cap's."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        object_list = self.object_list
+        if not hasattr(object_list, "query"):
+            return len(object_list)
+        # Neither the order nor the joined rows matter to a count: without them the scan may
+        # stop at the cap wherever it starts.
+        return object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def shown_count(self) -> int:
+        """The count a page shows: exact, or the cap when there are more."""
+        return min(self.count, self.cap)
+
 
 
 @dataclass(frozen=True)
@@ -155,7 +186,7 @@ def filtered_list(
     """A list page: a page of the rows `filterset` keeps, each shown as `row(object)`, under
     its filter bar; to htmx (the filter bar and the pager ask that way) only the `table`
     fragment. `query` is the request's other parameters, for the pager's links."""
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -276,11 +276,14 @@ def _work(user: User, unit_ids: list[int], today: datetime.date) -> dict:
     }
 
 
+def backlog_case_ids() -> QuerySet:
+    """The ids of the backlog cases (积案) as of the last refresh of the rollup."""
+    return BacklogCase.objects.using(read_database()).values("case_id")
+
+
 def area_backlog(user: User, unit_ids: list[int]) -> QuerySet[Case]:
     """The area's backlog cases (积案) as of the last refresh of the rollup."""
-    return area_cases(user, unit_ids).filter(
-        pk__in=BacklogCase.objects.using(read_database()).values("case_id")
-    )
+    return area_cases(user, unit_ids).filter(pk__in=backlog_case_ids())
 
 
 def backlog_ledger(

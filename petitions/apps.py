@@ -12,3 +12,19 @@ class PetitionsConfig(AppConfig):
         from .kinds import PetitionNotificationKind
 
         NOTIFICATION_KINDS.register(PetitionNotificationKind)
+
+        from django.db.models.signals import post_save
+
+        from .models import Petition
+
+        # A petition's receiving unit reaches its case (`cases.services.reach`).
+        post_save.connect(petition_saved, sender=Petition, dispatch_uid="petition-reach")
+
+
+def petition_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    from cases.services.reach import reach_add, reach_refresh
+
+    if created:
+        reach_add(instance.case_id, [instance.receiving_unit])
+    elif update_fields is None or {"case", "receiving_unit"} & set(update_fields):
+        reach_refresh([instance.case_id])

@@ -7,15 +7,13 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgLevel, OrgUnit, User
-from accounts.selectors import units_visible_to
 from cases.models import IN_WORK_STATUSES, Case, CaseStatus, DeadlineKind
 from cases.selectors import (
     acceptance_due_of,
-    case_ids_assigned_to,
+    case_scope_filter,
     cases_visible_to,
     open_deadline_due,
 )
-from cases.selectors.accusations import hidden_from
 
 from .models import Category, Petition, Petitioner, PetitionPetitioner
 
@@ -48,15 +46,12 @@ def query_code_hashes(code: str) -> list[str]:
 
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
-    """Petitions received by, or whose case is owned by or assigned to, a unit in the user's
-    scope; never one on a case that accuses the user's unit or any unit above it (Art. 30:
-    by this petition or by another on the same case)."""
-    unit_ids = units_visible_to(user).values("pk")
-    return Petition.objects.filter(
-        Q(receiving_unit__in=unit_ids)
-        | Q(case__owner_unit__in=unit_ids)
-        | Q(case_id__in=case_ids_assigned_to(unit_ids))
-    ).exclude(hidden_from(user, prefix="case__"))
+    """Petitions on a case in the user's scope: received by, owned by or assigned to a unit
+    in it (`cases.selectors.case_scope_filter`; a petition received there brings its case
+    into scope); never one on a case that accuses the user's unit or any unit above it
+    (Art. 30: by this petition or by another on the same case)."""
+    include, exclude = case_scope_filter(user, prefix="case__")
+    return Petition.objects.filter(include).exclude(exclude)
 
 
 def _parties() -> Prefetch:

@@ -14,6 +14,7 @@ from django.db import connection, connections
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import OrgUnit, User
 from bench.database import analyze
@@ -158,12 +159,16 @@ def _time_drilldown(
     runs: int,
     plan_lines: int | None,
 ) -> list[Figure]:
-    """The lists a city supervisor reaches from the dashboard's numbers, rendered whole
-    by their views (the count, the first page, the filter form)."""
+    """The lists a city supervisor reaches from the dashboard's numbers, and the petition
+    and case lists unfiltered, rendered whole by their views (the count, the first page,
+    the filter form)."""
     links = drilldown_links(stats_summary(user=user, unit=unit, period=period))
     targets = {name: links[name] for name in ("open", "due_soon", "overdue", "backlog", "batches")}
     targets["on_time_rate"] = links["rate"]["on_time_rate"]
     targets["timely_acceptance_rate"] = links["rate"]["timely_acceptance_rate"]
+    # The lists as they open from the menu, unfiltered: the whole area's rows.
+    targets["petition list"] = reverse("petitions:list")
+    targets["case list"] = reverse("cases:list")
     client = Client()
     client.force_login(user)
     figures = []

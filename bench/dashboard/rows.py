@@ -10,15 +10,18 @@ import time
 from collections.abc import Iterator
 
 from django.core.management.base import OutputWrapper
+from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from accounts.models import OrgUnit
 from bench.database import load, reset_sequences
 from bench.timing import since
 from cases.models import (
     Case,
     CaseEvent,
+    CaseReach,
     CaseStatus,
     Deadline,
     DeadlineKind,
@@ -29,6 +32,7 @@ from cases.models import (
     Reply,
     ReplyStatus,
 )
+from cases.services.reach import reach_refresh
 from petitions.models import Category, Petition
 
 from .orgs import Org
@@ -74,7 +78,41 @@ def fill(out: OutputWrapper, petitions: int, org: Org, today: datetime.date) -> 
         counts[model._meta.verbose_name_plural] = written = load(model, columns, rows)
         out.write(f"loaded {written:>9,} {model._meta.db_table:<20} in {since(start):6.1f} s")
     reset_sequences((Case,))
+    start = time.perf_counter()
+    counts[CaseReach._meta.verbose_name_plural] = written = fill_reach()
+    out.write(f"filled   {written:>9,} {CaseReach._meta.db_table:<20} in {since(start):6.1f} s")
     return counts
+
+
+def fill_reach() -> int:
+    """The units that see each loaded case (`cases.services.reach`), as the services keep
+    them (the loaded cases have no assignments): on PostgreSQL in one statement over each
+    unit's ancestors, elsewhere by the service."""
+    if connection.vendor != "postgresql":
+        return reach_refresh(Case.objects.values_list("pk", flat=True))
+    pairs = [
+        (unit_id, ancestor)
+        for unit_id, path in OrgUnit.objects.values_list("pk", "path")
+        for ancestor in (int(part) for part in path.strip("/").split("/") if part)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_ancestor (unit_id bigint, ancestor_id bigint)")
+        with cursor.copy("COPY bench_ancestor FROM STDIN") as copy:
+            for pair in pairs:
+                copy.write_row(pair)
+        cursor.execute(
+            f"""
+            INSERT INTO {CaseReach._meta.db_table} (unit_id, case_id)
+            SELECT DISTINCT a.ancestor_id, reached.case_id FROM (
+                SELECT id AS case_id, receiving_unit_id AS unit_id FROM {Case._meta.db_table}
+                UNION SELECT id, owner_unit_id FROM {Case._meta.db_table}
+                UNION SELECT case_id, receiving_unit_id FROM {Petition._meta.db_table}
+            ) reached JOIN bench_ancestor a ON a.unit_id = reached.unit_id
+            """
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE bench_ancestor")
+    return written
 
 
 def columns(names: str) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from .case import (
     NotAcceptReason,
 )
 from .notice import NOTICE_SERIES, NOTICE_TITLES, NoticeKind, WrittenNotice
+from .reach import CaseReach
 from .work import (
     SATISFIED_RESULTS,
     Approval,
@@ -65,6 +66,7 @@ __all__ = [
     "AssignmentStatus",
     "Case",
     "CaseEvent",
+    "CaseReach",
     "CaseStatus",
     "Deadline",
     "DeadlineKind",

@@ -29,7 +29,7 @@ from .lists import (
 )
 from .notices import notice_detail, notices_for_petitioner, notices_visible_to
 from .scope import (
-    case_ids_assigned_to,
+    case_ids_reaching,
     case_numbered,
     case_scope_filter,
     cases_visible_to,
@@ -48,8 +48,8 @@ __all__ = [
     "backlog_condition",
     "case_detail",
     "case_for_display",
-    "case_ids_assigned_to",
     "case_ids_of",
+    "case_ids_reaching",
     "case_list",
     "case_numbered",
     "case_scope_filter",

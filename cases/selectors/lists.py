@@ -2,6 +2,7 @@
 category), the user's work queue and the approvals waiting."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -126,8 +127,21 @@ def backlog_condition(today: datetime.date | None = None) -> Q:
     return not_closed & (long_open | frequent)
 
 
+# The ledger of 积案 that the dashboards' rollup keeps (`backlog_condition` as of its last
+# refresh), registered by that app: a queryset of case ids. The case list's filter reads it,
+# so that it holds what the dashboard counts and costs an index probe; evaluated live, the
+# condition reads two years of petitions (a second at a million).
+BacklogLedger = Callable[[], QuerySet]
+_backlog_ledger: list[BacklogLedger] = []
+
+
+def register_backlog_ledger(ledger: BacklogLedger) -> None:
+    _backlog_ledger[:] = [ledger]
+
+
 def filter_backlog(queryset: QuerySet[Case], backlog: bool) -> QuerySet[Case]:
-    condition = backlog_condition()
+    """积案 as the ledger has them, or by the condition where no ledger is kept."""
+    condition = Q(pk__in=_backlog_ledger[0]()) if _backlog_ledger else backlog_condition()
     return queryset.filter(condition) if backlog else queryset.exclude(condition)
 
 

@@ -11,38 +11,41 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import (
+    EVERY_UNIT,
     active_units,
     jurisdiction_path,
     scope_path,
-    units_visible_to,
+    scope_root_id,
 )
 
 from ..models import (
     Approval,
     Assignment,
     Case,
+    CaseReach,
 )
 from .accusations import hidden_from
 
 
 def case_scope_filter(user: User, *, prefix: str = "") -> tuple[Q, Q]:
-    """(include, exclude) filters for objects linked to a case: in scope when received by,
-    owned by, or assigned (lead or co-unit) to a visible unit, and never when the case
-    accuses the user's unit or an ancestor (`accusations.hidden_from`)."""
-    unit_ids = units_visible_to(user).values("pk")
-    include = (
-        Q(**{f"{prefix}receiving_unit__in": unit_ids})
-        | Q(**{f"{prefix}owner_unit__in": unit_ids})
-        | Q(**{f"{prefix}pk__in": case_ids_assigned_to(unit_ids)})
-    )
+    """(include, exclude) filters for objects linked to a case: in scope when the case
+    reaches the user's scope (`services.reach`: received, owned or assigned, lead or
+    co-unit, by a unit in it; an indexed lookup), and never when the case accuses the
+    user's unit or an ancestor (`accusations.hidden_from`)."""
+    root = scope_root_id(user)
+    if root == EVERY_UNIT:
+        include = Q()
+    elif root is None:
+        include = Q(**{f"{prefix}pk__in": []})
+    else:
+        include = Q(**{f"{prefix}pk__in": case_ids_reaching(root)})
     return include, hidden_from(user, prefix=prefix)
 
 
-def case_ids_assigned_to(unit_ids: QuerySet) -> QuerySet:
-    """Ids of the cases assigned to any of `unit_ids`, as lead or co-unit."""
-    return Assignment.objects.filter(Q(lead_unit__in=unit_ids) | Q(co_units__in=unit_ids)).values(
-        "case_id"
-    )
+def case_ids_reaching(unit_id: int) -> QuerySet:
+    """Ids of the cases that reach the unit (`CaseReach`): the subquery every scoped list
+    filters by, one range of the reach's primary key."""
+    return CaseReach.objects.filter(unit_id=unit_id).values("case_id")
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:

@@ -31,6 +31,7 @@ from cases.models import (
     Reply,
     Review,
 )
+from cases.services.reach import reach_refresh
 from tests.factories import pdf_bytes, petitioner, register_petition
 
 D = datetime.date
@@ -539,6 +540,7 @@ def _bulk_cases(unit, count: int, start: int) -> None:
                 )
             )
     Deadline.objects.bulk_create(clocks)
+    reach_refresh(case.pk for case in cases)  # bulk_create sends no signal
 
 
 LIST_QUERIES = [

@@ -31,6 +31,7 @@ from cases.models import (
     MatterKind,
     ReplyStatus,
 )
+from cases.services.reach import reach_refresh
 from tests.factories import pdf_bytes, petitioner, register_petition
 
 D = datetime.date
@@ -218,6 +219,7 @@ def bulk_cases(org, handler1, street_handler, leader, count: int, start: int = 0
         ]
     )
     Approval.objects.bulk_create(approvals)
+    reach_refresh(case.pk for case in cases)  # bulk_create sends no signal
 
 
 MANY = 1000

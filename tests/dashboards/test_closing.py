@@ -117,3 +117,17 @@ def test_a_closed_case_is_neither_in_work_nor_backlog(org, frozen_now, city_supe
     assert summary["backlog"]["count"] == 0 and not BacklogCase.objects.exists()
     assert (summary["open"], summary["overdue"]) == (0, 0)
     assert not filter_backlog(type(case).objects.filter(pk=case.pk), True).exists()
+
+
+def test_the_backlog_filter_reads_the_ledger(org, frozen_now, city_supervisor):
+    """The case list's 积案 filter holds what the dashboard counts, the ledger as of the last
+    refresh, not the condition evaluated anew: a case that became 积案 since shows up after
+    the next refresh, and a ledger row the condition no longer holds stays until then."""
+    old = make_case(org.d1_office, D(2025, 1, 10), status=CaseStatus.IN_PROGRESS)
+    assert not filter_backlog(type(old).objects.all(), True).exists()  # not refreshed yet
+    rollup_refresh()
+    assert list(filter_backlog(type(old).objects.all(), True)) == [old]
+    stale = make_case(org.d1_office, D(2026, 10, 1), status=CaseStatus.IN_PROGRESS)
+    BacklogCase.objects.create(case=stale)
+    assert set(filter_backlog(type(old).objects.all(), True)) == {old, stale}
+    assert list(filter_backlog(type(old).objects.all(), False)) == []

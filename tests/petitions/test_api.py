@@ -31,6 +31,7 @@ from tests.factories import (
     petitioner,
     png_bytes,
     register_petition,
+    set_owner,
     written_snapshot,
 )
 
@@ -752,9 +753,9 @@ def test_accusation_stays_hidden_even_when_its_case_is_owned_inside_the_accused_
 ):
     # Later issues forward cases; simulate one landing at the accused district's own office.
     # Without the accusation rule handler2 and d2_leader would now see it through the owner.
-    Case.objects.filter(number=accusation["case"]).update(owner_unit=org.d2_office)
+    set_owner(Case.objects.filter(number=accusation["case"]), org.d2_office)
     control = register_petition(reception1, location_unit="D2S1").petition
-    Case.objects.filter(pk=control.case_id).update(owner_unit=org.d2_office)
+    set_owner(Case.objects.filter(pk=control.case_id), org.d2_office)
 
     assert control.number in numbers(api(handler2).get(PETITIONS_URL))
     seen = _d2_users_see(accusation, [handler2, d2_leader])
@@ -763,7 +764,7 @@ def test_accusation_stays_hidden_even_when_its_case_is_owned_inside_the_accused_
 
 
 def test_accusation_against_a_district_is_visible_to_the_city(accusation, city_leader, org):
-    Case.objects.filter(number=accusation["case"]).update(owner_unit=org.d2_office)
+    set_owner(Case.objects.filter(number=accusation["case"]), org.d2_office)
     assert api(city_leader).get(f"{PETITIONS_URL}{accusation['number']}/").status_code == 200
 
 

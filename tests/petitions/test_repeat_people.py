@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, CaseStatus, MatterKind
 from petitions.selectors import PersonKey, has_earlier_petition, repeat_cases
-from tests.factories import make_id_number, make_phone, petitioner, register_petition, token_client
+from tests.factories import (
+    make_id_number,
+    make_phone,
+    petitioner,
+    register_petition,
+    set_owner,
+    token_client,
+)
 
 REPEAT_PANEL_URL = "/petitions/new/repeat-panel/"
 REPEAT_URL = "/api/v1/petitions/repeat-check/"
@@ -129,7 +136,7 @@ def test_an_accusation_stays_hidden_from_the_accused_unit_by_name(reception1, or
         category="1401",
         petitioners=[principal],
     ).petition
-    Case.objects.filter(pk=petition.case_id).update(owner_unit=org.d2_office)
+    set_owner(Case.objects.filter(pk=petition.case_id), org.d2_office)
     assert repeat_cases(user=handler2, people=[PersonKey("赵举报")], location=org.d2) == []
     assert petition.case.number not in _panel(handler2, org.d2_street, name="赵举报")
     assert repeat_cases(user=reception1, people=[PersonKey("赵举报")], location=org.d2)

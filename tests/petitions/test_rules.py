@@ -33,6 +33,7 @@ from tests.factories import (
     make_id_number,
     petitioner,
     register_petition,
+    set_owner,
     written_snapshot,
 )
 
@@ -343,8 +344,9 @@ def test_accusation_stays_invisible_even_when_its_case_lands_in_the_accused_subt
     complaint = register_petition(
         reception1, location_unit=org.d2_community, petitioners=[petitioner()]
     ).petition
-    Case.objects.filter(pk__in=[complaint.case_id, accusation_against_d2.case_id]).update(
-        owner_unit=org.d2_office
+    set_owner(
+        Case.objects.filter(pk__in=[complaint.case_id, accusation_against_d2.case_id]),
+        org.d2_office,
     )
     assert _sees(handler2, complaint) == EVERYTHING
     assert _sees(d2_leader, complaint) == EVERYTHING

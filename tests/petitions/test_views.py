@@ -33,6 +33,7 @@ from tests.factories import (
     petitioner,
     png_bytes,
     register_petition,
+    set_owner,
     written_snapshot,
 )
 
@@ -437,7 +438,7 @@ def test_accusation_stays_hidden_when_its_case_is_owned_inside_the_accused_unit(
     # Simulate a later forwarding to the accused district's own office: the owner rule alone
     # would now show the petition to district-2 users; the accusation rule must still hide it.
     petition, _ = accusation
-    Case.objects.filter(pk=petition.case_id).update(owner_unit=org.d2_office)
+    set_owner(Case.objects.filter(pk=petition.case_id), org.d2_office)
     for user in (d2_leader, handler2):
         client = logged_in(user)
         assert client.get(f"/petitions/{petition.number}/").status_code == 404
@@ -790,7 +791,7 @@ def test_repeat_panel_never_shows_an_accusation_to_the_accused_unit(accusation, 
     petition, principal = accusation
     client = logged_in(handler2)
     assert "data-repeat-case" not in _panel(client, id_number=principal.id_number)
-    Case.objects.filter(pk=petition.case_id).update(owner_unit=org.d2_office)
+    set_owner(Case.objects.filter(pk=petition.case_id), org.d2_office)
     page = _panel(client, id_number=principal.id_number)
     assert "data-repeat-case" not in page
     assert petition.case.number not in page

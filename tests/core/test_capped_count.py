@@ -1,0 +1,67 @@
+"""Lists count their rows up to a cap: past it the page says "more than" and the API says
+`count_capped`, so that a city's million rows are never counted whole (`CappedPaginator`).
+The cap is lowered to 3 here; the lists hold 4 or 3 cases."""
+
+import datetime
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from rest_framework.test import APIClient
+
+from core.pages import CappedPaginator
+from tests.dashboards.builders import make_case
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def cap_of_three(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+
+
+def cases(org, n: int) -> None:
+    for day in range(1, n + 1):
+        make_case(org.d1_office, D(2026, 11, day))
+
+
+def test_the_case_list_says_more_than_the_cap(client, org, city_supervisor, cap_of_three):
+    cases(org, 4)
+    client.force_login(city_supervisor)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/cases/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "超过3件" in text
+    assert "共4件" not in text
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts
+
+
+def test_a_list_within_the_cap_is_counted_exactly(client, org, city_supervisor, cap_of_three):
+    cases(org, 3)
+    client.force_login(city_supervisor)
+    text = client.get("/cases/").content.decode()
+    assert "共3件" in text
+    assert "超过" not in text.split('id="case-count"')[1].split("</div>")[0]
+
+
+def test_the_api_says_when_its_count_is_capped(org, city_supervisor, cap_of_three):
+    api = APIClient()
+    api.force_authenticate(city_supervisor)
+    cases(org, 4)
+    body = api.get("/api/v1/cases/").json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert len(body["results"]) == 4  # the page itself is whole
+    cases_all = api.get("/api/v1/cases/", {"page_size": 2}).json()
+    assert cases_all["count_capped"] is True
+
+
+def test_the_api_count_within_the_cap(org, city_supervisor, cap_of_three):
+    api = APIClient()
+    api.force_authenticate(city_supervisor)
+    cases(org, 2)
+    body = api.get("/api/v1/cases/").json()
+    assert (body["count"], body["count_capped"]) == (2, False)
