@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +39,7 @@ from bench.http.stats import BASELINE, TARGET, Summary, interleaved, ratio, roun
 from bench.intake import IntakeBodies
 from bench.orgs import PASSWORD, bench_city, unit, user
 from bench.reporting import write_figures
+from bench.timing import since
 from cases.models import Case, CaseStatus
 
 BARE_INTAKE = "bare intake"
@@ -84,12 +86,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # The clerk's password is stored MD5-hashed (bench.orgs.user); no other hashing here.
+        start = time.perf_counter()
         with (
             throwaway_database(shared=True) as database_name,
             override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         ):
             baselines.create_table()
             clerk, location = self._org()
+            self.stdout.write(f"database {database_name} made in {since(start):.1f} s")
+            start = time.perf_counter()
             try:
                 with (
                     serve(database_name, workers=options["workers"], port=options["port"]) as url,
@@ -112,11 +117,15 @@ class Command(BaseCommand):
             f"workers; {options['concurrency']} requests in flight; {seconds:g} s per view "
             f"and per baseline in {rounds} slices, interleaved"
         )
+        start = time.perf_counter()
         intake = "intake API (POST /api/v1/petitions/)"
         load.define(Target(intake, "/api/v1/petitions/", "POST", IntakeBodies(location.code)))
         load.define(Target(BARE_INTAKE, "/bench/three-inserts/", "POST", b"x" * 50))
         filled = load.run(intake, count=rows)
-        out.write(f"filled: {len(filled.latencies_ms)} petitions through the intake API")
+        out.write(
+            f"filled: {len(filled.latencies_ms)} petitions through the intake API "
+            f"in {since(start):.1f} s"
+        )
         self._show_lists(url, clerk)
 
         case = Case.objects.order_by("pk").values_list("number", flat=True).first()
