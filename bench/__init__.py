@@ -2,7 +2,7 @@
 on a throwaway database of the configured server and prints its figures.
 
 - `manage.py bench`: our views against bare baselines (`baselines.py`), over HTTP under
-  gunicorn (`http/`, with `settings.py`).
+  gunicorn (`http/`, serving `wsgi.py`).
 - `manage.py bench_scan`: the deadline reminder scan over many open clocks.
 - `manage.py bench_dashboard`: the dashboards over a large city's petitions (`dashboard/`:
   the unit tree, the planned cases, their rows, the timed reads).

@@ -1,5 +1,5 @@
 """The bare views `manage.py bench` measures ours against, and the URLconf the bench's
-gunicorn serves (`bench.settings`): these in front of the project's own URLs. They pass
+gunicorn serves (`bench.wsgi`): these in front of the project's own URLs. They pass
 through the same middleware as ours; only the view is bare.
 
 - bare intake (`three_insert_view`): three INSERTs in one transaction, as a registration's

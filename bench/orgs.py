@@ -23,14 +23,22 @@ def unit(
 
 def user(username: str, org_unit: OrgUnit, *roles: str) -> User:
     """A user of `org_unit` with these roles and the password `PASSWORD`, hashed with MD5
-    (which bench.settings, the settings of the bench's gunicorn, puts first), so that logging
+    (which the bench's gunicorn puts first, bench.wsgi), so that logging
     in costs next to nothing; stored as it is, not as a password change."""
-    hasher = MD5PasswordHasher()
     created = User.objects.create_user(username, org_unit=org_unit)
-    created.password = hasher.encode(PASSWORD, hasher.salt())
-    created.save(update_fields=["password"])
+    give_password(username)
+    created.refresh_from_db(fields=["password"])
     created.groups.add(*Group.objects.filter(name__in=roles))
     return created
+
+
+def give_password(*usernames: str) -> int:
+    """Set these users' password to `PASSWORD`, MD5-hashed (e.g. the users of a database
+    kept by a run from before they had one). Returns how many users were changed."""
+    hasher = MD5PasswordHasher()
+    return User.objects.filter(username__in=usernames).update(
+        password=hasher.encode(PASSWORD, hasher.salt())
+    )
 
 
 def bench_city() -> tuple[OrgUnit, OrgUnit]:

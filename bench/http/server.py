@@ -1,5 +1,5 @@
-"""gunicorn for the benches: the project's WSGI application with the bench settings
-(`bench.settings`) on a given database, on a free local port, for the duration."""
+"""gunicorn for the benches: the project's WSGI application with the bench's settings laid
+over it (`bench.wsgi`) on a given database, on a free local port, for the duration."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.http.client import Session
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-# The variable bench.settings reads the database's name from.
+# The variable bench.wsgi reads the database's name from.
 DATABASE_NAME_VARIABLE = "BENCH_DATABASE_NAME"
 
 
@@ -34,19 +34,20 @@ def serve(
     *,
     workers: int = 2,
     port: int | None = None,
-    settings: str = "bench.settings",
+    application: str = "bench.wsgi:application",
     start_timeout: float = 60.0,
 ) -> Iterator[str]:
-    """gunicorn with `workers` sync workers serving config.wsgi with `settings` (by default
-    the bench settings: the project's, persistent connections, DEBUG off, the bench URLconf)
-    on the database `database_name` of the configured server (a file's path on SQLite).
+    """gunicorn with `workers` sync workers serving `application` (by default the project's
+    with the bench's settings: persistent connections, DEBUG off, the bench URLconf, a fast
+    password hasher; see bench.wsgi) on the database `database_name` of the configured
+    server (a file's path on SQLite).
     Yields its base URL ("http://127.0.0.1:<port>") once it answers; stops it afterwards,
     also on an error or Ctrl-C. Its log is printed to stderr if it fails to start."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         DATABASE_NAME_VARIABLE: database_name,
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])
@@ -56,7 +57,7 @@ def serve(
         sys.executable,
         "-m",
         "gunicorn",
-        "config.wsgi:application",
+        application,
         f"--workers={workers}",
         "--worker-class=sync",
         f"--bind=127.0.0.1:{port}",

@@ -9,7 +9,7 @@ from django.core.management.base import OutputWrapper
 from accounts.models import OrgKind, OrgUnit
 from accounts.roles import Role
 from bench.database import batched, load
-from bench.orgs import PASSWORD, bench_city, user
+from bench.orgs import PASSWORD, bench_city, give_password, user
 from bench.reporting import abridge, plan_excerpt, write_figures
 from bench.timing import calls_per_second, run_times_ms
 from petitions.models import Category
@@ -100,3 +100,8 @@ def test_a_bench_user_logs_in_with_the_bench_password_hashed_fast_and_not_due_fo
     clerk.refresh_from_db()
     assert clerk.password.startswith("md5$") and clerk.check_password(PASSWORD)
     assert not clerk.must_change_password
+    clerk.set_unusable_password()
+    clerk.save()
+    assert give_password("bench-clerk", "nobody") == 1
+    clerk.refresh_from_db()
+    assert clerk.check_password(PASSWORD)

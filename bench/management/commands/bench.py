@@ -4,10 +4,10 @@ It builds a throwaway test database on the configured server (PostgreSQL with DA
 SQLite, as a file, for a quick smoke), with a clerk of a city petition office, a district,
 and `--rows` petitions registered through the intake API. It then starts gunicorn with
 `--workers` sync workers (2) on a free local port, serving the project's WSGI application
-with `bench.settings` (the bare views of `bench.baselines` in front of the project's URLs,
-persistent connections, DEBUG off) on that database, and a load generator in a process of
-its own: `--concurrency` (8) sessions logged in as the clerk by the login form, each sending
-its next request as soon as the last is answered.
+with the bench's settings (`bench.wsgi`: the bare views of `bench.baselines` in front of the
+project's URLs, persistent connections, DEBUG off) on that database, and a load generator in
+a process of its own: `--concurrency` (8) sessions logged in as the clerk by the login form,
+each sending its next request as soon as the last is answered.
 
 Each of our views is measured against a bare baseline served by the same gunicorn: the writes
 against three INSERTs in one transaction, the pages and lists against one SELECT of a case
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import math
+import signal
+import sys
 import time
 from dataclasses import dataclass
 
@@ -85,6 +87,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None, help="gunicorn's port (free one)")
 
     def handle(self, *args, **options):
+        # A plain `kill` stops the bench as Ctrl-C does: gunicorn stopped, database dropped.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         # The clerk's password is stored MD5-hashed (bench.orgs.user); no other hashing here.
         start = time.perf_counter()
         with (
