@@ -47,7 +47,7 @@ def serve(
     base_url = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"),
         DATABASE_NAME_VARIABLE: database_name,
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])
