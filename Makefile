@@ -61,8 +61,9 @@ help:
 	@echo "make migrate    apply database migrations"
 	@echo "make seed       load the demo data (manage.py seed_demo, idempotent)"
 	@echo "make messages   update and compile the zh_Hans translation catalogue"
-	@echo "make bench      measure views against bare baselines, the reminder scan (bench_scan)"
-	@echo "                and the dashboards at 1,000,000 petitions (bench_dashboard)"
+	@echo "make bench      our views against bare baselines over HTTP under gunicorn (bench),"
+	@echo "                the reminder scan (bench_scan) and the dashboards at 1,000,000"
+	@echo "                petitions (bench_dashboard)"
 	@echo "make vendor     refresh static/vendor/ from the npm registry"
 
 # --- environment ---------------------------------------------------------------------------

@@ -6,22 +6,34 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Model
 
 
 @contextmanager
-def throwaway_database(*, keepdb: bool = False) -> Iterator[None]:
+def throwaway_database(*, keepdb: bool = False, shared: bool = False) -> Iterator[str]:
     """A test database on the configured server (SQLite by default, PostgreSQL with
     DATABASE_URL) for the duration, destroyed afterwards unless `keepdb`; with `keepdb`, one
-    kept by an earlier run is used again as it is."""
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+    kept by an earlier run is used again as it is. Yields its name. `shared`: other processes
+    open it too (a server the bench starts), so on SQLite it is a file under VAR_DIR rather
+    than in memory."""
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    old_test_name = test_settings.get("NAME")
+    if shared and connection.vendor == "sqlite":
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        test_settings["NAME"] = str(Path(settings.VAR_DIR) / "bench.sqlite3")
     try:
-        yield
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+        try:
+            yield connection.settings_dict["NAME"]
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
+        test_settings["NAME"] = old_test_name
 
 
 def default_scale() -> int:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Group
 
 from accounts.models import OrgKind, OrgLevel, OrgUnit, User
+
+# Every bench user's password, so that the benches over HTTP can log in by the login form.
+PASSWORD = "bench-pass-2026"
 
 
 def unit(
@@ -18,11 +22,23 @@ def unit(
 
 
 def user(username: str, org_unit: OrgUnit, *roles: str) -> User:
-    """A user of `org_unit` with these roles (no usable password: the benches log in by
-    `force_login` or call the services directly)."""
+    """A user of `org_unit` with these roles and the password `PASSWORD`, hashed with MD5
+    (which the bench's gunicorn puts first, bench.wsgi), so that logging
+    in costs next to nothing; stored as it is, not as a password change."""
     created = User.objects.create_user(username, org_unit=org_unit)
+    give_password(username)
+    created.refresh_from_db(fields=["password"])
     created.groups.add(*Group.objects.filter(name__in=roles))
     return created
+
+
+def give_password(*usernames: str) -> int:
+    """Set these users' password to `PASSWORD`, MD5-hashed (e.g. the users of a database
+    kept by a run from before they had one). Returns how many users were changed."""
+    hasher = MD5PasswordHasher()
+    return User.objects.filter(username__in=usernames).update(
+        password=hasher.encode(PASSWORD, hasher.salt())
+    )
 
 
 def bench_city() -> tuple[OrgUnit, OrgUnit]:

@@ -9,7 +9,7 @@ from django.core.management.base import OutputWrapper
 from accounts.models import OrgKind, OrgUnit
 from accounts.roles import Role
 from bench.database import batched, load
-from bench.orgs import bench_city, user
+from bench.orgs import PASSWORD, bench_city, give_password, user
 from bench.reporting import abridge, plan_excerpt, write_figures
 from bench.timing import calls_per_second, run_times_ms
 from petitions.models import Category
@@ -90,3 +90,18 @@ def test_the_bench_city_has_its_petition_office_and_users_their_roles():
     assert OrgUnit.objects.get(code="BENCHXFJ").kind == OrgKind.PETITION_OFFICE
     clerk = user("bench-clerk", office, Role.RECEPTION, Role.HANDLER)
     assert set(clerk.groups.values_list("name", flat=True)) == {Role.RECEPTION, Role.HANDLER}
+
+
+@pytest.mark.django_db
+def test_a_bench_user_logs_in_with_the_bench_password_hashed_fast_and_not_due_for_a_change():
+    ensure_reference_data()
+    _city, office = bench_city()
+    clerk = user("bench-clerk", office, Role.RECEPTION)
+    clerk.refresh_from_db()
+    assert clerk.password.startswith("md5$") and clerk.check_password(PASSWORD)
+    assert not clerk.must_change_password
+    clerk.set_unusable_password()
+    clerk.save()
+    assert give_password("bench-clerk", "nobody") == 1
+    clerk.refresh_from_db()
+    assert clerk.check_password(PASSWORD)
