@@ -18,6 +18,9 @@ from django.urls import reverse
 
 from accounts.models import OrgUnit, User
 from bench.database import analyze
+from bench.http.load import think_time_run
+from bench.http.server import serve
+from bench.orgs import PASSWORD, give_password
 from bench.reporting import write_queries
 from bench.timing import run_times_ms, since
 from cases.models import Case, CaseEvent, Deadline, EventKind
@@ -90,10 +93,19 @@ def time_rebuild(out: OutputWrapper) -> Figure:
 
 
 def time_reads(
-    out: OutputWrapper, org: Org, today: datetime.date, runs: int, *, plan_lines: int | None
+    out: OutputWrapper,
+    org: Org,
+    today: datetime.date,
+    runs: int,
+    *,
+    plan_lines: int | None,
+    database_name: str,
+    think_users: int,
+    think_seconds: float,
 ) -> list[Figure]:
     """The summary over the twelve months up to today for the city and one district, the
-    city's drill-down lists, and a refresh."""
+    city's drill-down lists, `think_users` staff over HTTP opening them (none for 0), and a
+    refresh."""
     period = Period(add_months(today, -12) + datetime.timedelta(days=1), today, 12)
     out.write(f"\nsummary period: {period.start} … {period.end} (12 months)")
     figures = [
@@ -103,7 +115,12 @@ def time_reads(
             ("district", org.district_supervisor, org.district, False),
         )
     ]
-    figures += _time_drilldown(out, org.city_supervisor, org.city, period, runs, plan_lines)
+    drilldown, urls = _time_drilldown(out, org.city_supervisor, org.city, period, runs, plan_lines)
+    figures += drilldown
+    if think_users:
+        figures += time_think(
+            out, database_name, org, urls, users=think_users, seconds=think_seconds
+        )
     figures.append(_time_refresh(out, today))
     return figures
 
@@ -158,7 +175,7 @@ def _time_drilldown(
     period: Period,
     runs: int,
     plan_lines: int | None,
-) -> list[Figure]:
+) -> tuple[list[Figure], list[str]]:
     """The lists a city supervisor reaches from the dashboard's numbers, and the petition
     and case lists unfiltered, rendered whole by their views (the count, the first page,
     the filter form)."""
@@ -189,7 +206,25 @@ def _time_drilldown(
         figures.append(
             (f"drill-down {name}", f"median {statistics.median(times):.1f} ms (whole page)")
         )
-    return figures
+    return figures, list(targets.values())
+
+
+def time_think(
+    out: OutputWrapper, database_name: str, org: Org, urls: list[str], *, users: int, seconds: float
+) -> list[Figure]:
+    """`users` staff at once over HTTP (gunicorn, 2 workers), each in a session of their
+    own as a city supervisor (the drill-downs are the city's), opening the pages of `urls`
+    in turn with 1–5 s of thought between two: each page's latency and all of them."""
+    logins = [(org.city_supervisor.username, PASSWORD)]
+    give_password(org.city_supervisor.username)
+    out.write(f"\n--- {users} staff users, 1–5 s think time, {seconds:.0f} s over HTTP ---")
+    with serve(database_name) as base_url:
+        results = think_time_run(base_url, logins, urls, users=users, seconds=seconds, seed=1)
+    for name, value in results.figures():
+        out.write(f"{name}: {value}")
+    return [(f"{users} users: {name}", value) for name, value in results.figures()[-1:]] + [
+        (f"  {name}", value) for name, value in results.figures()[:-1]
+    ]
 
 
 def _time_refresh(out: OutputWrapper, today: datetime.date) -> Figure:

@@ -16,6 +16,8 @@ Then it times:
   the whole city (a city supervisor) and for one district (a district supervisor): the
   function's time, its number of queries, and the plan of each of its queries;
 - the lists the dashboard's numbers drill down to, rendered by their views for the city;
+- 32 staff users over HTTP (gunicorn, 2 workers), each opening those lists in turn with
+  1–5 s of thought between two, for a minute: each page's p50/p95/max (`--users`);
 - a steady-state refresh (`rollup_refresh`) after a handful of new case events.
 
 The parts are in `bench/dashboard/`.
@@ -40,6 +42,8 @@ from bench.reporting import write_figures
 from bench.timing import since
 
 SUMMARY_RUNS = 5
+THINK_USERS = 32
+THINK_SECONDS = 60.0
 PLAN_LINES = 30
 
 
@@ -60,6 +64,15 @@ class Command(BaseCommand):
             "--full-plans", action="store_true", help="print whole query plans, not their tops"
         )
         parser.add_argument(
+            "--users",
+            type=int,
+            default=THINK_USERS,
+            help="staff users opening the lists over HTTP with 1–5 s think time (0: none)",
+        )
+        parser.add_argument(
+            "--think-seconds", type=float, default=THINK_SECONDS, help="how long they do"
+        )
+        parser.add_argument(
             "--keepdb",
             action="store_true",
             help="keep the database after the run, and time one kept earlier without "
@@ -73,16 +86,23 @@ class Command(BaseCommand):
         runs: int,
         full_plans: bool,
         keepdb: bool,
+        users: int,
+        think_seconds: float,
         **options,
     ):
         if petitions is None:
             petitions = default_scale()
         self.plan_lines = None if full_plans else PLAN_LINES
         with (
-            throwaway_database(keepdb=keepdb),
+            throwaway_database(keepdb=keepdb, shared=True) as database_name,
             override_settings(NOTIFY_BY_EMAIL=False, ALLOWED_HOSTS=["testserver"]),
             translation.override("zh-hans"),
         ):
+            self.think = {
+                "database_name": database_name,
+                "think_users": max(users, 0),
+                "think_seconds": think_seconds,
+            }
             self._run(max(petitions, 10), max(runs, 1))
 
     def _run(self, petitions: int, runs: int) -> None:
@@ -97,7 +117,7 @@ class Command(BaseCommand):
             org = self._generate(petitions, today, figures)
             figures.append(time_closing(out, today))
             figures.append(time_rebuild(out))
-        figures += time_reads(out, org, today, runs, plan_lines=self.plan_lines)
+        figures += time_reads(out, org, today, runs, plan_lines=self.plan_lines, **self.think)
         write_figures(out, figures)
 
     def _generate(self, petitions: int, today: datetime.date, figures: list[Figure]) -> Org:
