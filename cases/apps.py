@@ -29,3 +29,8 @@ class CasesConfig(AppConfig):
         from .selectors.accusations import screen_notifications
 
         register_screen(screen_notifications)
+
+        from . import sections
+
+        # The case page's cached sections are dropped when what they show changes.
+        sections.connect()
