@@ -128,6 +128,7 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     the_day_comes(appointment, today)
     log_in(page, live_server, "leader1", PASSWORD)
     page.goto(f"{live_server.url}/cases/{number}/")
+    open_panel(page, "reception")
     page.click(f"[data-panel-appointment='{appointment.pk}'] a[href$='/record/']")
     page.wait_for_url(f"**/reception/appointments/{appointment.pk}/record/")
     assert page.is_checked("#record-form input[name=attended][value=yes]")
