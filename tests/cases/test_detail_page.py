@@ -183,7 +183,8 @@ def test_the_panels_load_only_when_opened(case, handler1):
 # --- queries ---------------------------------------------------------------------------------
 
 
-def test_the_query_count_does_not_grow_with_the_cases_history(case, handler1):
+def test_the_query_count_does_not_grow_with_the_cases_history(settings, case, handler1):
+    settings.SHARED_CACHE = False  # every view builds the whole page
     client = logged_in(handler1)
     page(client, case)
     small = queries(client, detail_url(case))
@@ -191,7 +192,8 @@ def test_the_query_count_does_not_grow_with_the_cases_history(case, handler1):
     assert queries(client, detail_url(case)) == small
 
 
-def test_the_page_issues_few_queries(case, handler1, django_assert_max_num_queries):
+def test_the_page_issues_few_queries(settings, case, handler1, django_assert_max_num_queries):
+    settings.SHARED_CACHE = False
     grow(case, handler1, 3)
     client = logged_in(handler1)
     page(client, case)
