@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation and users")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import scope_cache, signals  # noqa: F401
+
+        scope_cache.connect()

@@ -275,7 +275,11 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        # From the shared cache when there is one (accounts.scope_cache), which sets this.
+        from .scope_cache import prime, read_roles
+
+        prime(self)
+        return self.__dict__.get("roles") or read_roles(self)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

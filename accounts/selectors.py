@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from .models import OrgKind, OrgLevel, OrgUnit, User
+from .scope_cache import prime
 
 
 def scope_path(unit: OrgUnit) -> str:
@@ -53,6 +54,7 @@ def units_visible_to(user: User) -> QuerySet[OrgUnit]:
     """
     if not user.is_authenticated:
         return OrgUnit.objects.none()
+    prime(user)  # the unit from the shared cache, when there is one
     unit = user.org_unit
     if unit is None:
         return OrgUnit.objects.all() if user.is_superuser else OrgUnit.objects.none()

@@ -46,3 +46,8 @@ class CasesConfig(AppConfig):
             reach.co_units_changed, sender=Assignment.co_units.through, dispatch_uid="co-unit-reach"
         )
         unit_moved.connect(reach.unit_moved, dispatch_uid="unit-moved-reach")
+
+        from . import sections
+
+        # The case page's cached sections are dropped when what they show changes.
+        sections.connect()

@@ -212,6 +212,20 @@ DASHBOARD_DATABASE = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whether every process sees the same cache (Redis by CACHE_URL): only then are sessions, the
+# users' roles and the case page's sections kept in it across requests (`core.caching`); a
+# per-process cache would keep serving what another process has since changed.
+SHARED_CACHE = env.bool(
+    "SHARED_CACHE",
+    default=CACHES["default"]["BACKEND"]
+    not in (
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    ),
+)
+if SHARED_CACHE:
+    # Each request reads its session from the cache; writes go to both.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

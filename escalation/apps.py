@@ -29,5 +29,5 @@ class EscalationConfig(AppConfig):
         from .selectors import units_taking_part
 
         # The case detail loads this fragment; cases never imports escalation.
-        register_case_panel("escalation:case_panel")
+        register_case_panel("escalation:case_panel", _("Supervision and consultation"))
         register_participation(units_taking_part)

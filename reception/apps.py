@@ -22,5 +22,5 @@ class ReceptionConfig(AppConfig):
         from .appointments.selectors import units_taking_part
 
         # The case detail loads this fragment; cases never imports reception.
-        register_case_panel("reception:case_panel")
+        register_case_panel("reception:case_panel", _("Leader reception"))
         register_participation(units_taking_part)

@@ -43,6 +43,7 @@ from notifications.services import build_notifications, save_notifications
 
 from ..kinds import CaseNotificationKind
 from ..models import Case, CaseEvent, Deadline, EventKind
+from ..sections import case_pages_changed
 
 # Cases locked and recomputed per round (bounded IN lists and memory for any number).
 BATCH = 500
@@ -148,6 +149,8 @@ def _recompute_cases(
         clock.due_on, clock.due_provisional = due
         changed.append(clock)
     Deadline.objects.bulk_update(changed, ["due_on", "due_provisional"])
+    if changed:
+        case_pages_changed()  # no signal for a bulk update
     if moves:
         _record(moves, cases, actor, on)
     return len(moves)

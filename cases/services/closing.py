@@ -36,6 +36,7 @@ from ..models import (
     DeadlineKind,
     EventKind,
 )
+from ..sections import case_pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def _close(candidates: list[Window], today: datetime.date, result: ClosingResult
         return
     now = timezone.now()
     Deadline.objects.filter(pk__in=[pk for pk, *_rest in windows]).update(met_at=now, lapsed=True)
+    case_pages_changed()  # no signal for a bulk update
     closing: list[int] = []
     events = []
     for _pk, case_id, kind, due_on in windows:

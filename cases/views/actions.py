@@ -171,18 +171,19 @@ def offered_assignment_actions(user: User, assignment: Assignment) -> list[str]:
 
 @dataclass
 class OfferedForm:
-    """An action form as placed on the detail page."""
+    """An action as placed on the detail page: its card, and its form once asked for (the
+    page fetches it when the card is opened; a form posted with errors comes with it)."""
 
     key: str
     action: Action
-    form: ActionForm
+    form: ActionForm | None
     url: str
     title: str
     is_open: bool = False
 
     @property
     def multipart(self) -> bool:
-        return self.form.is_multipart()
+        return self.form is not None and self.form.is_multipart()
 
 
 def _case_form(action: Action, case: Case, user: User, data=None, files=None):
@@ -201,7 +202,13 @@ def _assignment_form(action: Action, assignment: Assignment, user: User, data=No
     )
 
 
+def assignment_action_title(action: Action, assignment: Assignment) -> str:
+    return f"{action.label} · {assignment.lead_unit.name}"
+
+
 def _offered_forms(user: User, case: Case, bound: OfferedForm | None) -> list[OfferedForm]:
+    """The cards of the actions `user` may take, without their forms (built when a card is
+    opened) but for `bound`, the one posted with errors."""
     offered = []
     for slug in offered_case_actions(user, case):
         action = CASE_ACTIONS[slug]
@@ -209,7 +216,7 @@ def _offered_forms(user: User, case: Case, bound: OfferedForm | None) -> list[Of
             OfferedForm(
                 key=slug,
                 action=action,
-                form=_case_form(action, case, user),
+                form=None,
                 url=reverse("cases:action", args=[case.number, slug]),
                 title=str(action.label),
             )
@@ -221,9 +228,9 @@ def _offered_forms(user: User, case: Case, bound: OfferedForm | None) -> list[Of
                 OfferedForm(
                     key=f"assignment-{assignment.pk}-{slug}",
                     action=action,
-                    form=_assignment_form(action, assignment, user),
+                    form=None,
                     url=reverse("cases:assignment_action", args=[assignment.pk, slug]),
-                    title=f"{action.label} · {assignment.lead_unit.name}",
+                    title=assignment_action_title(action, assignment),
                 )
             )
     if bound is not None:

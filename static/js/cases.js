@@ -32,6 +32,16 @@
     actions.addEventListener("shown.bs.collapse", (event) => {
       if (!event.target.contains(document.activeElement)) focusForm(event.target);
     });
+    // A card's form arrives (htmx) when the card is first opened: its pickers, then the
+    // cursor, if the card has finished opening (else "shown" above puts it there).
+    actions.addEventListener("htmx:afterSwap", (event) => {
+      const body = event.detail.target;
+      searchableSelects(body, config.noResults);
+      const card = body.closest(".accordion-collapse");
+      if (card && card.classList.contains("show") && !card.contains(document.activeElement)) {
+        focusForm(card);
+      }
+    });
     const opened = actions.querySelector(".accordion-collapse.show");
     if (opened) {
       focusForm(opened);

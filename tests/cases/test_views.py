@@ -620,11 +620,12 @@ def test_another_units_case_is_404_for_every_action(assigned, drafted, case, han
 
 
 def test_get_on_an_action_url_changes_nothing(assigned, drafted, case, handler1, city_leader):
+    """A GET of an action's URL only draws its form (to htmx; a browser goes to the case)."""
     before = events(case)
     client = logged_in(handler1)
-    assert client.get(action_url(case, "accept")).status_code == 405
-    assert client.get(action_url(case, "deliver-reply")).status_code == 405
-    assert client.get(assignment_url(assigned, "sign")).status_code == 405
+    assert client.get(action_url(case, "accept")).status_code == 302
+    assert client.get(action_url(case, "deliver-reply"), HTTP_HX_REQUEST="true").status_code == 200
+    assert client.get(assignment_url(assigned, "sign"), HTTP_HX_REQUEST="true").status_code == 200
     approval = Approval.objects.get(case=case, status=ApprovalStatus.PENDING)
     assert logged_in(city_leader).get(f"/cases/approvals/{approval.pk}/decide/").status_code == 405
     assert events(case) == before

@@ -95,6 +95,13 @@ def next_reception_day(schedule, start: datetime.date) -> datetime.date:
     return reception_days_from(schedule, start)[0]
 
 
+def open_panel(page, key: str) -> None:
+    """Open another app's panel on the case page (`escalation`, `reception`): closed with
+    the page, it loads when opened."""
+    page.click(f"#panel-{key} > summary")
+    page.locator(f"#{key}-panel").wait_for()
+
+
 def log_in(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)

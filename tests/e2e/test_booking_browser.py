@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from reception.models import Appointment, PreliminaryOpinion
-from tests.e2e.conftest import log_in, next_reception_day
+from tests.e2e.conftest import log_in, next_reception_day, open_panel
 from tests.factories import PASSWORD, UserFactory
 from tests.reception.test_appointments_services import make_case, make_schedule, principal
 
@@ -50,6 +50,7 @@ def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
 
     log_in(page, live_server, "reception1", PASSWORD)
     page.goto(f"{url}/cases/{case.number}/")
+    open_panel(page, "reception")
     page.click("#panel-book")
     page.wait_for_url(f"**/reception/cases/{case.number}/book/")
     # The cursor is on the first day; the principal is already ticked.
@@ -73,6 +74,7 @@ def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
 
     # Back on the case page the panel lists it.
     page.goto(f"{url}/cases/{case.number}/")
+    open_panel(page, "reception")
     page.locator(f"[data-panel-appointment='{appointment.pk}']").wait_for()
     page.locator("#reception-panel").screenshot(path=str(artifacts / "reception-case-panel.png"))
     log_out(page)

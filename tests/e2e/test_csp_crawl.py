@@ -18,6 +18,8 @@ from petitions.models import Petition
 from reception.models import Appointment, ReceptionNotice
 from tests.conftest import ensure_reference_data
 
+from .conftest import open_panel
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Registered before any page script: every violation the page reports, kept on window.
@@ -120,7 +122,10 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     watched.visit(f"/search/?q={person.name}", "#search-people")
     watched.visit(reverse("petitions:petitioner", args=[person.pk]), "#person-petitions")
     watched.visit(f"/cases/{case.number}/")
-    page.wait_for_load_state("networkidle")  # the panels arrive through htmx
+    # The panels arrive through htmx when opened; an action's form when its card opens.
+    open_panel(page, "escalation")
+    open_panel(page, "reception")
+    page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "csp-case-detail.png"), full_page=True)
     watched.visit("/cases/queue/")
     watched.visit("/petitions/new/", ".ts-wrapper")  # Tom Select took the long selects

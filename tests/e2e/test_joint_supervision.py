@@ -12,7 +12,7 @@ from escalation.models import JointStatus, JointSupervision, PartyRole
 from tests.conftest import _user
 from tests.factories import PASSWORD, register_petition
 
-from .conftest import choose, log_in
+from .conftest import choose, log_in, open_panel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +60,7 @@ def test_supervisor_opens_a_joint_supervision_parties_report_and_the_board_shows
     # supervisor1 opens the form from the case's escalation panel.
     log_in(page, live_server, "supervisor1", PASSWORD)
     page.goto(f"{live_server.url}/cases/{number}/")
+    open_panel(page, "escalation")
     page.click("#panel-open-joint")
     page.wait_for_url(f"**/escalation/cases/{number}/joint/new/")
     assert "某建筑公司拖欠三十余名农民工工资" in page.input_value("#id_summary")

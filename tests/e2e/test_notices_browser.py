@@ -5,7 +5,7 @@ import pytest
 
 from cases import services as case_services
 from escalation.models import SupervisionNotice
-from tests.e2e.conftest import choose, log_in
+from tests.e2e.conftest import choose, log_in, open_panel
 from tests.factories import PASSWORD, register_petition
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,9 +28,10 @@ def test_supervisor_issues_a_notice_and_the_street_office_answers_it(
     case_services.case_accept(actor=handler1, case=case)
     number = case.number
 
-    # The supervisor opens the case: the escalation panel loads and offers the notice.
+    # The supervisor opens the case and its escalation panel, which offers the notice.
     log_in(page, live_server, "d1_supervisor", PASSWORD)
     page.goto(f"{live_server.url}/cases/{number}/")
+    open_panel(page, "escalation")
     page.locator("#escalation-panel #panel-empty").wait_for()
     page.screenshot(path=str(artifacts / "notice-case-panel-empty.png"), full_page=True)
     page.click("#panel-issue-notice")
@@ -56,6 +57,7 @@ def test_supervisor_issues_a_notice_and_the_street_office_answers_it(
 
     # Back on the case, the panel lists it.
     page.goto(f"{live_server.url}/cases/{number}/")
+    open_panel(page, "escalation")
     page.locator(f"[data-panel-notice='{notice.number}']").wait_for()
     page.screenshot(path=str(artifacts / "notice-case-panel.png"), full_page=True)
     log_out(page)

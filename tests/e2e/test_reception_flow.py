@@ -24,7 +24,7 @@ from reception.models import (
 from tests.conftest import _user
 from tests.factories import PASSWORD, petitioner, register_petition
 
-from .conftest import choose, log_in, next_reception_day
+from .conftest import choose, log_in, next_reception_day, open_panel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +83,7 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     # reception1 opens the case and books from its reception panel.
     log_in(page, live_server, "reception1", PASSWORD)
     page.goto(f"{live_server.url}/cases/{number}/")
+    open_panel(page, "reception")
     page.click("#panel-book")
     page.wait_for_url(f"**/reception/cases/{number}/book/")
     next_day = page.locator("#book-days tr[data-day]").first
@@ -127,6 +128,7 @@ def test_reception1_books_leader1_records_an_instruction_and_the_handler_gets_it
     the_day_comes(appointment, today)
     log_in(page, live_server, "leader1", PASSWORD)
     page.goto(f"{live_server.url}/cases/{number}/")
+    open_panel(page, "reception")
     page.click(f"[data-panel-appointment='{appointment.pk}'] a[href$='/record/']")
     page.wait_for_url(f"**/reception/appointments/{appointment.pk}/record/")
     assert page.is_checked("#record-form input[name=attended][value=yes]")

@@ -319,10 +319,11 @@ def test_no_id_number_or_phone_in_the_document(handler1, d1_supervisor, org, fro
 # --- the case panel -------------------------------------------------------------------------
 
 
-def test_case_detail_loads_the_panel_with_htmx(case, handler1):
+def test_case_detail_loads_the_panel_with_htmx_when_opened(case, handler1):
     page = html(logged_in(handler1).get(f"/cases/{case.number}/"))
     panel = reverse("escalation:case_panel", args=[case.number])
-    assert f'hx-get="{panel}"' in page and 'hx-trigger="load"' in page
+    assert f'<div hx-get="{panel}" hx-trigger="toggle once from:closest details"' in page
+    assert 'id="panel-escalation"' in page
 
 
 def test_panel_lists_the_notices_and_offers_the_supervisor_to_issue(

@@ -1,0 +1,58 @@
+"""Data kept in the cache across requests, and the version stamps that drop it when it changes.
+
+A cached value's key carries the stamps of what it was built from (`stamp("reference")`, a
+case's own stamp …); a write calls `bump(name)` (from a model signal or the service that
+wrote in bulk) and every key built on the old stamp is never read again. A stamp is a fresh
+random value, not a counter, so a stamp the cache evicted comes back as a new one.
+
+Only worth it, and only safe, when every process shares the cache (`settings.SHARED_CACHE`:
+Redis by CACHE_URL): with a per-process cache (locmem, the default) one process would never
+see the others' bumps, so `shared()` is False and callers build their data afresh.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+
+# Stamps live until bumped; the values built on them expire after their own timeout.
+_PREFIX = "stamp:"
+
+
+def _fresh() -> str:
+    # Random, not the clock: a clock frozen (or set back) must not bring an old stamp back.
+    return secrets.token_hex(8)
+
+
+def shared() -> bool:
+    """Whether cross-request caches are in use (every process sees the same cache)."""
+    return bool(getattr(settings, "SHARED_CACHE", False))
+
+
+def stamp(name: str) -> str:
+    """The current stamp of `name` (created on first use)."""
+    key = _PREFIX + name
+    value = cache.get(key)
+    if value is None:
+        value = _fresh()
+        # Another process may have set it meanwhile: keep theirs.
+        if not cache.add(key, value, timeout=None):
+            value = cache.get(key) or value
+    return str(value)
+
+
+def stamps(*names: str) -> str:
+    """The stamps of `names` in one round trip, joined (for a cache key)."""
+    keys = [_PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    return ".".join(
+        str(found[key]) if key in found else stamp(name)
+        for key, name in zip(keys, names, strict=True)
+    )
+
+
+def bump(name: str) -> None:
+    """Drop everything built on `name`'s current stamp."""
+    cache.set(_PREFIX + name, _fresh(), timeout=None)
