@@ -304,8 +304,14 @@ def earlier_history(people: list[PersonKey], category: Category) -> History:
         Case.objects.filter(pk__in=earlier.values("case_id"))
         .annotate(
             ends_matter=models.Case(
-                When(in_category, status=CaseStatus.TERMINATED, then=Value(terminated)),
-                When(in_category, status=CaseStatus.CLOSED, then=Value(closed)),
+                When(
+                    in_category,  # one subquery for both ranks
+                    then=models.Case(
+                        When(status=CaseStatus.TERMINATED, then=Value(terminated)),
+                        When(status=CaseStatus.CLOSED, then=Value(closed)),
+                        default=Value(other),
+                    ),
+                ),
                 default=Value(other),
             )
         )

@@ -101,7 +101,7 @@ def main(n: int, show_queries: bool) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(lambda: [calls[os.environ["PROFILE"]][0]() for _ in range(n)])
         stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(90)
+        stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 60)
         stats.sort_stats("tottime").print_stats(40)
         return
     # Wall time and this process's CPU time (what a loaded machine disturbs least).
