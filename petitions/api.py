@@ -34,6 +34,7 @@ from .selectors import (
     petition_detail,
     petition_list,
     repeat_cases,
+    with_acceptance_due,
 )
 from .services import PetitionDraft, PetitionerDraft, petition_register
 
@@ -291,7 +292,7 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             registration = petition_register(
                 actor=request.user, draft=serializer.to_draft(), savepoint=False
             )
-            petition = registration.petition
+            petition = with_acceptance_due(registration.petition)
             petition.query_code = registration.query_code
             if may_see_full_identity(request.user, petition):
                 record_full_identity_view(request, petition, via="api")

@@ -110,10 +110,9 @@ def petition_as_written(
     parties: list[PetitionPetitioner],
     attachments: list[Attachment],
 ) -> Petition:
-    """A petition just registered, loaded as `petition_detail` loads one (parties with their
-    petitioners, attachments, acceptance due date), from the rows its intake wrote: no
-    query, but one for the acceptance due date of a case it joined (a case opened with it
-    carries it: `case_open`)."""
+    """A petition just registered, with its parties (each with its petitioner) and its
+    attachments loaded as `petition_detail` loads them, from the rows its intake wrote: no
+    query."""
     cache = petition.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, rows in (
         ("parties", sorted(parties, key=lambda party: party.position)),
@@ -124,6 +123,13 @@ def petition_as_written(
         queryset._result_cache = list(rows)
         queryset._prefetch_done = True
         cache[name] = queryset
+    return petition
+
+
+def with_acceptance_due(petition: Petition) -> Petition:
+    """`acceptance_due` on a petition just registered, as `petition_detail` sets it: from
+    the case opened with it (`case_open` leaves the clock's due date on it), else read (one
+    query: a case it joined)."""
     case = petition.case
     if hasattr(case, "acceptance_due"):
         petition.acceptance_due = case.acceptance_due  # type: ignore[attr-defined]

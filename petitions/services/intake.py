@@ -387,7 +387,7 @@ def _store_attachments(
 def petition_register(*, actor: User, draft: PetitionDraft, savepoint: bool = True) -> Registration:
     """Register a petition: number it, record its petitioners and attachments, derive its
     flags, and open a new case (with its acceptance clock) or attach it to an open case.
-    The petition returned is loaded for display (`petition_as_written`).
+    The petition returned has its parties and attachments loaded (`petition_as_written`).
 
     All or nothing: any refusal raises ValidationError/NotAllowed and writes nothing.
     `savepoint=False`: the caller's own transaction wraps the call and ends with any error
