@@ -300,24 +300,19 @@ def earlier_history(people: list[PersonKey], category: Category) -> History:
 
     The first of their cases, ended same matters first: there is one if they petitioned
     before (every petition is on a case), and it is the ended matter if it ranks as one."""
-    certain = _certain_of(people, party="parties__")
+    certain = _certain_of(people, party="petitions__parties__")
     if certain is None:
         return History(has_earlier_petition=False, ended_same_matter=None)
-    earlier = Petition.objects.filter(certain)
-    in_category = Exists(earlier.filter(category=category, case_id=OuterRef("pk")))
+    # One row per (case, matching petition), no subquery: a case ranks as an ended matter
+    # through a petition of theirs in the category (the rank reuses the filter's join).
+    in_category = Q(petitions__category=category)
     terminated, closed, other = 0, 1, 2
     first = (
-        Case.objects.filter(pk__in=earlier.values("case_id"))
+        Case.objects.filter(certain)
         .annotate(
             ends_matter=models.Case(
-                When(
-                    in_category,  # one subquery for both ranks
-                    then=models.Case(
-                        When(status=CaseStatus.TERMINATED, then=Value(terminated)),
-                        When(status=CaseStatus.CLOSED, then=Value(closed)),
-                        default=Value(other),
-                    ),
-                ),
+                When(in_category, status=CaseStatus.TERMINATED, then=Value(terminated)),
+                When(in_category, status=CaseStatus.CLOSED, then=Value(closed)),
                 default=Value(other),
             )
         )
