@@ -32,9 +32,9 @@ from .selectors import (
     category_list,
     may_see_full_identity,
     petition_detail,
-    petition_for_display,
     petition_list,
     repeat_cases,
+    with_acceptance_due,
 )
 from .services import PetitionDraft, PetitionerDraft, petition_register
 
@@ -284,12 +284,15 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = PetitionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        # The answer is built before the commit, from the rows just written: the one-time
-        # query code is in it, and nothing after the commit can turn it into an error. The
-        # view of the full identity is recorded in the same transaction.
+        # The answer is built before the commit, from the objects just written (no query
+        # reads them back): the one-time query code is in it, and nothing after the commit
+        # can turn it into an error. The view of the full identity is recorded in the same
+        # transaction, which any error ends (so the registration needs no savepoint in it).
         with transaction.atomic():
-            registration = petition_register(actor=request.user, draft=serializer.to_draft())
-            petition = petition_for_display(registration.petition)
+            registration = petition_register(
+                actor=request.user, draft=serializer.to_draft(), savepoint=False
+            )
+            petition = with_acceptance_due(registration.petition)
             petition.query_code = registration.query_code
             if may_see_full_identity(request.user, petition):
                 record_full_identity_view(request, petition, via="api")

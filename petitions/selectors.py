@@ -3,7 +3,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgLevel, OrgUnit, User
@@ -15,7 +23,7 @@ from cases.selectors import (
     open_deadline_due,
 )
 
-from .models import Category, Petition, Petitioner, PetitionPetitioner
+from .models import Attachment, Category, Petition, Petitioner, PetitionPetitioner
 
 # Lookup hashes (core.crypto): `*_hash` is the hash to store with a value, `*_hashes`
 # every hash it may be stored under (the current FIELD_HASH first): filter with `__in`.
@@ -91,11 +99,37 @@ def petition_detail(*, user: User, number: str) -> Petition:
     return petition
 
 
-def petition_for_display(petition: Petition) -> Petition:
-    """A just-registered petition with what its detail shows loaded (parties, attachments,
-    acceptance due date), without fetching it again."""
-    prefetch_related_objects([petition], _parties(), "attachments")
-    petition.acceptance_due = acceptance_due_of(petition.case)  # type: ignore[attr-defined]
+def petition_as_written(
+    petition: Petition,
+    *,
+    parties: list[PetitionPetitioner],
+    attachments: list[Attachment],
+) -> Petition:
+    """A petition just registered, with its parties (each with its petitioner) and its
+    attachments loaded as `petition_detail` loads them, from the rows its intake wrote: no
+    query."""
+    cache = petition.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in (
+        ("parties", sorted(parties, key=lambda party: party.position)),
+        ("attachments", attachments),
+    ):
+        # What prefetch_related leaves: the related manager's queryset, already evaluated.
+        queryset = getattr(petition, name).all()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    return petition
+
+
+def with_acceptance_due(petition: Petition) -> Petition:
+    """`acceptance_due` on a petition just registered, as `petition_detail` sets it: from
+    the case opened with it (`case_open` leaves the clock's due date on it), else read (one
+    query: a case it joined)."""
+    case = petition.case
+    if hasattr(case, "acceptance_due"):
+        petition.acceptance_due = case.acceptance_due  # type: ignore[attr-defined]
+    else:
+        petition.acceptance_due = acceptance_due_of(case)  # type: ignore[attr-defined]
     return petition
 
 
@@ -243,23 +277,46 @@ def repeat_cases(
     return cases
 
 
-def ended_same_matter(people: list[PersonKey], category: Category) -> Case | None:
-    """The earlier case of the same petitioners in the same category that ended the matter:
+@dataclass(frozen=True)
+class History:
+    """What intake needs to know of the petitioners' earlier petitions (`earlier_history`)."""
+
+    has_earlier_petition: bool
+    ended_same_matter: Case | None
+
+
+def earlier_history(people: list[PersonKey], category: Category) -> History:
+    """Both intake checks on the petitioners' earlier petitions, by ID number or phone only,
+    in one query: whether they petitioned before anywhere (`has_earlier_petition`, for
+    初信初访), and the earlier case of theirs in the same category that ended the matter:
     terminated (终结, which acceptance refuses, Art. 36) or, failing that, the latest one
-    closed (已办结) after its answer without a review request (which may be refused). By ID
-    number or phone only: a link to another person's matter would refuse a petition wrongly."""
-    earlier = _certain_petitions(people).filter(category=category)
-    return (
-        Case.objects.filter(
-            pk__in=earlier.values("case_id"),
-            status__in=[CaseStatus.TERMINATED, CaseStatus.CLOSED],
+    closed (已办结) after its answer without a review request (which may be refused). A name
+    alone never counts: a link to another person's matter would refuse a petition wrongly.
+
+    The first of their cases, ended same matters first: there is one if they petitioned
+    before (every petition is on a case), and it is the ended matter if it ranks as one."""
+    certain = _certain_of(people, party="petitions__parties__")
+    if certain is None:
+        return History(has_earlier_petition=False, ended_same_matter=None)
+    # One row per (case, matching petition), no subquery: a case ranks as an ended matter
+    # through a petition of theirs in the category (the rank reuses the filter's join).
+    in_category = Q(petitions__category=category)
+    terminated, closed, other = 0, 1, 2
+    first = (
+        Case.objects.filter(certain)
+        .annotate(
+            ends_matter=models.Case(
+                When(in_category, status=CaseStatus.TERMINATED, then=Value(terminated)),
+                When(in_category, status=CaseStatus.CLOSED, then=Value(closed)),
+                default=Value(other),
+            )
         )
-        .order_by(
-            models.Case(models.When(status=CaseStatus.TERMINATED, then=0), default=1),
-            "-last_step_on",
-            "-pk",
-        )
+        .order_by("ends_matter", "-last_step_on", "-pk")
         .first()
+    )
+    ends = first is not None and first.ends_matter != other
+    return History(
+        has_earlier_petition=first is not None, ended_same_matter=first if ends else None
     )
 
 

@@ -278,7 +278,10 @@ def case_open(
     """Open a case for a first petition: status registered, with the receiving unit, its
     acceptance clock (receipt + the rule's days) and the first event. `same_matter_as` is an
     earlier case that ended the same matter: terminated (acceptance is then refused) or
-    closed. No `actor`: the petitioner submitted the petition online (the event says so)."""
+    closed. No `actor`: the petitioner submitted the petition online (the event says so).
+
+    The case returned carries `acceptance_due`, its new clock's due date (as a case read with
+    `open_deadline_due` does), so that the intake's answer needs no query for it."""
     received_on = timezone.localdate(received_at)
     case = Case.objects.create(
         number=number,
@@ -296,12 +299,13 @@ def case_open(
         same_matter_as=same_matter_as,
         last_step_on=received_on,
     )
-    deadline_start(
+    clock = deadline_start(
         case=case,
         kind=DeadlineKind.ACCEPTANCE,
         responsible_unit=receiving_unit,
         starts_on=received_on,
     )
+    case.acceptance_due = clock.due_on  # type: ignore[attr-defined]
     case_event_write(
         case=case,
         kind=EventKind.REGISTERED,

@@ -36,10 +36,10 @@ from ..models import (
 from ..rules import default_authority_unit, is_group, is_skip_level
 from ..selectors import (
     PersonKey,
-    ended_same_matter,
-    has_earlier_petition,
+    earlier_history,
     id_number_hash,
     id_number_hashes,
+    petition_as_written,
     phone_hash,
 )
 
@@ -221,16 +221,32 @@ def _refuse_reaching_case(case: Case, accused_unit: OrgUnit | None) -> None:
         )
 
 
-def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
-    """One Petitioner row per ID number (updated with the latest contact details); without an
-    ID number each registration records the person as given."""
+def _details(draft: PetitionerDraft) -> dict[str, str]:
+    """A person's details as the Petitioner and the PetitionPetitioner rows store them."""
     phone = normalize_phone(draft.phone) if draft.phone else ""
-    details = {
+    return {
         "name": draft.name.strip(),
         "phone": phone,
         "phone_hash": phone_hash(phone) if phone else "",
         "address": draft.address.strip(),
     }
+
+
+def _changes(petitioner: Petitioner, details: dict[str, str], current_hash: str) -> list[str]:
+    """Bring a known petitioner up to date (the latest contact details given, the ID number's
+    hash under the current algorithm); the fields changed."""
+    changed = {k: v for k, v in details.items() if v and getattr(petitioner, k) != v}
+    if petitioner.id_number_hash != current_hash:
+        changed["id_number_hash"] = current_hash
+    for key, value in changed.items():
+        setattr(petitioner, key, value)
+    return list(changed)
+
+
+def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
+    """One Petitioner row per ID number (updated with the latest contact details); without an
+    ID number each registration records the person as given."""
+    details = _details(draft)
     if not draft.id_number:
         return Petitioner.objects.create(**details)
     number = normalize_id_number(draft.id_number)
@@ -250,27 +266,104 @@ def _petitioner_upsert(draft: PetitionerDraft) -> Petitioner:
                 )
         except IntegrityError:  # registered meanwhile by another intake
             petitioner = Petitioner.objects.get(id_number_hash=current)
-    changed = {k: v for k, v in details.items() if v and getattr(petitioner, k) != v}
-    if petitioner.id_number_hash != current:
-        changed["id_number_hash"] = current
-    for key, value in changed.items():
-        setattr(petitioner, key, value)
+    changed = _changes(petitioner, details, current)
     if changed:
-        petitioner.save(update_fields=list(changed))
+        petitioner.save(update_fields=changed)
     return petitioner
 
 
-def _party(petition: Petition, person: PetitionerDraft, position: int) -> PetitionPetitioner:
-    phone = normalize_phone(person.phone) if person.phone else ""
+def _insert_unless_registered(rows: list[Petitioner]) -> bool:
+    """Insert new Petitioner rows in one statement, skipping any whose ID number another
+    intake registered meanwhile (the unique `id_number_hash`: ON CONFLICT DO NOTHING, which
+    needs no savepoint, unlike catching the IntegrityError); each row inserted gets its pk.
+    Whether all were inserted. PostgreSQL and SQLite (3.35+) both speak this; the ORM's
+    bulk_create returns no pks when it ignores conflicts."""
+    meta = Petitioner._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+
+    def quote(name: str | None) -> str:
+        return connection.ops.quote_name(str(name))
+
+    one_row = "({})".format(", ".join(["%s"] * len(fields)))
+    params = [
+        f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows for f in fields
+    ]
+    pk_column = quote(meta.pk.column if meta.pk else "id")
+    hash_column = quote(meta.get_field("id_number_hash").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([one_row] * len(rows))} "
+            f"ON CONFLICT DO NOTHING RETURNING {pk_column}, {hash_column}",
+            params,
+        )
+        inserted = cursor.fetchall()
+    by_hash = {key: pk for pk, key in inserted if key}
+    # Rows without an ID number never conflict: theirs come back in the order of the VALUES
+    # (as the ORM's bulk_create relies on too).
+    without = iter(pk for pk, key in inserted if not key)
+    for row in rows:
+        pk = by_hash.get(row.id_number_hash) if row.id_number_hash else next(without)
+        if pk is not None:
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = connection.alias
+    return len(inserted) == len(rows)
+
+
+def _petitioners_upsert(drafts: list[PetitionerDraft]) -> list[Petitioner]:
+    """`_petitioner_upsert` for every person, in order, in a constant number of queries: one
+    read of the ID numbers already known, one insert of the new rows, one update of the known
+    rows whose details changed; should another intake register one of the ID numbers
+    meanwhile, that person as `_petitioner_upsert` does."""
+    numbers = [normalize_id_number(d.id_number) if d.id_number else "" for d in drafts]
+    known: dict[str, Petitioner] = {}
+    hashes = {h: number for number in numbers if number for h in id_number_hashes(number)}
+    if hashes:
+        for found in Petitioner.objects.filter(id_number_hash__in=list(hashes)).order_by("pk"):
+            known.setdefault(hashes[found.id_number_hash], found)
+    rows: list[Petitioner] = []
+    new: list[Petitioner] = []
+    changed: dict[int, Petitioner] = {}
+    changed_fields: set[str] = set()
+    for draft, number in zip(drafts, numbers, strict=True):
+        details = _details(draft)
+        row = known.get(number) if number else None
+        if row is None:
+            current = id_number_hash(number) if number else ""
+            row = Petitioner(**details, id_number=number, id_number_hash=current)
+            new.append(row)
+            if number:
+                known[number] = row  # the same number twice: one row (validate_draft refuses it)
+        elif row.pk is not None and (fields := _changes(row, details, id_number_hash(number))):
+            changed[row.pk] = row
+            changed_fields.update(fields)
+        rows.append(row)
+    if new and not _insert_unless_registered(new):
+        # Another intake registered one of these ID numbers meanwhile (committed, now seen):
+        # that row is the person's, brought up to date as any known one.
+        rows = [
+            row if row.pk is not None else _petitioner_upsert(draft)
+            for draft, row in zip(drafts, rows, strict=True)
+        ]
+    if changed:
+        Petitioner.objects.bulk_update(list(changed.values()), sorted(changed_fields))
+    return rows
+
+
+def _party(
+    petition: Petition, person: PetitionerDraft, petitioner: Petitioner, position: int
+) -> PetitionPetitioner:
+    details = _details(person)
     return PetitionPetitioner(
         petition=petition,
-        petitioner=_petitioner_upsert(person),
+        petitioner=petitioner,
         role=person.role,
         position=position,
-        name=person.name.strip(),
-        phone=phone,
-        phone_hash=phone_hash(phone) if phone else "",
-        address=person.address.strip(),
+        name=details["name"],
+        phone=details["phone"],
+        phone_hash=details["phone_hash"],
+        address=details["address"],
     )
 
 
@@ -291,18 +384,22 @@ def _store_attachments(
     Attachment.objects.bulk_create(stored)
 
 
-def petition_register(*, actor: User, draft: PetitionDraft) -> Registration:
+def petition_register(*, actor: User, draft: PetitionDraft, savepoint: bool = True) -> Registration:
     """Register a petition: number it, record its petitioners and attachments, derive its
     flags, and open a new case (with its acceptance clock) or attach it to an open case.
+    The petition returned has its parties and attachments loaded (`petition_as_written`).
 
-    All or nothing: any refusal raises ValidationError/NotAllowed and writes nothing."""
+    All or nothing: any refusal raises ValidationError/NotAllowed and writes nothing.
+    `savepoint=False`: the caller's own transaction wraps the call and ends with any error
+    it raises (a refusal then leaves that transaction unusable, as `transaction.atomic`
+    does without a savepoint)."""
     if not actor.has_role(Role.RECEPTION, Role.HANDLER):
         raise NotAllowed(_("Only reception staff and handlers register petitions."))
     validate_draft(actor, draft)
-    return register(draft, actor=actor)
+    return register(draft, actor=actor, savepoint=savepoint)
 
 
-def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
+def register(draft: PetitionDraft, *, actor: User | None, savepoint: bool = True) -> Registration:
     """The intake itself, for a validated draft: the one path of a staff registration and an
     online submission (`actor` None). All or nothing; the files saved are deleted again when
     anything fails."""
@@ -312,8 +409,9 @@ def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
     accused_unit = draft.accused_unit if is_accusation else None
     saved_files: list[Attachment] = []
     try:
-        with transaction.atomic():
-            first_time = draft.case is None and not has_earlier_petition(people)
+        with transaction.atomic(savepoint=savepoint):
+            history = earlier_history(people, draft.category) if draft.case is None else None
+            first_time = history is not None and not history.has_earlier_petition
             year = timezone.localtime(draft.received_at).year
             number = next_petition_number(unit=draft.receiving_unit, year=year)
             if draft.case is None:
@@ -327,7 +425,7 @@ def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
                     summary=draft.summary,
                     received_at=draft.received_at,
                     is_first_time=first_time,
-                    same_matter_as=ended_same_matter(people, draft.category),
+                    same_matter_as=history.ended_same_matter if history else None,
                 )
             else:
                 case = case_attach_petition(
@@ -368,11 +466,15 @@ def register(draft: PetitionDraft, *, actor: User | None) -> Registration:
                 query_code_hash=query_code_hash(query_code),
                 registered_by=actor,
             )
-            PetitionPetitioner.objects.bulk_create(
-                _party(petition, person, position)
-                for position, person in enumerate(draft.petitioners)
+            petitioners = _petitioners_upsert(draft.petitioners)
+            parties = PetitionPetitioner.objects.bulk_create(
+                _party(petition, person, petitioner, position)
+                for position, (person, petitioner) in enumerate(
+                    zip(draft.petitioners, petitioners, strict=True)
+                )
             )
             _store_attachments(petition, draft.attachments, saved_files)
+            petition_as_written(petition, parties=parties, attachments=saved_files)
     except BaseException:
         for attachment in saved_files:
             attachment.file.delete(save=False)

@@ -437,10 +437,10 @@ def test_a_failure_inside_the_transaction_writes_nothing_and_returns_the_number(
     first = register_petition(reception1).petition
     before = written_snapshot(settings.MEDIA_ROOT)
 
-    def broken(draft):
+    def broken(drafts):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.intake, "_petitioner_upsert", broken)
+    monkeypatch.setattr(services.intake, "_petitioners_upsert", broken)
     with pytest.raises(RuntimeError):
         register_petition(reception1)
     assert written_snapshot(settings.MEDIA_ROOT) == before
