@@ -25,6 +25,11 @@ def petition_saved(sender, instance, created: bool, update_fields=None, **kwargs
     from cases.services.reach import reach_add, reach_refresh
 
     if created:
-        reach_add(instance.case_id, [instance.receiving_unit])
+        case = instance.case if sender.case.is_cached(instance) else None
+        if case is None or instance.receiving_unit_id not in (
+            case.receiving_unit_id,
+            case.owner_unit_id,
+        ):
+            reach_add(instance.case_id, [instance.receiving_unit])
     elif update_fields is None or {"case", "receiving_unit"} & set(update_fields):
         reach_refresh([instance.case_id])
