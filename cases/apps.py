@@ -29,3 +29,5 @@ class CasesConfig(AppConfig):
         from .selectors.accusations import screen_notifications
 
         register_screen(screen_notifications)
+
+        from . import pickers  # noqa: F401  (the unit scopes of a case's forms)
