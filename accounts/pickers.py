@@ -30,7 +30,7 @@ SEARCH_LIMIT_MAX = 50
 
 # (user, context) -> units. The context is what the search sends (a string: a case's number)
 # or, from a form, the object itself (the case), whose str() is that string.
-UnitScope = Callable[[User, Any], QuerySet[OrgUnit]]
+UnitScope = Callable[[Any, Any], QuerySet[OrgUnit]]
 _SCOPES: dict[str, UnitScope] = {}
 
 
@@ -48,7 +48,7 @@ def unit_scope_names() -> list[str]:
     return sorted(_SCOPES)
 
 
-def scoped_units(name: str, user: User, context: Any = "") -> QuerySet[OrgUnit]:
+def scoped_units(name: str, user: User | None, context: Any = "") -> QuerySet[OrgUnit]:
     """The units of scope `name` for `user` (KeyError for an unknown scope)."""
     return _SCOPES[name](user, context)
 
@@ -106,7 +106,7 @@ def search_units(units: QuerySet[OrgUnit], q: str, *, limit: int = SEARCH_LIMIT)
         )
         units = units.order_by("starts", "level", "path")
     found = list(units.only("code", "name", "path", "level")[:limit])
-    above_ids = {pk for unit in found for pk in unit.ancestor_ids}
+    above_ids = {pk for unit in found for pk in unit.ancestor_ids if pk != unit.pk}
     names = dict(OrgUnit.objects.filter(pk__in=above_ids).values_list("pk", "name"))
     return [
         UnitMatch(
@@ -114,7 +114,9 @@ def search_units(units: QuerySet[OrgUnit], q: str, *, limit: int = SEARCH_LIMIT)
             code=unit.code,
             name=unit.name,
             label=unit_label(unit),
-            above=" · ".join(names[pk] for pk in reversed(unit.ancestor_ids) if pk in names),
+            above=" · ".join(
+                names[pk] for pk in reversed(unit.ancestor_ids) if pk in names and pk != unit.pk
+            ),
         )
         for unit in found
     ]
@@ -171,7 +173,7 @@ def search_url(scope: str, context: str = "") -> str:
 
 
 def unit_picker(
-    field: forms.ModelChoiceField, *, user: User, scope: str, context: Any = ""
+    field: forms.ModelChoiceField, *, user: User | None, scope: str, context: Any = ""
 ) -> None:
     """Makes `field` a searching picker over scope `scope`: its choices are the scope's units,
     its widget renders only the chosen ones and finds the others as one types."""
