@@ -11,7 +11,8 @@ from .models import Case
 from .selectors import cases_visible_to, units_below_owner
 
 
-def _case(user: User, context: "Case | str") -> Case | None:
+def case_for_picker(user: User, context: "Case | str") -> Case | None:
+    """The case a scope depends on: the form's, or the one numbered so that `user` sees."""
     if isinstance(context, Case):
         return context
     number = (context or "").strip()
@@ -23,7 +24,7 @@ def _case(user: User, context: "Case | str") -> Case | None:
 @register_unit_scope("case_forward")
 def forward_units(user: User, context: "Case | str") -> QuerySet[OrgUnit]:
     """Where a case may be forwarded: any active unit but its owner."""
-    case = _case(user, context)
+    case = case_for_picker(user, context)
     if case is None:
         return OrgUnit.objects.none()
     return active_units().exclude(pk=case.owner_unit_id)
@@ -32,7 +33,7 @@ def forward_units(user: User, context: "Case | str") -> QuerySet[OrgUnit]:
 @register_unit_scope("case_below_owner")
 def below_owner_units(user: User, context: "Case | str") -> QuerySet[OrgUnit]:
     """Where a case may be assigned: the active units below its owner (`units_below_owner`)."""
-    case = _case(user, context)
+    case = case_for_picker(user, context)
     if case is None:
         return OrgUnit.objects.none()
     return units_below_owner(case).order_by("path")
