@@ -14,7 +14,9 @@
       labelField: "label",
       searchField: ["label"],
       maxOptions: 50,
-      allowEmptyOption: true,
+      // No "---------" item beside what is typed: an empty picker is empty, and a chosen
+      // unit is taken away with Backspace or the clear button.
+      allowEmptyOption: false,
       selectOnTab: true,
       // The first units of the scope on opening (a case's few units below its owner are then
       // one click away); then a search a moment after each key.
@@ -31,7 +33,7 @@
           .then(callback)
           .catch(() => callback());
       },
-      plugins: select.multiple ? ["remove_button"] : [],
+      plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
       render: {
         option: (unit, escape) =>
           `<div>${escape(unit.label)}${unit.above ? ` <small class="text-secondary">· ${escape(unit.above)}</small>` : ""}</div>`,
