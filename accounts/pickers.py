@@ -137,7 +137,7 @@ def _chosen(values: list, key: str) -> list[str]:
 class _ChosenOnly:
     """Renders only the chosen options (and the empty one); the search adds the others."""
 
-    choices: object
+    choices: Any
 
     def optgroups(self, name, value, attrs=None):
         iterator = self.choices
@@ -150,7 +150,7 @@ class _ChosenOnly:
             units = list(iterator.queryset.filter(**{f"{key}__in": chosen})) if chosen else []
         except (ValueError, TypeError, ValidationError):
             units = []
-        options = [("", field.empty_label)] if field.empty_label is not None else []
+        options: list[Any] = [("", field.empty_label)] if field.empty_label is not None else []
         options += [iterator.choice(unit) for unit in units]
         self.choices = options
         try:
