@@ -133,9 +133,19 @@ def test_the_search_needs_a_login(db):
 # --- the forms decide on the server -------------------------------------------------------------
 
 
-def test_the_intake_form_refuses_a_location_outside_its_choices(handler2, org):
+def offered_by(form, name: str, user, q: str = "") -> set[int]:
+    """The ids the picker of `form`'s field `name` offers `user` (its search)."""
+    url = form.fields[name].widget.attrs["data-unit-search"]
+    response = logged_in(user).get(f"{url}&q={q}&limit=50")
+    return {match["id"] for match in response.json()}
+
+
+def test_the_intake_form_refuses_a_location_its_picker_does_not_offer(handler2, org):
     from petitions.forms import PetitionForm
 
+    assert offered_by(PetitionForm(user=handler2), "location_unit", handler2, "社区") == {
+        org.d2_community.pk
+    }
     form = PetitionForm({"location_unit": org.d1_community.pk}, user=handler2)
     assert not form.is_valid()
     assert "location_unit" in form.errors
@@ -144,16 +154,27 @@ def test_the_intake_form_refuses_a_location_outside_its_choices(handler2, org):
     assert "location_unit" not in form.errors
 
 
-def test_the_assign_form_refuses_a_unit_outside_the_owners_area(handler1, org):
-    from cases.forms import AssignForm
+def test_the_assign_and_forward_forms_take_only_what_their_pickers_offer(handler1, org):
+    from cases.forms import AssignForm, ForwardForm
 
     case = register_petition(handler1).petition.case
+    assign = AssignForm(case=case, user=handler1)
+    below = offered_by(assign, "lead_unit", handler1)
+    assert org.d1_street.pk in below and org.d2_street.pk not in below
+    assert org.d1_office.pk not in below  # the owner itself
+    assert offered_by(assign, "co_units", handler1) == below
     form = AssignForm({"lead_unit": org.d2_street.pk}, case=case, user=handler1)
     form.is_valid()
     assert "lead_unit" in form.errors
     form = AssignForm({"lead_unit": org.d1_street.pk}, case=case, user=handler1)
     form.is_valid()
     assert "lead_unit" not in form.errors
+
+    forward = ForwardForm(case=case, user=handler1)
+    assert org.d1_office.pk not in offered_by(forward, "to_unit", handler1, "信访局")
+    form = ForwardForm({"to_unit": org.d1_office.pk}, case=case, user=handler1)
+    form.is_valid()
+    assert "to_unit" in form.errors
 
 
 def test_the_case_list_refuses_a_unit_the_user_does_not_see(handler2, org):
