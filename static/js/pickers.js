@@ -9,7 +9,7 @@
   function unitPicker(select, noResultsText) {
     const url = select.dataset.unitSearch;
     const joiner = url.includes("?") ? "&" : "?";
-    return new TomSelect(select, {
+    const picker = new TomSelect(select, {
       valueField: select.dataset.valueField || "id",
       labelField: "label",
       searchField: ["label"],
@@ -41,6 +41,17 @@
         no_results: () => `<div class="no-results">${noResultsText || ""}</div>`,
       },
     });
+    // Tab takes the match highlighted once the clerk has typed; through an untouched picker
+    // (its list opened by the focus) it moves on at once, the unit unchanged.
+    const onKeyDown = picker.onKeyDown.bind(picker);
+    picker.onKeyDown = (event) => {
+      if (event.key === "Tab" && !picker.inputValue()) {
+        picker.close();
+        return;
+      }
+      onKeyDown(event);
+    };
+    return picker;
   }
 
   window.searchableSelects = function (root, noResultsText) {

@@ -25,7 +25,10 @@ def test_intake_by_keyboard(page, live_server, org, reception1):
     chosen = page.locator("#id_receiving_unit").input_value()
     page.keyboard.press("Tab")
     assert focused(page) == "id_receiving_unit-ts-control"
+    # Once its list is open (the first units, fetched on focus) Tab still moves on.
+    page.locator("#id_receiving_unit-ts-dropdown .option").first.wait_for()
     page.keyboard.press("Tab")
+    assert focused(page) != "id_receiving_unit-ts-control"
     assert page.locator("#id_receiving_unit").input_value() == chosen
     page.keyboard.press("Shift+Tab")
     assert focused(page) == "id_receiving_unit-ts-control"
