@@ -1,4 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core import rest
@@ -6,6 +9,7 @@ from core.api_input import SlugRelatedField
 
 from .models import OrgUnit
 from .passwords import PasswordChangeRequired
+from .pickers import SEARCH_LIMIT, SEARCH_LIMIT_MAX, scoped_units, search_units, unit_scope_names
 from .selectors import org_unit_list
 
 
@@ -28,6 +32,42 @@ def exception_handler(exc, context):
     return rest.exception_handler(exc, context)
 
 
+class UnitSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text=_("Part of the unit's name, or the start of its code."),
+    )
+    scope = serializers.ChoiceField(
+        choices=[],
+        required=False,
+        default="visible",
+        help_text=_("The picker's choices: the same units its form field accepts."),
+    )
+    context = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What the scope depends on, e.g. the case's number."),
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=SEARCH_LIMIT_MAX, default=SEARCH_LIMIT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = unit_scope_names()
+
+
+class UnitMatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    label = serializers.CharField()
+    above = serializers.CharField(help_text=_("The names of the units above, nearest first."))
+
+
 class OrgUnitSerializer(serializers.ModelSerializer):
     parent = SlugRelatedField(slug_field="code", read_only=True)
 
@@ -47,3 +87,16 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return OrgUnit.objects.none()
         return org_unit_list(user=self.request.user)
+
+    @extend_schema(parameters=[UnitSearchQuerySerializer], responses=UnitMatchSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def search(self, request):
+        """The units a picker offers as one types: those of `scope` (the same units its form
+        field accepts) whose name contains `q` or whose code starts with it, at most `limit`,
+        with the names above each."""
+        wanted = UnitSearchQuerySerializer(data=request.query_params)
+        wanted.is_valid(raise_exception=True)
+        query = wanted.validated_data
+        units = scoped_units(query["scope"], request.user, query["context"])
+        matches = search_units(units, query.get("q", ""), limit=query["limit"])
+        return Response(UnitMatchSerializer(matches, many=True).data)

@@ -51,3 +51,5 @@ class CasesConfig(AppConfig):
 
         # The case page's cached sections are dropped when what they show changes.
         sections.connect()
+
+        from . import pickers  # noqa: F401  (the unit scopes of a case's forms)

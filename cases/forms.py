@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import active_units
+from accounts.pickers import unit_picker
 from core.forms import (
     ActionForm,
     MultipleFileField,
@@ -29,7 +29,7 @@ from .models import (
     Opinion,
     ReviewDecision,
 )
-from .selectors import case_numbered, leaders_for, staff_for, units_below_owner
+from .selectors import case_numbered, leaders_for, staff_for
 
 # --- the acceptance decision ----------------------------------------------------------------
 
@@ -49,19 +49,17 @@ class AcceptForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
-    searchable = ("to_unit",)
-
     to_unit = UnitChoiceField(label=_("Forward to"), queryset=OrgUnit.objects.none())
     comment = forms.CharField(
         label=_("Comment"), max_length=2000, required=False, widget=textarea(2)
     )
 
     def setup(self) -> None:
-        self.fields["to_unit"].queryset = active_units().exclude(pk=self.case.owner_unit_id)
+        unit_picker(self.fields["to_unit"], user=self.user, scope="case_forward", context=self.case)
 
 
 class AssignForm(ActionForm):
-    searchable = ("lead_unit", "co_units", "leader")
+    searchable = ("leader",)
 
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=OrgUnit.objects.none())
     co_units = UnitMultipleChoiceField(
@@ -78,9 +76,10 @@ class AssignForm(ActionForm):
         return list(self.cleaned_data["co_units"])
 
     def setup(self) -> None:
-        below = units_below_owner(self.case)
-        self.fields["lead_unit"].queryset = below
-        self.fields["co_units"].queryset = below
+        for name in ("lead_unit", "co_units"):
+            unit_picker(
+                self.fields[name], user=self.user, scope="case_below_owner", context=self.case
+            )
         self.fields["leader"].queryset = leaders_for(self.case)
         handling_due = getattr(self.case, "handling_due", None)
         if handling_due and not self.case.awaits_acceptance:

@@ -12,3 +12,5 @@ class DashboardsConfig(AppConfig):
         from .selectors import backlog_case_ids
 
         register_backlog_ledger(backlog_case_ids)
+
+        from . import forms  # noqa: F401  (registers the area picker's unit scope)

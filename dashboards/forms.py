@@ -1,14 +1,22 @@
 import datetime
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from accounts.pickers import register_unit_scope, unit_picker
 from core.forms import UnitChoiceField, date_widget
 
 from .periods import PRESETS, Period, month_end, preset
 from .selectors import dashboard_units, default_unit
+
+
+@register_unit_scope("dashboard_area")
+def _area_units(user: User, context: object) -> QuerySet[OrgUnit]:
+    return dashboard_units(user)
+
 
 # A longer range is almost surely a typo, and would read years of rows.
 MAX_RANGE_DAYS = 366 * 10
@@ -37,13 +45,20 @@ class AreaForm(forms.Form):
         top = default_unit(user)
         self.fields["unit"] = AreaChoiceField(
             label=_("Area"),
-            queryset=dashboard_units(user),
+            queryset=OrgUnit.objects.none(),
             to_field_name="code",
             required=False,
             empty_label=None,
             top_depth=len(top.ancestor_ids) - 1 if top else 0,
         )
         self.default_unit = top
+        # The picker renders only the unit chosen (`accounts.pickers`): with none in the
+        # address, the top of the scope, which the dashboards show then.
+        unit_picker(self.fields["unit"], user=user, scope="dashboard_area")
+        key = self.add_prefix("unit")
+        if self.is_bound and top is not None and not self.data.get(key):
+            self.data = self.data.copy()
+            self.data[key] = top.code
 
     def unit(self) -> OrgUnit | None:
         return self.cleaned_data.get("unit") or self.default_unit

@@ -31,3 +31,7 @@ class EscalationConfig(AppConfig):
         # The case detail loads this fragment; cases never imports escalation.
         register_case_panel("escalation:case_panel", _("Supervision and consultation"))
         register_participation(units_taking_part)
+
+        # The unit scopes of the notice and joint supervision pickers (`accounts.pickers`).
+        from .joint import forms as joint_forms  # noqa: F401
+        from .notices import forms as notice_forms  # noqa: F401

@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from accounts.pickers import unit_picker
 from accounts.roles import Role
-from accounts.selectors import jurisdiction_units, units_visible_to
+from accounts.selectors import units_visible_to
 from cases.models import MatterKind
 from cases.selectors import case_numbered
 from core.forms import BootstrapFormMixin, MultipleFileField, UnitChoiceField
@@ -25,7 +26,8 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
     """The intake form. Fields are in the order a clerk types them (the tab order)."""
 
     # Long lists the clerk picks from by typing part of a name (Tom Select on the page).
-    searchable = ("category", "location_unit", "authority_unit", "accused_unit")
+    # The units search the server as one types (`accounts.pickers`).
+    searchable = ("category",)
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.VISIT)
     received_at = forms.DateTimeField(
@@ -77,20 +79,16 @@ class PetitionForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.style_widgets()
         self.user = user
-        visible = units_visible_to(user).filter(is_active=True).order_by("path")
+        receiving = self.fields["receiving_unit"]
         if user.has_role(Role.RECEPTION):
-            self.fields["receiving_unit"].queryset = visible
+            unit_picker(receiving, user=user, scope="visible_active")
         else:
-            self.fields["receiving_unit"].queryset = visible.filter(pk=user.org_unit_id)
-        self.fields["location_unit"].queryset = (
-            jurisdiction_units(user).filter(is_active=True).order_by("path")
-        )
-        self.fields["authority_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by(
-            "path"
-        )
-        self.fields["accused_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by(
-            "path"
-        )
+            receiving.queryset = (
+                units_visible_to(user).filter(is_active=True, pk=user.org_unit_id).order_by("path")
+            )
+        unit_picker(self.fields["location_unit"], user=user, scope="jurisdiction")
+        unit_picker(self.fields["authority_unit"], user=user, scope="active")
+        unit_picker(self.fields["accused_unit"], user=user, scope="active")
         # Leaf categories only: a sub-category, or a top category without any (其他).
         self.fields["category"].queryset = category_list().filter(children__isnull=True)
         if not self.is_bound:

@@ -24,3 +24,6 @@ class ReceptionConfig(AppConfig):
         # The case detail loads this fragment; cases never imports reception.
         register_case_panel("reception:case_panel", _("Leader reception"))
         register_participation(units_taking_part)
+
+        # The unit scope of the booking form's attending units picker (`accounts.pickers`).
+        from .appointments import forms as appointment_forms  # noqa: F401

@@ -309,3 +309,21 @@ def set_owner(cases, unit) -> None:
     ids = list(cases.values_list("pk", flat=True))
     cases.update(owner_unit=unit)
     reach_refresh(ids)
+
+
+# --- what a unit picker offers ----------------------------------------------------------------
+
+
+def picker_offers(client, page: str, name: str, q: str = "") -> list[dict]:
+    """The units the picker of field `name` on `page` offers (its search, as the page's
+    script asks it): the units render only once chosen (`accounts.pickers`)."""
+    import html
+    import re
+
+    tag = re.search(rf'<select name="{name}"[^>]*>', page).group(0)
+    url = html.unescape(re.search(r'data-unit-search="([^"]+)"', tag).group(1))
+    from urllib.parse import urlencode
+
+    response = client.get(f"{url}&{urlencode({'q': q, 'limit': 50})}")
+    assert response.status_code == 200, response.content
+    return response.json()

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
+from accounts.pickers import register_unit_scope, unit_picker
 from accounts.selectors import units_visible_to
 from cases.models import Case
 from core.forms import BootstrapFormMixin, UnitChoiceField, date_widget, textarea
@@ -32,6 +34,12 @@ DUTY_HELP = {
 
 # The service's field names within a party → the form's field suffixes.
 PARTY_FIELDS = ("unit", "task", "due")
+
+
+@register_unit_scope("joint_party")
+def _party_scope(user: User, context: object) -> QuerySet[OrgUnit]:
+    role = str(context)
+    return party_units_for(user, role) if role in PARTY_UNIT_KINDS else OrgUnit.objects.none()
 
 
 def party_units_for(user: User, role: str):
@@ -78,11 +86,11 @@ class JointOpenForm(BootstrapFormMixin, forms.Form):
             label = PartyRole(role).label
             unit = UnitChoiceField(
                 label=_("%(duty)s: unit") % {"duty": label},
-                queryset=party_units_for(user, role),
+                queryset=OrgUnit.objects.none(),
                 required=False,
                 empty_label="",
             )
-            unit.widget.attrs["data-search"] = ""
+            unit_picker(unit, user=user, scope="joint_party", context=role)
             if first:
                 unit.widget.attrs["data-first"] = ""
                 first = False

@@ -9,14 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from accounts.pickers import register_unit_scope, unit_picker
 from accounts.selectors import units_visible_to
 from cases.models import Case
+from cases.pickers import case_for_picker
 from cases.selectors.accusations import accused_unit_ids
 from core.forms import UnitChoiceField, bootstrap, date_widget, focus_first, textarea
 from core.limits import LONG_TEXT
 
 from ..models import NoticeKind
 from .services import automatic_response_due
+
+
+@register_unit_scope("notice_units")
+def _notice_scope(user: User, context: object) -> QuerySet[OrgUnit]:
+    case = context if isinstance(context, Case) else case_for_picker(user, str(context))
+    return notice_units(user, case) if case is not None else OrgUnit.objects.none()
 
 
 def notice_units(user: User, case: Case) -> QuerySet[OrgUnit]:
@@ -48,8 +56,7 @@ class NoticeIssueForm(forms.Form):
     def __init__(self, *args, user: User, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["unit"].queryset = notice_units(user, case)
-        self.fields["unit"].widget.attrs["data-search"] = "true"
+        unit_picker(self.fields["unit"], user=user, scope="notice_units", context=case)
         self.fields["due"].initial = automatic_response_due(timezone.localdate())
         if not self.is_bound and case.owner_unit_id:
             self.fields["unit"].initial = case.owner_unit_id

@@ -10,14 +10,17 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, User
+from accounts.pickers import register_unit_scope, unit_picker
 from accounts.selectors import units_visible_to
+from cases.models import Case
+from cases.pickers import case_for_picker
 from core.forms import UnitMultipleChoiceField, bootstrap, textarea
 from core.limits import LONG_TEXT
 from petitions.models import PetitionerRole
 
 from ..selectors import DayView
-from .selectors import slot_time
+from .selectors import case_attending_units, slot_time
 from .services.booking import NOTE_LENGTH
 
 
@@ -59,14 +62,13 @@ class BookingForm(forms.Form):
         days: list[DayView],
         parties: list,
         preselected: list[int],
-        units: QuerySet[OrgUnit],
+        user: User,
+        case: Case,
         case_units: list[OrgUnit],
         **kw,
     ):
         super().__init__(*args, **kw)
-        self.fields["attending_units"].queryset = units
         self.fields["attending_units"].initial = [unit.pk for unit in case_units]
-        self.fields["attending_units"].widget.attrs["data-search"] = "true"
         self.days = {day_key(d.schedule.pk, d.date): d for d in days}
         self.fields["day"].choices = [(key, key) for key in self.days]
         self.fields["petitioners"].choices = [
@@ -74,6 +76,9 @@ class BookingForm(forms.Form):
         ]
         self.fields["petitioners"].initial = preselected
         bootstrap(self)
+        unit_picker(
+            self.fields["attending_units"], user=user, scope="booking_attending", context=case
+        )
 
     @property
     def chosen_day(self) -> DayView | None:
@@ -101,6 +106,14 @@ class BookingForm(forms.Form):
             target = target if target in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+
+@register_unit_scope("booking_attending")
+def _attending_scope(user: User, context: object) -> QuerySet[OrgUnit]:
+    case = case_for_picker(user, context)  # type: ignore[arg-type]
+    if case is None:
+        return OrgUnit.objects.none()
+    return attending_choices(user, case_attending_units(case))
 
 
 def attending_choices(user, case_units: list[OrgUnit]) -> QuerySet[OrgUnit]:

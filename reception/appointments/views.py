@@ -27,7 +27,7 @@ from ..models import Appointment, AppointmentStatus
 from ..notices.documents.links import notice_links
 from ..notices.selectors import issue_refusal
 from ..selectors import reception_days
-from .forms import BookingForm, CancelForm, MoveForm, OpinionForm, attending_choices, day_key
+from .forms import BookingForm, CancelForm, MoveForm, OpinionForm, day_key
 from .selectors import (
     BOOKING_HORIZON_DAYS,
     appointment_detail,
@@ -86,7 +86,8 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
         days=days,
         parties=parties,
         preselected=_preselected(parties, group),
-        units=attending_choices(request.user, case_units),
+        user=request.user,
+        case=case,
         case_units=case_units,
     )
     warnings: list[str] = []

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from accounts.pickers import unit_picker
 from cases.models import Case
-from cases.selectors import units_below_owner
 from core.forms import UnitChoiceField, bootstrap, date_widget, focus_first, textarea
 from core.limits import LONG_TEXT
 
@@ -53,14 +53,16 @@ class RecordForm(forms.Form):
     def __init__(self, *args, case: Case, answer_due: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["responsible_unit"].queryset = units_below_owner(case)
         if answer_due is not None:
             self.fields["due"].help_text = _("At the latest %(date)s (the answer is due).") % {
                 "date": f"{answer_due:%Y-%m-%d}"
             }
         bootstrap(self)
         focus_first(self, marked=True)
-        self.fields["responsible_unit"].widget.attrs["data-search"] = "true"
+        # The case is the scope's context: the user only matters to a search by its number.
+        unit_picker(
+            self.fields["responsible_unit"], user=None, scope="case_below_owner", context=case
+        )
 
     def service_kwargs(self) -> dict:
         """The service's keyword arguments (reception staff's form has fewer fields)."""

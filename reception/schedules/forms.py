@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import units_visible_to
+from accounts.pickers import unit_picker
 from core.forms import UnitMultipleChoiceField, UserChoiceField, bootstrap, date_widget
 
 from ..models import ReceptionSchedule, ScheduleKind
@@ -116,11 +116,8 @@ class ScheduleForm(forms.Form):
                 self.fields["leader"].initial = leaders[0].pk
         else:
             del self.fields["leader"]
-        self.fields["attending_units"].queryset = (
-            units_visible_to(user).filter(is_active=True).order_by("path")
-        )
-        self.fields["attending_units"].widget.attrs["data-search"] = "true"
         bootstrap(self)
+        unit_picker(self.fields["attending_units"], user=user, scope="visible_active")
         first = "leader" if schedule is None else "place"
         self.fields[first].widget.attrs["autofocus"] = True
 

@@ -120,8 +120,23 @@ def test_a_picker_filters_as_the_clerk_types_without_a_late_refresh(
 ):
     log_in(page, live_server, "reception1", PASSWORD)
     page.goto(f"{live_server.url}/petitions/new/")
-    offered = page.evaluate(FILTER_NOW, ["id_location_unit", org.d1_community.name])
-    assert offered and all(org.d1_community.name in label for label in offered)
+    # A list on the page (the categories) follows on the key itself.
+    offered = page.evaluate(FILTER_NOW, ["id_category", "环境卫生"])
+    assert offered and all("环境卫生" in label for label in offered)
+    assert not page.evaluate(
+        "() => document.getElementById('id_category').tomselect.refreshTimeout"
+    )
+    # The units come from the server: once its matches are in, nothing is left to refresh.
+    page.evaluate(FILTER_NOW, ["id_location_unit", org.d1_community.name])
+    page.wait_for_function(
+        """(text) => {
+            const picker = document.getElementById("id_location_unit").tomselect;
+            return !picker.loading && picker.lastQuery === text;
+        }""",
+        arg=org.d1_community.name,
+    )
+    options = page.locator("#id_location_unit-ts-dropdown .option").all_inner_texts()
+    assert options and all(org.d1_community.name in label for label in options)
     assert not page.evaluate(
         "() => document.getElementById('id_location_unit').tomselect.refreshTimeout"
     )

@@ -20,9 +20,18 @@ def test_intake_by_keyboard(page, live_server, org, reception1):
     page.goto(f"{live_server.url}/petitions/new/")
     page.wait_for_function("document.activeElement.id === 'id_channel'")
 
-    # Tab goes from the channel past the time of receipt to the receiving unit.
+    # Tab goes from the channel past the time of receipt to the receiving unit (its picker,
+    # which searches the units as one types), and through it without changing it.
+    chosen = page.locator("#id_receiving_unit").input_value()
     page.keyboard.press("Tab")
-    assert focused(page) == "id_receiving_unit"
+    assert focused(page) == "id_receiving_unit-ts-control"
+    # Once its list is open (the first units, fetched on focus) Tab still moves on.
+    page.locator("#id_receiving_unit-ts-dropdown .option").first.wait_for()
+    page.keyboard.press("Tab")
+    assert focused(page) != "id_receiving_unit-ts-control"
+    assert page.locator("#id_receiving_unit").input_value() == chosen
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) == "id_receiving_unit-ts-control"
     page.keyboard.press("Shift+Tab")
     assert focused(page) == "id_channel"
     # Until the clerk chooses to change it.

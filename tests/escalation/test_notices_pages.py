@@ -18,7 +18,7 @@ from docx import Document as read_docx
 from cases import services as case_services
 from escalation.models import NoticeKind, SupervisionNotice
 from escalation.notices.services import supervision_notice_issue, supervision_notice_respond
-from tests.factories import UserFactory, register_petition
+from tests.factories import UserFactory, picker_offers, register_petition
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date
@@ -202,10 +202,12 @@ def test_get_does_not_respond(notice, street_handler):
 
 def test_issue_form_offers_units_in_scope_and_five_workdays(case, d1_supervisor, org):
     url = reverse("escalation:notice_issue", args=[case.number])
-    page = html(logged_in(d1_supervisor).get(url))
-    options = re.findall(r'<option value="(\d+)"', page)
-    codes = {unit.code for unit in org.by_code.values() if str(unit.pk) in options}
+    client = logged_in(d1_supervisor)
+    page = html(client.get(url))
+    codes = {unit["code"] for unit in picker_offers(client, page, "unit")}
     assert codes == {"D1", "D1XFJ", "D1JY", "D1S1", "D1S1C1"}
+    # The owner unit is chosen at first: the one unit on the page.
+    assert re.findall(r'<option value="(\d+)"', page) == [str(case.owner_unit_id)]
     assert 'value="2026-11-27"' in page  # Sunday + 5 workdays
     assert "autofocus" in page
 

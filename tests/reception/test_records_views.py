@@ -13,6 +13,7 @@ from django.test import Client
 from cases.models import Assignment
 from escalation.models import SupervisionNotice
 from reception.models import ReceptionRecord
+from tests.factories import picker_offers
 from tests.reception.records_data import (  # noqa: F401 (fixtures)
     SHANGHAI,
     appointment,
@@ -52,10 +53,10 @@ def form_data(street, **overrides) -> dict:
 
 
 def test_the_leader_sees_the_form_with_units_below_the_owner_only(appointment, city_leader, org):
-    page = logged_in(city_leader).get(url(appointment)).content.decode()
+    client = logged_in(city_leader)
+    page = client.get(url(appointment)).content.decode()
     assert 'id="record-form"' in page
-    options = re.findall(r'<option value="(\d+)"', page[page.index('name="responsible_unit"') :])
-    offered = {int(pk) for pk in options}
+    offered = {unit["id"] for unit in picker_offers(client, page, "responsible_unit")}
     assert org.d1_street.pk in offered and org.d1_business.pk in offered
     assert org.d1_office.pk not in offered and org.city_business.pk not in offered
 
