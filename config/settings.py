@@ -198,11 +198,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20.0),
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# PostgreSQL's planner costs a random page read 4 times a sequential one, as on a spinning
+# disk; on SSDs with the tables in memory 1.1 is the usual setting. At the default it hashes
+# a whole area's stored reach (`cases.CaseReach`, 600,000 rows for a city) rather than
+# probing it for the few thousand cases a list filter found (240 ms against 50 at a million
+# petitions). Set per connection, so a server's own setting needs no change.
+PG_RANDOM_PAGE_COST = env.float("PG_RANDOM_PAGE_COST", default=1.1)
+
+
+def _planner_costs(database: dict) -> None:
+    if database["ENGINE"].startswith("django.db.backends.postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("options", f"-c random_page_cost={PG_RANDOM_PAGE_COST}")
+
+
+_planner_costs(DATABASES["default"])
 # Persistent connections: a new connection per request caps a page at ~160 requests/s.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    _planner_costs(DATABASES["replica"])
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests read the replica alias from the default test database.

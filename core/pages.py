@@ -46,9 +46,11 @@ class CappedPaginator(Paginator):
         object_list = self.object_list
         if not hasattr(object_list, "query"):
             return len(object_list)
-        # Neither the order nor the joined rows matter to a count: without them the scan may
-        # stop at the cap wherever it starts.
-        return object_list.order_by().values("pk")[: self.cap + 1].count()
+        # In the list's own order (the newest first: an index), without the joined rows: the
+        # scan stops at the cap where the page's rows are. Unordered, PostgreSQL may walk a
+        # join's order instead, past every older row a date filter drops (550 ms against 50
+        # for a year's petitions of a city of a million).
+        return object_list.values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -58,7 +60,6 @@ class CappedPaginator(Paginator):
     def shown_count(self) -> int:
         """The count a page shows: exact, or the cap when there are more."""
         return min(self.count, self.cap)
-
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ class CappedPagination(PageNumberPagination):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "True when there are more rows than `count` says (it stops at "
-            "the cap).",
+            "description": "True when there are more rows than `count` says (it stops at the cap).",
         }
         paginated["required"] = [*paginated.get("required", []), "count_capped"]
         return paginated
