@@ -44,7 +44,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         object_list = self.object_list
-        if not hasattr(object_list, "query"):
+        if not isinstance(object_list, models.QuerySet):
             return len(object_list)
         # In the list's own order (the newest first: an index), without the joined rows: the
         # scan stops at the cap where the page's rows are. Unordered, PostgreSQL may walk a

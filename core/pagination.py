@@ -13,7 +13,9 @@ class CappedPagination(PageNumberPagination):
     django_paginator_class = CappedPaginator
 
     def get_paginated_response(self, data):
+        assert self.page is not None  # paginate_queryset ran
         paginator = self.page.paginator
+        assert isinstance(paginator, CappedPaginator)
         return Response(
             {
                 "count": paginator.shown_count,

@@ -5,8 +5,8 @@ The cap is lowered to 3 here; the lists hold 4 or 3 cases."""
 import datetime
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from core.pages import CappedPaginator
