@@ -197,10 +197,14 @@ def _run_slice(
                 stop.set()
                 return
 
-    threads = [
-        threading.Thread(target=work, args=(session, out), daemon=True)
-        for session, out in zip(sessions, latencies, strict=True)
-    ]
+    elapsed = _all_at_once(work, zip(sessions, latencies, strict=True), start, errors)
+    return Slice([value for out in latencies for value in out], elapsed, exhausted)
+
+
+def _all_at_once(work, arguments, start: float, errors: list[str]) -> float:
+    """`work(*each)` for each of `arguments`, each in a thread of its own, all at once;
+    the seconds since `start` when the last ends. Raises LoadError on the first error."""
+    threads = [threading.Thread(target=work, args=each, daemon=True) for each in arguments]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -208,7 +212,7 @@ def _run_slice(
     elapsed = time.perf_counter() - start
     if errors:
         raise LoadError(errors[0])
-    return Slice([value for out in latencies for value in out], elapsed, exhausted)
+    return elapsed
 
 
 @dataclass(frozen=True)
@@ -282,17 +286,7 @@ def think_time_run(
                 latencies[url].append(latency)
         session.close()
 
-    threads = [
-        threading.Thread(target=person, args=(number, session), daemon=True)
-        for number, session in enumerate(sessions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise LoadError(errors[0])
+    elapsed = _all_at_once(person, enumerate(sessions), start, errors)
     return ThinkTimeResults(
         users=users,
         seconds=elapsed,
