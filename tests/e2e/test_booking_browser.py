@@ -76,7 +76,7 @@ def test_clerk_books_from_the_case_page_and_the_unit_gives_its_opinion(
     page.goto(f"{url}/cases/{case.number}/")
     open_panel(page, "reception")
     page.locator(f"[data-panel-appointment='{appointment.pk}']").wait_for()
-    page.locator("#reception-panel").screenshot(path=str(artifacts / "reception-case-panel.png"))
+    page.locator("#panel-reception").screenshot(path=str(artifacts / "reception-case-panel.png"))
     log_out(page)
 
     # The attending unit writes its preliminary opinion; an empty one is refused at the field.
