@@ -101,7 +101,7 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     canary.evaluate(
         "document.body.insertAdjacentHTML('beforeend', '<p style=\\'color: red\\'>x</p>')"
     )
-    canary.wait_for_function("window.__violations.length > 0")
+    canary.wait_for_function("() => window.__violations.length > 0")
     assert "style-src" in canary.evaluate("window.__violations[0]")
     canary.close()
     page.locator("#bell a, #bell span").first.wait_for()  # htmx filled the bell

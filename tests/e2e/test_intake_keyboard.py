@@ -18,7 +18,7 @@ def focused(page) -> str:
 def test_intake_by_keyboard(page, live_server, org, reception1):
     log_in(page, live_server, "reception1", PASSWORD)
     page.goto(f"{live_server.url}/petitions/new/")
-    page.wait_for_function("document.activeElement.id === 'id_channel'")
+    page.wait_for_function("() => document.activeElement.id === 'id_channel'")
 
     # Tab goes from the channel past the time of receipt to the receiving unit (its picker,
     # which searches the units as one types), and through it without changing it.
@@ -51,7 +51,7 @@ def test_intake_by_keyboard(page, live_server, org, reception1):
     page.on("request", lambda r: "/id-info/" in r.url and id_info_requests.append(r.url))
     page.click("#save-petition")
     page.locator("#form-has-errors").wait_for()
-    page.wait_for_function("document.activeElement.id === 'id_petitioners-0-id_number'")
+    page.wait_for_function("() => document.activeElement.id === 'id_petitioners-0-id_number'")
     errors = page.locator("[data-field-error]")
     assert sorted(errors.evaluate_all("els => els.map(e => e.dataset.fieldError)")) == [
         "petitioners-0-id_number",

@@ -38,7 +38,7 @@ def test_supervisor_issues_a_notice_and_the_street_office_answers_it(
     page.wait_for_url(f"**/escalation/cases/{number}/notices/new/")
     # The cursor starts in the unit's search box.
     page.wait_for_function(
-        "document.activeElement && document.activeElement.id.startsWith('id_unit')"
+        "() => document.activeElement && document.activeElement.id.startsWith('id_unit')"
     )
     choose(page, "id_unit", "东湖街道")
     page.select_option("#id_kind", "supervise")

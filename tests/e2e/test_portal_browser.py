@@ -156,13 +156,13 @@ def test_large_text_turns_on_without_losing_what_was_typed(page, live_server, db
     page.goto(f"{live_server.url}/public/query/")
     page.fill("#id_number", "D1XFJ-2026-000001")
     page.click("#display-toggle")
-    page.wait_for_function("document.body.classList.contains('portal-large')")
+    page.wait_for_function("() => document.body.classList.contains('portal-large')")
     assert page.url.endswith("/public/query/")
     assert page.input_value("#id_number") == "D1XFJ-2026-000001"
     assert page.locator("#display-toggle").inner_text() == "标准字体"
     page.goto(f"{live_server.url}/public/")
     assert "portal-large" in (page.locator("body").get_attribute("class") or "")
     page.click("#display-toggle")
-    page.wait_for_function("!document.body.classList.contains('portal-large')")
+    page.wait_for_function("() => !document.body.classList.contains('portal-large')")
     page.reload()
     assert "portal-large" not in (page.locator("body").get_attribute("class") or "")
