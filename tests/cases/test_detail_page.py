@@ -112,7 +112,9 @@ def test_an_action_form_is_404_outside_the_users_scope(case, handler2, outsider)
         assert client.get(f"/cases/{case.number}/nonsense/", **HTMX).status_code == 404
 
 
-def test_an_accused_unit_never_gets_the_form(org, city_handler, handler1, street_handler):
+def test_an_accused_unit_never_gets_the_form(
+    org, city_handler, handler1, street_handler, frozen_now
+):
     """An accusation against the district petition office D1XFJ, registered at the city's
     and assigned to the street office D1S1: D1XFJ, which sees everything assigned in its
     district, gets neither the page nor a form of it; the street office gets both."""
