@@ -106,11 +106,15 @@ def assignment_saved(sender, instance: Assignment, created: bool, **kwargs) -> N
 
 
 def co_units_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if reverse:  # from a unit's side: every assignment it was added to or taken off
-        assignments = Assignment.objects.filter(pk__in=pk_set or [])
-        case_ids = set(assignments.values_list("case_id", flat=True))
-        if action in ("post_add", "post_remove", "pre_clear"):
-            reach_refresh(case_ids)
+    if reverse:  # from a unit's side: the assignments it was added to or taken off
+        if action == "pre_clear":  # which ones, while the rows are there
+            cleared = Assignment.objects.filter(co_units=instance)
+            instance._reach_cleared = set(cleared.values_list("case_id", flat=True))
+        elif action == "post_clear":
+            reach_refresh(getattr(instance, "_reach_cleared", ()))
+        elif action in ("post_add", "post_remove"):
+            assignments = Assignment.objects.filter(pk__in=pk_set or [])
+            reach_refresh(set(assignments.values_list("case_id", flat=True)))
         return
     if action == "post_add":
         reach_add_ids(instance.case_id, pk_set or ())

@@ -98,3 +98,20 @@ def test_a_superuser_without_a_unit_sees_every_case_and_a_user_without_one_none(
     admin = django_user_model.objects.create_superuser("root-x", password="x" * 12)
     nobody = django_user_model.objects.create_user("nobody-x", password="x" * 12)
     assert sees(admin, case) and not sees(nobody, case)
+
+
+def test_a_co_unit_changed_from_the_units_side_is_kept_too(org, handler1, frozen_now):
+    case = register_petition(handler1, location_unit=org.d1_street).petition.case
+    assignment = services.case_assign(
+        actor=handler1,
+        case=case,
+        lead_unit=org.d1_business,
+        responsible_person="钱科长",
+        instructions="请核实",
+        due_on=frozen_now.date().replace(day=28),
+    )
+    street = org.d1_street
+    street.co_assignments.add(assignment)
+    assert org.d1_street.pk in assert_kept(case)
+    street.co_assignments.clear()
+    assert org.d1_street.pk not in assert_kept(case)
