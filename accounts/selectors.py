@@ -34,16 +34,15 @@ EVERY_UNIT = 0
 
 def scope_root_id(user: User) -> int | None:
     """The unit at the top of the user's scope (its subtree is `units_visible_to`), read
-    without a query: their own unit, a petition office's government; `EVERY_UNIT` for a
+    without a query (`scope_path`'s unit); `EVERY_UNIT` for a
     superuser without a unit, None for anyone else without one (nothing)."""
     if not user.is_authenticated:
         return None
     unit = user.org_unit
     if unit is None:
         return EVERY_UNIT if user.is_superuser else None
-    if unit.kind == OrgKind.PETITION_OFFICE and unit.parent_id is not None:
-        return unit.parent_id
-    return unit.pk
+    # The last unit on the scope's path: `scope_path` says whose subtree it is.
+    return int(scope_path(unit).rstrip("/").rsplit("/", 1)[-1])
 
 
 def units_visible_to(user: User) -> QuerySet[OrgUnit]:
