@@ -88,7 +88,7 @@ def unit_moved(sender, unit: OrgUnit, **kwargs) -> None:
     reach_refresh(list(CaseReach.objects.filter(unit=unit).values_list("case_id", flat=True)))
 
 
-# --- kept with every write (connected in `CasesConfig.ready`; petitions by their app) ------
+# --- kept with every write (connected in `CasesConfig.ready`; petitions' in their app's) ----
 
 
 def case_saved(sender, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
@@ -96,6 +96,20 @@ def case_saved(sender, instance: Case, created: bool, update_fields=None, **kwar
         reach_add(instance.pk, (instance.receiving_unit, instance.owner_unit))
     elif update_fields is None or REACH_FIELDS & set(update_fields):
         reach_refresh([instance.pk])
+
+
+def petition_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A petition (the app above connects it): its receiving unit reaches its case, unless
+    that unit received or owns the case already."""
+    if created:
+        case = instance.case if sender.case.is_cached(instance) else None
+        if case is None or instance.receiving_unit_id not in (
+            case.receiving_unit_id,
+            case.owner_unit_id,
+        ):
+            reach_add(instance.case_id, [instance.receiving_unit])
+    elif update_fields is None or {"case", "receiving_unit"} & set(update_fields):
+        reach_refresh([instance.case_id])
 
 
 def assignment_saved(sender, instance: Assignment, created: bool, **kwargs) -> None:
