@@ -45,13 +45,18 @@ def celery_app(broker_url: str) -> Celery:
     )
     app.autodiscover_tasks(["accounts", "notifications", "escalation"], force=True)
     app.set_current()
+    assert app.connection_for_write().as_uri() == broker_url
     return app
 
 
 @pytest.fixture
-def redis_broker(redis_url):
+def redis_broker(redis_url, monkeypatch):
+    """This test's own Redis database as the broker. Celery reads CELERY_BROKER_URL from the
+    environment before any configuration (CI sets it), so it goes for the test: else every app
+    here, the "broker down" one too, would publish to the shared queue."""
     import redis
 
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     url = on_database(redis_url, 14)
     redis.Redis.from_url(url).flushdb()
     yield url
