@@ -6,6 +6,7 @@ import os
 import shutil
 import zoneinfo
 from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -106,6 +107,22 @@ def redis_url():
     except redis.RedisError as exc:
         skip_or_fail(f"Redis at {url} does not answer: {exc}")
     return url
+
+
+@pytest.fixture
+def redis_broker(redis_url, monkeypatch, worker_id):
+    """A Redis database of this test's own as a Celery broker, empty before and after: its
+    queue is not the shared one, nor that of the other xdist process's worker test. Celery
+    reads CELERY_BROKER_URL from the environment before any configuration (CI exports it), so
+    it goes for the test: else an app configured here would still publish to the shared queue."""
+    import redis
+
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    number = 14 if worker_id == "master" else 10 + int(worker_id.removeprefix("gw"))
+    url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{number}"))
+    redis.Redis.from_url(url).flushdb()
+    yield url
+    redis.Redis.from_url(url).flushdb()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ what happens while the broker is down."""
 import datetime
 import time
 import zoneinfo
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery import Celery
@@ -26,12 +25,6 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 11, 22)
 
 
-def on_database(url: str, number: int) -> str:
-    """The same Redis on another database number: this test's queue is its own."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{number}"))
-
-
 def celery_app(broker_url: str) -> Celery:
     """An app configured like config.celery's, on `broker_url`, made the current app so that
     the project's shared tasks (`deliver_notification.apply_async`) publish through it."""
@@ -47,20 +40,6 @@ def celery_app(broker_url: str) -> Celery:
     app.set_current()
     assert app.connection_for_write().as_uri() == broker_url
     return app
-
-
-@pytest.fixture
-def redis_broker(redis_url, monkeypatch):
-    """This test's own Redis database as the broker. Celery reads CELERY_BROKER_URL from the
-    environment before any configuration (CI sets it), so it goes for the test: else every app
-    here, the "broker down" one too, would publish to the shared queue."""
-    import redis
-
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    url = on_database(redis_url, 14)
-    redis.Redis.from_url(url).flushdb()
-    yield url
-    redis.Redis.from_url(url).flushdb()
 
 
 @pytest.fixture
