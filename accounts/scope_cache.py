@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import caching
@@ -60,8 +59,7 @@ def prime(user: User) -> None:
 def scopes_changed(*args, **kwargs) -> None:
     """Drop every cached scope (now, and again when the transaction commits)."""
     if caching.shared():
-        caching.bump(SCOPE)
-        transaction.on_commit(lambda: caching.bump(SCOPE))
+        caching.bump_around_commit(SCOPE)
 
 
 def connect() -> None:

@@ -19,7 +19,6 @@ import datetime
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
@@ -49,23 +48,16 @@ def _case_stamp(case_id: int) -> str:
     return f"case-page:{case_id}"
 
 
-def _bump(name: str) -> None:
-    # Now, and again once the transaction commits: a page built in between from the data
-    # not yet committed is then keyed on a stamp no one reads any more.
-    caching.bump(name)
-    transaction.on_commit(lambda: caching.bump(name))
-
-
 def case_changed(case_id: int | None) -> None:
     """Drop the cached sections of one case (all of them if `case_id` is unknown)."""
     if caching.shared():
-        _bump(_case_stamp(case_id) if case_id else ALL_CASES)
+        caching.bump_around_commit(_case_stamp(case_id) if case_id else ALL_CASES)
 
 
 def case_pages_changed() -> None:
     """Drop the cached sections of every case (reference data changed, or a bulk write)."""
     if caching.shared():
-        _bump(ALL_CASES)
+        caching.bump_around_commit(ALL_CASES)
 
 
 def section_key(case: Case, user: User, today: datetime.date) -> str:

@@ -22,7 +22,7 @@ from core.pages import filtered_list
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .forms import PetitionerFormSet, PetitionForm
-from .models import Petition, Petitioner
+from .models import Channel, Petition, Petitioner
 from .search import find, petitioner_history
 from .selectors import (
     Match,
@@ -82,7 +82,7 @@ class PetitionRow:
             received_at=f"{received:%Y-%m-%d %H:%M}",
             received_on=f"{received:%Y-%m-%d}",
             received_time=f"{received:%H:%M}",
-            channel=petition.get_channel_display(),
+            channel=str(Channel(petition.channel).label),
             names=names,
             id_number=principal.petitioner.id_number_masked if principal else "",
             phone=principal.phone_masked if principal else "",
@@ -90,7 +90,7 @@ class PetitionRow:
             category=str(petition.category),
             summary=petition.summary,
             receiving_unit=petition.receiving_unit.name,
-            status=petition.case.get_status_display(),
+            status=str(CaseStatus(petition.case.status).label),
             is_group=petition.is_group,
             is_repeat=petition.is_repeat,
             is_skip_level=petition.is_skip_level,

@@ -31,6 +31,7 @@ from ..filters import CaseFilter
 from ..models import (
     Approval,
     Case,
+    CaseStatus,
 )
 from ..selectors import (
     approval_detail,
@@ -72,7 +73,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
             number=case.number,
             url=case_url(case.number),
             summary=case.summary,
-            what=case.get_status_display(),
+            what=str(CaseStatus(case.status).label),
             unit=case.owner_unit.name,
             due=day_text(case.acceptance_due),
             days_left=DaysLeft.until(case.acceptance_due, today),
@@ -132,7 +133,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
             summary=case.summary,
             what=" · ".join(
                 part
-                for part in (case.get_status_display(), person_name(case.sponsor_staff))
+                for part in (str(CaseStatus(case.status).label), person_name(case.sponsor_staff))
                 if part
             ),
             unit=case.owner_unit.name,
@@ -180,7 +181,7 @@ class CaseRow:
             received=day_text(case.received_at),
             summary=case.summary,
             owner_unit=case.owner_unit.name,
-            status=case.get_status_display(),
+            status=str(CaseStatus(case.status).label),
             status_badge=status_badge(case.status),
             next_due=day_text(case.next_due),
             days_left=DaysLeft.until(case.next_due, today) if case.is_open else None,
