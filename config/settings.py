@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "knox",
     "django_otp",
@@ -182,6 +183,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms draw their widgets with the project's template engine, so that templates/django/forms/
+# can replace one of Django's (select.html: options written in place, not included one by one).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
