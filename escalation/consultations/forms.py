@@ -9,19 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import units_visible_to
-from core.forms import ActionForm, date_widget, textarea, unit_label
+from accounts.pickers import unit_picker
+from core.forms import (
+    ActionForm,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    date_widget,
+    textarea,
+)
 from core.limits import LONG_TEXT
 
 from ..models import ConsultationLevel
 from .services.meetings import TaskDraft
 
 TASK_ROWS = 3
-
-
-def unit_choices(user: User) -> list[OrgUnit]:
-    """The active units in the user's area, in tree order (one query for the whole page)."""
-    return list(units_visible_to(user).filter(is_active=True).order_by("path"))
 
 
 def first_typed(form: forms.Form, name: str) -> None:
@@ -31,34 +32,10 @@ def first_typed(form: forms.Form, name: str) -> None:
     form.fields[name].widget.attrs["data-first"] = "true"
 
 
-class UnitsField(forms.TypedMultipleChoiceField):
-    """Units picked from a list loaded once for the page (not one query per field)."""
-
-    def __init__(self, *, units: list[OrgUnit], **kwargs):
-        self.units = {str(unit.pk): unit for unit in units}
-        super().__init__(
-            choices=[(key, unit_label(unit)) for key, unit in self.units.items()],
-            coerce=self.units.__getitem__,
-            **kwargs,
-        )
-
-
-class UnitField(forms.TypedChoiceField):
-    def __init__(self, *, units: list[OrgUnit], **kwargs):
-        self.units = {str(unit.pk): unit for unit in units}
-        super().__init__(
-            choices=[("", "---------"), *((key, unit_label(u)) for key, u in self.units.items())],
-            coerce=self.units.__getitem__,
-            empty_value=None,
-            **kwargs,
-        )
-
-
 class ConsultationForm(ActionForm):
     """The record of one level's meeting."""
 
     back_entry = False
-    searchable = ("units",)
 
     level = forms.TypedChoiceField(
         label=_("Level"), choices=ConsultationLevel.choices, coerce=int, widget=forms.HiddenInput
@@ -77,8 +54,7 @@ class ConsultationForm(ActionForm):
     analysis = forms.CharField(label=_("Analysis"), max_length=LONG_TEXT, widget=textarea(4))
     decision = forms.CharField(label=_("Decision"), max_length=LONG_TEXT, widget=textarea(3))
 
-    def __init__(self, *args, units: list[OrgUnit], level: int | None = None, **kwargs):
-        self._units = units
+    def __init__(self, *args, level: int | None = None, **kwargs):
         self._level = level
         super().__init__(*args, **kwargs)
         first_typed(self, "date")
@@ -90,9 +66,10 @@ class ConsultationForm(ActionForm):
         for name, field in fields.items():
             self.fields[name] = field
             if name == "date":
-                self.fields["units"] = UnitsField(
-                    label=_("Units attending"), units=self._units, required=True
+                self.fields["units"] = UnitMultipleChoiceField(
+                    label=_("Units attending"), queryset=OrgUnit.objects.none()
                 )
+                unit_picker(self.fields["units"], user=self.user, scope="visible_active")
         if not self.is_bound:
             self.initial.setdefault("level", self._level)
             self.initial.setdefault("date", timezone.localdate())
@@ -100,20 +77,20 @@ class ConsultationForm(ActionForm):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["held_on"] = data.pop("date")
+        data["units"] = list(data["units"])
         return data
 
 
 class TaskForm(forms.Form):
     """One task row: the unit, what it is to do, by when. An empty row is skipped."""
 
-    def __init__(self, *args, units: list[OrgUnit], **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitField(label=_("Unit"), units=units)
+        self.fields["unit"] = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
         self.fields["task"] = forms.CharField(label=_("Task"), max_length=LONG_TEXT)
         self.fields["due"] = forms.DateField(label=_("Due"), widget=date_widget())
-        self.fields["unit"].widget.attrs.update(
-            {"class": "form-select form-select-sm", "data-search": "true"}
-        )
+        self.fields["unit"].widget.attrs["class"] = "form-select form-select-sm"
+        unit_picker(self.fields["unit"], user=user, scope="visible_active")
         self.fields["task"].widget.attrs.update({"class": "form-control form-control-sm"})
         self.fields["due"].widget.attrs.update({"class": "form-control form-control-sm"})
 
@@ -132,8 +109,8 @@ TaskFormSet = forms.formset_factory(
 )
 
 
-def task_formset(data=None, *, units: list[OrgUnit]) -> BaseTaskFormSet:
-    return TaskFormSet(data, prefix="tasks", form_kwargs={"units": units})
+def task_formset(data=None, *, user: User) -> BaseTaskFormSet:
+    return TaskFormSet(data, prefix="tasks", form_kwargs={"user": user})
 
 
 class EscalateForm(ActionForm):

@@ -27,7 +27,6 @@ from .forms import (
     ConsultationForm,
     EscalateForm,
     task_formset,
-    unit_choices,
 )
 from .selectors import (
     case_consultations,
@@ -79,11 +78,10 @@ def _render(
     held = {c.level: c for c in consultations}
     allowed = next_level(held)
     may_run = can_run_consultation(user, case)
-    units = unit_choices(user) if may_run else []
     latest = consultations[-1] if consultations else None
     if may_run and allowed is not None and record_form is None:
-        record_form = ConsultationForm(case=case, user=user, units=units, level=allowed)
-        tasks_formset = task_formset(units=units)
+        record_form = ConsultationForm(case=case, user=user, level=allowed)
+        tasks_formset = task_formset(user=user)
     may_escalate = (
         may_run and latest is not None and latest.escalated_on is None and latest.level < LAST_LEVEL
     )
@@ -154,9 +152,8 @@ def consultation_record_view(request: HttpRequest, number: str) -> HttpResponse:
             _("Consultations are recorded by the petition office or the joint-conference office."),
             _back(case),
         )
-    units = unit_choices(user)
-    form = ConsultationForm(request.POST, case=case, user=user, units=units)
-    tasks = task_formset(request.POST, units=units)
+    form = ConsultationForm(request.POST, case=case, user=user)
+    tasks = task_formset(request.POST, user=user)
     done = submit(
         request,
         form,

@@ -227,3 +227,40 @@ def test_a_refused_intake_shows_the_units_chosen_again(reception1, org, many_uni
     assert f'<option value="{org.d2_business.pk}" selected>' in pickers["accused_unit"]
     assert "东湖第8社区" not in html
     assert "scope=jurisdiction" in pickers["location_unit"]
+
+
+def test_the_consultation_page_renders_no_unit_but_the_chosen_ones(handler1, org, many_units):
+    case = register_petition(handler1).petition.case
+    client = logged_in(handler1)
+    url = f"/escalation/cases/{case.number}/consultations/"
+    html = client.get(url).content.decode()
+    pickers = {re.search(r'name="([\w-]+)"', p).group(1): p for p in unit_selects(html)}
+    assert set(pickers) == {"units", "tasks-0-unit", "tasks-1-unit", "tasks-2-unit"}
+    assert all("scope=visible_active" in picker for picker in pickers.values())
+    assert "东湖第7社区" not in html and "<option" not in pickers["units"]
+    # Refused (no analysis), the page comes back with the chosen units and no others.
+    chosen = OrgUnit.objects.get(code="D1S1X7")
+    response = client.post(
+        f"{url}record/",
+        {
+            "level": "1",
+            "date": "2026-11-10",
+            "units": [chosen.pk],
+            "attendees": "王承办",
+            "analysis": "",
+            "decision": "决定",
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-unit": str(org.d2_business.pk),  # outside the clerk's units
+            "tasks-0-task": "核实",
+            "tasks-0-due": "2026-11-30",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    pickers = {re.search(r'name="([\w-]+)"', p).group(1): p for p in unit_selects(html)}
+    assert (
+        f'<option value="{chosen.pk}" selected>东湖第7社区（D1S1X7）</option>' in pickers["units"]
+    )
+    assert "<option" not in pickers["tasks-0-unit"].replace('<option value="">', "")
+    assert "东湖第8社区" not in html
