@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -82,8 +86,29 @@ def case_ids_of(clocks: QuerySet[Deadline]) -> set[int]:
 
 def filter_overdue(queryset: QuerySet[Case], overdue: bool) -> QuerySet[Case]:
     """Cases with (or without) a clock of the units' work past its due date."""
-    late = case_ids_of(open_work_clocks().filter(due_on__lt=timezone.localdate()))
-    return queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
+    late = open_work_clocks().filter(due_on__lt=timezone.localdate())
+    condition = ReadFirst("pk", late.values("case_id").order_by())
+    return queryset.filter(condition) if overdue else queryset.exclude(condition)
+
+
+class ReadFirst(Func):
+    """`field` among the values of `subquery`, read first, on PostgreSQL as `= ANY(ARRAY(
+    subquery))`: one uncorrelated read the list's plan then probes the primary key with,
+    as `case_ids_of` does (see there why not a join), without the round trip of the ids
+    through Python and their thousands of parameters in each of the list's two queries (a
+    hundred milliseconds for a city's 5,000 overdue cases). Elsewhere an IN subquery."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context
+        )
+
+    def __init__(self, field: str, subquery: QuerySet):
+        super().__init__(F(field), Subquery(subquery))
 
 
 # 积案 (backlog): still in work after this many months, or this many petitions in this many
