@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -82,8 +86,29 @@ def case_ids_of(clocks: QuerySet[Deadline]) -> set[int]:
 
 def filter_overdue(queryset: QuerySet[Case], overdue: bool) -> QuerySet[Case]:
     """Cases with (or without) a clock of the units' work past its due date."""
-    late = case_ids_of(open_work_clocks().filter(due_on__lt=timezone.localdate()))
-    return queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
+    late = open_work_clocks().filter(due_on__lt=timezone.localdate())
+    condition = ReadFirst("pk", late.values("case_id").order_by())
+    return queryset.filter(condition) if overdue else queryset.exclude(condition)
+
+
+class ReadFirst(Func):
+    """`field` among the values of `subquery`, read first, on PostgreSQL as `= ANY(ARRAY(
+    subquery))`: one uncorrelated read the list's plan then probes the primary key with,
+    as `case_ids_of` does (see there why not a join), without the round trip of the ids
+    through Python and their thousands of parameters in each of the list's two queries (a
+    hundred milliseconds for a city's 5,000 overdue cases). Elsewhere an IN subquery."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context
+        )
+
+    def __init__(self, field: str, subquery: QuerySet):
+        super().__init__(F(field), Subquery(subquery))
 
 
 # 积案 (backlog): still in work after this many months, or this many petitions in this many
@@ -165,11 +190,20 @@ def filter_clocks(
     due_from: datetime.date | None = None,
     due_to: datetime.date | None = None,
     state: str | None = None,
+    dense: bool = False,
 ) -> QuerySet[Case]:
     """Cases with one clock of `kinds` (the case's own, not an assignment's) that has all
     of: its responsible unit among `unit_ids`, its due date between the dates, `state`.
     A case is listed once even with two such clocks (a forwarded case's decisions by both
-    offices due the same week), where a rate over clocks counts both."""
+    offices due the same week), where a rate over clocks counts both.
+
+    `dense`: the clocks are those of the whole list's scope (the dashboard's rate drilled
+    down for the user's own area), so that most cases received before `due_to` have one.
+    The list then walks its cases newest first from `due_to` and probes each case's clocks
+    (`ProbedExists`), stopping at its page and at the capped count. As a semi-join,
+    PostgreSQL estimates such clocks at a fifth of their number (it cannot know how many
+    are met on time) and hashes every one of them against a scan of every case, sorting
+    the ~200,000 found for a city's year (600 ms where the walk takes 70)."""
     clocks = Deadline.objects.filter(case=OuterRef("pk"), kind__in=kinds, assignment__isnull=True)
     if unit_ids is not None:
         clocks = clocks.filter(responsible_unit_id__in=unit_ids)
@@ -179,7 +213,25 @@ def filter_clocks(
         clocks = clocks.filter(due_on__lte=due_to)
     if state:
         clocks = clocks.filter(clock_state_condition(state, timezone.localdate()))
-    return queryset.filter(Exists(clocks))
+    if not dense:
+        return queryset.filter(Exists(clocks))
+    if due_to:
+        # Implied by the clocks' dates: a case's own clock starts on or after the day the
+        # case was received and is due on or after it starts. Bounds the walk, which then
+        # starts at the period's end rather than at the newest case.
+        queryset = queryset.filter(
+            received_at__lt=start_of_day(due_to + datetime.timedelta(days=1))
+        )
+    return queryset.filter(ProbedExists(clocks))
+
+
+class ProbedExists(Exists):
+    """EXISTS as a condition PostgreSQL evaluates for each row it reads (a subplan probing
+    an index), never as a join it plans nor as a hashed subplan: either would read every
+    matching row first. An OFFSET (even 0) keeps PostgreSQL from turning the EXISTS into
+    either (`simplify_EXISTS_query`); the rows are the same."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 def filter_category(queryset: QuerySet[Case], code: str) -> QuerySet[Case]:
