@@ -210,7 +210,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # petitions). Set per connection, so a server's own setting needs no change.
 PG_RANDOM_PAGE_COST = env.float("PG_RANDOM_PAGE_COST", default=1.1)
 # Parameters bound by the server rather than spliced into the SQL by psycopg: a query a
-# connection runs for the fifth time is then a prepared statement, planned once (planning a
+# connection has run five times is then a prepared statement, planned once (planning a
 # case page's nine-table join takes 4 ms, running it 0.3). Off (PG_SERVER_SIDE_BINDING=false)
 # behind a pooler in transaction mode that cannot keep prepared statements.
 PG_SERVER_SIDE_BINDING = env.bool("PG_SERVER_SIDE_BINDING", default=True)
