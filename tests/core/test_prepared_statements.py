@@ -1,7 +1,6 @@
 """PostgreSQL connections bind parameters on the server, so that a query run a sixth time on
 the same connection is a prepared statement (planned once); off by PG_SERVER_SIDE_BINDING=false."""
 
-import pytest
 from django.db import connection
 
 import config.settings
