@@ -52,11 +52,17 @@ from .clocks import (
 from .scope import approvals_visible_to, cases_visible_to
 
 
-def case_list(*, user: User) -> QuerySet[Case]:
+def case_list(*, user: User, every_due_date: bool = True) -> QuerySet[Case]:
     """The case list in the user's scope with due dates and petition counts, newest first;
-    a constant number of queries whatever its length. `filters.CaseFilter` narrows it."""
+    a constant number of queries whatever its length. `filters.CaseFilter` narrows it.
+    Without `every_due_date`, only `next_due` (the list page's one due date column): six
+    correlated subqueries fewer for each row."""
     queryset = cases_visible_to(user).select_related("owner_unit", "sponsoring_leader")
-    return with_due_dates(queryset).order_by("-received_at", "-pk")
+    if every_due_date:
+        queryset = with_due_dates(queryset)
+    else:
+        queryset = queryset.annotate(next_due=next_open_due())
+    return queryset.order_by("-received_at", "-pk")
 
 
 def filter_next_due(

@@ -193,7 +193,9 @@ class CaseRow:
 @login_required
 @require_GET
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    cases = CaseFilter(request.GET, queryset=case_list(user=request.user), request=request)
+    cases = CaseFilter(
+        request.GET, queryset=case_list(user=request.user, every_due_date=False), request=request
+    )
     cases.form.fields["status"].widget.attrs["data-search"] = "true"
     today = timezone.localdate()
     return filtered_list(

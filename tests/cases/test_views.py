@@ -254,6 +254,18 @@ def test_list_and_queue_pages_issue_the_same_queries_for_10_and_1000_cases(
     assert page_queries(clients[handler1.pk], LIST_URL, {"page": 3}) == few[0]
 
 
+def test_the_list_page_reads_only_the_due_date_it_shows(handler1):
+    """The page shows `next_due`; the API's other due dates are not computed for it."""
+    register_petition(handler1)
+    client = logged_in(handler1)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(LIST_URL).status_code == 200
+    [rows] = [q["sql"] for q in captured.captured_queries if '"cases_case"."summary"' in q["sql"]]
+    assert rows.count('FROM "cases_deadline"') == 1
+    api = logged_in(handler1).get("/api/v1/cases/").json()["results"][0]
+    assert "acceptance_due" in api and "handling_due" in api
+
+
 def test_list_shows_fifty_rows_a_page_with_due_dates_and_days_left(
     org, handler1, street_handler, city_leader
 ):
