@@ -65,3 +65,49 @@ def test_the_api_count_within_the_cap(org, city_supervisor, cap_of_three):
     cases(org, 2)
     body = api.get("/api/v1/cases/").json()
     assert (body["count"], body["count_capped"]) == (2, False)
+
+
+def count_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_past_the_cap_the_count_is_remembered_for_the_same_query(
+    client, org, city_supervisor, handler1, cap_of_three
+):
+    cases(org, 4)
+    client.force_login(city_supervisor)
+    client.get("/cases/")
+    make_case(org.d1_office, D(2026, 11, 20))
+    with CaptureQueriesContext(connection) as captured:
+        text = client.get("/cases/").content.decode()
+    assert "超过3件" in text and not count_queries(captured)
+    # Another filter, or another scope, is another query: counted.
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/cases/", {"status": "registered"})
+    assert count_queries(captured)
+    client.force_login(handler1)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/cases/")
+    assert count_queries(captured)
+
+
+def test_within_the_cap_the_count_is_never_remembered(client, org, city_supervisor, cap_of_three):
+    cases(org, 2)
+    client.force_login(city_supervisor)
+    assert "共2件" in client.get("/cases/").content.decode()
+    cases(org, 1)
+    assert "共3件" in client.get("/cases/").content.decode()
+
+
+def test_the_remembered_count_lapses(
+    client, org, city_supervisor, cap_of_three, frozen_now, time_machine, settings
+):
+    # The process's own cache, whose clock time-machine moves (Redis keeps its own).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cases(org, 4)
+    client.force_login(city_supervisor)
+    client.get("/cases/")
+    time_machine.shift(datetime.timedelta(seconds=CappedPaginator.capped_for + 1))
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/cases/")
+    assert count_queries(captured)
