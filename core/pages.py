@@ -43,7 +43,8 @@ class CappedPaginator(Paginator):
     `capped` tells the page to say "more than"; the last page is then the cap's."""
 
     cap = COUNT_CAP
-    # How long "more than the cap" is taken as still true for the same count query.
+    # How long "more than the cap" is taken as still true for the same count query (0: not
+    # remembered).
     capped_for = CAPPED_COUNT_SECONDS
 
     @cached_property
@@ -63,12 +64,12 @@ class CappedPaginator(Paginator):
         # by those who would count the same rows. Below the cap, always counted afresh.
         sql, params = capped.query.get_compiler(using=capped.db).as_sql()
         key = "capped-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-        if cache.get(key):
+        if self.capped_for and cache.get(key):
             return self.cap + 1
         with connections[capped.db].cursor() as cursor:  # what QuerySet.count() runs
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) capped", params)
             count = cursor.fetchone()[0]
-        if count > self.cap:
+        if count > self.cap and self.capped_for:
             cache.set(key, True, self.capped_for)
         return count
 

@@ -111,3 +111,15 @@ def test_the_remembered_count_lapses(
     with CaptureQueriesContext(connection) as captured:
         client.get("/cases/")
     assert count_queries(captured)
+
+
+def test_with_no_time_to_remember_each_count_is_made(
+    client, org, city_supervisor, cap_of_three, monkeypatch
+):
+    cases(org, 4)
+    client.force_login(city_supervisor)
+    client.get("/cases/")  # remembered
+    monkeypatch.setattr(CappedPaginator, "capped_for", 0)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/cases/")
+    assert count_queries(captured)
