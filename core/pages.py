@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -62,7 +62,10 @@ class CappedPaginator(Paginator):
         # while: remembered for a few minutes, by the exact query, which holds the user's
         # scope and every filter (dates relative to today included), so that it is shared only
         # by those who would count the same rows. Below the cap, always counted afresh.
-        sql, params = capped.query.get_compiler(using=capped.db).as_sql()
+        try:
+            sql, params = capped.query.get_compiler(using=capped.db).as_sql()
+        except EmptyResultSet:  # a filter that nothing can match (an empty IN list …)
+            return 0
         key = "capped-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
         if self.capped_for and cache.get(key):
             return self.cap + 1

@@ -123,3 +123,10 @@ def test_with_no_time_to_remember_each_count_is_made(
     with CaptureQueriesContext(connection) as captured:
         client.get("/cases/")
     assert count_queries(captured)
+
+
+def test_a_list_nothing_can_match_counts_none():
+    from cases.models import Case
+
+    assert CappedPaginator(Case.objects.none().order_by("pk"), 50).count == 0
+    assert CappedPaginator(Case.objects.filter(pk__in=[]).order_by("pk"), 50).count == 0
