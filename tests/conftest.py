@@ -110,6 +110,18 @@ def redis_url():
 
 
 @pytest.fixture
+def shared_cache(settings):
+    """As with Redis: one cache every process shares (`core.caching.shared`), here the test's
+    own locmem, empty before and after."""
+    from django.core.cache import cache
+
+    settings.SHARED_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def redis_broker(redis_url, monkeypatch, worker_id):
     """A Redis database of this test's own as a Celery broker, empty before and after: its
     queue is not the shared one, nor that of the other xdist process's worker test. Celery

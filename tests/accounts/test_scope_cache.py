@@ -10,9 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,14 +19,6 @@ from accounts.roles import Role
 from accounts.selectors import units_visible_to
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-@pytest.fixture
-def shared_cache(settings):
-    settings.SHARED_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def fresh(user: User) -> User:

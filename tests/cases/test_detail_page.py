@@ -8,7 +8,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -51,15 +50,6 @@ def case(handler1, frozen_now) -> Case:
     return register_petition(
         handler1, received_at=datetime.datetime(2026, 11, 21, 9, tzinfo=SHANGHAI)
     ).petition.case
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """As with Redis: one cache every process shares (here the test's own locmem)."""
-    settings.SHARED_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def grow(case: Case, handler1, times: int) -> None:
