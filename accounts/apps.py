@@ -8,5 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import scope_cache, signals  # noqa: F401
+        from .selectors import UNITS
 
         scope_cache.connect()
+        UNITS.stamp_on_change()

@@ -7,8 +7,19 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from core.reference import ReferenceTable, attach
+
 from .models import OrgKind, OrgLevel, OrgUnit, User
 from .scope_cache import prime
+
+# The org units pages name, kept per process (`core.reference`).
+UNITS = ReferenceTable("accounts.OrgUnit", "org-units")
+
+
+def with_units(objects: Iterable, *fields: str) -> None:
+    """Put on each object its units `fields` (foreign keys to OrgUnit) from `UNITS`, as
+    `select_related` would, without joining the unit table into the objects' query."""
+    attach(objects, UNITS, *fields)
 
 
 def scope_path(unit: OrgUnit) -> str:

@@ -206,12 +206,18 @@ def filtered_list(
     template: str,
     table: str,
     status: int = 200,
+    named: Callable[[list], None] | None = None,
     **extra: Any,
 ) -> HttpResponse:
     """A list page: a page of the rows `filterset` keeps, each shown as `row(object)`, under
     its filter bar; to htmx (the filter bar and the pager ask that way) only the `table`
-    fragment. `query` is the request's other parameters, for the pager's links."""
+    fragment. `named(objects)` puts on the page's objects the reference rows (units,
+    categories) their query does not join (`core.reference`). `query` is the request's
+    other parameters, for the pager's links."""
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if named is not None:
+        page.object_list = list(page.object_list)
+        named(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -35,6 +35,7 @@ from .selectors import (
     petition_list,
     repeat_cases,
     with_acceptance_due,
+    with_petition_names,
 )
 from .services import PetitionDraft, PetitionerDraft, petition_register
 
@@ -260,6 +261,12 @@ class PetitionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Petition.objects.none()
         return petition_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            with_petition_names(page)
+        return page
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -18,6 +18,8 @@ class PetitionsConfig(AppConfig):
         from cases.services.reach import petition_saved
 
         from .models import Petition
+        from .selectors import CATEGORIES
 
         # A petition's receiving unit reaches its case (`cases.services.reach`).
         post_save.connect(petition_saved, sender=Petition, dispatch_uid="petition-reach")
+        CATEGORIES.stamp_on_change()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -15,6 +16,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgLevel, OrgUnit, User
+from accounts.selectors import with_units
 from cases.models import IN_WORK_STATUSES, Case, CaseStatus, DeadlineKind
 from cases.selectors import (
     acceptance_due_of,
@@ -23,7 +25,12 @@ from cases.selectors import (
     open_deadline_due,
 )
 
+from core.reference import ReferenceTable, attach
+
 from .models import Attachment, Category, Petition, Petitioner, PetitionPetitioner
+
+# The categories pages name, each with its parent, kept per process (`core.reference`).
+CATEGORIES = ReferenceTable("petitions.Category", "categories", related=("parent",))
 
 # Lookup hashes (core.crypto): `*_hash` is the hash to store with a value, `*_hashes`
 # every hash it may be stored under (the current FIELD_HASH first): filter with `__in`.
@@ -74,27 +81,30 @@ def _with_parties(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
 
 
 def petition_list(*, user: User) -> QuerySet[Petition]:
-    """The petition list in the user's scope, ready for display: constant query count."""
-    queryset = petitions_visible_to(user).select_related(
-        "receiving_unit", "location_unit", "category__parent", "case"
-    )
+    """The petition list in the user's scope, ready for display (a page of it through
+    `with_petition_names`): constant query count."""
+    queryset = petitions_visible_to(user).select_related("case")
     return _with_parties(queryset).order_by("-received_at", "-pk")
+
+
+def with_petition_names(petitions: Iterable[Petition]) -> None:
+    """Put on each petition its receiving and location units and its category (with its
+    parent) from the process's reference tables, which the lists do not join."""
+    petitions = list(petitions)
+    with_units(petitions, "receiving_unit", "location_unit")
+    attach(petitions, CATEGORIES, "category")
 
 
 def petition_detail(*, user: User, number: str) -> Petition:
     """The petition `number` if the user may see it; raises Petition.DoesNotExist otherwise."""
-    queryset = petitions_visible_to(user).select_related(
-        "receiving_unit",
-        "location_unit",
-        "authority_unit",
-        "accused_unit",
-        "category__parent",
-        "registered_by",
-        "case__owner_unit",
-        "case__same_matter_as",
-    )
+    queryset = petitions_visible_to(user).select_related("registered_by", "case__same_matter_as")
     queryset = _with_parties(queryset).prefetch_related("attachments")
     petition = queryset.get(number=number)
+    with_units(
+        [petition], "receiving_unit", "location_unit", "authority_unit", "accused_unit"
+    )
+    with_units([petition.case], "owner_unit")
+    attach([petition], CATEGORIES, "category")
     petition.acceptance_due = acceptance_due_of(petition.case)  # type: ignore[attr-defined]
     return petition
 

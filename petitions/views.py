@@ -31,6 +31,7 @@ from .selectors import (
     petition_detail,
     petition_list,
     repeat_cases,
+    with_petition_names,
 )
 from .services import can_register, petition_register
 
@@ -108,6 +109,7 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
         request,
         petitions,
         row=PetitionRow.of,
+        named=with_petition_names,
         template="petitions/list.html",
         table="petitions/_table.html",
     )

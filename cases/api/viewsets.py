@@ -38,6 +38,7 @@ from ..selectors import (
     case_detail,
     case_for_display,
     case_list,
+    with_case_names,
 )
 from .inputs import (
     AcceptSerializer,
@@ -133,6 +134,12 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Case.objects.none()
         return case_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            with_case_names(page)
+        return page
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseDetailSerializer

@@ -26,6 +26,7 @@ from .lists import (
     filter_next_due,
     filter_overdue,
     my_queue,
+    with_case_names,
 )
 from .notices import notice_detail, notices_for_petitioner, notices_visible_to
 from .scope import (
@@ -71,5 +72,6 @@ __all__ = [
     "open_work_clocks",
     "staff_for",
     "units_below_owner",
+    "with_case_names",
     "with_due_dates",
 ]

@@ -6,6 +6,7 @@ from django.db.models import (
 )
 
 from accounts.models import User
+from accounts.selectors import with_units
 
 from ..models import (
     Approval,
@@ -27,19 +28,13 @@ def case_detail(*, user: User, number: str) -> Case:
     `case_for_display` adds what its page shows."""
     if "\x00" in number:  # no case has one, and PostgreSQL refuses NUL in a string literal
         raise Case.DoesNotExist
-    return (
+    case = (
         cases_visible_to(user)
-        .select_related(
-            "receiving_unit",
-            "owner_unit",
-            "location_unit",
-            "answering_unit",
-            "sponsoring_leader",
-            "sponsor_staff",
-            "same_matter_as",
-        )
+        .select_related("sponsoring_leader", "sponsor_staff", "same_matter_as")
         .get(number=number)
     )
+    with_units([case], "receiving_unit", "owner_unit", "location_unit", "answering_unit")
+    return case
 
 
 def case_for_display(case: Case) -> Case:

@@ -38,6 +38,7 @@ from ..selectors import (
     approvals_awaiting,
     case_list,
     my_queue,
+    with_case_names,
 )
 from .common import proposal_text, status_badge
 
@@ -202,6 +203,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         request,
         cases,
         row=lambda case: CaseRow.of(case, today),
+        named=with_case_names,
         template="cases/list.html",
         table="cases/_table.html",
     )

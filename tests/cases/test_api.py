@@ -579,10 +579,12 @@ def test_case_list_runs_the_same_queries_for_10_and_1000_cases(handler1):
     _bulk_cases(handler1.org_unit, 990, 10)
     assert expect(client.get(CASES))["count"] == 1000
     assert counts()[:-1] == few[:-1]
-    assert max(few) <= 4, few
+    # The count, the page, its owner units (one query without a shared cache:
+    # `core.reference`) and the unit a filter names.
+    assert max(few) <= 5, few
     with CaptureQueriesContext(connection) as queries:
         expect(client.get(CASES, LIST_QUERIES[-1]))  # page 2 exists now
-    assert len(queries) <= 4
+    assert len(queries) <= 5
 
 
 def _worked_case(handler, street, leader, *, assignments: int) -> Case:

@@ -306,7 +306,8 @@ def test_no_id_number_or_phone_in_the_docx_or_the_page(approved, person, client,
 
 def test_print_page(approved, client, street_handler, django_assert_max_num_queries):
     client.force_login(street_handler)
-    with django_assert_max_num_queries(10):
+    # With the case's units in one query of their own (no shared cache: `core.reference`).
+    with django_assert_max_num_queries(11):
         response = client.get(print_url(approved))
     assert response.status_code == 200
     assert response.templates[0].name == "cases/reply_print.html"
@@ -331,7 +332,7 @@ def test_print_page(approved, client, street_handler, django_assert_max_num_quer
 
 def test_docx_download(approved, client, street_handler, django_assert_max_num_queries):
     client.force_login(street_handler)
-    with django_assert_max_num_queries(11):  # 10, and the download's audit entry
+    with django_assert_max_num_queries(12):  # 11, and the download's audit entry
         response = client.get(docx_url(approved))
     assert response.status_code == 200
     assert response["Content-Type"] == (
