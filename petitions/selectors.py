@@ -24,7 +24,6 @@ from cases.selectors import (
     cases_visible_to,
     open_deadline_due,
 )
-
 from core.reference import ReferenceTable, attach
 
 from .models import Attachment, Category, Petition, Petitioner, PetitionPetitioner
@@ -100,9 +99,7 @@ def petition_detail(*, user: User, number: str) -> Petition:
     queryset = petitions_visible_to(user).select_related("registered_by", "case__same_matter_as")
     queryset = _with_parties(queryset).prefetch_related("attachments")
     petition = queryset.get(number=number)
-    with_units(
-        [petition], "receiving_unit", "location_unit", "authority_unit", "accused_unit"
-    )
+    with_units([petition], "receiving_unit", "location_unit", "authority_unit", "accused_unit")
     with_units([petition.case], "owner_unit")
     attach([petition], CATEGORIES, "category")
     petition.acceptance_due = acceptance_due_of(petition.case)  # type: ignore[attr-defined]
