@@ -22,7 +22,7 @@ them (a service locks and reads its own rows).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.signals import request_finished, request_started
@@ -100,7 +100,7 @@ def attach(objects: Iterable[models.Model], table: ReferenceTable, *fields: str)
     objects = list(objects)
     if not objects:
         return
-    keys = [objects[0]._meta.get_field(name) for name in fields]
+    keys = [cast(models.ForeignKey, objects[0]._meta.get_field(name)) for name in fields]
     rows = table.rows(getattr(obj, field.attname) for field in keys for obj in objects)
     for field in keys:
         for obj in objects:
