@@ -68,22 +68,25 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
     return Petition.objects.filter(include).exclude(exclude)
 
 
-def _parties() -> Prefetch:
-    return Prefetch(
-        "parties",
-        queryset=PetitionPetitioner.objects.select_related("petitioner").order_by("position"),
-    )
+def _parties(*, listed: bool = False) -> Prefetch:
+    """The petition's parties with their petitioners; `listed`: as the lists show them,
+    without the petitioner's own phone (a list shows the phone given with the petition),
+    which would be decrypted for nothing."""
+    parties = PetitionPetitioner.objects.select_related("petitioner").order_by("position")
+    if listed:
+        parties = parties.defer("petitioner__phone")
+    return Prefetch("parties", queryset=parties)
 
 
-def _with_parties(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
-    return queryset.prefetch_related(_parties())
+def _with_parties(queryset: QuerySet[Petition], *, listed: bool = False) -> QuerySet[Petition]:
+    return queryset.prefetch_related(_parties(listed=listed))
 
 
 def petition_list(*, user: User) -> QuerySet[Petition]:
     """The petition list in the user's scope, ready for display (a page of it through
     `with_petition_names`): constant query count."""
     queryset = petitions_visible_to(user).select_related("case")
-    return _with_parties(queryset).order_by("-received_at", "-pk")
+    return _with_parties(queryset, listed=True).order_by("-received_at", "-pk")
 
 
 def with_petition_names(petitions: Iterable[Petition]) -> None:

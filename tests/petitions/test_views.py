@@ -342,6 +342,20 @@ def test_list_page_masks_ids_and_phones_even_for_the_owner(identified, handler1,
         assert "13812345678" not in page
 
 
+@pytest.mark.parametrize("url", [LIST_URL, "/api/v1/petitions/"])
+def test_the_lists_decrypt_only_what_they_show(identified, handler1, monkeypatch, url):
+    """Each party's phone given with the petition and its petitioner's ID number, not the
+    petitioner's own phone (the same but never shown on a list)."""
+    from core import crypto
+
+    opened: list[str] = []
+    decrypt = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: opened.append(token) or decrypt(token))
+    client = logged_in(handler1)
+    assert client.get(url).status_code == 200
+    assert len(opened) == 4  # two parties, two values each
+
+
 def test_detail_shows_full_identity_to_the_owning_unit(identified, handler1, colleague1):
     for user in (handler1, colleague1):
         response = logged_in(user).get(f"/petitions/{identified.number}/")
