@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -115,6 +117,16 @@ class DaysLeft:
             }
         late = -self.days
         return ngettext("%(days)d day overdue", "%(days)d days overdue", late) % {"days": late}
+
+    def badge(self) -> SafeString:
+        """The days left as the lists and pages show them (`cases/_days_left.html`)."""
+        return format_html(
+            '<span class="days-left {}" data-days-left="{}">{}</span>', self.css, self.days, self
+        )
+
+
+def badge_of(days_left: DaysLeft | None) -> SafeString | str:
+    return days_left.badge() if days_left is not None else ""
 
 
 def day_text(value: datetime.date | datetime.datetime | None) -> str:

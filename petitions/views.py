@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -96,6 +98,61 @@ class PetitionRow:
             is_repeat=petition.is_repeat,
             is_skip_level=petition.is_skip_level,
             is_first_time=petition.is_first_time,
+        )
+
+    def html(self) -> SafeString:
+        # Built here rather than by the template engine: 50 rows of its per-cell lookups and
+        # escaping cost more than the page's queries.
+        flags = format_html_join(
+            " ",
+            '<span class="badge {} flag">{}</span>',
+            (
+                (css, label)
+                for shown, css, label in (
+                    (self.is_group, "text-bg-warning", _("Group")),
+                    (self.is_repeat, "text-bg-info", _("Repeat")),
+                    (self.is_skip_level, "text-bg-danger", _("Skip-level")),
+                    (self.is_first_time, "text-bg-success", _("First-time")),
+                )
+                if shown
+            ),
+        )
+        return format_html(
+            "<tr>"
+            '<td class="nowrap"><a href="{url}">{number}</a>'
+            '<div class="d-sm-none small text-secondary">{received_at}</div>'
+            '<div class="d-sm-none"><span class="badge text-bg-light border">{status}</span></div>'
+            "</td>"
+            '<td class="d-none d-sm-table-cell"><span class="nowrap">{received_on}</span> '
+            '<span class="nowrap text-secondary">{received_time}</span></td>'
+            '<td class="d-none d-lg-table-cell nowrap">{channel}</td>'
+            "<td>{names}"
+            '<div class="d-xxl-none small text-secondary font-monospace nowrap">{phone}</div></td>'
+            '<td class="d-none d-xxl-table-cell font-monospace nowrap">{id_number}</td>'
+            '<td class="d-none d-xxl-table-cell font-monospace nowrap">{phone}</td>'
+            '<td class="d-none d-lg-table-cell text-end">{person_count}</td>'
+            '<td class="d-none d-md-table-cell small">{category}</td>'
+            '<td class="summary">{summary}</td>'
+            '<td class="d-none d-md-table-cell unit small">{receiving_unit}</td>'
+            '<td class="d-none d-sm-table-cell">'
+            '<span class="badge text-bg-light border">{status}</span></td>'
+            '<td class="d-none d-sm-table-cell">{flags}</td>'
+            "</tr>",
+            url=self.url,
+            number=self.number,
+            received_at=self.received_at,
+            status=self.status,
+            received_on=self.received_on,
+            received_time=self.received_time,
+            channel=self.channel,
+            names=self.names,
+            phone=self.phone,
+            id_number=self.id_number,
+            person_count=self.person_count,
+            category=self.category,
+            summary=self.summary,
+            receiving_unit=self.receiving_unit,
+            flags=flags,
         )
 
 

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,6 +20,7 @@ from accounts.roles import Role
 from core.pages import (
     PAGE_SIZE,
     DaysLeft,
+    badge_of,
     day_text,
     filtered_list,
     forbidden,
@@ -188,6 +191,34 @@ class CaseRow:
             days_left=DaysLeft.until(case.next_due, today) if case.is_open else None,
             petition_count=case.petition_count or 0,
             sponsoring_leader=person_name(case.sponsoring_leader),
+        )
+
+    def html(self) -> SafeString:
+        # Built here rather than by the template engine: 50 rows of its per-cell lookups and
+        # escaping took 2 of the page's 19 ms.
+        return format_html(
+            '<tr data-case="{number}">'
+            '<td class="nowrap"><a href="{url}" class="font-monospace">{number}</a></td>'
+            '<td class="nowrap">{received}</td>'
+            '<td class="summary">{summary}</td>'
+            '<td class="d-none d-md-table-cell unit small">{owner_unit}</td>'
+            '<td><span class="badge {status_badge}">{status}</span></td>'
+            '<td class="d-none d-lg-table-cell nowrap">{next_due}</td>'
+            "<td>{days_left}</td>"
+            '<td class="text-end d-none d-xl-table-cell">{petition_count}</td>'
+            '<td class="d-none d-lg-table-cell">{sponsoring_leader}</td>'
+            "</tr>",
+            number=self.number,
+            url=self.url,
+            received=self.received,
+            summary=self.summary,
+            owner_unit=self.owner_unit,
+            status_badge=self.status_badge,
+            status=self.status,
+            next_due=self.next_due,
+            days_left=badge_of(self.days_left),
+            petition_count=self.petition_count,
+            sponsoring_leader=self.sponsoring_leader,
         )
 
 

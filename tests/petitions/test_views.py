@@ -897,3 +897,21 @@ def test_attachment_of_another_petition_is_404(with_attachment, handler1):
     other = register_petition(handler1).petition
     url = f"/petitions/{other.number}/attachments/{attachment.pk}/"
     assert logged_in(handler1).get(url).status_code == 404
+
+
+def test_the_lists_rows_escape_what_people_wrote(handler1):
+    """The rows are built in Python (`PetitionRow.html`, `CaseRow.html`): whatever a
+    petitioner wrote reaches the page as text."""
+    people = [petitioner(name="<i>张</i>"), petitioner(PetitionerRole.MEMBER)]
+    register_petition(
+        handler1, petitioners=people, person_count=5, summary='<script>alert("x")</script>'
+    )
+    client = logged_in(handler1)
+    for url in (LIST_URL, "/cases/"):
+        page = html(client.get(url))
+        assert "<script>alert" not in page and "<i>张" not in page
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    petitions = html(client.get(LIST_URL))
+    assert "&lt;i&gt;张&lt;/i&gt;" in petitions
+    flags = re.findall(r'<span class="badge ([a-z-]+) flag">([^<]+)</span>', petitions)
+    assert flags == [("text-bg-warning", "集体访"), ("text-bg-success", "初信初访")]
