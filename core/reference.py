@@ -133,5 +133,16 @@ def _forget_checks() -> None:
         table._checked = False
 
 
+def reset() -> None:
+    """Empty every table and forget that a request is being served (tests, with the cache
+    they clear)."""
+    global _in_request
+    _in_request = False
+    for table in _tables:
+        table._rows = {}
+        table._stamp = None
+        table._checked = False
+
+
 request_started.connect(_request_started, dispatch_uid="reference-request-started")
 request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")

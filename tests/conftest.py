@@ -115,10 +115,14 @@ def shared_cache(settings):
     own locmem, empty before and after."""
     from django.core.cache import cache
 
+    from core import reference
+
     settings.SHARED_CACHE = True
     cache.clear()
+    reference.reset()
     yield
     cache.clear()
+    reference.reset()
 
 
 @pytest.fixture

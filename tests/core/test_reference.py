@@ -3,14 +3,13 @@ and put on a page's objects as select_related would; dropped when anyone changes
 this process or (through the shared stamp) in another; nothing kept without a shared cache."""
 
 import pytest
-from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OrgUnit
 from accounts.selectors import UNITS, with_units
 from cases.models import Case
-from core import caching
+from core import caching, reference
 from petitions.models import Category, Petition
 from petitions.selectors import CATEGORIES, with_petition_names
 from tests.factories import register_petition
@@ -68,7 +67,9 @@ def test_a_unit_saved_here_is_read_again(cases, shared_cache):
 
 
 def test_a_change_in_another_process_is_seen_at_the_next_request(cases, shared_cache):
-    request_started.send(sender=None)
+    # The request signals' receivers of core.reference alone (Django's would close the
+    # test's database connection).
+    reference._request_started()
     with_units(fresh(cases), "owner_unit")
     # Another process renames the unit: its save bumps the shared stamp.
     OrgUnit.objects.filter(pk=cases[0].owner_unit_id).update(name="他处改名")
@@ -76,12 +77,12 @@ def test_a_change_in_another_process_is_seen_at_the_next_request(cases, shared_c
     page = fresh(cases)
     with_units(page, "owner_unit")  # the stamp was checked once in this request
     assert page[0].owner_unit.name != "他处改名"
-    request_finished.send(sender=None)
-    request_started.send(sender=None)
+    reference._request_finished()
+    reference._request_started()
     page = fresh(cases)
     with_units(page, "owner_unit")
     assert page[0].owner_unit.name == "他处改名"
-    request_finished.send(sender=None)
+    reference._request_finished()
 
 
 def test_outside_a_request_the_stamp_is_checked_at_every_use(cases, shared_cache):
