@@ -9,6 +9,7 @@
   function unitPicker(select, noResultsText) {
     const url = select.dataset.unitSearch;
     const joiner = url.includes("?") ? "&" : "?";
+    let closings = 0; // times the list has closed, to tell an answer come too late
     const picker = new TomSelect(select, {
       valueField: select.dataset.valueField || "id",
       labelField: "label",
@@ -25,13 +26,29 @@
       refreshThrottle: 0,
       shouldLoad: () => true,
       load: (query, callback) => {
+        const closingsBefore = closings;
+        // The list closed (a unit taken, Escape, Tab) since this search was asked for or
+        // since its text was typed: its answer adds the units but leaves the list closed;
+        // Tom Select would open it again under the clerk, who has already moved on.
+        const answer = (units) => {
+          const late =
+            !picker.isOpen && (closings !== closingsBefore || picker.inputValue() !== query);
+          if (!late) {
+            callback(units);
+            return;
+          }
+          // Locked, the picker cannot open (nor take the focus back) while it takes them in.
+          picker.lock();
+          callback(units);
+          picker.unlock();
+        };
         fetch(`${url}${joiner}q=${encodeURIComponent(query)}`, {
           credentials: "same-origin",
           headers: { Accept: "application/json" },
         })
           .then((response) => (response.ok ? response.json() : []))
-          .then(callback)
-          .catch(() => callback());
+          .then(answer)
+          .catch(() => answer());
       },
       plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
       render: {
@@ -40,6 +57,9 @@
         item: (unit, escape) => `<div>${escape(unit.label)}</div>`,
         no_results: () => `<div class="no-results">${noResultsText || ""}</div>`,
       },
+    });
+    picker.on("dropdown_close", () => {
+      closings += 1;
     });
     // Tab takes the match highlighted once the clerk has typed; through an untouched picker
     // (its list opened by the focus) it moves on at once, the unit unchanged.

@@ -80,3 +80,46 @@ def test_the_intake_takes_a_location_found_by_typing(page, live_server, org, rec
     page.wait_for_url("**/receipt/")
     petition = Petition.objects.get()
     assert petition.location_unit == org.d2_community
+
+
+# The answers to what the clerk types come late, as from a loaded server; the first units
+# (asked for when the picker is focused) come at once.
+LATE_ANSWERS = """
+    window.lateAnswers = 0;
+    const fetchNow = window.fetch;
+    window.fetch = (url, ...rest) => {
+      if (!/[?&]q=[^&]/.test(String(url))) return fetchNow(url, ...rest);
+      return new Promise((wait) => setTimeout(wait, 1500))
+        .then(() => fetchNow(url, ...rest))
+        .then((response) => {
+          window.lateAnswers += 1;
+          return response;
+        });
+    };
+"""
+
+
+def test_a_late_answer_leaves_a_closed_picker_closed(page, live_server, org, reception1):
+    """Taken from the first units shown, then the answer to the typed text arrives: the list
+    stays closed and the focus where the clerk left it (CI caught the list opening again)."""
+    page.add_init_script(LATE_ANSWERS)
+    log_in(page, live_server, "reception1", PASSWORD)
+    page.goto(f"{live_server.url}/petitions/new/")
+    page.locator("#id_location_unit + .ts-wrapper .ts-control").click()
+    dropdown = page.locator("#id_location_unit-ts-dropdown")
+    first = dropdown.locator(".option").first
+    first.wait_for()
+    name = first.inner_text().split(" · ")[0].strip()
+    page.locator("#id_location_unit-ts-control").fill(name)
+    dropdown.locator(".option", has_text=name).first.click()
+    page.locator("#id_location_unit + .ts-wrapper .item", has_text=name).wait_for()
+    page.locator("#id_location_unit-ts-control").press("Escape")
+    assert dropdown.is_hidden()
+
+    page.wait_for_function(
+        "() => window.lateAnswers > 0"
+        " && !document.getElementById('id_location_unit').tomselect.loading"
+    )
+    assert dropdown.is_hidden()
+    assert page.locator("#id_location_unit + .ts-wrapper .item").inner_text().startswith(name)
+    assert page.evaluate("document.activeElement.id") == "id_location_unit-ts-control"
