@@ -69,6 +69,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         entries,
         row=EntryRow.of,
         template="audit/list.html",
+        filters="audit/_filters.html",
         table="audit/_table.html",
         status=200 if entries.is_valid() else 400,
         max_rows=MAX_ROWS,

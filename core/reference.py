@@ -111,6 +111,12 @@ def attach(objects: Iterable[models.Model], table: ReferenceTable, *fields: str)
                 field.set_cached_value(obj, rows[pk])
 
 
+def stamps() -> str:
+    """The stamps of every reference table, in one round trip (for the key of something built
+    from reference data, e.g. a blank filter bar's choices)."""
+    return caching.stamps(*(table.stamp for table in _tables))
+
+
 # Whether this thread is serving a request: a table checked during one need not be checked
 # again until the next (each request starts and ends by forgetting the checks).
 _in_request = False

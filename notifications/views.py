@@ -79,6 +79,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         inbox,
         row=InboxRow.of,
         template="notifications/inbox.html",
+        filters="notifications/_filters.html",
         table="notifications/_table.html",
         unread=unread_count(user=request.user),
     )

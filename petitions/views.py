@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -6,9 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from cases.models import Case, CaseStatus
 from core.exceptions import NotAllowed
 from core.http import stored_download
 from core.identity import normalize_phone, parse_resident_id
-from core.pages import filtered_list
+from core.pages import filtered_list, keyed_urls, row_html
 
 from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
@@ -72,7 +72,8 @@ class PetitionRow:
     is_first_time: bool
 
     @classmethod
-    def of(cls, petition: Petition) -> "PetitionRow":
+    def of(cls, petition: Petition, url: Callable[[str], str]) -> "PetitionRow":
+        """`url` gives a petition's page from its number (`core.pages.keyed_urls`)."""
         parties = list(petition.parties.all())
         principal = parties[0] if parties else None
         received = timezone.localtime(petition.received_at)
@@ -81,7 +82,7 @@ class PetitionRow:
             names += _("etc.")
         return cls(
             number=petition.number,
-            url=reverse("petitions:detail", args=[petition.number]),
+            url=url(petition.number),
             received_at=f"{received:%Y-%m-%d %H:%M}",
             received_on=f"{received:%Y-%m-%d}",
             received_time=f"{received:%H:%M}",
@@ -117,7 +118,7 @@ class PetitionRow:
                 if shown
             ),
         )
-        return format_html(
+        return row_html(
             "<tr>"
             '<td class="nowrap"><a href="{url}">{number}</a>'
             '<div class="d-sm-none small text-secondary">{received_at}</div>'
@@ -162,12 +163,14 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
     petitions = PetitionFilter(
         request.GET, queryset=petition_list(user=request.user), request=request
     )
+    url = keyed_urls("petitions:detail")
     return filtered_list(
         request,
         petitions,
-        row=PetitionRow.of,
+        row=lambda petition: PetitionRow.of(petition, url),
         named=with_petition_names,
         template="petitions/list.html",
+        filters="petitions/_filters.html",
         table="petitions/_table.html",
     )
 
