@@ -31,6 +31,7 @@ from .selectors import (
     PersonKey,
     category_list,
     may_see_full_identity,
+    parties_of,
     petition_detail,
     petition_list,
     repeat_cases,
@@ -169,7 +170,7 @@ class PetitionListSerializer(serializers.ModelSerializer):
 
     def get_petitioners(self, petition) -> list[dict]:
         full = self.show_full_identity(petition)
-        return [_person_out(party, full=full) for party in petition.parties.all()]
+        return [_person_out(party, full=full) for party in parties_of(petition)]
 
 
 class AttachmentOutSerializer(serializers.Serializer):

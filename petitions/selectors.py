@@ -68,13 +68,37 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
     return Petition.objects.filter(include).exclude(exclude)
 
 
+# What the lists (page and API) show of a petition and its case; the rest (the content and
+# demands, the case's own dates …) is not read for a page of them.
+LISTED_FIELDS = (
+    "number",
+    "case__number",
+    "case__status",
+    "channel",
+    "received_at",
+    "receiving_unit",
+    "location_unit",
+    "category",
+    "matter_kind",
+    "person_count",
+    "summary",
+    "is_group",
+    "is_repeat",
+    "is_skip_level",
+    "is_first_time",
+)
+# Where a list puts a petition's parties (`parties_of`): a plain list, which costs a page of
+# 50 none of the 50 related querysets Django builds to hold them otherwise.
+LISTED_PARTIES = "listed_parties"
+
+
 def _parties(*, listed: bool = False) -> Prefetch:
-    """The petition's parties with their petitioners; `listed`: as the lists show them,
-    without the petitioner's own phone (a list shows the phone given with the petition),
-    which would be decrypted for nothing."""
+    """The petition's parties with their petitioners; `listed`: as the lists show them (in
+    `LISTED_PARTIES`), without the petitioner's own phone (a list shows the phone given
+    with the petition), which would be decrypted for nothing."""
     parties = PetitionPetitioner.objects.select_related("petitioner").order_by("position")
     if listed:
-        parties = parties.defer("petitioner__phone")
+        return Prefetch("parties", parties.defer("petitioner__phone"), to_attr=LISTED_PARTIES)
     return Prefetch("parties", queryset=parties)
 
 
@@ -82,10 +106,17 @@ def _with_parties(queryset: QuerySet[Petition], *, listed: bool = False) -> Quer
     return queryset.prefetch_related(_parties(listed=listed))
 
 
+def parties_of(petition: Petition) -> list[PetitionPetitioner]:
+    """A petition's parties in order, with their petitioners: as its list or detail query
+    loaded them."""
+    listed = getattr(petition, LISTED_PARTIES, None)
+    return listed if listed is not None else list(petition.parties.all())
+
+
 def petition_list(*, user: User) -> QuerySet[Petition]:
     """The petition list in the user's scope, ready for display (a page of it through
     `with_petition_names`): constant query count."""
-    queryset = petitions_visible_to(user).select_related("case")
+    queryset = petitions_visible_to(user).select_related("case").only(*LISTED_FIELDS)
     return _with_parties(queryset, listed=True).order_by("-received_at", "-pk")
 
 

@@ -30,6 +30,7 @@ from .selectors import (
     Match,
     PersonKey,
     may_see_full_identity,
+    parties_of,
     petition_detail,
     petition_list,
     repeat_cases,
@@ -74,7 +75,7 @@ class PetitionRow:
     @classmethod
     def of(cls, petition: Petition, url: Callable[[str], str]) -> "PetitionRow":
         """`url` gives a petition's page from its number (`core.pages.keyed_urls`)."""
-        parties = list(petition.parties.all())
+        parties = parties_of(petition)
         principal = parties[0] if parties else None
         received = timezone.localtime(petition.received_at)
         names = "、".join(party.name for party in parties[:3])
