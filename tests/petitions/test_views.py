@@ -356,6 +356,22 @@ def test_the_lists_decrypt_only_what_they_show(identified, handler1, monkeypatch
     assert len(opened) == 4  # two parties, two values each
 
 
+@pytest.mark.parametrize("url", ["/petitions/", "/api/v1/petitions/"])
+def test_the_lists_read_only_what_they_show(identified, handler1, url):
+    """Not a petition's content and demands (up to pages of text each), nor its case's own
+    dates; the rows still come whole."""
+    client = logged_in(handler1)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    for column in ('"petitions_petition"."content"', '"petitions_petition"."demands"'):
+        assert column not in read
+    assert '"cases_case"."received_at"' not in read
+    assert identified.number in response.content.decode()
+    assert identified.summary in response.content.decode()
+
+
 def test_detail_shows_full_identity_to_the_owning_unit(identified, handler1, colleague1):
     for user in (handler1, colleague1):
         response = logged_in(user).get(f"/petitions/{identified.number}/")
