@@ -916,14 +916,14 @@ def test_attachment_of_another_petition_is_404(with_attachment, handler1):
 
 
 def test_the_lists_rows_escape_what_people_wrote(handler1):
-    """The rows are built in Python (`PetitionRow.html`, `CaseRow.html`): whatever a
-    petitioner wrote reaches the page as text."""
+    """The rows are built in Python (`PetitionRow.html`, `CaseRow.html`, `QueueRow.html`):
+    whatever a petitioner wrote reaches the page as text."""
     people = [petitioner(name="<i>张</i>"), petitioner(PetitionerRole.MEMBER)]
     register_petition(
         handler1, petitioners=people, person_count=5, summary='<script>alert("x")</script>'
     )
     client = logged_in(handler1)
-    for url in (LIST_URL, "/cases/"):
+    for url in (LIST_URL, "/cases/", "/cases/queue/"):
         page = html(client.get(url))
         assert "<script>alert" not in page and "<i>张" not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
