@@ -293,7 +293,10 @@ def filter_bar(request: HttpRequest, template: str, context: dict[str, Any]) -> 
     reference tables' stamps (`core.reference`), and the 20 widgets are drawn once. Keyed on
     the user with their unit and roles, as the case page's sections are: a filter's choices
     may one day depend on them, and nothing is ever served to another user."""
-    if not caching.shared() or any(value for name, value in request.GET.items() if name != "page"):
+    filtered = any(
+        value for name, values in request.GET.lists() if name != "page" for value in values
+    )
+    if filtered or not caching.shared():
         return mark_safe(render_to_string(template, context, request))
     user = request.user
     key = ":".join(

@@ -73,6 +73,10 @@ def test_a_filter_set_is_drawn_with_its_value(handler1, shared_cache):
     assert 'value="路灯"' in filter_form(response, "petition-filters")
     # … and not kept: the blank bar is unchanged.
     assert 'value="路灯"' not in filter_form(client.get("/petitions/"), "petition-filters")
+    # A filter given among empty values (a multiple choice) is a filter set.
+    client.get("/cases/")
+    statuses = filter_form(client.get("/cases/?status=accepted&status="), "case-filters")
+    assert '<option value="accepted" selected>' in statuses
     more = client.get("/cases/", {"resolved": "true"})
     assert 'class="collapse show" id="more-filters"' in more.content.decode()
     assert 'class="collapse" id="more-filters"' in client.get("/cases/").content.decode()
