@@ -87,8 +87,8 @@ LISTED_FIELDS = (
     "is_skip_level",
     "is_first_time",
 )
-# Where a list puts a petition's parties (`parties_of`): a plain list, which costs a page of
-# 50 none of the 50 related querysets Django builds to hold them otherwise.
+# Where a list puts a petition's parties (`parties_of`): a plain list. Without it Django builds
+# a related queryset for each of a page's 50 petitions to hold them.
 LISTED_PARTIES = "listed_parties"
 
 
