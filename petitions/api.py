@@ -27,6 +27,7 @@ from .auditing import record_full_identity_view, record_personal_search
 from .filters import PetitionFilter
 from .models import Category, Channel, Petition, PetitionerRole
 from .selectors import (
+    LISTED_FIELDS,
     Match,
     PersonKey,
     category_list,
@@ -147,23 +148,7 @@ class PetitionListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Petition
-        fields = [
-            "number",
-            "case",
-            "channel",
-            "received_at",
-            "receiving_unit",
-            "location_unit",
-            "category",
-            "matter_kind",
-            "person_count",
-            "summary",
-            "is_group",
-            "is_repeat",
-            "is_skip_level",
-            "is_first_time",
-            "petitioners",
-        ]
+        fields = [*LISTED_FIELDS, "petitioners"]
 
     def show_full_identity(self, petition) -> bool:
         return False

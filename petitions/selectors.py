@@ -68,12 +68,12 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
     return Petition.objects.filter(include).exclude(exclude)
 
 
-# What the lists (page and API) show of a petition and its case; the rest (the content and
-# demands, the case's own dates …) is not read for a page of them.
+# What the lists (page and API: `PetitionListSerializer`) show of a petition, beside its
+# parties; of its case they show the number and status. The rest (the content and demands,
+# the case's own dates …) is not read for a page of them.
 LISTED_FIELDS = (
     "number",
-    "case__number",
-    "case__status",
+    "case",
     "channel",
     "received_at",
     "receiving_unit",
@@ -87,6 +87,7 @@ LISTED_FIELDS = (
     "is_skip_level",
     "is_first_time",
 )
+_LISTED_COLUMNS = (*LISTED_FIELDS, "case__number", "case__status")
 # Where a list puts a petition's parties (`parties_of`): a plain list. Without it Django builds
 # a related queryset for each of a page's 50 petitions to hold them.
 LISTED_PARTIES = "listed_parties"
@@ -116,7 +117,7 @@ def parties_of(petition: Petition) -> list[PetitionPetitioner]:
 def petition_list(*, user: User) -> QuerySet[Petition]:
     """The petition list in the user's scope, ready for display (a page of it through
     `with_petition_names`): constant query count."""
-    queryset = petitions_visible_to(user).select_related("case").only(*LISTED_FIELDS)
+    queryset = petitions_visible_to(user).select_related("case").only(*_LISTED_COLUMNS)
     return _with_parties(queryset, listed=True).order_by("-received_at", "-pk")
 
 
