@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import LazyObject, empty
 
 from core import caching
 
@@ -31,9 +32,20 @@ def read_roles(user: User) -> frozenset[str]:
     return frozenset(user.groups.values_list("name", flat=True))
 
 
+def _unwrapped(user: User) -> User:
+    """The user itself behind `request.user`'s lazy wrappers (authentication's, django-otp's):
+    what `prime` marks and fills must be the object whose `roles` are then read."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 def prime(user: User) -> None:
     """Give `user` its roles and unit from the cache (or store them there), once per
     request's user object; nothing without a shared cache."""
+    user = _unwrapped(user)
     if user.__dict__.get(_PRIMED) or not caching.shared() or user.pk is None:
         return
     user.__dict__[_PRIMED] = True

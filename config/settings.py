@@ -237,6 +237,9 @@ DASHBOARD_DATABASE = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its Redis client from call to call (core.rediscache).
+    CACHES["default"]["BACKEND"] = "core.rediscache.RedisCache"
 # Whether every process sees the same cache (Redis by CACHE_URL): only then are sessions, the
 # users' roles and the case page's sections kept in it across requests (`core.caching`); a
 # per-process cache would keep serving what another process has since changed.

@@ -46,12 +46,17 @@ def stamp(name: str) -> str:
 
 def stamps(*names: str) -> str:
     """The stamps of `names` in one round trip, joined (for a cache key)."""
+    return ".".join(stamp_values(*names))
+
+
+def stamp_values(*names: str) -> list[str]:
+    """The current stamps of `names`, in order, in one round trip (those never made, made)."""
     keys = [_PREFIX + name for name in names]
     found = cache.get_many(keys)
-    return ".".join(
+    return [
         str(found[key]) if key in found else stamp(name)
         for key, name in zip(keys, names, strict=True)
-    )
+    ]
 
 
 def bump(name: str) -> None:

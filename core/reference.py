@@ -71,9 +71,10 @@ class ReferenceTable:
 
     def _check(self) -> None:
         """Empty the table if its stamp has moved since it was filled; once per request."""
-        if self._checked:
-            return
-        current = caching.stamp(self.stamp)
+        if not self._checked:
+            _check_tables()
+
+    def _take(self, current: str) -> None:
         if current != self._stamp:
             self._rows = {}
             self._stamp = current
@@ -111,10 +112,26 @@ def attach(objects: Iterable[models.Model], table: ReferenceTable, *fields: str)
                 field.set_cached_value(obj, rows[pk])
 
 
+def _check_tables() -> None:
+    """Check every table not yet checked in this request against its stamp, in one round
+    trip: a page that names units mostly names categories too."""
+    pending = [table for table in _tables if not table._checked]
+    if not pending:
+        return
+    for table, current in zip(
+        pending, caching.stamp_values(*(table.stamp for table in pending)), strict=True
+    ):
+        table._take(current)
+
+
 def stamps() -> str:
-    """The stamps of every reference table, in one round trip (for the key of something built
-    from reference data, e.g. a blank filter bar's choices)."""
-    return caching.stamps(*(table.stamp for table in _tables))
+    """The stamps of every reference table (for the key of something built from reference
+    data, e.g. a blank filter bar's choices): those checked in this request without a round
+    trip, the others checked now."""
+    if not caching.shared():
+        return ""
+    _check_tables()
+    return ".".join(str(table._stamp) for table in _tables)
 
 
 # Whether this thread is serving a request: a table checked during one need not be checked

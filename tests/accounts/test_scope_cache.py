@@ -114,3 +114,24 @@ def test_sessions_are_read_from_the_cache_only_when_it_is_shared():
         [False, "db"],
         [True, "django.contrib.sessions.backends.cached_db"],
     ]
+
+
+def test_a_request_reads_the_scope_once_behind_the_lazy_user(shared_cache, handler1, monkeypatch):
+    """`request.user` is a lazy object (authentication's, django-otp's): the scope read
+    through it and through the user behind it is one cache read, not two."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    client.force_login(handler1)
+    client.get("/petitions/")
+    reads: list[list[str]] = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    assert client.get("/petitions/").status_code == 200
+    assert sum(f"user-scope:{handler1.pk}" in keys for keys in reads) == 1

@@ -138,3 +138,22 @@ def test_with_a_shared_cache_pages_name_units_and_categories_without_reading_the
         assert not sql.startswith('SELECT "accounts_orgunit"'), sql
         if sql.startswith(('SELECT "cases_case"', 'SELECT "petitions_petition"."id"')):
             assert 'JOIN "accounts_orgunit"' not in sql and 'JOIN "petitions_category"' not in sql
+
+
+def test_a_request_checks_every_table_in_one_round_trip(handler1, shared_cache, monkeypatch):
+    """The units' and categories' stamps are read together, once per request, and the blank
+    filter bar's key takes them from there."""
+    from django.test import Client
+
+    register_petition(handler1)
+    client = Client()
+    client.force_login(handler1)
+    client.get("/petitions/")
+    reads: list[tuple[str, ...]] = []
+    stamp, stamp_values = caching.stamp, caching.stamp_values
+    monkeypatch.setattr(caching, "stamp", lambda name: reads.append((name,)) or stamp(name))
+    monkeypatch.setattr(
+        caching, "stamp_values", lambda *names: reads.append(names) or stamp_values(*names)
+    )
+    assert client.get("/petitions/").status_code == 200
+    assert [names for names in reads if "org-units" in names] == [("org-units", "categories")]
