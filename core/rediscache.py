@@ -9,7 +9,7 @@ connection, and starts afresh in a forked process), so one per pool is kept and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -21,10 +21,12 @@ class _ReusedClients(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        # Django's own helpers, which its type stubs do not declare.
+        base = cast(Any, self)
+        pool = base._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = base._client(connection_pool=pool)
         return client
 
 
