@@ -2,6 +2,11 @@
 # and beat (see docker-compose.yml). Settings come from the environment (README, .env.example).
 FROM python:3.11-slim
 
+# The release built (docker build --build-arg RELEASE=$(git rev-parse --short HEAD)): each new
+# one starts the page parts kept in the shared cache afresh (README, RELEASE).
+ARG RELEASE=""
+ENV RELEASE=$RELEASE
+
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \

@@ -49,7 +49,7 @@ def prime(user: User) -> None:
     if user.__dict__.get(_PRIMED) or not caching.shared() or user.pk is None:
         return
     user.__dict__[_PRIMED] = True
-    stamp_key = "stamp:" + SCOPE
+    stamp_key = caching.stamp_key(SCOPE)
     found = cache.get_many([_key(user), stamp_key])
     stamp = found.get(stamp_key) or caching.stamp(SCOPE)
     entry = found.get(_key(user))

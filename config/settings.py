@@ -251,6 +251,10 @@ SHARED_CACHE = env.bool(
         "django.core.cache.backends.dummy.DummyCache",
     ),
 )
+# The release deployed (an image tag, a commit): set at each deploy, it makes the data kept
+# across requests start afresh (core.caching.stamp_key), so that no page part drawn by the
+# old code is served by the new.
+RELEASE = env.str("RELEASE", default="")
 if SHARED_CACHE:
     # Each request reads its session from the cache; writes go to both.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -22,6 +22,14 @@ from django.db import transaction
 _PREFIX = "stamp:"
 
 
+def stamp_key(name: str) -> str:
+    """Where the stamp of `name` is kept. It carries the release (`settings.RELEASE`, set at
+    each deploy): a new release starts from new stamps, so nothing built by the old code
+    (a page's sections, a filter bar) is served by the new."""
+    release = getattr(settings, "RELEASE", "")
+    return f"{_PREFIX}{release}:{name}" if release else _PREFIX + name
+
+
 def _fresh() -> str:
     # Random, not the clock: a clock frozen (or set back) must not bring an old stamp back.
     return secrets.token_hex(8)
@@ -34,7 +42,7 @@ def shared() -> bool:
 
 def stamp(name: str) -> str:
     """The current stamp of `name` (created on first use)."""
-    key = _PREFIX + name
+    key = stamp_key(name)
     value = cache.get(key)
     if value is None:
         value = _fresh()
@@ -51,7 +59,7 @@ def stamps(*names: str) -> str:
 
 def stamp_values(*names: str) -> list[str]:
     """The current stamps of `names`, in order, in one round trip (those never made, made)."""
-    keys = [_PREFIX + name for name in names]
+    keys = [stamp_key(name) for name in names]
     found = cache.get_many(keys)
     return [
         str(found[key]) if key in found else stamp(name)
@@ -61,7 +69,7 @@ def stamp_values(*names: str) -> list[str]:
 
 def bump(name: str) -> None:
     """Drop everything built on `name`'s current stamp."""
-    cache.set(_PREFIX + name, _fresh(), timeout=None)
+    cache.set(stamp_key(name), _fresh(), timeout=None)
 
 
 class _CommitBump:

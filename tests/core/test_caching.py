@@ -54,3 +54,29 @@ def test_in_autocommit_each_call_bumps_twice(bumped):
     caching.bump_around_commit("scope")
     caching.bump_around_commit("scope")
     assert bumped == ["scope"] * 4
+
+
+def test_a_new_release_starts_from_new_stamps(settings, shared_cache):
+    """Set at each deploy (RELEASE), it keeps the old code's page parts from being served."""
+    settings.RELEASE = "2026.12.1"
+    first = caching.stamps("case-pages", "org-units")
+    assert caching.stamps("case-pages", "org-units") == first
+    settings.RELEASE = "2026.12.2"
+    second = caching.stamps("case-pages", "org-units")
+    assert second != first
+    assert caching.stamp_key("org-units") == "stamp:2026.12.2:org-units"
+    settings.RELEASE = ""
+    assert caching.stamp_key("org-units") == "stamp:org-units"
+
+
+@pytest.mark.django_db
+def test_a_filter_bar_drawn_by_the_last_release_is_drawn_again(settings, shared_cache, handler1):
+    from django.test import Client
+
+    settings.RELEASE = "2026.12.1"
+    client = Client()
+    client.force_login(handler1)
+    client.get("/cases/")
+    assert not any(t.name == "cases/_filters.html" for t in client.get("/cases/").templates)
+    settings.RELEASE = "2026.12.2"
+    assert any(t.name == "cases/_filters.html" for t in client.get("/cases/").templates)
