@@ -135,7 +135,8 @@ def row_html(template: str, **values: Any) -> SafeString:
     """`format_html(template, **values)` for the rows of a list page: the same escaping (the
     standard library's `html.escape`, which Django's `escape` wraps; a value with `__html__`
     as it is), without the lazy-string checks `format_html` makes on every value, which cost
-    more than the escaping on a page of 50 rows of a dozen cells."""
+    more than the escaping on a page of 50 rows of a dozen cells. Values the template does
+    not name are left out, so a row may pass all its fields (`**vars(row)`)."""
     return SafeString(
         template.format(
             **{

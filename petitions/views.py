@@ -140,20 +140,7 @@ class PetitionRow:
             '<span class="badge text-bg-light border">{status}</span></td>'
             '<td class="d-none d-sm-table-cell">{flags}</td>'
             "</tr>",
-            url=self.url,
-            number=self.number,
-            received_at=self.received_at,
-            status=self.status,
-            received_on=self.received_on,
-            received_time=self.received_time,
-            channel=self.channel,
-            names=self.names,
-            phone=self.phone,
-            id_number=self.id_number,
-            person_count=self.person_count,
-            category=self.category,
-            summary=self.summary,
-            receiving_unit=self.receiving_unit,
+            **vars(self),
             flags=flags,
         )
 

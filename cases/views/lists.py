@@ -84,14 +84,7 @@ class QueueRow:
             "<td>{due}{provisional}</td>"
             "<td>{days_left}</td>"
             "</tr>",
-            number=self.number,
-            url=self.url,
-            summary=self.summary,
-            what=self.what,
-            unit=self.unit,
-            due=self.due,
-            provisional=provisional,
-            days_left=badge_of(self.days_left),
+            **{**vars(self), "provisional": provisional, "days_left": badge_of(self.days_left)},
         )
 
 
@@ -243,17 +236,7 @@ class CaseRow:
             '<td class="text-end d-none d-xl-table-cell">{petition_count}</td>'
             '<td class="d-none d-lg-table-cell">{sponsoring_leader}</td>'
             "</tr>",
-            number=self.number,
-            url=self.url,
-            received=self.received,
-            summary=self.summary,
-            owner_unit=self.owner_unit,
-            status_badge=self.status_badge,
-            status=self.status,
-            next_due=self.next_due,
-            days_left=badge_of(self.days_left),
-            petition_count=self.petition_count,
-            sponsoring_leader=self.sponsoring_leader,
+            **{**vars(self), "days_left": badge_of(self.days_left)},
         )
 
 
