@@ -15,6 +15,7 @@ PETITION_WORK_PREFIXES = (
     "/cases/",
     "/escalation/",
     "/reception/",
+    "/ledgers/",
     "/dashboards/",
     "/notifications/",
 )

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "petitions",
     "escalation",
     "reception",
+    "ledgers",
     "dashboards",
     "idempotency",
     # The public portal: above every other app of ours, imported by none.
@@ -519,6 +520,12 @@ REMINDER_ESCALATE_WORKDAYS = env.int("REMINDER_ESCALATE_WORKDAYS", default=5)
 # Workdays a unit has to answer a supervision notice the scan issues.
 SUPERVISION_RESPONSE_WORKDAYS = env.int("SUPERVISION_RESPONSE_WORKDAYS", default=5)
 
+# Dispute screening (ledgers): the day of the month each district's screening meeting is held,
+# by which its streets and communities report (moved to the next workday when a rest day;
+# at most 28); the default days to resolve a dispute found.
+SCREENING_MEETING_DAY = env.int("SCREENING_MEETING_DAY", default=15)
+SCREENING_RESOLVE_DAYS = env.int("SCREENING_RESOLVE_DAYS", default=30)
+
 # Petition rules that are settings rather than law (DESIGN §2).
 GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)
 GROUP_MAX_REPRESENTATIVES = env.int("GROUP_MAX_REPRESENTATIVES", default=5)
@@ -675,6 +682,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "cases.models.DeliveryMethod",
         "PartyRoleEnum": "escalation.models.PartyRole",
         "ReviewLevelEnum": "cases.models.ReviewLevel",
+        "DisputeKindEnum": "ledgers.models.DisputeKind",
+        "DisputePartyRoleEnum": "ledgers.models.PartyRole",
+        "ResolutionMethodEnum": "ledgers.models.ResolutionMethod",
+        "RiskLevelEnum": "ledgers.models.RiskLevel",
+        "DisputeStatusEnum": "ledgers.models.DisputeStatus",
     },
 }
 

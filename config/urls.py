@@ -49,6 +49,7 @@ urlpatterns = [
     path("escalation/", include("escalation.urls")),
     path("notifications/", include("notifications.urls")),
     path("reception/", include("reception.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
     # The portal's picture puzzle (django-simple-captcha), outside the portal's namespace: its

@@ -30,6 +30,7 @@ from core.identity import mask_personal_data
 from petitions.models import Channel, ReceivedLevel
 
 from . import indicators
+from .sections import SectionFigures
 from .selectors import ratio
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -365,13 +366,34 @@ def workbook_filename(summary: dict, table: str) -> str:
     return "-".join(parts) + ".xlsx"
 
 
+def _section_sheets(figures: SectionFigures) -> list[tuple[str, Sheet]]:
+    """A section of the apps above (`dashboards.sections`): its figures, and its table."""
+    columns = [
+        Column(_("Indicator"), "text"),
+        Column(_("This period")),
+        Column(_("Definition"), "long"),
+    ]
+    rows = [[tile.label, tile.value, tile.definition] for tile in figures.tiles]
+    rates = {(index, 1) for index, tile in enumerate(figures.tiles) if tile.rate}
+    sheets = [(str(figures.title), Sheet(columns, rows, rate_cells=rates))]
+    if figures.table_columns:
+        table = Sheet([Column(label, kind) for label, kind in figures.table_columns])
+        table.rows = figures.table_rows
+        sheets.append((f"{figures.title} · {gettext('by unit')}", table))
+    return sheets
+
+
 def summary_workbook(
-    summary: dict, table: str, backlog_rows: list[dict] | None = None
+    summary: dict,
+    table: str,
+    backlog_rows: list[dict] | None = None,
+    sections: list[SectionFigures] | None = None,
 ) -> tuple[bytes, str]:
-    """The tables of `summary` (`table="all"`, or one key of `TABLES`) as an `.xlsx` file and
-    its name. `backlog_rows` (`backlog_row` of each case) gives the whole backlog ledger; by
-    default the summary's own rows (the oldest 100)."""
-    keys = list(TABLES) if table == "all" else [table]
+    """The tables of `summary` (`table="all"`, or one key of `TABLES` or of `sections`) as an
+    `.xlsx` file and its name. `backlog_rows` (`backlog_row` of each case) gives the whole
+    backlog ledger; by default the summary's own rows (the oldest 100). `sections`: the
+    ledgers' figures for the same area and period (`dashboards.sections`)."""
+    keys = [key for key in (list(TABLES) if table == "all" else [table]) if key in TABLES]
     if backlog_rows is None:
         backlog_rows = summary["backlog"]["cases"]
     workbook = Workbook()
@@ -379,6 +401,11 @@ def summary_workbook(
     for key in keys:
         ws = workbook.create_sheet(sheet_name(TABLES[key]))
         _write(ws, summary, TABLES[key], BUILDERS[key](summary, backlog_rows))
+    for figures in sections or []:
+        if table not in ("all", figures.key):
+            continue
+        for label, sheet in _section_sheets(figures):
+            _write(workbook.create_sheet(sheet_name(label)), summary, label, sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), workbook_filename(summary, table)

@@ -19,6 +19,7 @@ from core.officialdoc import OfficialDocument, Section, Table, official_date, of
 
 from . import indicators
 from .indicators import percent
+from .sections import SectionFigures
 
 TITLE = "信访工作月报"
 OFFICE_SUFFIX = "信访工作联席会议办公室"
@@ -251,13 +252,38 @@ def _backlog_table(backlog_rows: list[dict]) -> Table:
     )
 
 
+# The numbers of the report's sections, in official order.
+SECTION_NUMBERS = "一二三四五六七八九十"
+
+
+def _extra(sections: list[SectionFigures]) -> tuple[list[Section], list[Table]]:
+    """The sections of the apps above (the ledgers), numbered after the report's own five
+    sections and tables."""
+    texts, tables = [], []
+    for index, figures in enumerate(sections):
+        number = SECTION_NUMBERS[5 + index] if 5 + index < len(SECTION_NUMBERS) else str(6 + index)
+        paragraphs = [figures.report_text]
+        if figures.report_table is not None:
+            title, header, rows = figures.report_table
+            table_title = f"表{6 + len(tables)} {title}"
+            paragraphs.append(f"详见{table_title.split()[0]}。")
+            tables.append(Table(table_title, header, rows or [[NONE_ROW]]))
+        texts.append(Section(f"{number}、{figures.report_heading}", paragraphs))
+    return texts, tables
+
+
 def monthly_report_document(
-    summary: dict, backlog_rows: list[dict] | None = None, today: datetime.date | None = None
+    summary: dict,
+    backlog_rows: list[dict] | None = None,
+    today: datetime.date | None = None,
+    sections: list[SectionFigures] | None = None,
 ) -> OfficialDocument:
     """The monthly report of `summary` (a month of an area, `stats_summary`) as an official
     document. `backlog_rows` (`backlog_row` of each case) gives the whole backlog ledger; by
-    default the summary's own rows (the oldest 100)."""
+    default the summary's own rows (the oldest 100). `sections`: the ledgers' figures for the
+    same area and month (`dashboards.sections`), each a section and a table after the five."""
     today = today or timezone.localdate()
+    extra_sections, extra_tables = _extra(sections or [])
     if backlog_rows is None:
         backlog_rows = summary["backlog"]["cases"]
     start = summary["from"]
@@ -268,6 +294,7 @@ def monthly_report_document(
         _category_table(summary),
         _ranking_table(summary),
         _backlog_table(backlog_rows),
+        *extra_tables,
     ]
     return OfficialDocument(
         title=TITLE,
@@ -280,6 +307,7 @@ def monthly_report_document(
             _hot_issues(summary),
             _ranking(summary),
             _backlog(summary, backlog_rows, today),
+            *extra_sections,
         ],
         tables=tables,
         issuing_unit=issuing_unit(summary),
@@ -289,7 +317,11 @@ def monthly_report_document(
     )
 
 
-def monthly_report_docx(summary: dict, backlog_rows: list[dict] | None = None) -> tuple[bytes, str]:
+def monthly_report_docx(
+    summary: dict,
+    backlog_rows: list[dict] | None = None,
+    sections: list[SectionFigures] | None = None,
+) -> tuple[bytes, str]:
     """信访工作月报 for the month of `summary`, as a `.docx` file and its name."""
-    document = monthly_report_document(summary, backlog_rows)
+    document = monthly_report_document(summary, backlog_rows, sections=sections)
     return officialdoc_docx(document), document.filename

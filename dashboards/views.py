@@ -18,6 +18,7 @@ from .links import drilldown_links
 from .periods import PRESETS
 from .permissions import can_view_dashboards
 from .report import monthly_report_docx
+from .sections import SectionFigures, section_figures, sections
 from .selectors import backlog_ledger, backlog_row, stats_summary
 
 
@@ -31,6 +32,16 @@ def _summary(form: DashboardFilterForm | ReportForm, request: HttpRequest) -> di
     if unit is None:
         return None
     return stats_summary(user=request.user, unit=unit, period=form.period())
+
+
+def _sections(
+    form: DashboardFilterForm | ReportForm, summary: dict, request: HttpRequest
+) -> list[SectionFigures]:
+    """The figures of the apps above (the ledgers) for the same area and period."""
+    unit = form.unit()
+    assert unit is not None
+    today = timezone.localdate()
+    return section_figures(request.user, unit, summary["from"], summary["to"], today)
 
 
 def _filter_form(request: HttpRequest) -> DashboardFilterForm:
@@ -52,6 +63,7 @@ def _page(
         "form": _shown_form(form, summary, request),
         "active_preset": form.cleaned_data.get("preset") if form.is_valid() else "",
         "summary": summary,
+        "sections": _sections(form, summary, request) if summary else [],
         "links": drilldown_links(summary) if summary else {},
         "presets": PRESETS,
         "indicators": indicators,
@@ -92,7 +104,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     _require_viewer(request)
     form = _filter_form(request)
     table = request.GET.get("table") or "all"
-    if table != "all" and table not in TABLES:
+    if table != "all" and table not in TABLES and table not in {s.key for s in sections()}:
         form.add_error(None, _unknown_table())
     summary = _summary(form, request) if form.is_valid() else None
     if summary is None:
@@ -103,7 +115,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
         ledger = [
             backlog_row(case) for case in backlog_ledger(request.user, form.unit(), limit=None)
         ]
-    content, filename = summary_workbook(summary, table, ledger)
+    content, filename = summary_workbook(summary, table, ledger, _sections(form, summary, request))
     return attachment(content, XLSX_TYPE, filename)
 
 
@@ -120,5 +132,9 @@ def report_view(request: HttpRequest) -> HttpResponse:
     if summary is None:
         return _page(request, _filter_form(request), report_form, status=400)
     ledger = backlog_ledger(request.user, report_form.unit(), limit=None)
-    content, filename = monthly_report_docx(summary, [backlog_row(case) for case in ledger])
+    content, filename = monthly_report_docx(
+        summary,
+        [backlog_row(case) for case in ledger],
+        sections=_sections(report_form, summary, request),
+    )
     return attachment(content, DOCX_TYPE, filename)

@@ -21,6 +21,7 @@ FLOORS = {
     "dashboards": 5,
     "portal": 5,
     "reception": 6,
+    "ledgers": 6,
     "demo": 7,
     "bench": 7,
     "config": 8,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import PETITIONER_WINDOWS, CaseEvent, Deadline
 from cases.services import notices_chase_undelivered
+from core.claims import insert_new
 from core.workcalendar import Counting, due_date, overdue_since
 from notifications.models import Notification
 from notifications.services import build_notifications, save_notifications
@@ -48,9 +49,22 @@ class ScanResult:
     notifications: int = 0
     joint_closed: int = 0
     notices_undelivered: int = 0
+    # What each registered step did (`register_scan_step`), by its name.
+    steps: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, stage: str, count: int) -> None:
         setattr(self, stage, getattr(self, stage) + count)
+
+
+# The clocks of the apps above (the ledgers' due dates), reminded by this one scan: each step
+# takes the day and returns what it did ({"due_soon": n, …}), claiming its reminders so that a
+# second run sends nothing twice.
+ScanStep = Callable[[datetime.date], dict[str, int]]
+_steps: dict[str, ScanStep] = {}
+
+
+def register_scan_step(name: str, step: ScanStep) -> None:
+    _steps[name] = step
 
 
 def deadlines_scan(
@@ -87,6 +101,8 @@ def deadlines_scan(
     result.notices_undelivered = notices_chase_undelivered(today=today)
     # A joint supervision whose parties are all done closes once its case is answered.
     result.joint_closed = joint_supervisions_close_answered(today=today)
+    for name, step in _steps.items():
+        result.steps[name] = step(today)
     logger.info("deadline scan %s: %s", today, result)
     return result
 
@@ -106,21 +122,12 @@ def _candidates(stage: str, window: Q, limit: int) -> list[tuple[int, datetime.d
 
 def _claim(stage: str, rows: list[tuple[int, datetime.date]]) -> list[int]:
     """Insert the reminders; the ids of the clocks this transaction won."""
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    params: list = []
-    for pk, due in rows:
-        params += [pk, stage, ops.adapt_datefield_value(due), now]
-    with connection.cursor() as cursor:
-        # The ORM cannot say "insert, skip the ones that exist, and tell me which it inserted".
-        cursor.execute(
-            f"INSERT INTO {table} (deadline_id, stage, due_on, created_at) VALUES {placeholders} "
-            "ON CONFLICT (deadline_id, stage, due_on) DO NOTHING RETURNING deadline_id",
-            params,
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return insert_new(
+        Reminder,
+        ["deadline_id", "stage", "due_on", "created_at"],
+        [(pk, stage, due, timezone.now()) for pk, due in rows],
+        returning="deadline_id",
+    )
 
 
 def _remind(stage: str, deadline_ids: list[int], today: datetime.date, result: ScanResult) -> None:

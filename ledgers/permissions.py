@@ -1,0 +1,34 @@
+"""Who may do what in the ledgers, as predicates decided without a query (the services run
+them on the locked row, the pages to offer a step)."""
+
+from __future__ import annotations
+
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from accounts.selectors import acts_for, unit_in_scope
+
+from .models import DisputeItem, ScreeningReport
+
+
+def can_open_screening_round(user: User) -> bool:
+    """Supervisors (the joint-conference office of a level) open special rounds."""
+    return user.org_unit is not None and user.has_role(Role.SUPERVISOR)
+
+
+def can_report(user: User, report: ScreeningReport) -> bool:
+    """The unit's own staff (or its petition office) report for it."""
+    return user.has_role(Role.HANDLER, Role.LEADER, Role.RECEPTION) and acts_for(user, report.unit)
+
+
+def can_register_dispute(user: User, unit: OrgUnit) -> bool:
+    return user.has_role(Role.HANDLER, Role.LEADER, Role.RECEPTION) and acts_for(user, unit)
+
+
+def can_work_dispute(user: User, item: DisputeItem) -> bool:
+    """The responsible unit or the unit that found it works a dispute; a supervisor whose area
+    holds the responsible unit may record its outcome too."""
+    if user.has_role(Role.HANDLER, Role.LEADER) and (
+        acts_for(user, item.responsible_unit) or acts_for(user, item.unit)
+    ):
+        return True
+    return user.has_role(Role.SUPERVISOR) and unit_in_scope(user, item.responsible_unit)
