@@ -379,7 +379,7 @@ def _section_sheets(figures: SectionFigures) -> list[tuple[str, Sheet]]:
     if figures.table_columns:
         table = Sheet([Column(label, kind) for label, kind in figures.table_columns])
         table.rows = figures.table_rows
-        sheets.append((f"{figures.title} · {gettext('by unit')}", table))
+        sheets.append((f"{gettext('By unit')} · {figures.title}", table))
     return sheets
 
 

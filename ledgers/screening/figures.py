@@ -197,8 +197,8 @@ def screening_figures(
 
 
 def unit_rows(disputes, area: OrgUnit, today: datetime.date) -> list[dict]:
-    """化解率 per unit directly below the area (the area's own units counted as itself): one
-    grouped query, rolled up by path."""
+    """化解率 per unit directly below the area (the area's own units counted as itself), the
+    best first: one grouped query, rolled up by path."""
     children = list(
         OrgUnit.objects.filter(parent=area, is_active=True)
         .only("pk", "name", "path")
@@ -222,7 +222,8 @@ def unit_rows(disputes, area: OrgUnit, today: datetime.date) -> list[dict]:
     result = [row for row in [own, *rows.values()] if row["found"] or row["overdue"]]
     for row in result:
         row["rate"] = ratio(row["resolved"], row["found"])
-    return result
+    # Ranked: the best resolution rate first, then the most found.
+    return sorted(result, key=lambda row: (row["rate"] is None, -(row["rate"] or 0), -row["found"]))
 
 
 SCREENING_SECTION = Section(KEY, screening_figures)

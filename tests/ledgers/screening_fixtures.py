@@ -1,27 +1,13 @@
-"""What the dispute screening tests stand on: the community's handler, a round's drafts."""
+"""What the dispute screening tests build on: a dispute as the clerk enters it."""
 
 from __future__ import annotations
 
 import datetime
 
-import pytest
-
 from ledgers.models import DisputeKind, PartyRole, RiskLevel
 from ledgers.screening.services import DisputeDraft
-from tests.conftest import _user
 
 D = datetime.date
-
-
-@pytest.fixture
-def community_handler(org):
-    """Handler at the district-1 community D1S1C1 (东湖社区)."""
-    return _user("community_handler", org.d1_community, "handler", last_name="周")
-
-
-@pytest.fixture
-def d2_street_handler(org):
-    return _user("d2_street_handler", org.d2_street, "handler", last_name="吴")
 
 
 def draft(unit, **overrides) -> DisputeDraft:

@@ -37,7 +37,7 @@ from notifications.models import Notification
 from petitions.models import Petition
 from tests.factories import category
 
-from .screening_fixtures import D, community_handler, d2_street_handler, draft  # noqa: F401
+from .screening_fixtures import D, draft
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
