@@ -13,6 +13,9 @@ Errors: 400 `{field: [messages]}`, 403 wrong role or unit, 404 outside the calle
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,6 +27,7 @@ from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 from cases.models import MatterKind
 from core.api_input import JSONParser, SlugRelatedField
+from core.exceptions import ValidationError
 from core.limits import LONG_TEXT
 from core.rest import ScopedViewSet, create_action, row_action
 from petitions.models import Category
@@ -54,6 +58,27 @@ from .services import (
     screening_report_submit,
     screening_round_open,
 )
+
+# The services name the days as the models do; the API's fields are `due` and `found`.
+FIELD_NAMES = {"due_on": "due", "found_on": "found"}
+
+
+def _api_names(service: Callable) -> Callable:
+    """`service` with its field errors under the API's field names."""
+
+    @functools.wraps(service)
+    def call(**kwargs):
+        try:
+            return service(**kwargs)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                {FIELD_NAMES.get(name, name): msgs for name, msgs in error.message_dict.items()}
+            ) from None
+
+    return call
+
 
 # --- rounds -------------------------------------------------------------------------------------
 
@@ -133,7 +158,7 @@ class ScreeningRoundViewSet(ScopedViewSet):
     create = create_action(
         _("Open a special screening round (supervisors)"),
         RoundOpenSerializer,
-        screening_round_open,
+        _api_names(screening_round_open),
         RoundSerializer,
     )
 
@@ -194,7 +219,7 @@ class ScreeningReportViewSet(ScopedViewSet):
     find_row = staticmethod(report_detail)
 
     def visible_rows(self, wanted: dict):
-        return report_list(self.request.user)
+        return report_list(self.request.user).select_related("submitted_by")
 
     submit = row_action(
         "submit",
@@ -350,7 +375,7 @@ class DisputeViewSet(ScopedViewSet):
     create = create_action(
         _("Register a dispute found by the caller's unit"),
         DisputeRegisterSerializer,
-        dispute_register,
+        _api_names(dispute_register),
         DisputeSerializer,
     )
     progress = row_action(

@@ -116,7 +116,7 @@ def screening_figures(
             disputes_url(("status", DisputeStatus.RESOLVED)),
         ),
         Tile(
-            "resolution_rate",
+            "dispute_resolution_rate",
             _("Dispute resolution rate"),
             rate,
             _("Resolved / found, for the disputes found in the period."),

@@ -51,14 +51,15 @@ def _remind_all(ledger: str, rows: QuerySet, stage: str, today: datetime.date) -
     )
     total = 0
     while True:
+        batch = list(
+            rows.exclude(Exists(reminded))
+            .order_by("due_on", "pk")
+            .values_list("pk", "due_on")[:BATCH_SIZE]
+        )
+        if not batch:
+            return total
+        # The claim and what it sends commit together: a scan that loses the claim sends none.
         with transaction.atomic():
-            batch = list(
-                rows.exclude(Exists(reminded))
-                .order_by("due_on", "pk")
-                .values_list("pk", "due_on")[:BATCH_SIZE]
-            )
-            if not batch:
-                return total
             won = insert_new(
                 LedgerReminder,
                 ["ledger", "object_id", "stage", "due_on", "created_at"],
@@ -68,9 +69,9 @@ def _remind_all(ledger: str, rows: QuerySet, stage: str, today: datetime.date) -
             if won:
                 send = _reports if ledger == Ledger.SCREENING_REPORT else _disputes
                 save_notifications(send(won, stage, today))
-            total += len(won)
-            if len(batch) < BATCH_SIZE:
-                return total
+        total += len(won)
+        if len(batch) < BATCH_SIZE:
+            return total
 
 
 def _reports(ids: list[int], stage: str, today: datetime.date) -> list[Notification]:

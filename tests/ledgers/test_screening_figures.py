@@ -115,7 +115,7 @@ def test_the_city_figures_are_those_counted_by_hand(org, november, city_supervis
         "disputes_found": 4,
         "disputes_major": 1,
         "disputes_resolved": 1,
-        "resolution_rate": 0.25,
+        "dispute_resolution_rate": 0.25,
         "disputes_contained": 1,
         "disputes_converted": 0,
         "disputes_reported_up": 1,
@@ -152,7 +152,7 @@ def test_the_dashboard_shows_the_section(client, org, november, city_supervisor)
     page = response.content.decode()
     assert 'id="section-screening"' in page
     assert 'data-tile="disputes_found" data-value="4"' in page
-    assert 'data-tile="resolution_rate" data-value="0.25"' in page
+    assert 'data-tile="dispute_resolution_rate" data-value="0.25"' in page
     assert "25.0%" in page
 
 
