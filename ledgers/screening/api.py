@@ -29,7 +29,7 @@ from cases.models import MatterKind
 from core.api_input import JSONParser, SlugRelatedField
 from core.exceptions import ValidationError
 from core.limits import LONG_TEXT
-from core.rest import ScopedViewSet, create_action, row_action
+from core.rest import BackEntryInput, ScopedViewSet, create_action, row_action
 from petitions.models import Category
 
 from ..models import (
@@ -166,11 +166,16 @@ class ScreeningRoundViewSet(ScopedViewSet):
 # --- reports ------------------------------------------------------------------------------------
 
 
-class ReportSubmitSerializer(serializers.Serializer):
+class ReportSubmitSerializer(BackEntryInput):
     nothing_found = serializers.BooleanField(
         default=False, help_text=_("True: the unit found no dispute (零报告).")
     )
     note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The day a paper report was handed in, entered later; empty: today."),
+    )
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -29,7 +29,7 @@ from cases.models import MatterKind
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.limits import LONG_TEXT
 from core.locking import lock_and_read
-from core.workcalendar import due_date
+from core.workcalendar import due_date, start_of_day
 from escalation.recipients import Recipients
 from notifications.services import notify
 from petitions.models import Category, Channel, PetitionerRole
@@ -219,10 +219,17 @@ def screening_regular_rounds_open(*, today: datetime.date) -> int:
 
 @transaction.atomic
 def screening_report_submit(
-    *, actor: User, report: ScreeningReport, nothing_found: bool, note: str = ""
+    *,
+    actor: User,
+    report: ScreeningReport,
+    nothing_found: bool,
+    note: str = "",
+    on: datetime.date | None = None,
 ) -> ScreeningReport:
     """Submit a unit's report for a round: the disputes registered with it, or nothing found
-    (零报告), which is a valid answer. Once only; a late report is still taken (and shown late)."""
+    (零报告), which is a valid answer. Once only; a late report is still taken (and shown late).
+    `on`: the day a paper report was handed in, when it is entered later (not before the
+    round opened, not after today)."""
     report = lock_and_read(ScreeningReport.objects.select_related("unit", "round"), report.pk)
     if not can_report(actor, report):
         raise NotAllowed(_("Only %(unit)s reports for itself.") % {"unit": report.unit.name})
@@ -248,7 +255,16 @@ def screening_report_submit(
                 ]
             }
         )
-    report.submitted_at = timezone.now()
+    now = timezone.now()
+    if on is not None:
+        opened = timezone.localtime(report.round.opened_at).date()
+        if not opened <= on <= timezone.localdate():
+            raise ValidationError(
+                {"date": [_("The day must be between the round's opening and today.")]}
+            )
+        if on < timezone.localdate():
+            now = start_of_day(on) + datetime.timedelta(hours=12)
+    report.submitted_at = now
     report.submitted_by = actor
     report.nothing_found = nothing_found
     report.item_count = count

@@ -160,7 +160,7 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     done = submit(
         request,
         form,
-        lambda: screening_report_submit(actor=request.user, report=report, **form.cleaned_data),
+        lambda: screening_report_submit(actor=request.user, report=report, **form.service_kwargs()),
         back=reverse("ledgers:report_detail", args=[report.pk]),
         success=_("The screening report of %(unit)s is submitted.") % {"unit": report.unit.name},
     )

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dashboards.services import rollup_rebuild
 from demo.escalation import seed_escalation_demo
+from demo.ledgers import seed_ledgers_demo
 from demo.reception import seed_reception_demo
 from demo.seed import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, SHOWCASES, seed_demo
 
@@ -86,5 +87,6 @@ class Command(BaseCommand):
         # rollup last, over all of it.
         seed_escalation_demo(out)
         seed_reception_demo(out)
+        seed_ledgers_demo(out)
         rollup = rollup_rebuild()
         out.write(f"dashboards: rollup rebuilt over {rollup.days} days")

@@ -1,0 +1,292 @@
+"""Demo ledgers on top of `seed_demo`'s org tree, made through the services: last month's and
+this month's regular dispute screening rounds of the three districts (most units reported,
+some nil, a few late or missing), a supervisor's special round before the coming holidays,
+and disputes drawn from SCENARIOS.md in every state: S1's rubbish at 升平街3号楼 resolved by
+mediation the same day, S2's old water main contained while the water company is brought in,
+S3's leased forest land reported to the county, S5's substitute teachers registered as a
+petition, and everyday ones (unpaid wages, a boundary wall, a family quarrel), one overdue.
+Dated back from today; safe to run again: skipped when the demo units have disputes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import OrgUnit, User
+from core.workcalendar import add_months
+from ledgers.models import (
+    DisputeItem,
+    DisputeKind,
+    PartyRole,
+    ResolutionMethod,
+    RiskLevel,
+    ScreeningReport,
+    ScreeningRound,
+)
+from ledgers.screening.services import (
+    DisputeDraft,
+    PetitionFacts,
+    dispute_contain,
+    dispute_convert,
+    dispute_progress,
+    dispute_register,
+    dispute_report_up,
+    dispute_resolve,
+    regular_due_on,
+    reporting_units,
+    screening_regular_rounds_open,
+    screening_report_submit,
+    screening_round_open,
+)
+from petitions.models import Category
+
+from .orgs import DEMO_UNIT_CODES, DISTRICTS
+
+A, R = PartyRole.APPLICANT, PartyRole.RESPONDENT
+
+# (unit, kind, risk, parties, place, summary, responsible unit, person, days ago found,
+#  days to resolve, the end: (step, how), measures)
+DISPUTES = [
+    (
+        "JZD1S1C1",
+        DisputeKind.NEIGHBOURS,
+        RiskLevel.GENERAL,
+        [(A, "孙佩华"), (R, "升平街3号楼保洁员")],
+        "升平街3号楼",
+        "楼道垃圾多日无人清运：负责收集袋装垃圾的两名保洁员闹矛盾，互不清运。",
+        "JZD1S1C1",
+        "社区主任",
+        20,
+        1,
+        (
+            "resolve",
+            ResolutionMethod.MEDIATION,
+            "社区主任当日调解，清运垃圾并另聘保洁员，居民满意。",
+        ),
+        "",
+    ),
+    (
+        "JZD1S2C1",
+        DisputeKind.PROPERTY,
+        RiskLevel.SERIOUS,
+        [(A, "温启光"), (R, "供水公司")],
+        "北五道街大院",
+        "院内上世纪五十年代铺设的自来水主管道天天漏水，居民与产权单位就维修费用各执一词。",
+        "JZD1S2",
+        "街道城建科长",
+        12,
+        30,
+        ("contain", None, "已关阀减压，每日巡查；正协调供水公司免费维修。"),
+        "与供水公司两次协调，约定下周现场勘查。",
+    ),
+    (
+        "JZD3S1V1",
+        DisputeKind.LAND,
+        RiskLevel.MAJOR,
+        [(A, "青山村村民代表"), (R, "青山村村委会")],
+        "青山村后山林地",
+        "村镇干部未经农户同意将三千余亩集体林地出租，数十户村民意见很大，有集体上访苗头。",
+        "JZD3S1",
+        "镇党委副书记",
+        9,
+        15,
+        ("report_up", None, "涉及林地承包合同效力和干部违纪问题，镇里无法化解，报县联席办。"),
+        "已召开村民代表会，暂停林地施工。",
+    ),
+    (
+        "JZD2S1C3",
+        DisputeKind.LABOUR,
+        RiskLevel.SERIOUS,
+        [(A, "李老师等代课教师"), (R, "江北区教育局")],
+        "学府社区",
+        "原代课教师要求补缴社会保险、解决身份问题，多次聚集。",
+        "JZD2S1",
+        "街道综治办主任",
+        6,
+        20,
+        ("convert", None, ""),
+        "",
+    ),
+    (
+        "JZD2S2V1",
+        DisputeKind.LABOUR,
+        RiskLevel.SERIOUS,
+        [(A, "红星村务工人员"), (R, "某建筑公司")],
+        "红星村安置房工地",
+        "工程完工后施工方拖欠二十余名务工人员工资约四十万元。",
+        "JZD2S2",
+        "镇劳动保障所所长",
+        40,
+        30,
+        None,
+        "已约谈施工方负责人，要求限期支付。",
+    ),
+    (
+        "JZD2S1C1",
+        DisputeKind.NEIGHBOURS,
+        RiskLevel.GENERAL,
+        [(A, "滨江路12号住户"), (R, "滨江路14号住户")],
+        "滨江路12号与14号之间",
+        "两户因加盖院墙占用公共通道发生争执。",
+        "JZD2S1C1",
+        "社区网格员",
+        3,
+        5,
+        None,
+        "",
+    ),
+    (
+        "JZD3S2V1",
+        DisputeKind.FAMILY,
+        RiskLevel.GENERAL,
+        [(A, "竹林村王某"), (R, "竹林村王某某")],
+        "竹林村",
+        "兄弟二人因赡养老人和宅基地分割发生纠纷。",
+        "JZD3S2V1",
+        "村调委会主任",
+        25,
+        15,
+        ("resolve", ResolutionMethod.NEGOTIATION, "经村调委会主持协商，达成赡养和分家协议。"),
+        "",
+    ),
+]
+SPECIAL_TITLE = "节前矛盾纠纷专项排查"
+
+
+def seed_ledgers_demo(out) -> None:
+    if not OrgUnit.objects.filter(code__in=DISTRICTS).exists():
+        out.write("Ledgers demo: no demo units (run seed_demo first).")
+        return
+    if DisputeItem.objects.filter(unit__code__in=DEMO_UNIT_CODES).exists():
+        out.write("Ledgers demo: already there.")
+        return
+    today = timezone.localdate()
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=DEMO_UNIT_CODES)}
+    users = {user.username: user for user in User.objects.filter(org_unit__in=units.values())}
+    with transaction.atomic():
+        rounds = _regular_rounds(today, units, users)
+        special = _special_round(today, units, users)
+        disputes = _disputes(today, units, users)
+    out.write(
+        f"\nLedgers demo: {rounds} regular screening rounds, special round “{special.title}”, "
+        f"{disputes} disputes."
+    )
+
+
+def _handler(users: dict[str, User], code: str) -> User:
+    return users[code.lower()]
+
+
+def _regular_rounds(today: datetime.date, units, users) -> int:
+    """Last month's rounds, every unit reported (paper reports entered after the meeting),
+    two of them late; this month's, reported by half the units so far."""
+    opened = 0
+    this_month = today.replace(day=1)
+    for month in (add_months(this_month, -1), this_month):
+        opened += screening_regular_rounds_open(today=month)
+        due = regular_due_on(month)
+        # Opened by the scan on the month's first day (the demo is made later).
+        ScreeningRound.objects.filter(month=month).update(
+            opened_at=timezone.make_aware(datetime.datetime.combine(month, datetime.time(8)))
+        )
+        reports = list(
+            ScreeningReport.objects.filter(
+                round__month=month, submitted_at__isnull=True, unit__code__in=DEMO_UNIT_CODES
+            )
+            .select_related("unit", "round")
+            .order_by("unit__code")
+        )
+        for index, report in enumerate(reports):
+            if month == this_month and index % 2:
+                continue  # still owed
+            # Most on time, every seventh two days after the meeting.
+            late = index % 7 == 0
+            day = due + datetime.timedelta(days=2 if late else -2)
+            day = min(max(day, month), today)
+            screening_report_submit(
+                actor=_handler(users, report.unit.code),
+                report=report,
+                nothing_found=True,
+                note="本月排查未发现矛盾纠纷。",
+                on=day,
+            )
+    return opened
+
+
+def _special_round(today: datetime.date, units, users) -> ScreeningRound:
+    supervisor = users["jzd1-supervisor"]
+    return screening_round_open(
+        actor=supervisor,
+        title=SPECIAL_TITLE,
+        due_on=today + datetime.timedelta(days=10),
+        units=reporting_units(units["JZD1"]),
+        instructions="元旦、春节前全面排查欠薪、征地拆迁、物业等矛盾纠纷，零报告也须按时报送。",
+    )
+
+
+def _disputes(today: datetime.date, units, users) -> int:
+    category = (
+        Category.objects.filter(is_active=True, code__startswith="07").order_by("code").first()
+    )
+    category = category or Category.objects.filter(is_active=True).order_by("code").first()
+    for (
+        code,
+        kind,
+        risk,
+        parties,
+        place,
+        summary,
+        responsible,
+        person,
+        ago,
+        days,
+        end,
+        measures,
+    ) in DISPUTES:
+        found = today - datetime.timedelta(days=ago)
+        actor = _handler(users, code)
+        item = dispute_register(
+            actor=actor,
+            draft=DisputeDraft(
+                kind=kind,
+                parties=[{"role": role, "name": name} for role, name in parties],
+                place=place,
+                summary=summary,
+                risk_level=risk,
+                responsible_unit=units[responsible],
+                responsible_person=person,
+                due_on=found + datetime.timedelta(days=days),
+                found_on=found,
+            ),
+        )
+        worker = _handler(users, responsible)
+        if measures:
+            item = dispute_progress(actor=worker, item=item, measures=measures)
+        if end is None:
+            continue
+        step, method, outcome = end
+        if step == "resolve":
+            dispute_resolve(
+                actor=worker,
+                item=item,
+                method=method,
+                outcome=outcome,
+                on=min(found + datetime.timedelta(days=max(days - 1, 0)), today),
+            )
+        elif step == "contain":
+            dispute_contain(actor=worker, item=item, outcome=outcome)
+        elif step == "report_up":
+            dispute_report_up(actor=worker, item=item, outcome=outcome)
+        elif step == "convert":
+            dispute_convert(
+                actor=actor,
+                item=item,
+                facts=PetitionFacts(
+                    category=category,
+                    matter_kind="complaint",
+                    petitioner_name=parties[0][1][:10],
+                ),
+            )
+    return len(DISPUTES)
