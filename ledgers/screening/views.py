@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import attachment
-from core.pages import PAGE_SIZE, DaysLeft, filtered_list, forbidden, found_or_404, submit
+from core.exceptions import ValidationError
+from core.pages import (
+    PAGE_SIZE,
+    DaysLeft,
+    apply_service_errors,
+    filtered_list,
+    forbidden,
+    found_or_404,
+    submit,
+)
 from core.rest import object_id
 
 from ..events import ledger_events
@@ -59,6 +68,23 @@ from .services import (
     screening_round_open,
 )
 
+# The services name the days as the models do; the forms' fields are `due` and `found`.
+FIELD_NAMES = {"due_on": "due", "found_on": "found"}
+
+
+def _errors_on(form):
+    """The service's field errors on `form`'s fields, under the form's names for the days."""
+
+    def place(error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {FIELD_NAMES.get(name, name): msgs for name, msgs in error.message_dict.items()}
+            )
+        apply_service_errors(error, form)
+
+    return place
+
+
 # --- rounds and reports -----------------------------------------------------------------------
 
 
@@ -92,6 +118,7 @@ def round_open_view(request: HttpRequest) -> HttpResponse:
         success=lambda round_: _("Round “%(title)s” is open: %(count)d units must report.")
         % {"title": round_.title, "count": round_.reports.count()},
         to=lambda round_: reverse("ledgers:round_detail", args=[round_.pk]),
+        place_errors=_errors_on(form),
     )
     return done.response or render(
         request, "ledgers/screening/round_open.html", {"form": form}, status=done.status
@@ -229,6 +256,7 @@ def dispute_new_view(request: HttpRequest) -> HttpResponse:
         back=back,
         success=lambda item: _("Dispute %(number)s is registered.") % {"number": item.number},
         to=lambda item: back if report else reverse("ledgers:dispute_detail", args=[item.pk]),
+        place_errors=_errors_on(form),
     )
     return done.response or render(
         request,
