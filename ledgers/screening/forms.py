@@ -84,10 +84,21 @@ class ReportSubmitForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=LONG_TEXT, required=False, widget=textarea(2)
     )
+    date = forms.DateField(
+        label=_("Back-entry date"),
+        required=False,
+        widget=date_widget(),
+        help_text=_("The day a paper report was handed in, if earlier than today."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["on"] = data.pop("date")
+        return data
 
 
 PARTY_FIELDS = {
