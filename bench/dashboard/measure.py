@@ -34,6 +34,7 @@ from dashboards.periods import Period
 from dashboards.selectors import read_database, stats_summary
 from dashboards.services import rollup_rebuild, rollup_refresh
 
+from .ledgers import time_sections
 from .orgs import Org
 from .rows import backdate_closing_events
 
@@ -115,6 +116,13 @@ def time_reads(
         for label, user, unit, full in (
             ("city", org.city_supervisor, org.city, True),
             ("district", org.district_supervisor, org.district, False),
+        )
+    ]
+    figures += [
+        time_sections(out, user, unit, period.start, period.end, today, runs, label)
+        for label, user, unit in (
+            ("city", org.city_supervisor, org.city),
+            ("district", org.district_supervisor, org.district),
         )
     ]
     drilldown, urls = _time_drilldown(out, org.city_supervisor, org.city, period, runs, plan_lines)

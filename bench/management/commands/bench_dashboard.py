@@ -34,6 +34,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.models import OrgUnit
+from bench.dashboard.ledgers import fill_ledgers, kept_ledgers
 from bench.dashboard.measure import Figure, time_closing, time_reads, time_rebuild
 from bench.dashboard.orgs import Org, build_org, kept_org
 from bench.dashboard.rows import fill
@@ -112,6 +113,9 @@ class Command(BaseCommand):
         org = kept_org()
         if org is not None:
             out.write("a kept database: timing its data as it is")
+            if not kept_ledgers():  # kept by a run from before the ledgers
+                counts = fill_ledgers(out, petitions, org, today)
+                out.write(f"loaded the ledgers' rows: {counts}")
             analyze()  # as autovacuum leaves it after the last run's writes
         else:
             org = self._generate(petitions, today, figures)
@@ -127,6 +131,7 @@ class Command(BaseCommand):
         figures.append(("unit tree", f"{OrgUnit.objects.count():,} units in {since(start):.1f} s"))
         start = time.perf_counter()
         counts = fill(self.stdout, petitions, org, today)
+        counts |= fill_ledgers(self.stdout, petitions, org, today)
         analyze()
         generated = since(start)
         rows = ", ".join(f"{count:,} {name}" for name, count in counts.items())

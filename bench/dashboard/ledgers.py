@@ -1,0 +1,182 @@
+"""The ledgers' rows of the dashboards' bench: a year of monthly screening rounds of each
+district with a report from each of its townships and villages, and one dispute found per
+ten petitions, spread over the year and the units in every state; and the time the
+dashboard's sections (`dashboards.sections`) take over them."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import statistics
+
+from django.core.management.base import OutputWrapper
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import OrgLevel, OrgUnit, User
+from bench.database import load, reset_sequences
+from bench.timing import run_times_ms
+from core.workcalendar import add_months
+from dashboards.sections import section_figures
+from ledgers.models import (
+    DisputeItem,
+    DisputeKind,
+    DisputeStatus,
+    RiskLevel,
+    ScreeningReport,
+    ScreeningRound,
+)
+
+from .orgs import Org
+
+SEED = 20261204
+DISPUTES_PER_PETITION = 0.1
+STATUSES = [
+    (DisputeStatus.RESOLVED, 70),
+    (DisputeStatus.OPEN, 12),
+    (DisputeStatus.CONTAINED, 8),
+    (DisputeStatus.CONVERTED, 6),
+    (DisputeStatus.REPORTED_UP, 4),
+]
+RISKS = [(RiskLevel.GENERAL, 85), (RiskLevel.SERIOUS, 12), (RiskLevel.MAJOR, 3)]
+
+
+def _pick(rng: random.Random, pairs) -> str:
+    return rng.choices([value for value, _weight in pairs], [weight for _v, weight in pairs])[0]
+
+
+def fill_ledgers(out: OutputWrapper, petitions: int, org: Org, today: datetime.date) -> dict:
+    """Load the rounds, reports and disputes; their counts."""
+    rng = random.Random(SEED)
+    now = timezone.now()
+    below = OrgUnit.objects.filter(path__startswith=org.city.path)
+    districts = list(below.filter(level=OrgLevel.DISTRICT, kind="government").order_by("pk"))
+    reporting = {
+        district.pk: list(
+            below.filter(
+                path__startswith=district.path, level__in=(OrgLevel.TOWNSHIP, OrgLevel.VILLAGE)
+            ).values_list("pk", flat=True)
+        )
+        for district in districts
+    }
+    first = today.replace(day=1)
+    months = [add_months(first, -back) for back in range(12)]
+    rounds = ScreeningRound.objects.bulk_create(
+        ScreeningRound(
+            kind="regular",
+            title=f"{district.name}{month:%Y年%m月}矛盾纠纷排查",
+            organizing_unit=district,
+            month=month,
+            due_on=month.replace(day=15),
+        )
+        for district in districts
+        for month in months
+    )
+    report_rows = []
+    for round_ in rounds:
+        for unit_id in reporting[round_.organizing_unit_id]:
+            late = round_.due_on >= today or rng.random() < 0.05
+            submitted = (
+                None
+                if late
+                else timezone.make_aware(datetime.datetime.combine(round_.due_on, datetime.time(9)))
+            )
+            report_rows.append(
+                (
+                    round_.pk,
+                    unit_id,
+                    round_.due_on,
+                    submitted,
+                    submitted is not None and rng.random() < 0.6,
+                    0,
+                    "",
+                )
+            )
+    reports = load(
+        ScreeningReport,
+        ("round_id", "unit_id", "due_on", "submitted_at", "nothing_found", "item_count", "note"),
+        report_rows,
+    )
+    units = [pk for pks in reporting.values() for pk in pks]
+    kinds = DisputeKind.values
+
+    def dispute_rows():
+        for index in range(int(petitions * DISPUTES_PER_PETITION)):
+            unit = rng.choice(units)
+            found = today - datetime.timedelta(days=rng.randrange(365))
+            status = _pick(rng, STATUSES)
+            ended = (
+                None
+                if status in (DisputeStatus.OPEN, DisputeStatus.CONTAINED)
+                else min(found + datetime.timedelta(days=rng.randrange(40)), today)
+            )
+            yield (
+                f"BENCH纠〔{found.year}〕{index + 1}号",
+                unit,
+                found,
+                rng.choice(kinds),
+                '[{"role": "applicant", "name": "某甲"}]',
+                "某地",
+                "某矛盾纠纷",
+                _pick(rng, RISKS),
+                unit,
+                "责任人",
+                "",
+                found + datetime.timedelta(days=30),
+                status,
+                ended,
+                "mediation" if status == DisputeStatus.RESOLVED else "",
+                "",
+                now,
+            )
+
+    disputes = load(
+        DisputeItem,
+        (
+            "number",
+            "unit_id",
+            "found_on",
+            "kind",
+            "parties",
+            "place",
+            "summary",
+            "risk_level",
+            "responsible_unit_id",
+            "responsible_person",
+            "measures",
+            "due_on",
+            "status",
+            "ended_on",
+            "method",
+            "outcome",
+            "created_at",
+        ),
+        dispute_rows(),
+    )
+    reset_sequences((ScreeningReport, DisputeItem))
+    return {"screening rounds": len(rounds), "screening reports": reports, "disputes": disputes}
+
+
+def time_sections(
+    out: OutputWrapper, user: User, unit: OrgUnit, start, end, today, runs: int, label: str
+) -> tuple[str, str]:
+    """The dashboard's ledger sections for the area over the period: their time."""
+
+    def call():
+        return section_figures(user, unit, start, end, today)
+
+    sections = call()
+    times = run_times_ms(call, runs)
+    for section in sections:
+        out.write(
+            f"{section.key} ({label}): "
+            + ", ".join(f"{tile.key} {tile.text}" for tile in section.tiles)
+        )
+    return (
+        f"ledger sections {label}",
+        f"min {min(times):.1f} ms, median {statistics.median(times):.1f} ms",
+    )
+
+
+def kept_ledgers() -> bool:
+    return DisputeItem.objects.filter(Q(number__startswith="BENCH")).exists()
