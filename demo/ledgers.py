@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from core.workcalendar import add_months
+from escalation.deadlines.services import deadlines_scan
 from ledgers.models import (
     DisputeItem,
     DisputeKind,
@@ -169,9 +170,11 @@ def seed_ledgers_demo(out) -> None:
         rounds = _regular_rounds(today, units, users)
         special = _special_round(today, units, users)
         disputes = _disputes(today, units, users)
+    # The reminders of the late reports and disputes, as beat's next scan would send them.
+    scan = deadlines_scan()
     out.write(
         f"\nLedgers demo: {rounds} regular screening rounds, special round “{special.title}”, "
-        f"{disputes} disputes."
+        f"{disputes} disputes; reminders: {scan.steps.get('screening')}."
     )
 
 

@@ -13,9 +13,6 @@ Errors: 400 `{field: [messages]}`, 403 wrong role or unit, 404 outside the calle
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,7 +24,6 @@ from accounts.models import OrgUnit
 from accounts.selectors import units_visible_to
 from cases.models import MatterKind
 from core.api_input import JSONParser, SlugRelatedField
-from core.exceptions import ValidationError
 from core.limits import LONG_TEXT
 from core.rest import BackEntryInput, ScopedViewSet, create_action, row_action
 from petitions.models import Category
@@ -58,27 +54,6 @@ from .services import (
     screening_report_submit,
     screening_round_open,
 )
-
-# The services name the days as the models do; the API's fields are `due` and `found`.
-FIELD_NAMES = {"due_on": "due", "found_on": "found"}
-
-
-def _api_names(service: Callable) -> Callable:
-    """`service` with its field errors under the API's field names."""
-
-    @functools.wraps(service)
-    def call(**kwargs):
-        try:
-            return service(**kwargs)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                raise
-            raise ValidationError(
-                {FIELD_NAMES.get(name, name): msgs for name, msgs in error.message_dict.items()}
-            ) from None
-
-    return call
-
 
 # --- rounds -------------------------------------------------------------------------------------
 
@@ -158,7 +133,7 @@ class ScreeningRoundViewSet(ScopedViewSet):
     create = create_action(
         _("Open a special screening round (supervisors)"),
         RoundOpenSerializer,
-        _api_names(screening_round_open),
+        screening_round_open,
         RoundSerializer,
     )
 
@@ -245,11 +220,12 @@ class PartySerializer(serializers.Serializer):
 
 
 class DisputeRegisterSerializer(serializers.Serializer):
-    report = serializers.PrimaryKeyRelatedField(
-        queryset=ScreeningReport.objects.none(),
+    report = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text=_("The round's report it is found for; empty: found between rounds."),
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("The id of the round's report it is found for; empty: found between rounds."),
     )
     kind = serializers.ChoiceField(choices=DisputeKind.choices)
     parties = PartySerializer(many=True, max_length=50)
@@ -268,8 +244,15 @@ class DisputeRegisterSerializer(serializers.Serializer):
         if request is not None:
             user = request.user
             fields["responsible_unit"].queryset = dispute_responsible_units(user, "")
-            fields["report"].queryset = report_list(user)
         return fields
+
+    def validate_report(self, value: int | None) -> ScreeningReport | None:
+        if value is None:
+            return None
+        report = report_list(self.context["request"].user).filter(pk=value).first()
+        if report is None:
+            raise serializers.ValidationError(_("There is no such report in your area."))
+        return report
 
     def service_kwargs(self) -> dict:
         data = self.validated_data
@@ -380,7 +363,7 @@ class DisputeViewSet(ScopedViewSet):
     create = create_action(
         _("Register a dispute found by the caller's unit"),
         DisputeRegisterSerializer,
-        _api_names(dispute_register),
+        dispute_register,
         DisputeSerializer,
     )
     progress = row_action(

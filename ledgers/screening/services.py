@@ -153,9 +153,9 @@ def screening_round_open(
     if not title:
         errors["title"] = [_("Give the round a title.")]
     if due_on is None:
-        errors["due_on"] = [_("Give the day the reports are due.")]
+        errors["due"] = [_("Give the day the reports are due.")]
     elif due_on < today:
-        errors["due_on"] = [_("The reports cannot be due before today.")]
+        errors["due"] = [_("The reports cannot be due before today.")]
     chosen = list({unit.pk: unit for unit in units}.values())
     if not chosen:
         errors["units"] = [_("Choose the units that must report.")]
@@ -340,11 +340,11 @@ def _check_draft(actor: User, unit: OrgUnit, draft: DisputeDraft, today: datetim
         errors["risk_level"] = [_("Choose the risk level.")]
     found_on = draft.found_on or today
     if found_on > today:
-        errors["found_on"] = [_("A dispute cannot be found after today.")]
+        errors["found"] = [_("A dispute cannot be found after today.")]
     if draft.due_on is None:
-        errors["due_on"] = [_("Give the day it must be resolved by.")]
+        errors["due"] = [_("Give the day it must be resolved by.")]
     elif draft.due_on < found_on:
-        errors["due_on"] = [_("It cannot be due before the day it was found.")]
+        errors["due"] = [_("It cannot be due before the day it was found.")]
     responsible = draft.responsible_unit
     if responsible is None:
         errors["responsible_unit"] = [_("Choose the responsible unit.")]

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.http import attachment
 from core.exceptions import ValidationError
+from core.http import attachment
 from core.pages import (
     PAGE_SIZE,
     DaysLeft,
@@ -68,12 +68,12 @@ from .services import (
     screening_round_open,
 )
 
-# The services name the days as the models do; the forms' fields are `due` and `found`.
-FIELD_NAMES = {"due_on": "due", "found_on": "found"}
+# A dispute names at least one party: on its form, an applicant.
+FIELD_NAMES = {"parties": "applicants"}
 
 
 def _errors_on(form):
-    """The service's field errors on `form`'s fields, under the form's names for the days."""
+    """The service's field errors on `form`'s fields, under the form's names."""
 
     def place(error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

@@ -3,8 +3,8 @@ missing), a special round, disputes from the scenarios in every state; a rerun a
 
 from django.utils import timezone
 
-from ledgers.models import DisputeItem, DisputeStatus, RoundKind, ScreeningReport, ScreeningRound
 from demo.orgs import DISTRICTS
+from ledgers.models import DisputeItem, DisputeStatus, RoundKind, ScreeningReport, ScreeningRound
 from tests.demo.conftest import seed
 
 
@@ -23,7 +23,7 @@ def test_the_demo_fills_the_dispute_ledger_and_a_rerun_adds_nothing(seeded):
     converted = DisputeItem.objects.get(status=DisputeStatus.CONVERTED)
     assert converted.petition.case is not None
     assert DisputeItem.objects.filter(status=DisputeStatus.OPEN, due_on__lt=today).exists()
-    assert "7 disputes." in out
+    assert "7 disputes;" in out
     models = (ScreeningRound, ScreeningReport, DisputeItem)
     before = {model: model.objects.count() for model in models}
     assert "Ledgers demo: already there." in seed()

@@ -136,7 +136,7 @@ def test_a_round_refuses_a_past_day_no_title_and_units_outside_the_area(org, d1_
             actor=d1_supervisor, title=" ", due_on=D(2026, 11, 21), units=[org.d2_street]
         )
     errors = refused.value.message_dict
-    assert set(errors) == {"title", "due_on", "units"}
+    assert set(errors) == {"title", "due", "units"}
     assert "西山街道" in errors["units"][0]
     assert written() == before
 
@@ -251,7 +251,7 @@ def test_a_dispute_needs_its_facts_and_a_unit_within_reach(org, community_handle
             ),
         )
     errors = refused.value.message_dict
-    assert set(errors) == {"parties", "place", "due_on", "found_on", "responsible_unit"}
+    assert set(errors) == {"parties", "place", "due", "found", "responsible_unit"}
     assert written() == before
 
 
