@@ -30,6 +30,7 @@ from escalation.kinds import (
     EscalationEventKind,
     EscalationNotificationKind,
 )
+from ledgers.kinds import LedgerNotificationKind
 from notifications.filters import NotificationFilter
 from notifications.kinds import NOTIFICATION_KINDS, badge, notification_kinds
 from notifications.models import Notification
@@ -87,6 +88,7 @@ def test_each_app_registers_its_own_kinds_in_the_registries_below():
         *PetitionNotificationKind.choices,
         *EscalationNotificationKind.choices,
         *ReceptionNotificationKind.choices,
+        *LedgerNotificationKind.choices,
         *PortalNotificationKind.choices,
     ]
 
