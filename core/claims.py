@@ -23,9 +23,8 @@ def insert_new(
     ops = connection.ops
     fields = {field.column: field for field in model._meta.concrete_fields}
     (constraint,) = [c for c in model._meta.constraints if isinstance(c, models.UniqueConstraint)]
-    key = ", ".join(
-        ops.quote_name(model._meta.get_field(name).column) for name in constraint.fields
-    )
+    columns_of = {field.name: str(field.column) for field in model._meta.concrete_fields}
+    key = ", ".join(ops.quote_name(columns_of[name]) for name in constraint.fields)
     params: list = []
     for row in rows:
         params += [

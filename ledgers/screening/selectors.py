@@ -12,7 +12,7 @@ from accounts.selectors import units_visible_to
 from ..models import ACTIVE_DISPUTE_STATUSES, DisputeItem, ScreeningReport, ScreeningRound
 
 
-def _visible(user: User) -> QuerySet[OrgUnit]:
+def _visible(user: User) -> QuerySet:
     return units_visible_to(user).values("pk")
 
 

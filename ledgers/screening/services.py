@@ -145,7 +145,8 @@ def screening_round_open(
 ) -> ScreeningRound:
     """A special round (专项排查: before a holiday or a major event) by a supervisor: the units
     of their area that must report by `due_on` (today or later), each notified."""
-    if not can_open_screening_round(actor):
+    organizer = actor.org_unit
+    if organizer is None or not can_open_screening_round(actor):
         raise NotAllowed(_("Only a supervisor opens a screening round."))
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -169,7 +170,7 @@ def screening_round_open(
     assert due_on is not None
     return _open(
         actor=actor,
-        organizer=actor.org_unit,
+        organizer=organizer,
         kind=RoundKind.SPECIAL,
         title=title,
         due_on=due_on,
@@ -378,12 +379,15 @@ def dispute_register(
                 % {"unit": unit.name}
             )
     else:
-        unit = actor.org_unit
-        if unit is None or not can_register_dispute(actor, unit):
+        own = actor.org_unit
+        if own is None or not can_register_dispute(actor, own):
             raise NotAllowed(_("Only the staff of a unit register the disputes it finds."))
+        unit = own
     today = timezone.localdate()
     checked = _check_draft(actor, unit, draft, today)
     found_on = checked["found_on"]
+    responsible, due_on = draft.responsible_unit, draft.due_on
+    assert responsible is not None and due_on is not None  # checked above
     item = DisputeItem.objects.create(
         number=next_document_number(unit=unit, series=DISPUTE_SERIES, year=found_on.year),
         unit=unit,
@@ -394,10 +398,10 @@ def dispute_register(
         place=draft.place.strip()[:200],
         summary=draft.summary.strip()[:LONG_TEXT],
         risk_level=draft.risk_level,
-        responsible_unit=draft.responsible_unit,
+        responsible_unit=responsible,
         responsible_person=draft.responsible_person.strip()[:60],
         measures=(draft.measures or "").strip()[:LONG_TEXT],
-        due_on=draft.due_on,
+        due_on=due_on,
         created_by=actor,
     )
     ledger_event_write(
@@ -408,8 +412,6 @@ def dispute_register(
         status=item.status,
         note=item.get_risk_level_display(),
     )
-    responsible = draft.responsible_unit
-    assert responsible is not None
     recipients = Recipients([responsible])
     people = [] if responsible.pk == unit.pk else list(recipients.responsible(responsible))
     if item.risk_level == RiskLevel.MAJOR:
@@ -593,6 +595,9 @@ def dispute_convert(*, actor: User, item: DisputeItem, facts: PetitionFacts) -> 
     link it; the dispute ends there and the case takes over. Any refusal of the intake
     leaves nothing written."""
     item = _lock_dispute(actor, item)
+    receiving = actor.org_unit
+    if receiving is None:
+        raise NotAllowed(_("Only the staff of a unit register petitions."))
     if DisputeStatus.CONVERTED not in DISPUTE_TRANSITIONS[item.status]:
         _move(actor, item, DisputeStatus.CONVERTED, "")  # raises the conflict
     if facts.category is None:
@@ -602,7 +607,7 @@ def dispute_convert(*, actor: User, item: DisputeItem, facts: PetitionFacts) -> 
     draft = PetitionDraft(
         channel=Channel.VISIT,
         received_at=timezone.now(),
-        receiving_unit=actor.org_unit,
+        receiving_unit=receiving,
         location_unit=item.unit,
         category=facts.category,
         matter_kind=facts.matter_kind or MatterKind.COMPLAINT,
