@@ -97,6 +97,15 @@ def test_the_scan_opens_each_districts_monthly_round_once(org, time_machine):
     assert LedgerEvent.objects.filter(kind="round_opened").count() == 4
 
 
+def test_januarys_round_opens_in_the_new_year(org, time_machine):
+    # 2027's holidays are provisional (the `holidays` package): the 15th is a Friday.
+    time_machine.move_to("2027-01-04 08:00+08:00", tick=False)
+    assert screening_regular_rounds_open(today=D(2027, 1, 4)) == 2
+    assert set(ScreeningRound.objects.values_list("month", "due_on")) == {
+        (D(2027, 1, 1), D(2027, 1, 15))
+    }
+
+
 def test_no_monthly_round_is_opened_after_its_meeting_day(org):
     assert screening_regular_rounds_open(today=D(2026, 11, 22)) == 0
     assert not ScreeningRound.objects.exists()
