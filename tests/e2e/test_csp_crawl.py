@@ -12,8 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.models import Case
+from accounts.models import User
+from cases.selectors import cases_visible_to
 from escalation.models import JointSupervision
+from ledgers.models import DisputeItem, ScreeningRound
 from petitions.models import Petition
 from reception.models import Appointment, ReceptionNotice
 from tests.conftest import ensure_reference_data
@@ -84,11 +86,16 @@ def demo(db):
 
 def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_server, artifacts):
     watched = Watched(page, live_server)
-    case = Case.objects.filter(events__isnull=False).order_by("-pk").first()
+    # The newest case with a timeline that the handler's district sees (the demo's last one
+    # may be another district's: a screened dispute registered as a petition).
+    handler = User.objects.get(username="handler1")
+    case = cases_visible_to(handler).filter(events__isnull=False).order_by("-pk").first()
     petition = Petition.objects.filter(case__owner_unit__code="JZD1XFJ").order_by("pk").first()
     appointment = Appointment.objects.order_by("pk").first()
     notice = ReceptionNotice.objects.filter(appointment=appointment, kind="leader").first()
     joint = JointSupervision.objects.order_by("pk").first()
+    screening_round = ScreeningRound.objects.filter(kind="special").get()
+    dispute = DisputeItem.objects.filter(unit__code="JZD1S1C1").first()
 
     # A handler: lists with htmx filters, the petition and the case with their panels.
     watched.log_in("handler1")
@@ -166,6 +173,13 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     if joint is not None:
         watched.visit(reverse("escalation:joint_detail", args=[joint.pk]))
     watched.visit(reverse("escalation:ranking_report"))
+    # The dispute screening ledger: rounds, a round, the ledger (htmx filters), a dispute, a
+    # form with its unit picker.
+    watched.visit(reverse("ledgers:round_list"), "#rounds")
+    watched.visit(reverse("ledgers:round_detail", args=[screening_round.pk]), "#round-reports")
+    watched.visit(reverse("ledgers:dispute_list"), "#disputes")
+    watched.visit(reverse("ledgers:dispute_detail", args=[dispute.pk]), "#dispute")
+    watched.visit(reverse("ledgers:round_open"), ".ts-wrapper")
     watched.log_in("leader1")
     watched.visit(reverse("cases:approvals"))
     watched.visit(reverse("reception:my_days"))
