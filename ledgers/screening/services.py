@@ -43,6 +43,7 @@ from ..models import (
     DisputeKind,
     DisputeStatus,
     Ledger,
+    LedgerEvent,
     LedgerEventKind,
     PartyRole,
     ResolutionMethod,
@@ -115,14 +116,17 @@ def _open(
     ScreeningReport.objects.bulk_create(
         ScreeningReport(round=round_, unit=unit, due_on=due_on) for unit in units
     )
-    for report in ScreeningReport.objects.filter(round=round_).only("pk"):
-        ledger_event_write(
+    # Each report's history starts with the round (one insert for a district's hundred).
+    LedgerEvent.objects.bulk_create(
+        LedgerEvent(
             ledger=Ledger.SCREENING_REPORT,
-            object_id=report.pk,
+            object_id=pk,
             kind=LedgerEventKind.ROUND_OPENED,
             actor=actor,
             note=title,
         )
+        for pk in ScreeningReport.objects.filter(round=round_).values_list("pk", flat=True)
+    )
     recipients = Recipients(units)
     notify(
         recipients=[user for unit in units for user in recipients.responsible(unit)],
