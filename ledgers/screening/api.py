@@ -307,9 +307,13 @@ class DisputeSerializer(serializers.ModelSerializer):
     parties = PartySerializer(many=True, read_only=True)
     found = serializers.DateField(source="found_on", read_only=True)
     due = serializers.DateField(source="due_on", read_only=True)
-    report = serializers.PrimaryKeyRelatedField(read_only=True)
-    petition = SlugRelatedField(slug_field="number", read_only=True)
-    reported_to = SlugRelatedField(slug_field="code", read_only=True)
+    report = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    petition = SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    # A plain string: empty until resolved (an enum would refuse the empty value).
+    method = serializers.CharField(
+        read_only=True, help_text="mediation | negotiation | administrative | judicial, or empty"
+    )
+    reported_to = SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:
