@@ -10,6 +10,7 @@ from escalation.joint import api as joint
 from escalation.notices import api as notices
 from escalation.ranking import api as rankings
 from ledgers.screening import api as screening
+from ledgers.urgent import api as urgent
 from notifications.api import NotificationViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet
 from portal.api import (
@@ -48,6 +49,7 @@ for module in (
     reception_records,
     reception_visits,
     screening,
+    urgent,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

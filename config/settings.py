@@ -525,6 +525,10 @@ SUPERVISION_RESPONSE_WORKDAYS = env.int("SUPERVISION_RESPONSE_WORKDAYS", default
 # at most 28); the default days to resolve a dispute found.
 SCREENING_MEETING_DAY = env.int("SCREENING_MEETING_DAY", default=15)
 SCREENING_RESOLVE_DAYS = env.int("SCREENING_RESOLVE_DAYS", default=30)
+# Major and urgent matters (Art. 25): hours to send the information report once a matter is
+# flagged, and hours its recipients have to acknowledge it before it is escalated.
+URGENT_REPORT_HOURS = env.int("URGENT_REPORT_HOURS", default=4)
+URGENT_ACK_HOURS = env.int("URGENT_ACK_HOURS", default=2)
 
 # Petition rules that are settings rather than law (DESIGN §2).
 GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)

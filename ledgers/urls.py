@@ -1,8 +1,10 @@
 from .screening import views as screening
+from .urgent import views as urgent
 
 app_name = "ledgers"
 
 # Each ledger's pages module keeps its own patterns.
 urlpatterns = [
     *screening.urlpatterns,
+    *urgent.urlpatterns,
 ]
