@@ -4,7 +4,8 @@ some nil, a few late or missing), a supervisor's special round before the coming
 and disputes drawn from SCENARIOS.md in every state: S1's rubbish at 升平街3号楼 resolved by
 mediation the same day, S2's old water main contained while the water company is brought in,
 S3's leased forest land reported to the county, S5's substitute teachers registered as a
-petition, and everyday ones (unpaid wages, a boundary wall, a family quarrel), one overdue.
+petition, and everyday ones (unpaid wages, a boundary wall, a family quarrel), one overdue; and the
+major and urgent matters of S3, S4 and S5 with their information reports.
 Dated back from today; safe to run again: skipped when the demo units have disputes."""
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
+from cases.models import Case
 from core.workcalendar import add_months
 from escalation.deadlines.services import deadlines_scan
 from ledgers.models import (
     DisputeItem,
     DisputeKind,
+    Gravity,
     PartyRole,
     ResolutionMethod,
     RiskLevel,
@@ -41,9 +44,17 @@ from ledgers.screening.services import (
     screening_report_submit,
     screening_round_open,
 )
+from ledgers.urgent.services import (
+    may_acknowledge,
+    urgent_acknowledge,
+    urgent_flag,
+    urgent_follow_up,
+    urgent_report_issue,
+)
 from petitions.models import Category
 
 from .orgs import DEMO_UNIT_CODES, DISTRICTS
+from .seed import story_cases
 
 A, R = PartyRole.APPLICANT, PartyRole.RESPONDENT
 
@@ -170,11 +181,14 @@ def seed_ledgers_demo(out) -> None:
         rounds = _regular_rounds(today, units, users)
         special = _special_round(today, units, users)
         disputes = _disputes(today, units, users)
+    with transaction.atomic():
+        urgent = _urgent_reports(users)
     # The reminders of the late reports and disputes, as beat's next scan would send them.
     scan = deadlines_scan()
     out.write(
         f"\nLedgers demo: {rounds} regular screening rounds, special round “{special.title}”, "
-        f"{disputes} disputes; reminders: {scan.steps.get('screening')}."
+        f"{disputes} disputes; {urgent} major or urgent matters reported; reminders: "
+        f"{scan.steps.get('screening')}."
     )
 
 
@@ -293,3 +307,48 @@ def _disputes(today: datetime.date, units, users) -> int:
                 ),
             )
     return len(DISPUTES)
+
+
+def _urgent_reports(users: dict[str, User]) -> int:
+    """S5's substitute teachers gathering (urgent): reported and acknowledged; S3's forest land
+    group visit (major): reported, the city office yet to acknowledge; S4's reservoir
+    households (major): flagged, the report still to be written."""
+    cases = {code: [number for number, _status in rows] for code, rows in story_cases().items()}
+    plans = [
+        ("S5", Gravity.URGENT, "约百名代课教师在区政府门前聚集，情绪激动。", True, True),
+        (
+            "S3",
+            Gravity.MAJOR,
+            "数十户村民集体到市上访，涉及三千余亩林地，可能引发群体性事件。",
+            True,
+            False,
+        ),
+        ("S4", Gravity.MAJOR, "移民户多次进京赴省上访，可能再次赴京。", False, False),
+    ]
+    made = 0
+    for code, gravity, reason, send, acknowledge in plans:
+        numbers = cases.get(code)
+        if not numbers:
+            continue
+        case = Case.objects.select_related("owner_unit", "receiving_unit").get(number=numbers[0])
+        office = case.owner_unit or case.receiving_unit
+        actor = users.get(office.code.lower()) if office else None
+        if actor is None:
+            continue
+        report = urgent_flag(actor=actor, case=case, gravity=gravity, reason=reason)
+        made += 1
+        if not send:
+            continue
+        report = urgent_report_issue(
+            actor=actor,
+            report=report,
+            content=f"{reason}现场已有工作人员疏导，正在核实诉求，后续情况及时续报。",
+        )
+        if acknowledge:
+            for recipient in report.recipients.select_related("unit"):
+                for user in users.values():
+                    if may_acknowledge(user, report, recipient.unit):
+                        urgent_acknowledge(actor=user, report=report)
+                        break
+            urgent_follow_up(actor=actor, report=report, content="经劝导，聚集人员已散去。")
+    return made

@@ -4,7 +4,15 @@ missing), a special round, disputes from the scenarios in every state; a rerun a
 from django.utils import timezone
 
 from demo.orgs import DISTRICTS
-from ledgers.models import DisputeItem, DisputeStatus, RoundKind, ScreeningReport, ScreeningRound
+from ledgers.models import (
+    DisputeItem,
+    DisputeStatus,
+    RoundKind,
+    ScreeningReport,
+    ScreeningRound,
+    UrgentReport,
+    UrgentStatus,
+)
 from tests.demo.conftest import seed
 
 
@@ -24,7 +32,11 @@ def test_the_demo_fills_the_dispute_ledger_and_a_rerun_adds_nothing(seeded):
     assert converted.petition.case is not None
     assert DisputeItem.objects.filter(status=DisputeStatus.OPEN, due_on__lt=today).exists()
     assert "7 disputes;" in out
-    models = (ScreeningRound, ScreeningReport, DisputeItem)
+    # S5 reported and acknowledged, S3 awaiting acknowledgement, S4 still to be reported.
+    states = set(UrgentReport.objects.values_list("status", flat=True))
+    assert states == set(UrgentStatus.values)
+    assert "3 major or urgent matters reported" in out
+    models = (ScreeningRound, ScreeningReport, DisputeItem, UrgentReport)
     before = {model: model.objects.count() for model in models}
     assert "Ledgers demo: already there." in seed()
     assert {model: model.objects.count() for model in models} == before
