@@ -114,7 +114,7 @@ def urgent_workbook(reports: QuerySet[UrgentReport]) -> tuple[bytes, str]:
         gettext("Why it is major or urgent"),
         gettext("Reporting unit"),
         gettext("Flagged at"),
-        gettext("Report due"),
+        gettext("Information report due"),
         gettext("Reported at"),
         gettext("State"),
         gettext("Recipients"),

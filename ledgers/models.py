@@ -369,7 +369,7 @@ class UrgentReport(models.Model):
     )
     gravity = models.CharField(_("gravity"), max_length=10, choices=Gravity.choices)
     reason = models.TextField(_("why it is major or urgent"))
-    content = models.TextField(_("report"), blank=True)
+    content = models.TextField(_("report text"), blank=True)
     reporting_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="+"
     )
@@ -381,7 +381,7 @@ class UrgentReport(models.Model):
         related_name="+",
     )
     flagged_at = models.DateTimeField(_("flagged at"))
-    report_due_at = models.DateTimeField(_("report due"))
+    report_due_at = models.DateTimeField(_("information report due"))
     issued_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -440,7 +440,7 @@ class UrgentRecipient(models.Model):
     """A unit the report goes to, and its acknowledgement (签收)."""
 
     report = models.ForeignKey(
-        UrgentReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="recipients"
+        UrgentReport, verbose_name=_("information report"), on_delete=models.CASCADE, related_name="recipients"
     )
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"

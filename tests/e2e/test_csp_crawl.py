@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import User
 from cases.selectors import cases_visible_to
 from escalation.models import JointSupervision
-from ledgers.models import DisputeItem, ScreeningRound
+from ledgers.models import DisputeItem, ScreeningRound, UrgentReport
 from petitions.models import Petition
 from reception.models import Appointment, ReceptionNotice
 from tests.conftest import ensure_reference_data
@@ -96,6 +96,7 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     joint = JointSupervision.objects.order_by("pk").first()
     screening_round = ScreeningRound.objects.filter(kind="special").get()
     dispute = DisputeItem.objects.filter(unit__code="JZD1S1C1").first()
+    urgent = UrgentReport.objects.order_by("pk").first()
 
     # A handler: lists with htmx filters, the petition and the case with their panels.
     watched.log_in("handler1")
@@ -180,6 +181,8 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     watched.visit(reverse("ledgers:dispute_list"), "#disputes")
     watched.visit(reverse("ledgers:dispute_detail", args=[dispute.pk]), "#dispute")
     watched.visit(reverse("ledgers:round_open"), ".ts-wrapper")
+    watched.visit(reverse("ledgers:urgent_list"), "#urgent-reports")
+    watched.visit(reverse("ledgers:urgent_detail", args=[urgent.pk]), "#urgent")
     watched.log_in("leader1")
     watched.visit(reverse("cases:approvals"))
     watched.visit(reverse("reception:my_days"))
