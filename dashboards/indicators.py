@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-def percent(value: float | None) -> str:
-    """A rate as shown to people: 0.125 → 12.5%; — without a base."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+# The one way a rate is shown (page, export, report), kept with the sections' registry.
+from core.sections import percent  # noqa: F401
 
 
 @dataclass(frozen=True)

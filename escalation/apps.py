@@ -32,6 +32,13 @@ class EscalationConfig(AppConfig):
         register_case_panel("escalation:case_panel", _("Supervision and consultation"))
         register_participation(units_taking_part)
 
+        # Its figures on the dashboard (`core.sections`: dashboards sits beside it).
+        from core.sections import register_section
+
+        from .figures import ESCALATION_SECTION
+
+        register_section(ESCALATION_SECTION)
+
         # The unit scopes of the notice and joint supervision pickers (`accounts.pickers`).
         from .joint import forms as joint_forms  # noqa: F401
         from .notices import forms as notice_forms  # noqa: F401

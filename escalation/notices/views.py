@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role
 from cases.pages import case_or_404
 from core.apiauth import api_or_login_required
+from core.forms import bootstrap
 from core.pages import (
     PAGE_SIZE,
     DaysLeft,
@@ -31,6 +32,7 @@ from core.pages import (
 from ..models import SupervisionNotice
 from ..permissions import can_respond_to_notice, sees_case
 from .documents import notice_document, notice_title
+from .filters import NoticeFilter
 from .forms import NoticeIssueForm, NoticeRespondForm
 from .selectors import NoticeTab, notice_detail, notice_list, notices_awaiting_response
 from .services import supervision_notice_issue, supervision_notice_respond
@@ -69,7 +71,12 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or default
     if tab not in NoticeTab.values:
         tab = default
-    page = Paginator(notice_list(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    notices = NoticeFilter(request.GET, queryset=notice_list(user=user, tab=tab), user=user)
+    bootstrap(notices.form)
+    page = Paginator(notices.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["tab"] = tab
     today = timezone.localdate()
     tabs = [
         (NoticeTab.AWAITING, _("Awaiting our response")),
@@ -82,8 +89,11 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
         "awaiting_count": notices_awaiting_response(user).count(),
         "page": page,
         "rows": [_row(notice, today) for notice in page.object_list],
+        "filter": notices,
+        "query": query.urlencode(),
     }
-    return render(request, "escalation/notice_list.html", context)
+    status = 200 if notices.is_valid() else 400
+    return render(request, "escalation/notice_list.html", context, status=status)
 
 
 def _render_detail(

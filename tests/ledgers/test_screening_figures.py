@@ -97,8 +97,8 @@ def november(org, time_machine, d1_supervisor, community_handler, d2_street_hand
 
 
 def figures(user, unit):
-    (screening,) = section_figures(user, unit, D(2026, 11, 1), D(2026, 11, 30), D(2026, 11, 22))
-    return screening
+    sections = section_figures(user, unit, D(2026, 11, 1), D(2026, 11, 30), D(2026, 11, 22))
+    return {section.key: section for section in sections}["screening"]
 
 
 def tiles(screening) -> dict:
