@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from core.identity import mask_personal_data
+from dashboards.exports import sheet_name
 
 from .models import DisputeItem, PartyRole, UrgentReport
 
@@ -27,7 +28,7 @@ CHUNK = 2000
 def _workbook(title: str, header: list[str], rows: Iterable[list], widths: list[int]) -> bytes:
     workbook = Workbook()
     ws = workbook.active
-    ws.title = title[:31]
+    ws.title = sheet_name(title)
     ws.append([f"{title}（{timezone.localtime():%Y-%m-%d %H:%M}）"])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append(header)

@@ -440,7 +440,10 @@ class UrgentRecipient(models.Model):
     """A unit the report goes to, and its acknowledgement (签收)."""
 
     report = models.ForeignKey(
-        UrgentReport, verbose_name=_("information report"), on_delete=models.CASCADE, related_name="recipients"
+        UrgentReport,
+        verbose_name=_("information report"),
+        on_delete=models.CASCADE,
+        related_name="recipients",
     )
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"

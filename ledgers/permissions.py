@@ -32,3 +32,11 @@ def can_work_dispute(user: User, item: DisputeItem) -> bool:
     ):
         return True
     return user.has_role(Role.SUPERVISOR) and unit_in_scope(user, item.responsible_unit)
+
+
+# Who flags a matter major or urgent (Art. 25): the staff of a unit who handle petitions.
+FLAGGING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
+
+
+def can_flag_urgent(user: User) -> bool:
+    return user.org_unit_id is not None and user.has_role(*FLAGGING_ROLES)

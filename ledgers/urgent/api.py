@@ -19,13 +19,20 @@ from rest_framework.parsers import FormParser
 
 from cases.fields import CaseNumberField
 from core.api_input import JSONParser, SlugRelatedField
+from core.exceptions import NotAllowed
 from core.limits import LONG_TEXT
 from core.rest import ScopedViewSet, create_action, row_action
 
 from ..models import Gravity, UrgentRecipient, UrgentReport
+from ..permissions import can_flag_urgent
 from .filters import UrgentFilter
 from .selectors import report_detail, report_list
-from .services import urgent_acknowledge, urgent_flag, urgent_follow_up, urgent_report_issue
+from .services import (
+    urgent_acknowledge,
+    urgent_flag,
+    urgent_follow_up,
+    urgent_report_issue,
+)
 
 
 class FlagSerializer(serializers.Serializer):
@@ -100,6 +107,14 @@ class UrgentReportViewSet(ScopedViewSet):
     filterset_class = UrgentFilter
     model = UrgentReport
     find_row = staticmethod(report_detail)
+
+    def check_permissions(self, request) -> None:
+        """One who may not flag at all is refused before the input is read (as the flag page
+        does): a user without a unit sees no case, and would be told there is no such case."""
+        super().check_permissions(request)
+        user = request.user
+        if self.action == "create" and not can_flag_urgent(user):
+            raise NotAllowed(_("Only the staff of a unit flag a matter as major or urgent."))
 
     def visible_rows(self, wanted: dict):
         return (

@@ -34,7 +34,7 @@ class FlagForm(forms.Form):
 
 
 class ContentForm(forms.Form):
-    content = forms.CharField(label=_("Report"), max_length=LONG_TEXT, widget=textarea(6))
+    content = forms.CharField(label=_("Report text"), max_length=LONG_TEXT, widget=textarea(6))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

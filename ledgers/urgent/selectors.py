@@ -38,10 +38,12 @@ def report_detail(*, user: User, pk: int) -> UrgentReport:
     )
 
 
-def case_reports(case: Case) -> list[UrgentReport]:
-    """A case's reports (the case panel: the case is in the user's scope already)."""
+def case_reports(*, user: User, case: Case) -> list[UrgentReport]:
+    """A case's reports the user sees (the case panel): seeing the case is not enough, a
+    report another level flagged on it goes to that level's recipients only."""
     return list(
-        UrgentReport.objects.filter(case=case)
+        reports_visible_to(user)
+        .filter(case=case)
         .select_related("reporting_unit")
         .prefetch_related("recipients__unit")
         .order_by("-flagged_at", "-pk")

@@ -44,9 +44,9 @@ from ..models import (
     UrgentReport,
     UrgentStatus,
 )
+from ..permissions import can_flag_urgent
 
 REPORT_SERIES = "专报"
-FLAGGING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
 
 
 def report_url(report: UrgentReport) -> str:
@@ -84,7 +84,7 @@ def urgent_flag(
     per case."""
     case = case_lock(case)
     unit = actor.org_unit
-    if unit is None or not actor.has_role(*FLAGGING_ROLES):
+    if unit is None or not can_flag_urgent(actor):
         raise NotAllowed(_("Only the staff of a unit flag a matter as major or urgent."))
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise NotAllowed(_("Case %(number)s is outside your area.") % {"number": case.number})
@@ -154,7 +154,7 @@ def _lock(report: UrgentReport) -> UrgentReport:
 
 def _may_report(actor: User, report: UrgentReport) -> bool:
     """The reporting unit's staff (or those acting for it) send and follow it up."""
-    return actor.has_role(*FLAGGING_ROLES) and acts_for(actor, report.reporting_unit)
+    return can_flag_urgent(actor) and acts_for(actor, report.reporting_unit)
 
 
 @transaction.atomic

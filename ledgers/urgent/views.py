@@ -20,11 +20,11 @@ from core.pages import filtered_list, forbidden, found_or_404, submit
 from ..events import ledger_events
 from ..exports import XLSX_TYPE, urgent_workbook
 from ..models import Ledger, UrgentReport, UrgentStatus
+from ..permissions import can_flag_urgent
 from .filters import UrgentFilter
 from .forms import ContentForm, FlagForm
 from .selectors import case_reports, report_detail, report_list
 from .services import (
-    FLAGGING_ROLES,
     may_acknowledge,
     urgent_acknowledge,
     urgent_flag,
@@ -80,7 +80,7 @@ def _report_or_404(request: HttpRequest, pk: int) -> UrgentReport:
 def _render(request, report, *, form=None, status=200) -> HttpResponse:
     user = request.user
     recipients = list(report.recipients.select_related("unit", "acknowledged_by"))
-    may_report = user.has_role(*FLAGGING_ROLES) and acts_for(user, report.reporting_unit)
+    may_report = can_flag_urgent(user) and acts_for(user, report.reporting_unit)
     context = {
         "report": report,
         "row": ReportRow(report, timezone.now()),
@@ -136,7 +136,7 @@ def urgent_flag_view(request: HttpRequest, number: str) -> HttpResponse:
     case = case_or_404(request, number)
     user = request.user
     back = reverse("cases:detail", args=[case.number])
-    if not user.has_role(*FLAGGING_ROLES) or user.org_unit_id is None:
+    if not can_flag_urgent(user):
         return forbidden(request, _("Only the staff of a unit flag a matter."), back)
     form = FlagForm(request.POST or None)
     done = submit(
@@ -165,8 +165,8 @@ def urgent_case_panel_view(request: HttpRequest, number: str) -> HttpResponse:
     user = request.user
     context = {
         "case": case,
-        "reports": case_reports(case),
-        "may_flag": user.org_unit_id is not None and user.has_role(*FLAGGING_ROLES),
+        "reports": case_reports(user=user, case=case),
+        "may_flag": can_flag_urgent(user),
     }
     return render(request, "ledgers/urgent/_case_panel.html", context)
 
