@@ -1,6 +1,7 @@
 """The ledgers' words in the vocabularies of the apps below (`core.kinds`), registered in
-`LedgersConfig.ready()`. Their reminders use the deadline scan's own stages (due soon,
-overdue), registered by escalation."""
+`LedgersConfig.ready()`: the notifications they send and the case events the backlog ledger
+writes on the case's timeline. Their reminders use the deadline scan's own stages (due soon,
+overdue, escalated), registered by escalation."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 class LedgerNotificationKind(models.TextChoices):
     SCREENING = "screening", _("Dispute screening")
+    BACKLOG = "backlog", _("Backlog ledger")
 
 
 NOTIFICATION_BADGES = {
     LedgerNotificationKind.SCREENING: "text-bg-info",
+    LedgerNotificationKind.BACKLOG: "text-bg-primary",
 }
+
+
+class BacklogCaseEventKind(models.TextChoices):
+    """What the backlog ledger (积案台账) writes on the case's timeline (`cases.CaseEvent`),
+    beside its own history (`LedgerEvent`)."""
+
+    PLACED = "backlog_placed", _("Put on the backlog ledger")
+    SPONSOR_NAMED = "backlog_sponsor_named", _("Backlog case: sponsoring leader named")
+    PROGRESS = "backlog_progress", _("Backlog case: progress reported")
+    EXTENDED = "backlog_extended", _("Backlog case: time limit extended")
+    ENDED = "backlog_ended", _("Backlog case: outcome recorded")

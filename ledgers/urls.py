@@ -1,3 +1,4 @@
+from .backlog import views as backlog
 from .screening import views as screening
 
 app_name = "ledgers"
@@ -5,4 +6,5 @@ app_name = "ledgers"
 # Each ledger's pages module keeps its own patterns.
 urlpatterns = [
     *screening.urlpatterns,
+    *backlog.urlpatterns,
 ]
