@@ -22,15 +22,19 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.parsers import FormParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
 from cases.fields import CaseNumberField
 from core.api_input import JSONParser, SlugRelatedField
+from core.exceptions import NotAllowed
 from core.limits import LONG_TEXT
 from core.rest import BackEntryInput, ScopedViewSet, create_action, row_action
 
 from ..models import BACKLOG_OUTCOMES, BacklogEntry, BacklogProgress, BacklogStatus
+from ..permissions import can_place_on_backlog
 from .filters import BacklogFilter
 from .selectors import entry_detail, entry_list, sponsor_choices
 from .services import backlog_end, backlog_extend, backlog_place, backlog_progress, backlog_sponsor
@@ -215,12 +219,24 @@ class BacklogEntryViewSet(ScopedViewSet):
             .prefetch_related("progress_reports__unit", "progress_reports__reported_by")
         )
 
-    create = create_action(
+    _place = create_action(
         _("Put a case on the backlog ledger with its assignment sheet (supervisors)"),
         PlaceSerializer,
         backlog_place,
         EntrySerializer,
     )
+
+    @extend_schema(
+        summary=_("Put a case on the backlog ledger with its assignment sheet (supervisors)"),
+        request=PlaceSerializer,
+        responses={201: EntrySerializer},
+    )
+    def create(self, request: Request) -> Response:
+        # The role first: a case the caller does not see would otherwise be "no such case".
+        if not can_place_on_backlog(request.user):
+            raise NotAllowed(_("Only a supervisor puts a case on the backlog ledger."))
+        return self._place(request)
+
     progress = row_action(
         "progress",
         _("Report progress (the lead unit or the sponsoring leader)"),

@@ -41,7 +41,8 @@ from .selectors import (
     overdue,
 )
 
-KEY = "backlog"
+# Not "backlog": the dashboard's own table of the computed 积案 has that key.
+KEY = "backlog_resolution"
 OUTCOMES = (BacklogStatus.RESOLVED, BacklogStatus.STOPPED, BacklogStatus.TERMINATED)
 
 
@@ -178,7 +179,7 @@ def backlog_figures(
     )
     return SectionFigures(
         key=KEY,
-        title=_("Backlog ledger"),
+        title=_("Backlog resolution"),
         tiles=tiles,
         report_heading="积案化解",
         report_text=text,
