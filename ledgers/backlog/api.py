@@ -49,7 +49,7 @@ def _leader_field(**kwargs) -> SlugRelatedField:
     )
 
 
-class LeaderInput(serializers.Serializer):
+class BacklogLeaderInput(serializers.Serializer):
     """Gives `sponsoring_leader` the caller's choice of leaders."""
 
     def get_fields(self):
@@ -60,7 +60,7 @@ class LeaderInput(serializers.Serializer):
         return fields
 
 
-class PlaceSerializer(LeaderInput):
+class BacklogPlaceSerializer(BacklogLeaderInput):
     case = CaseNumberField(required=True, help_text=_("The case number."))
     lead_unit = SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.none())
     sponsoring_leader = _leader_field(required=False, allow_null=True)
@@ -96,21 +96,21 @@ class PlaceSerializer(LeaderInput):
         return data
 
 
-class ProgressSerializer(BackEntryInput):
+class BacklogProgressSerializer(BackEntryInput):
     text = serializers.CharField(max_length=LONG_TEXT)
     date = serializers.DateField(
         required=False, allow_null=True, help_text=_("The day reported; empty: today.")
     )
 
 
-class SponsorSerializer(LeaderInput):
+class BacklogSponsorSerializer(BacklogLeaderInput):
     sponsoring_leader = _leader_field()
 
     def service_kwargs(self) -> dict:
         return {"leader": self.validated_data["sponsoring_leader"]}
 
 
-class ExtendSerializer(serializers.Serializer):
+class BacklogExtendSerializer(serializers.Serializer):
     due = serializers.DateField(help_text=_("The new time limit."))
     reason = serializers.CharField(max_length=LONG_TEXT)
 
@@ -120,7 +120,7 @@ class ExtendSerializer(serializers.Serializer):
         return data
 
 
-class OutcomeSerializer(BackEntryInput):
+class BacklogOutcomeSerializer(BackEntryInput):
     outcome = serializers.ChoiceField(
         choices=[
             (value, label) for value, label in BacklogStatus.choices if value in BACKLOG_OUTCOMES
@@ -132,7 +132,7 @@ class OutcomeSerializer(BackEntryInput):
     )
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class BacklogProgressReportSerializer(serializers.ModelSerializer):
     date = serializers.DateField(source="reported_on", read_only=True)
     unit = SlugRelatedField(slug_field="code", read_only=True)
     reported_by = SlugRelatedField(slug_field="username", read_only=True)
@@ -143,7 +143,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class BacklogEntrySerializer(serializers.ModelSerializer):
     case = SlugRelatedField(slug_field="number", read_only=True)
     case_summary = serializers.CharField(source="case.summary", read_only=True)
     case_status = serializers.CharField(source="case.status", read_only=True)
@@ -157,7 +157,7 @@ class EntrySerializer(serializers.ModelSerializer):
     due = serializers.DateField(source="due_on", read_only=True)
     original_due = serializers.DateField(source="original_due_on", read_only=True)
     overdue = serializers.SerializerMethodField()
-    progress = ProgressReportSerializer(source="progress_reports", many=True, read_only=True)
+    progress = BacklogProgressReportSerializer(source="progress_reports", many=True, read_only=True)
 
     class Meta:
         model = BacklogEntry
@@ -205,7 +205,7 @@ class EntrySerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary=_("One backlog case (404 outside the caller's scope)")),
 )
 class BacklogEntryViewSet(ScopedViewSet):
-    serializer_class = EntrySerializer
+    serializer_class = BacklogEntrySerializer
     parser_classes = [JSONParser, FormParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = BacklogFilter
@@ -221,15 +221,15 @@ class BacklogEntryViewSet(ScopedViewSet):
 
     _place = create_action(
         _("Put a case on the backlog ledger with its assignment sheet (supervisors)"),
-        PlaceSerializer,
+        BacklogPlaceSerializer,
         backlog_place,
-        EntrySerializer,
+        BacklogEntrySerializer,
     )
 
     @extend_schema(
         summary=_("Put a case on the backlog ledger with its assignment sheet (supervisors)"),
-        request=PlaceSerializer,
-        responses={201: EntrySerializer},
+        request=BacklogPlaceSerializer,
+        responses={201: BacklogEntrySerializer},
     )
     def create(self, request: Request) -> Response:
         # The role first: a case the caller does not see would otherwise be "no such case".
@@ -240,33 +240,33 @@ class BacklogEntryViewSet(ScopedViewSet):
     progress = row_action(
         "progress",
         _("Report progress (the lead unit or the sponsoring leader)"),
-        ProgressSerializer,
+        BacklogProgressSerializer,
         backlog_progress,
-        EntrySerializer,
+        BacklogEntrySerializer,
         row="entry",
     )
     sponsor = row_action(
         "sponsor",
         _("Name the sponsoring leader (包案领导)"),
-        SponsorSerializer,
+        BacklogSponsorSerializer,
         backlog_sponsor,
-        EntrySerializer,
+        BacklogEntrySerializer,
         row="entry",
     )
     extend = row_action(
         "extend",
         _("Extend the time limit, once"),
-        ExtendSerializer,
+        BacklogExtendSerializer,
         backlog_extend,
-        EntrySerializer,
+        BacklogEntrySerializer,
         row="entry",
     )
     outcome = row_action(
         "outcome",
         _("Record the outcome: resolved, petitioner stopped or terminated by law"),
-        OutcomeSerializer,
+        BacklogOutcomeSerializer,
         backlog_end,
-        EntrySerializer,
+        BacklogEntrySerializer,
         row="entry",
     )
 

@@ -61,16 +61,15 @@ def backlog_figures(
     during = on_ledger_during(start, end)
     ended = Q(ended_on__gte=start, ended_on__lte=end)
     open_now = Q(status=BacklogStatus.OPEN)
-    group_open = entries.filter(open_now & group_case())
+    group_open = open_now & group_case()
     counts = entries.aggregate(
         on_ledger=Count("pk", filter=during),
         new=Count("pk", filter=Q(placed_on__gte=start, placed_on__lte=end)),
         **{outcome: Count("pk", filter=ended & Q(status=outcome)) for outcome in OUTCOMES},
         open=Count("pk", filter=open_now),
         overdue=Count("pk", filter=overdue(today)),
-    )
-    group = group_open.aggregate(
-        open=Count("pk"), unsponsored=Count("pk", filter=Q(sponsoring_leader__isnull=True))
+        group_open=Count("pk", filter=group_open),
+        group_unsponsored=Count("pk", filter=group_open & Q(sponsoring_leader__isnull=True)),
     )
     candidates = backlog_candidates(user).filter(owner_unit__path__startswith=unit.path).count()
     rate = ratio(counts[BacklogStatus.RESOLVED], counts["on_ledger"])
@@ -146,14 +145,14 @@ def backlog_figures(
         Tile(
             "backlog_group",
             _("Group backlog cases"),
-            group["open"],
+            counts["group_open"],
             _("On the ledger today, with a group visit among the case's petitions."),
             ledger_url(("status", BacklogStatus.OPEN), ("group", "true")),
         ),
         Tile(
             "backlog_group_unsponsored",
             _("Group cases without a sponsoring leader"),
-            group["unsponsored"],
+            counts["group_unsponsored"],
             _("Of those, with no sponsoring leader (包案领导) named."),
             ledger_url(("status", BacklogStatus.OPEN), ("group", "true"), ("sponsored", "false")),
             alarm=True,
@@ -174,7 +173,7 @@ def backlog_figures(
         f"息访息诉{counts[BacklogStatus.STOPPED]}件，"
         f"依法终结{counts[BacklogStatus.TERMINATED]}件。"
         f"截至目前，仍在化解{counts['open']}件，其中超期{counts['overdue']}件、"
-        f"群体性积案{group['open']}件（未明确包案领导{group['unsponsored']}件）；"
+        f"群体性积案{counts['group_open']}件（未明确包案领导{counts['group_unsponsored']}件）；"
         f"符合积案条件尚未列入台账{candidates}件。"
     )
     return SectionFigures(

@@ -80,7 +80,7 @@ class BacklogFilter(AreaFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user is not None:
+        if self.user is not None and self.user.is_authenticated:
             self.filters["sponsor"].queryset = sponsors_on_ledger(self.user)
 
     def filter_overdue(self, queryset, name, value):

@@ -94,7 +94,8 @@ def backlog_candidates(user: User) -> QuerySet[Case]:
 def sponsor_choices(user: User) -> QuerySet[User]:
     """The leaders a supervisor may name as sponsor (包案领导): active leaders of a unit in
     their area or above it (the service checks the one chosen the same way)."""
-    unit = user.org_unit
+    # (The schema's generation asks as an anonymous user, who has no unit.)
+    unit = getattr(user, "org_unit", None)
     if unit is None:
         return User.objects.none()
     return (

@@ -20,6 +20,8 @@ The rules where the issue leaves the choice to us:
   becomes the case's when it has none.
 - 依法终结 only for a case terminated by the procedure (复核后终结, `CaseStatus.TERMINATED`).
 - Art. 30: the lead unit and the sponsor's unit may not be ones the case accuses.
+- Each step is a step of the case too (its timeline shows it): a paper record's date is
+  never before the case's previous step, as for the case's own steps, and moves it forward.
 
 Each service locks its row, reads it afresh, checks role, unit, state and dates, writes the
 ledger's event (`LedgerEvent`) and the case's (`CaseEvent`), and notifies.
@@ -32,6 +34,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
@@ -42,7 +45,7 @@ from cases.models import Case, CaseStatus
 from cases.selectors import backlog_condition, cases_visible_to
 from cases.selectors.accusations import accused_unit_ids, accuses, hidden_from
 from cases.services import case_event_write
-from cases.services.core import case_lock
+from cases.services.core import case_lock, case_save
 from core.exceptions import Conflict, NotAllowed, ValidationError
 from core.limits import LONG_TEXT
 from core.locking import lock_and_read
@@ -86,17 +89,25 @@ def _text(name: str, value: str, message: str, limit: int = LONG_TEXT) -> str:
     return value[:limit]
 
 
+def _previous_step(case: Case) -> str:
+    return _("The date cannot be before the case's previous step (%(date)s).") % {
+        "date": date_format(case.last_step_on, "SHORT_DATE_FORMAT")
+    }
+
+
 def _day(
-    on: datetime.date | None, earliest: datetime.date, message: str, *, field: str = "date"
+    case: Case, on: datetime.date | None, earliest: datetime.date, message: str
 ) -> datetime.date:
-    """The day a step happened: today, or an earlier day of a paper record, never ahead and
-    never before `earliest`."""
+    """The day a step happened: today, or an earlier day of a paper record, never ahead, never
+    before `earliest` (`message`) and never before the case's previous step."""
     today = timezone.localdate()
     day = on or today
     if day > today:
-        raise ValidationError({field: [_("The date cannot be after today.")]})
+        raise ValidationError({"date": [_("The date cannot be after today.")]})
     if day < earliest:
-        raise ValidationError({field: [message]})
+        raise ValidationError({"date": [message]})
+    if day < case.last_step_on:
+        raise ValidationError({"date": [_previous_step(case)]})
     return day
 
 
@@ -130,12 +141,15 @@ def _sponsor_for(
     return leader, _leader_error(actor, case, leader, accused)
 
 
-def _case_sponsor(case: Case, leader: User | None) -> None:
-    """The case takes the sheet's sponsoring leader when it has none (its page and the
-    dashboards' backlog read it there)."""
+def _case_step(case: Case, day: datetime.date, leader: User | None = None) -> None:
+    """The case's side of a step on its entry: its latest step moved forward to `day`, and
+    the sheet's sponsoring leader taken when it has none (its page and the dashboards'
+    backlog read it there)."""
+    fields = []
     if leader is not None and case.sponsoring_leader_id is None:
         case.sponsoring_leader = leader
-        case.save(update_fields=["sponsoring_leader", "updated_at"])
+        fields.append("sponsoring_leader")
+    case_save(case, day, *fields)
 
 
 def _people(entry: BacklogEntry, actor: User | None = None) -> list[User]:
@@ -184,6 +198,8 @@ def backlog_place(
         errors["date"] = [_("The date cannot be after today.")]
     elif placed_on < received:
         errors["date"] = [_("The date cannot be before the case was first received.")]
+    elif placed_on < case.last_step_on:
+        errors["date"] = [_previous_step(case)]
     candidate = is_candidate(case, today)
     reason = (reason or "").strip()[:LONG_TEXT]
     if not candidate and not reason:
@@ -249,7 +265,7 @@ def backlog_place(
         raise Conflict(
             _("Case %(number)s is already on the backlog ledger.") % {"number": case.number}
         ) from None
-    _case_sponsor(case, leader)
+    _case_step(case, placed_on, leader)
     sponsor = leader.display_name if leader else _("none yet")
     ledger_event_write(
         ledger=Ledger.BACKLOG,
@@ -346,7 +362,10 @@ def backlog_progress(
         raise NotAllowed(_("Only the staff of a unit report progress."))
     _still_open(entry)
     text = _text("text", text, _("Say what has been done."))
-    day = _day(on, entry.placed_on, _("The date cannot be before the case went on the ledger."))
+    case = case_lock(entry.case_id)
+    day = _day(
+        case, on, entry.placed_on, _("The date cannot be before the case went on the ledger.")
+    )
     BacklogProgress.objects.create(
         entry=entry, reported_on=day, text=text, unit=unit, reported_by=actor
     )
@@ -361,8 +380,9 @@ def backlog_progress(
         status=entry.status,
         note=f"{day.isoformat()} {text}",
     )
+    _case_step(case, day)
     case_event_write(
-        case=case_lock(entry.case_id),
+        case=case,
         kind=BacklogCaseEventKind.PROGRESS,
         actor=actor,
         comment=text,
@@ -401,7 +421,7 @@ def backlog_sponsor(*, actor: User, entry: BacklogEntry, leader: User | None) ->
     assert chosen is not None
     entry.sponsoring_leader = chosen
     entry.save(update_fields=["sponsoring_leader"])
-    _case_sponsor(case, chosen)
+    _case_step(case, timezone.localdate(), chosen)
     ledger_event_write(
         ledger=Ledger.BACKLOG,
         object_id=entry.pk,
@@ -470,8 +490,10 @@ def backlog_extend(
         status=entry.status,
         note=f"{old.isoformat()} → {due_on.isoformat()}：{reason}",
     )
+    case = case_lock(entry.case_id)
+    _case_step(case, today)
     case_event_write(
-        case=case_lock(entry.case_id),
+        case=case,
         kind=BacklogCaseEventKind.EXTENDED,
         actor=actor,
         comment=reason,
@@ -518,12 +540,15 @@ def backlog_end(
             }
         )
     note = _text("note", note, _("Say how it ended."))
-    day = _day(on, entry.placed_on, _("The date cannot be before the case went on the ledger."))
+    day = _day(
+        case, on, entry.placed_on, _("The date cannot be before the case went on the ledger.")
+    )
     entry.status = outcome
     entry.ended_on = day
     entry.ended_by = actor
     entry.outcome_note = note
     entry.save(update_fields=["status", "ended_on", "ended_by", "outcome_note"])
+    _case_step(case, day)
     label = BacklogStatus(outcome).label
     ledger_event_write(
         ledger=Ledger.BACKLOG,

@@ -439,3 +439,28 @@ def test_a_supervisor_outside_the_lead_units_area_does_not_manage_it(entry, org)
     city_supervisor_of_other = _user("cy_supervisor", org.other_city, "supervisor")
     with pytest.raises(NotAllowed):
         backlog_end(actor=city_supervisor_of_other, entry=entry, outcome="resolved", note="x")
+
+
+def test_a_paper_record_is_never_dated_before_the_cases_previous_step(
+    org, case, handler1, d1_supervisor, street_handler
+):
+    """Each step is one of the case's too: its timeline runs forward."""
+    register_petition(handler1, received_at=received(D(2026, 11, 1)), case=case)
+    with pytest.raises(ValidationError) as refused:
+        place(d1_supervisor, case, org.d1_street, on=D(2026, 10, 1))
+    assert "date" in refused.value.message_dict
+    entry = place(d1_supervisor, case, org.d1_street, on=D(2026, 11, 2))
+    case.refresh_from_db()
+    assert case.last_step_on == D(2026, 11, 2)
+    backlog_progress(actor=street_handler, entry=entry, text="走访", on=D(2026, 11, 20))
+    with pytest.raises(ValidationError) as refused:
+        backlog_progress(actor=street_handler, entry=entry, text="补记", on=D(2026, 11, 10))
+    assert "2026" in refused.value.message_dict["date"][0]
+    with pytest.raises(ValidationError):
+        backlog_end(
+            actor=d1_supervisor, entry=entry, outcome="resolved", note="x", on=D(2026, 11, 19)
+        )
+    days = list(
+        CaseEvent.objects.filter(case=case).order_by("pk").values_list("effective_on", flat=True)
+    )
+    assert days == sorted(days)
