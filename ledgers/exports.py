@@ -120,7 +120,7 @@ def backlog_workbook(entries: QuerySet[BacklogEntry]) -> tuple[bytes, str]:
         gettext("Sponsoring leader"),
         gettext("Responsible persons"),
         gettext("Plan"),
-        gettext("Time limit"),
+        gettext("Resolve by"),
         gettext("Extended on"),
         gettext("Latest progress report"),
         gettext("State"),

@@ -129,8 +129,9 @@ def backlog_place_view(request: HttpRequest) -> HttpResponse:
     )
     if done.response is not None:
         return done.response
-    if case is None and form.is_bound and form.is_valid():
-        case = form.cleaned_data["case"]
+    if case is None and form.is_bound:
+        # The case named, when it was found (the service's refusal leaves it on the form).
+        case = getattr(form, "cleaned_data", {}).get("case")
     return render(
         request,
         "ledgers/backlog/place.html",
