@@ -7,6 +7,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import User
 from cases.models import Case
@@ -18,6 +20,7 @@ from ..models import BacklogEntry, BacklogStatus
 from .selectors import group_case, overdue, sponsors_on_ledger
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SponsorFilter(django_filters.ModelChoiceFilter):
     """A leader by user name, shown with their unit."""
 
