@@ -9,6 +9,7 @@ from escalation.consultations import api as consultations
 from escalation.joint import api as joint
 from escalation.notices import api as notices
 from escalation.ranking import api as rankings
+from ledgers.backlog import api as backlog
 from ledgers.screening import api as screening
 from ledgers.urgent import api as urgent
 from notifications.api import NotificationViewSet
@@ -50,6 +51,7 @@ for module in (
     reception_visits,
     screening,
     urgent,
+    backlog,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

@@ -379,7 +379,9 @@ def _section_sheets(figures: SectionFigures) -> list[tuple[str, Sheet]]:
     if figures.table_columns:
         table = Sheet([Column(label, kind) for label, kind in figures.table_columns])
         table.rows = figures.table_rows
-        sheets.append((f"{gettext('By unit')} · {figures.title}", table))
+        # (Outside the f-string: xgettext does not see a call inside one.)
+        by_unit = gettext("By unit")
+        sheets.append((f"{by_unit} · {figures.title}", table))
     return sheets
 
 

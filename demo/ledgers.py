@@ -4,22 +4,30 @@ some nil, a few late or missing), a supervisor's special round before the coming
 and disputes drawn from SCENARIOS.md in every state: S1's rubbish at 升平街3号楼 resolved by
 mediation the same day, S2's old water main contained while the water company is brought in,
 S3's leased forest land reported to the county, S5's substitute teachers registered as a
-petition, and everyday ones (unpaid wages, a boundary wall, a family quarrel), one overdue; and the
-major and urgent matters of S3, S4 and S5 with their information reports.
-Dated back from today; safe to run again: skipped when the demo units have disputes."""
+petition, and everyday ones (unpaid wages, a boundary wall, a family quarrel), one overdue;
+the major and urgent matters of S3, S4 and S5 with their information reports. And the
+backlog ledger (积案台账): S4's reservoir resettlement case sponsored by the county
+leader, still being resolved; C2's parking fees resolved (化解); S5's substitute teachers,
+who keep coming after their case closed, overdue. None of these is a backlog case by the rule
+in the demo's year, so each goes on with its reason. Dated back from today; safe to run
+again: each ledger is skipped when the demo units have rows in it."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from core.workcalendar import add_months
 from escalation.deadlines.services import deadlines_scan
+from ledgers.backlog.services import backlog_end, backlog_place, backlog_progress
 from ledgers.models import (
+    BacklogEntry,
+    BacklogStatus,
     DisputeItem,
     DisputeKind,
     Gravity,
@@ -28,6 +36,7 @@ from ledgers.models import (
     RiskLevel,
     ScreeningReport,
     ScreeningRound,
+    UrgentReport,
 )
 from ledgers.screening.services import (
     DisputeDraft,
@@ -54,6 +63,7 @@ from ledgers.urgent.services import (
 from petitions.models import Category
 
 from .orgs import DEMO_UNIT_CODES, DISTRICTS
+from .petitions.handling import workday_on_or_before
 from .seed import story_cases
 
 A, R = PartyRole.APPLICANT, PartyRole.RESPONDENT
@@ -171,24 +181,40 @@ def seed_ledgers_demo(out) -> None:
     if not OrgUnit.objects.filter(code__in=DISTRICTS).exists():
         out.write("Ledgers demo: no demo units (run seed_demo first).")
         return
-    if DisputeItem.objects.filter(unit__code__in=DEMO_UNIT_CODES).exists():
+    screening_there = DisputeItem.objects.filter(unit__code__in=DEMO_UNIT_CODES).exists()
+    backlog_there = BacklogEntry.objects.filter(placing_unit__code__in=DEMO_UNIT_CODES).exists()
+    urgent_there = UrgentReport.objects.filter(reporting_unit__code__in=DEMO_UNIT_CODES).exists()
+    if screening_there and backlog_there and urgent_there:
         out.write("Ledgers demo: already there.")
         return
     today = timezone.localdate()
     units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=DEMO_UNIT_CODES)}
     users = {user.username: user for user in User.objects.filter(org_unit__in=units.values())}
-    with transaction.atomic():
-        rounds = _regular_rounds(today, units, users)
-        special = _special_round(today, units, users)
-        disputes = _disputes(today, units, users)
-    with transaction.atomic():
-        urgent = _urgent_reports(users)
-    # The reminders of the late reports and disputes, as beat's next scan would send them.
+    parts = []
+    if not screening_there:
+        with transaction.atomic():
+            rounds = _regular_rounds(today, units, users)
+            special = _special_round(today, units, users)
+            disputes = _disputes(today, units, users)
+        parts.append(
+            f"{rounds} regular screening rounds, special round “{special.title}”, "
+            f"{disputes} disputes"
+        )
+    if not backlog_there:
+        with transaction.atomic():
+            entries = _backlog(today, units, users)
+        parts.append(f"{entries} cases on the backlog ledger")
+    # Flagged today, after the ledger's back-dated steps: a flag is a step on its case.
+    if not urgent_there:
+        with transaction.atomic():
+            urgent = _urgent_reports(users)
+        parts.append(f"{urgent} major or urgent matters reported")
+    # The reminders of the late reports, disputes and backlog cases, as beat's next scan
+    # would send them.
     scan = deadlines_scan()
     out.write(
-        f"\nLedgers demo: {rounds} regular screening rounds, special round “{special.title}”, "
-        f"{disputes} disputes; {urgent} major or urgent matters reported; reminders: "
-        f"{scan.steps.get('screening')}."
+        f"\nLedgers demo: {'; '.join(parts)}; reminders: {scan.steps.get('screening')}, "
+        f"{scan.steps.get('backlog')}."
     )
 
 
@@ -330,7 +356,8 @@ def _urgent_reports(users: dict[str, User]) -> int:
         numbers = cases.get(code)
         if not numbers:
             continue
-        case = Case.objects.select_related("owner_unit", "receiving_unit").get(number=numbers[0])
+        # The matter's latest case: the one still raising it.
+        case = Case.objects.select_related("owner_unit", "receiving_unit").get(number=numbers[-1])
         office = case.owner_unit or case.receiving_unit
         actor = users.get(office.code.lower()) if office else None
         if actor is None:
@@ -352,3 +379,122 @@ def _urgent_reports(users: dict[str, User]) -> int:
                         break
             urgent_follow_up(actor=actor, report=report, content="经劝导，聚集人员已散去。")
     return made
+
+
+# (story, placed by, lead unit, sponsor, days ago put on, days to the time limit from then,
+#  responsible persons, plan, reason, progress [(days ago, by, text)], outcome (days ago, how,
+#  note) or None). The days are the latest they can be: a step on the ledger is a step of the
+# case too, never dated before the case's previous one.
+BACKLOG = [
+    (
+        "S4",
+        "jzd3-supervisor",
+        "JZD3YMB",
+        "jzd3-leader",
+        2,
+        90,
+        "县水库移民安置办公室主任、青山镇党委书记",
+        "县领导包案；县移民办逐户核对补偿资金发放台账并公示；对12户生活困难移民户落实一次性"
+        "困难救助；复核期间由青山镇包村干部做好移民户疏导，依法依规答复。",
+        "移民户多次越级到市、赴省上访，经四级会诊仍不接受处理意见，现已申请复核，列入积案"
+        "台账包案化解。",
+        [(0, "jzd3ymb", "已逐户核对补偿资金发放台账，在移民新村公示资金使用明细。")],
+        None,
+    ),
+    (
+        "C2",
+        "jzd2-supervisor",
+        "JZD2S1",
+        "jzd2-leader",
+        15,
+        60,
+        "江北街道办事处主任、滨江社区党委书记",
+        "街道约谈物业公司，核查停车费调价依据；组织业主代表协商，调价无据的恢复原标准并"
+        "退还多收费用。",
+        "业主多次集体到街道、到区反映，矛盾较为突出，列入积案台账。",
+        [(10, "jzd2s1", "已约谈物业公司，物业公司未能提供调价依据，同意恢复原收费标准。")],
+        (
+            4,
+            BacklogStatus.RESOLVED,
+            "停车费恢复原标准，多收费用已退还到户；业主代表签字确认，表示满意。",
+        ),
+    ),
+    (
+        # The teachers keep coming after their case closed (SCENARIOS.md S5).
+        "S5",
+        "jzd2-supervisor",
+        "JZD2JYJ",
+        "jzd2-leader",
+        # Put on 42 days ago, due 20 days ago: past the escalation whatever the holidays.
+        42,
+        22,
+        "区教育局局长、区人社局副局长",
+        "摸清被清退代课教师代课年限和参保情况，研究提出经济补偿和补缴养老保险的政策意见，"
+        "报区政府常务会议研究。",
+        "案件办结后代课教师仍多次集体到区上访，列入积案台账包案化解。",
+        [(30, "jzd2jyj", "已摸清1480名代课教师的代课年限，正在测算补偿资金。")],
+        None,
+    ),
+]
+
+
+def _latest_step(case: Case) -> datetime.date:
+    """The day of the case's latest step, its timeline's included (the escalation demo writes
+    some of its steps today)."""
+    latest = CaseEvent.objects.filter(case=case).aggregate(day=Max("effective_on"))["day"]
+    return max(case.last_step_on, latest or case.last_step_on)
+
+
+def _backlog(today: datetime.date, units, users) -> int:
+    """The backlog ledger's entries (`BACKLOG`): each put on with its assignment sheet on the
+    day of the paper sheet, its progress reports, and its outcome where it has one."""
+    cases = {code: rows[0][0] for code, rows in story_cases().items() if rows}
+    placed = 0
+    for (
+        story,
+        supervisor,
+        lead,
+        sponsor,
+        ago,
+        days,
+        persons,
+        plan,
+        reason,
+        progress,
+        outcome,
+    ) in BACKLOG:
+        number = cases.get(story)
+        if number is None:
+            continue
+        case = Case.objects.get(number=number)
+
+        def day_of(days_ago: int, after: datetime.date) -> datetime.date:
+            return max(workday_on_or_before(today - datetime.timedelta(days=days_ago)), after)
+
+        on = day_of(ago, _latest_step(case))
+        entry = backlog_place(
+            actor=users[supervisor],
+            case=case,
+            lead_unit=units[lead],
+            sponsoring_leader=users[sponsor] if sponsor else None,
+            responsible_persons=persons,
+            plan=plan,
+            due_on=on + datetime.timedelta(days=days),
+            reason=reason,
+            on=on,
+        )
+        last = on
+        for days_ago, username, text in progress:
+            last = day_of(days_ago, last)
+            backlog_progress(actor=users[username], entry=entry, text=text, on=last)
+        if outcome is not None:
+            days_ago, how, note = outcome
+            backlog_end(
+                actor=users[supervisor],
+                entry=entry,
+                outcome=how,
+                note=note,
+                on=day_of(days_ago, last),
+            )
+        placed += 1
+    return placed

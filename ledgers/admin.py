@@ -1,12 +1,19 @@
-"""The ledgers in the admin: read only. Rounds, reports and disputes change only through the
-ledgers' services, which keep their history and reminders in step; the admin is for looking
-things up."""
+"""The ledgers in the admin: read only. Rounds, reports, disputes and backlog cases change only
+through the ledgers' services, which keep their history, the case's timeline and reminders in
+step; the admin is for looking things up."""
 
 from django.contrib import admin
 
 from core.admin_base import ReadOnlyAdmin
 
-from .models import DisputeItem, LedgerEvent, ScreeningReport, ScreeningRound
+from .models import (
+    BacklogEntry,
+    BacklogProgress,
+    DisputeItem,
+    LedgerEvent,
+    ScreeningReport,
+    ScreeningRound,
+)
 
 
 @admin.register(ScreeningRound)
@@ -32,6 +39,22 @@ class DisputeItemAdmin(ReadOnlyAdmin):
     search_fields = ["number", "place"]
     list_select_related = ["responsible_unit"]
     date_hierarchy = "found_on"
+
+
+@admin.register(BacklogEntry)
+class BacklogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["number", "case", "lead_unit", "sponsoring_leader", "due_on", "status"]
+    list_filter = ["status", "candidate"]
+    search_fields = ["number", "case__number"]
+    list_select_related = ["case", "lead_unit", "sponsoring_leader"]
+    date_hierarchy = "placed_on"
+
+
+@admin.register(BacklogProgress)
+class BacklogProgressAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "reported_on", "unit", "reported_by"]
+    search_fields = ["entry__number"]
+    list_select_related = ["entry", "unit", "reported_by"]
 
 
 @admin.register(LedgerEvent)

@@ -10,24 +10,35 @@ class LedgersConfig(AppConfig):
         from cases.kinds import EVENT_KINDS
         from notifications.kinds import NOTIFICATION_KINDS, register_badges
 
-        from .kinds import NOTIFICATION_BADGES, LedgerCaseEventKind, LedgerNotificationKind
+        from .kinds import (
+            NOTIFICATION_BADGES,
+            BacklogCaseEventKind,
+            LedgerCaseEventKind,
+            LedgerNotificationKind,
+        )
 
         EVENT_KINDS.register(LedgerCaseEventKind)
         NOTIFICATION_KINDS.register(LedgerNotificationKind)
         register_badges(NOTIFICATION_BADGES)
+        # The backlog ledger's steps on the case's timeline: cases lists none of them.
+        EVENT_KINDS.register(BacklogCaseEventKind)
 
         # The ledgers' clocks are reminded by the one deadline scan (beat runs it).
         from escalation.deadlines.services import register_scan_step
 
+        from .backlog.reminders import backlog_remind
         from .screening.reminders import screening_remind
         from .urgent.reminders import urgent_remind
 
         register_scan_step("screening", screening_remind)
         register_scan_step("urgent", urgent_remind)
 
+        register_scan_step("backlog", backlog_remind)
+
         # Their figures on the dashboard, in the monthly report and in its export.
         from dashboards.sections import register_section
 
+        from .backlog.figures import BACKLOG_SECTION
         from .screening.figures import SCREENING_SECTION
         from .urgent.figures import URGENT_SECTION
 
@@ -38,6 +49,16 @@ class LedgersConfig(AppConfig):
         from cases.panels import register_case_panel
 
         register_case_panel("ledgers:urgent_case_panel", _("Major and urgent reports"))
+
+        register_section(BACKLOG_SECTION)
+
+        # A backlog case's lead unit works on the case: an accusation against that unit does
+        # not join it (`cases.selectors.accusations.case_reaches`).
+        from cases.selectors.accusations import register_participation
+
+        from .backlog.selectors import lead_units_taking_part
+
+        register_participation(lead_units_taking_part)
 
         # The unit scopes of the ledgers' pickers (`accounts.pickers`).
         from .screening import forms as screening_forms  # noqa: F401

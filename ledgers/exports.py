@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from core.identity import mask_personal_data
 from dashboards.exports import sheet_name
 
-from .models import DisputeItem, PartyRole, UrgentReport
+from .models import BacklogEntry, DisputeItem, PartyRole, UrgentReport
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -46,7 +47,7 @@ def _workbook(title: str, header: list[str], rows: Iterable[list], widths: list[
             elif isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
     for index, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
+        ws.column_dimensions[get_column_letter(index + 1)].width = width
     ws.freeze_panes = "A3"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -148,3 +149,56 @@ def urgent_workbook(reports: QuerySet[UrgentReport]) -> tuple[bytes, str]:
     title = gettext("Major and urgent matters: information reports")
     content = _workbook(title, header, rows, widths)
     return content, f"信访信息专报-{timezone.localdate():%Y-%m-%d}.xlsx"
+
+
+def backlog_workbook(entries: QuerySet[BacklogEntry]) -> tuple[bytes, str]:
+    """The backlog ledger (积案台账) as filtered, whole: the file and its name. `entries` come
+    with the case, the lead unit, the sponsor and the group flag (`entry_list`)."""
+    yes, no = gettext("Yes"), gettext("No")
+    header = [
+        gettext("Assignment sheet number"),
+        gettext("Case number"),
+        gettext("Summary"),
+        gettext("Owner unit"),
+        gettext("Group case"),
+        gettext("Put on the ledger on"),
+        gettext("Backlog case by the rule"),
+        gettext("Reason"),
+        gettext("Lead unit"),
+        gettext("Sponsoring leader"),
+        gettext("Responsible persons"),
+        gettext("Plan"),
+        gettext("Resolve by"),
+        gettext("Extended on"),
+        gettext("Latest progress report"),
+        gettext("State"),
+        gettext("Outcome on"),
+        gettext("Outcome"),
+    ]
+    rows = (
+        [
+            entry.number,
+            entry.case.number,
+            mask_personal_data(entry.case.summary),
+            entry.case.owner_unit.name,
+            yes if entry.group else no,  # type: ignore[attr-defined]
+            entry.placed_on,
+            yes if entry.candidate else no,
+            mask_personal_data(entry.reason),
+            entry.lead_unit.name,
+            entry.sponsoring_leader.display_name if entry.sponsoring_leader else "",
+            entry.responsible_persons,
+            mask_personal_data(entry.plan),
+            entry.due_on,
+            entry.extended_on,
+            entry.last_progress_on,
+            entry.get_status_display(),
+            entry.ended_on,
+            mask_personal_data(entry.outcome_note),
+        ]
+        for entry in entries.select_related("case__owner_unit").iterator(CHUNK)
+    )
+    widths = [24, 22, 40, 16, 8, 11, 8, 24, 16, 10, 20, 40, 11, 11, 11, 12, 11, 30]
+    title = gettext("Backlog ledger")
+    content = _workbook(title, header, rows, widths)
+    return content, f"积案台账-{timezone.localdate():%Y-%m-%d}.xlsx"

@@ -1,7 +1,7 @@
 """The ledgers' words in the vocabularies of the apps below (`core.kinds`), registered in
-`LedgersConfig.ready()`: their notifications, and the events they write on a case's timeline.
-Their reminders use the deadline scan's own stages (due soon,
-overdue), registered by escalation."""
+`LedgersConfig.ready()`: the notifications they send and the case events they write on the
+case's timeline. Their reminders use the deadline scan's own stages (due soon, overdue,
+escalated), registered by escalation."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 class LedgerNotificationKind(models.TextChoices):
     SCREENING = "screening", _("Dispute screening")
     URGENT = "urgent", _("Major or urgent matter")
+    BACKLOG = "backlog", _("Backlog ledger")
 
 
 class LedgerCaseEventKind(models.TextChoices):
-    """What the ledgers write on a case's timeline."""
+    """What the major and urgent matters write on a case's timeline."""
 
     URGENT_FLAGGED = "urgent_flagged", _("Flagged major or urgent")
     URGENT_REPORTED = "urgent_reported", _("Information report sent")
@@ -22,4 +23,16 @@ class LedgerCaseEventKind(models.TextChoices):
 NOTIFICATION_BADGES = {
     LedgerNotificationKind.SCREENING: "text-bg-info",
     LedgerNotificationKind.URGENT: "text-bg-danger",
+    LedgerNotificationKind.BACKLOG: "text-bg-primary",
 }
+
+
+class BacklogCaseEventKind(models.TextChoices):
+    """What the backlog ledger (积案台账) writes on the case's timeline (`cases.CaseEvent`),
+    beside its own history (`LedgerEvent`)."""
+
+    PLACED = "backlog_placed", _("Put on the backlog ledger")
+    SPONSOR_NAMED = "backlog_sponsor_named", _("Backlog case: sponsoring leader named")
+    PROGRESS = "backlog_progress", _("Backlog case: progress reported")
+    EXTENDED = "backlog_extended", _("Backlog case: time limit extended")
+    ENDED = "backlog_ended", _("Backlog case: outcome recorded")

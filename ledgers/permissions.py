@@ -7,7 +7,7 @@ from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import acts_for, unit_in_scope
 
-from .models import DisputeItem, ScreeningReport
+from .models import BacklogEntry, DisputeItem, ScreeningReport
 
 
 def can_open_screening_round(user: User) -> bool:
@@ -40,3 +40,26 @@ FLAGGING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
 
 def can_flag_urgent(user: User) -> bool:
     return user.org_unit_id is not None and user.has_role(*FLAGGING_ROLES)
+
+
+# --- the backlog ledger (积案台账) -------------------------------------------------------------
+
+
+def can_place_on_backlog(user: User) -> bool:
+    """Supervisors (the joint-conference office of a level) put cases on the backlog ledger,
+    in the name of their unit."""
+    return user.org_unit is not None and user.has_role(Role.SUPERVISOR)
+
+
+def can_manage_backlog(user: User, entry: BacklogEntry) -> bool:
+    """A supervisor whose area holds the lead unit extends the time limit, names the
+    sponsoring leader and records the outcome (销号)."""
+    return can_place_on_backlog(user) and unit_in_scope(user, entry.lead_unit)
+
+
+def can_report_backlog(user: User, entry: BacklogEntry) -> bool:
+    """The lead unit's handlers and leaders (or its petition office) report progress, and so
+    does the sponsoring leader."""
+    if entry.sponsoring_leader_id is not None and user.pk == entry.sponsoring_leader_id:
+        return True
+    return user.has_role(Role.HANDLER, Role.LEADER) and acts_for(user, entry.lead_unit)

@@ -1,3 +1,4 @@
+from .backlog import views as backlog
 from .screening import views as screening
 from .urgent import views as urgent
 
@@ -7,4 +8,5 @@ app_name = "ledgers"
 urlpatterns = [
     *screening.urlpatterns,
     *urgent.urlpatterns,
+    *backlog.urlpatterns,
 ]

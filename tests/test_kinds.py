@@ -30,7 +30,7 @@ from escalation.kinds import (
     EscalationEventKind,
     EscalationNotificationKind,
 )
-from ledgers.kinds import LedgerCaseEventKind, LedgerNotificationKind
+from ledgers.kinds import BacklogCaseEventKind, LedgerCaseEventKind, LedgerNotificationKind
 from notifications.filters import NotificationFilter
 from notifications.kinds import NOTIFICATION_KINDS, badge, notification_kinds
 from notifications.models import Notification
@@ -82,6 +82,8 @@ def test_each_app_registers_its_own_kinds_in_the_registries_below():
         *EscalationEventKind.choices,
         *ReceptionEventKind.choices,
         *LedgerCaseEventKind.choices,
+        # The backlog ledger's steps on the case's timeline (`ledgers.kinds`).
+        *BacklogCaseEventKind.choices,
     ]
     assert DEADLINE_KINDS.choices() == [*DeadlineKind.choices, *EscalationDeadlineKind.choices]
     assert NOTIFICATION_KINDS.choices() == [

@@ -7,10 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import units_visible_to
-from core.filters import CodeChoiceFilter, DayFilter, YesNoAll
+from core.filters import DayFilter, YesNoAll
 
+from ..filters import AreaFilterSet, area_filter
 from ..models import (
     ACTIVE_DISPUTE_STATUSES,
     DisputeItem,
@@ -19,35 +18,6 @@ from ..models import (
     RiskLevel,
     ScreeningReport,
 )
-
-
-class AreaFilterSet(django_filters.FilterSet):
-    """A list of rows narrowed to a unit of the user's area (and the units below it)."""
-
-    area_field = "unit"
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The page passes the user; the API's filter backend passes the request.
-        user = user or getattr(self.request, "user", None)
-        if user is not None:
-            self.filters["area"].queryset = units_visible_to(user).filter(is_active=True)
-
-    def filter_area(self, queryset, name, unit):
-        if not unit:
-            return queryset
-        return queryset.filter(**{f"{self.area_field}__path__startswith": unit.path})
-
-
-def area_filter() -> CodeChoiceFilter:
-    return CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="filter_area",
-        label=_("Area"),
-        empty_label=_("My whole area"),
-        help_text=_("A unit's code: that unit and the units below it."),
-    )
 
 
 class ReportState:

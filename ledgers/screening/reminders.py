@@ -1,29 +1,25 @@
 """Dispute screening's step of the deadline scan: this month's regular rounds opened, and the
 reports and disputes due soon or overdue reminded once per stage and due date (the
-`LedgerReminder` claim), so a rerun or two scans at once send nothing twice."""
+`LedgerReminder` claim, `ledgers.reminders`), so a rerun or two scans at once send nothing
+twice."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.claims import insert_new
 from core.workcalendar import Counting, due_date
 from escalation.recipients import Recipients
 from notifications.models import Notification
-from notifications.services import build_notifications, save_notifications
+from notifications.services import build_notifications
 
-from ..models import ACTIVE_DISPUTE_STATUSES, DisputeItem, Ledger, LedgerReminder, ScreeningReport
+from ..models import ACTIVE_DISPUTE_STATUSES, DisputeItem, Ledger, ScreeningReport
+from ..reminders import DUE_SOON, OVERDUE, remind_all
 from .services import dispute_url, report_url, screening_regular_rounds_open, supervisors_of
-
-BATCH_SIZE = 500
-DUE_SOON, OVERDUE = "due_soon", "overdue"
 
 
 def screening_remind(today: datetime.date) -> dict[str, int]:
@@ -41,37 +37,11 @@ def screening_remind(today: datetime.date) -> dict[str, int]:
     )
     for ledger, rows in sources:
         for stage, window in windows.items():
-            counts[f"{ledger}_{stage}"] = _remind_all(ledger, rows.filter(window), stage, today)
-    return counts
-
-
-def _remind_all(ledger: str, rows: QuerySet, stage: str, today: datetime.date) -> int:
-    reminded = LedgerReminder.objects.filter(
-        ledger=ledger, object_id=OuterRef("pk"), stage=stage, due_on=OuterRef("due_on")
-    )
-    total = 0
-    while True:
-        batch = list(
-            rows.exclude(Exists(reminded))
-            .order_by("due_on", "pk")
-            .values_list("pk", "due_on")[:BATCH_SIZE]
-        )
-        if not batch:
-            return total
-        # The claim and what it sends commit together: a scan that loses the claim sends none.
-        with transaction.atomic():
-            won = insert_new(
-                LedgerReminder,
-                ["ledger", "object_id", "stage", "due_on", "created_at"],
-                [(ledger, pk, stage, due, timezone.now()) for pk, due in batch],
-                returning="object_id",
+            send = _reports if ledger == Ledger.SCREENING_REPORT else _disputes
+            counts[f"{ledger}_{stage}"] = remind_all(
+                ledger, rows.filter(window), stage, today, send
             )
-            if won:
-                send = _reports if ledger == Ledger.SCREENING_REPORT else _disputes
-                save_notifications(send(won, stage, today))
-        total += len(won)
-        if len(batch) < BATCH_SIZE:
-            return total
+    return counts
 
 
 def _reports(ids: list[int], stage: str, today: datetime.date) -> list[Notification]:

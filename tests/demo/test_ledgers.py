@@ -31,7 +31,7 @@ def test_the_demo_fills_the_dispute_ledger_and_a_rerun_adds_nothing(seeded):
     converted = DisputeItem.objects.get(status=DisputeStatus.CONVERTED)
     assert converted.petition.case is not None
     assert DisputeItem.objects.filter(status=DisputeStatus.OPEN, due_on__lt=today).exists()
-    assert "7 disputes;" in out
+    assert "7 disputes;" in out and "3 cases on the backlog ledger" in out
     # S5 reported and acknowledged, S3 awaiting acknowledgement, S4 still to be reported.
     states = set(UrgentReport.objects.values_list("status", flat=True))
     assert states == set(UrgentStatus.values)
@@ -40,3 +40,34 @@ def test_the_demo_fills_the_dispute_ledger_and_a_rerun_adds_nothing(seeded):
     before = {model: model.objects.count() for model in models}
     assert "Ledgers demo: already there." in seed()
     assert {model: model.objects.count() for model in models} == before
+
+
+def test_the_demo_puts_cases_on_the_backlog_ledger(seeded):
+    """S4 sponsored by the county leader and still being resolved, C2 resolved, S5 overdue
+    (reminded and escalated by the scan); each case's timeline shows it on the ledger."""
+    from cases.models import CaseEvent
+    from demo.seed import story_cases
+    from ledgers.models import BacklogEntry, BacklogStatus, LedgerEvent
+
+    today = timezone.localdate()
+    numbers = {code: rows[0][0] for code, rows in story_cases().items() if rows}
+    entries = {
+        entry.case.number: entry
+        for entry in BacklogEntry.objects.select_related("case", "sponsoring_leader", "lead_unit")
+    }
+    s4 = entries[numbers["S4"]]
+    assert s4.is_open and s4.due_on >= today
+    assert s4.sponsoring_leader.username == "jzd3-leader" and s4.lead_unit.code == "JZD3YMB"
+    assert s4.progress_reports.count() == 1
+    assert entries[numbers["C2"]].status == BacklogStatus.RESOLVED
+    overdue = entries[numbers["S5"]]
+    assert overdue.is_open and overdue.due_on < today
+    assert overdue.case.status == "closed"  # a closed case stays on until its outcome
+    assert LedgerEvent.objects.filter(
+        ledger="backlog", object_id=overdue.pk, kind="escalated"
+    ).exists()
+    placed = CaseEvent.objects.filter(kind="backlog_placed").values_list("case__number", flat=True)
+    assert set(placed) == set(entries)
+    before = BacklogEntry.objects.count()
+    assert "Ledgers demo: already there." in seed()
+    assert BacklogEntry.objects.count() == before == 3

@@ -424,8 +424,18 @@ def check_cases_close_when_their_review_window_lapses():
     assert events.count() == closed.count() == len(windows)
     for case_id, effective_on in events.values_list("case_id", "effective_on"):
         assert effective_on == windows[case_id] < today
+    # A closed case's latest step is its closing, unless the backlog ledger took one on it
+    # since (S5's teachers keep coming after their case closed: it is on the ledger).
+    on_ledger = set(
+        CaseEvent.objects.filter(case__in=closed, kind__startswith="backlog_").values_list(
+            "case_id", flat=True
+        )
+    )
     for case in closed.only("last_step_on"):
-        assert case.last_step_on == windows[case.pk]
+        if case.pk in on_ledger:
+            assert case.last_step_on >= windows[case.pk]
+        else:
+            assert case.last_step_on == windows[case.pk]
     # Everyday repeats that came after their case had closed opened a new case, linked to
     # it, which the office did not accept as answered without a review request in time.
     for case in Case.objects.filter(decision_reason=NotAcceptReason.NOT_REVIEWED_IN_TIME):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import User
 from cases.selectors import cases_visible_to
 from escalation.models import JointSupervision
-from ledgers.models import DisputeItem, ScreeningRound, UrgentReport
+from ledgers.models import BacklogEntry, DisputeItem, ScreeningRound, UrgentReport
 from petitions.models import Petition
 from reception.models import Appointment, ReceptionNotice
 from tests.conftest import ensure_reference_data
@@ -97,6 +97,7 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     screening_round = ScreeningRound.objects.filter(kind="special").get()
     dispute = DisputeItem.objects.filter(unit__code="JZD1S1C1").first()
     urgent = UrgentReport.objects.order_by("pk").first()
+    backlog_entry = BacklogEntry.objects.filter(status="open").order_by("pk").first()
 
     # A handler: lists with htmx filters, the petition and the case with their panels.
     watched.log_in("handler1")
@@ -183,6 +184,15 @@ def test_the_pages_run_under_the_policy_without_a_violation(demo, page, live_ser
     watched.visit(reverse("ledgers:round_open"), ".ts-wrapper")
     watched.visit(reverse("ledgers:urgent_list"), "#urgent-reports")
     watched.visit(reverse("ledgers:urgent_detail", args=[urgent.pk]), "#urgent")
+    # The backlog ledger: the ledger, its candidates, an entry with its forms, its printable
+    # assignment sheet, the sheet form with its unit picker and leader select.
+    watched.visit(reverse("ledgers:backlog_list"), "#backlog-entries")
+    watched.visit(reverse("ledgers:backlog_candidates"), "#candidates")
+    watched.visit(reverse("ledgers:backlog_detail", args=[backlog_entry.pk]), "#entry")
+    watched.visit(
+        reverse("ledgers:backlog_sheet", args=[backlog_entry.pk]), "[data-official-document]"
+    )
+    watched.visit(reverse("ledgers:backlog_place"), ".ts-wrapper")
     watched.log_in("leader1")
     watched.visit(reverse("cases:approvals"))
     watched.visit(reverse("reception:my_days"))

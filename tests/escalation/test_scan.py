@@ -194,8 +194,9 @@ def test_the_scan_runs_a_bounded_number_of_queries_per_batch(
         )
         for _ in range(120)
     )
-    # 40, and the ledgers' step with nothing due: a query per ledger and stage, and the
-    # districts whose monthly screening round is to open.
+    # 40, and the ledgers' steps with nothing due: a query per ledger and stage (the
+    # screening reports and disputes at two stages, the backlog ledger at three: 44 in all
+    # today), and the districts whose monthly screening round is to open.
     with django_assert_max_num_queries(46):
         result = deadlines_scan(batch_size=200)
     assert result.due_soon == 120
