@@ -10,12 +10,12 @@ import pytest
 
 from cases.models import Case, CaseEvent, CaseStatus
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from ledgers.backlog import services
 from ledgers.backlog.services import (
     backlog_end,
     backlog_extend,
     backlog_progress,
     backlog_sponsor,
+    placing,
 )
 from ledgers.models import (
     BacklogEntry,
@@ -140,14 +140,14 @@ def test_two_supervisors_at_once_put_it_on_once(org, case, d1_supervisor, monkey
     database has no row locks): the one-open constraint refuses this one with a conflict, not
     an error. (Made inside this transaction here, the other sheet goes with it.)"""
     other = _user("d1_supervisor2", org.d1, "supervisor")
-    real = services.is_candidate
+    real = placing.is_candidate
 
     def meanwhile(case_, today):
-        monkeypatch.setattr(services, "is_candidate", real)
+        monkeypatch.setattr(placing, "is_candidate", real)
         place(other, case_, org.d1_street)
         return real(case_, today)
 
-    monkeypatch.setattr(services, "is_candidate", meanwhile)
+    monkeypatch.setattr(placing, "is_candidate", meanwhile)
     with pytest.raises(Conflict) as refused:
         place(d1_supervisor, case, org.d1_office)
     assert case.number in str(refused.value)
@@ -198,7 +198,7 @@ def test_the_sheet_needs_its_facts(org, case, d1_supervisor):
 def test_each_bad_fact_is_named(org, case, d1_supervisor, overrides, field):
     values = {**sheet(case, org.d1_street), **overrides}
     with pytest.raises(ValidationError) as refused:
-        services.backlog_place(actor=d1_supervisor, **values)
+        placing.backlog_place(actor=d1_supervisor, **values)
     assert set(refused.value.message_dict) == {field}
 
 
