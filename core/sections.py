@@ -45,17 +45,19 @@ class Tile:
 class SectionFigures:
     """One section's figures for an area and a period.
 
-    `report_heading`, `report_text` and `report_table` (a title, a header and rows of text) are
-    the monthly report's, in official Chinese whatever the page's language; `table_columns`
-    (label, kind: "text", "int" or "rate") and `table_rows` the same table for the page and
-    the export, in the user's language with real numbers."""
+    `report_heading`, `report_text` and `report_table` (a caption and a header; its rows are
+    the table as shown, `table_text`) are the monthly report's, in official Chinese whatever
+    the page's language; `table_columns` (label, kind: "text", "int" or "rate") and
+    `table_rows` the table for the page and the export, in the user's language with real
+    numbers."""
 
     key: str
     title: str | Promise
     tiles: list[Tile]
     report_heading: str
     report_text: str
-    report_table: tuple[str, list[str], list[list[str]]] | None = None
+    # The report's table: its caption and its header; its rows are `table_text`.
+    report_table: tuple[str, list[str]] | None = None
     table_columns: list[tuple[str | Promise, str]] = field(default_factory=list)
     table_rows: list[list] = field(default_factory=list)
 

@@ -264,7 +264,8 @@ def _extra(sections: list[SectionFigures]) -> tuple[list[Section], list[Table]]:
         number = SECTION_NUMBERS[5 + index] if 5 + index < len(SECTION_NUMBERS) else str(6 + index)
         paragraphs = [figures.report_text]
         if figures.report_table is not None:
-            title, header, rows = figures.report_table
+            title, header = figures.report_table
+            rows = figures.table_text
             table_title = f"表{6 + len(tables)} {title}"
             paragraphs.append(f"详见{table_title.split()[0]}。")
             tables.append(Table(table_title, header, rows or [[NONE_ROW]]))

@@ -182,21 +182,7 @@ def backlog_figures(
         tiles=tiles,
         report_heading="积案化解",
         report_text=text,
-        report_table=(
-            "积案化解情况",
-            ["单位", "在册积案", "新列入", "化解", "积案化解率", "超期"],
-            [
-                [
-                    row["name"],
-                    str(row["on_ledger"]),
-                    str(row["new"]),
-                    str(row["resolved"]),
-                    percent(row["rate"]),
-                    str(row["overdue"]),
-                ]
-                for row in by_unit
-            ],
-        ),
+        report_table=("积案化解情况", ["单位", "在册积案", "新列入", "化解", "积案化解率", "超期"]),
         table_columns=[
             (_("Unit"), "text"),
             (_("Backlog cases on the ledger"), "int"),

@@ -168,20 +168,7 @@ def screening_figures(
         tiles=tiles,
         report_heading="矛盾纠纷排查化解",
         report_text=text,
-        report_table=(
-            "矛盾纠纷化解情况",
-            ["单位", "排查数", "化解数", "化解率", "超期未化解"],
-            [
-                [
-                    row["name"],
-                    str(row["found"]),
-                    str(row["resolved"]),
-                    percent(row["rate"]),
-                    str(row["overdue"]),
-                ]
-                for row in by_unit
-            ],
-        ),
+        report_table=("矛盾纠纷化解情况", ["单位", "排查数", "化解数", "化解率", "超期未化解"]),
         table_columns=[
             (_("Unit"), "text"),
             (_("Disputes found"), "int"),
