@@ -18,11 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.pages import case_or_404
 from core.apiauth import api_or_login_required
+from core.forms import bootstrap
 from core.pages import DaysLeft, document_page, docx_download, forbidden, found_or_404, submit
 
 from ..models import JointStatus, JointSupervision, PartyRole
 from ..permissions import can_report_for_party, can_run_joint_supervision, sees_case
 from .documents import JOINT_DOCUMENTS, JointDocumentKind
+from .filters import ALL, JointFilter
 from .forms import JointOpenForm, JointReportForm
 from .selectors import (
     PartyRow,
@@ -72,12 +74,19 @@ def supervision_or_404(request: HttpRequest, pk: int) -> JointSupervision:
 @require_GET
 def joint_board_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
-    if status not in JointStatus.values:
+    if status not in (*JointStatus.values, ALL):
         status = JointStatus.OPEN
     today = timezone.localdate()
-    page = Paginator(joint_board(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    board = JointFilter(
+        request.GET,
+        queryset=joint_board(user=request.user, status=None if status == ALL else status),
+        user=request.user,
     )
+    bootstrap(board.form)
+    page = Paginator(board.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["status"] = status
     rows = [
         {"supervision": supervision, "cells": [_cell(row, today) for row in cells]}
         for supervision, cells in board_rows(page.object_list, today)
@@ -91,13 +100,15 @@ def joint_board_view(request: HttpRequest) -> HttpResponse:
         "escalation/joint_board.html",
         {
             "status": status,
-            "statuses": JointStatus.choices,
+            "statuses": [*JointStatus.choices, (ALL, _("All"))],
             "roles": PartyRole.choices,
             "page": page,
             "rows": rows,
             "my_tasks": tasks,
-            "query": f"status={status}",
+            "query": query.urlencode(),
+            "filter": board,
         },
+        status=200 if board.is_valid() else 400,
     )
 
 

@@ -12,10 +12,16 @@ import re
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 
 from core.sections import section_figures
 from escalation.notices.services import supervision_notice_issue, supervision_notice_respond
 from tests.factories import register_petition
+
+from . import joint_fixtures
+
+joint_case = joint_fixtures.joint_case
+supervision = joint_fixtures.supervision
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date
@@ -64,9 +70,16 @@ def test_the_notices_counted_by_hand(org, november, city_supervisor):
         "notices_answered_late": 1,
         "notices_open": 1,
         "notices_overdue": 1,
+        "joint_opened": 0,
+        "joint_closed": 0,
+        "joint_open": 0,
     }
     assert "下发督办、催办通知书4件" in section.report_text
     assert "超期未回复1件" in section.report_text
+
+
+def listed(response) -> int:
+    return len(re.findall(r"<tr data-(?:notice|supervision)=", response.content.decode()))
 
 
 def test_each_tile_drills_down_to_the_notices_it_counts(client, org, november, city_supervisor):
@@ -74,9 +87,24 @@ def test_each_tile_drills_down_to_the_notices_it_counts(client, org, november, c
     for tile in figures(city_supervisor, org.city).tiles:
         response = client.get(tile.url)
         assert response.status_code == 200, tile.key
-        assert len(re.findall(r"<tr data-notice=", response.content.decode())) == tile.value, (
-            tile.key
-        )
+        assert listed(response) == tile.value, tile.key
+
+
+def test_a_joint_supervision_opened_in_the_month_is_counted_and_listed(
+    client, org, november, supervision, city_supervisor
+):
+    """Opened by 东湖区 on the 22nd (`joint_fixtures`), still open."""
+    tiles = {tile.key: tile for tile in figures(city_supervisor, org.city).tiles}
+    assert (tiles["joint_opened"].value, tiles["joint_open"].value) == (1, 1)
+    assert tiles["joint_closed"].value == 0
+    assert "本期启动五方联合督办1件，已结束0件，仍在督办1件" in (
+        figures(city_supervisor, org.city).report_text
+    )
+    client.force_login(city_supervisor)
+    for key in ("joint_opened", "joint_open", "joint_closed"):
+        assert listed(client.get(tiles[key].url)) == tiles[key].value, key
+    # Another district's area counts none of it.
+    assert {t.key: t.value for t in figures(city_supervisor, org.d2).tiles}["joint_opened"] == 0
 
 
 def test_the_notice_list_refuses_a_bad_filter_on_its_field(client, city_supervisor):
@@ -85,3 +113,10 @@ def test_the_notice_list_refuses_a_bad_filter_on_its_field(client, city_supervis
     assert response.status_code == 400
     page = response.content.decode()
     assert 'data-field-error="issued_from"' in page and 'data-field-error="state"' in page
+
+
+def test_the_joint_board_refuses_a_bad_filter_on_its_field(client, city_supervisor):
+    client.force_login(city_supervisor)
+    response = client.get(reverse("escalation:joint_board"), {"status": "all", "opened_to": "x"})
+    assert response.status_code == 400
+    assert 'data-field-error="opened_to"' in response.content.decode()
