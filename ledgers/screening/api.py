@@ -64,7 +64,8 @@ class RoundOpenSerializer(serializers.Serializer):
     units = serializers.ListField(
         child=SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.none()),
         required=False,
-        max_length=2000,
+        # Below Django's 1,000 fields of a form body (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+        max_length=500,
         help_text=_("Codes of the units that must report; empty: the streets and communities."),
     )
     instructions = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
