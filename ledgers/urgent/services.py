@@ -34,6 +34,7 @@ from core.locking import lock_and_read
 from escalation.recipients import Recipients
 from notifications.services import notify
 
+from ..checks import required_text
 from ..events import ledger_event_write
 from ..kinds import LedgerCaseEventKind, LedgerNotificationKind
 from ..models import (
@@ -61,13 +62,6 @@ def recipient_units(reporting_unit: OrgUnit) -> list[OrgUnit]:
     return list({unit.pk: unit for unit in (government, above)}.values())
 
 
-def _required(name: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({name: [message]})
-    return value[:LONG_TEXT]
-
-
 def _supervisors_and_leaders(unit: OrgUnit) -> list[User]:
     government = government_id_of(unit)
     acting = users_acting_for([government], Role.LEADER, Role.SUPERVISOR)
@@ -90,7 +84,7 @@ def urgent_flag(
         raise NotAllowed(_("Case %(number)s is outside your area.") % {"number": case.number})
     if gravity not in Gravity.values:
         raise ValidationError({"gravity": [_("Choose major or urgent.")]})
-    reason = _required("reason", reason, _("Say why the matter is major or urgent."))
+    reason = required_text("reason", reason, _("Say why the matter is major or urgent."))
     open_one = (
         UrgentReport.objects.filter(case=case, gravity=gravity)
         .exclude(status=UrgentStatus.ACKNOWLEDGED)
@@ -169,7 +163,7 @@ def urgent_report_issue(*, actor: User, report: UrgentReport, content: str) -> U
         )
     if report.status != UrgentStatus.DRAFT:
         raise Conflict(_("Report %(number)s has been sent.") % {"number": report.number})
-    content = _required("content", content, _("Write the report."))
+    content = required_text("content", content, _("Write the report."))
     accused = accused_unit_ids(report.case)
     units = [
         u
@@ -297,7 +291,7 @@ def urgent_follow_up(*, actor: User, report: UrgentReport, content: str) -> Urge
         )
     if report.status == UrgentStatus.DRAFT:
         raise Conflict(_("Send report %(number)s first.") % {"number": report.number})
-    content = _required("content", content, _("Write the follow-up report."))
+    content = required_text("content", content, _("Write the follow-up report."))
     ledger_event_write(
         ledger=Ledger.URGENT_REPORT,
         object_id=report.pk,

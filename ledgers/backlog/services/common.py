@@ -18,7 +18,6 @@ from cases.selectors import backlog_condition
 from cases.selectors.accusations import accuses
 from cases.services.core import case_save
 from core.exceptions import ValidationError
-from core.limits import LONG_TEXT
 from escalation.recipients import Recipients
 from petitions.models import Petition
 
@@ -41,13 +40,6 @@ def is_candidate(case: Case, today: datetime.date) -> bool:
 def is_group_case(case: Case) -> bool:
     """Whether a petition of `case` is a group visit (群体性, one query)."""
     return Petition.objects.filter(case_id=case.pk, is_group=True).exists()
-
-
-def _text(name: str, value: str, message: str, limit: int = LONG_TEXT) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({name: [message]})
-    return value[:limit]
 
 
 def _previous_step(case: Case) -> str:

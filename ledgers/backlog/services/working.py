@@ -19,6 +19,7 @@ from core.limits import LONG_TEXT
 from core.locking import lock_and_read
 from notifications.services import notify
 
+from ...checks import required_text
 from ...events import ledger_event_write
 from ...kinds import BacklogCaseEventKind, LedgerNotificationKind
 from ...models import (
@@ -35,7 +36,6 @@ from .common import (
     _day,
     _people,
     _sponsor_for,
-    _text,
     entry_url,
 )
 
@@ -87,7 +87,7 @@ def backlog_progress(
     if unit is None:
         raise NotAllowed(_("Only the staff of a unit report progress."))
     _still_open(entry)
-    text = _text("text", text, _("Say what has been done."))
+    text = required_text("text", text, _("Say what has been done."))
     case = case_lock(entry.case_id)
     day = _day(
         case, on, entry.placed_on, _("The date cannot be before the case went on the ledger.")
@@ -265,7 +265,7 @@ def backlog_end(
                 ]
             }
         )
-    note = _text("note", note, _("Say how it ended."))
+    note = required_text("note", note, _("Say how it ended."))
     day = _day(
         case, on, entry.placed_on, _("The date cannot be before the case went on the ledger.")
     )

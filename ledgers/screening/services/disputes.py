@@ -27,6 +27,7 @@ from notifications.services import notify
 from petitions.models import Category, Channel, PetitionerRole
 from petitions.services.intake import PetitionDraft, PetitionerDraft, petition_register
 
+from ...checks import required_text
 from ...events import ledger_event_write
 from ...kinds import LedgerNotificationKind
 from ...models import (
@@ -259,13 +260,6 @@ def _on(on: datetime.date | None, item: DisputeItem) -> datetime.date:
     return day
 
 
-def _required(name: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({name: [message]})
-    return value[:LONG_TEXT]
-
-
 @transaction.atomic
 def dispute_progress(*, actor: User, item: DisputeItem, measures: str) -> DisputeItem:
     """Record what has been done (the measures so far) on a dispute still being worked."""
@@ -275,7 +269,7 @@ def dispute_progress(*, actor: User, item: DisputeItem, measures: str) -> Disput
             _("Dispute %(number)s has ended (“%(status)s”).")
             % {"number": item.number, "status": item.get_status_display()}
         )
-    measures = _required("measures", measures, _("Say what has been done."))
+    measures = required_text("measures", measures, _("Say what has been done."))
     item.measures = measures
     item.save(update_fields=["measures"])
     ledger_event_write(
@@ -293,7 +287,7 @@ def dispute_progress(*, actor: User, item: DisputeItem, measures: str) -> Disput
 def dispute_contain(*, actor: User, item: DisputeItem, outcome: str) -> DisputeItem:
     """稳控: not resolved yet but under control; it stays on its clock."""
     item = _lock_dispute(actor, item)
-    outcome = _required("outcome", outcome, _("Say how the situation is kept under control."))
+    outcome = required_text("outcome", outcome, _("Say how the situation is kept under control."))
     return _move(actor, item, DisputeStatus.CONTAINED, outcome, outcome=outcome)
 
 
@@ -310,7 +304,7 @@ def dispute_resolve(
     item = _lock_dispute(actor, item)
     if method not in ResolutionMethod.values:
         raise ValidationError({"method": [_("Choose how it was resolved.")]})
-    outcome = _required("outcome", outcome, _("Say how it was resolved."))
+    outcome = required_text("outcome", outcome, _("Say how it was resolved."))
     day = _on(on, item)
     return _move(
         actor, item, DisputeStatus.RESOLVED, outcome, method=method, outcome=outcome, ended_on=day
@@ -322,7 +316,7 @@ def dispute_report_up(*, actor: User, item: DisputeItem, outcome: str) -> Disput
     """上报: beyond the unit's means, reported to the government above (its supervisors and
     leaders are notified; it is in their area already)."""
     item = _lock_dispute(actor, item)
-    outcome = _required("outcome", outcome, _("Say why it is reported to the level above."))
+    outcome = required_text("outcome", outcome, _("Say why it is reported to the level above."))
     recipients = Recipients([item.responsible_unit])
     above = recipients.issuer_above(item.responsible_unit)
     item = _move(
@@ -372,7 +366,7 @@ def dispute_convert(*, actor: User, item: DisputeItem, facts: PetitionFacts) -> 
         _move(actor, item, DisputeStatus.CONVERTED, "")  # raises the conflict
     if facts.category is None:
         raise ValidationError({"category": [_("Choose the category of the matter.")]})
-    name = _required("petitioner_name", facts.petitioner_name, _("Name the petitioner."))
+    name = required_text("petitioner_name", facts.petitioner_name, _("Name the petitioner."))
     applicants = [p for p in item.parties if p.get("role") == PartyRole.APPLICANT]
     draft = PetitionDraft(
         channel=Channel.VISIT,
