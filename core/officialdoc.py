@@ -77,6 +77,17 @@ def official_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_numeral(n: int) -> str:
+    """A heading's number (一、二、… 十一、), 1 to 99: 1 → 一, 12 → 十二, 20 → 二十."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{NUMERALS[tens - 1] if tens > 1 else ''}十{NUMERALS[ones - 1] if ones else ''}"
+
+
 def paragraphs_of(text: str) -> list[str]:
     """The non-empty lines of a text field, stripped: one paragraph each."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -15,7 +15,14 @@ from django.utils.translation import override
 
 from accounts.models import OrgKind, OrgUnit
 from core.identity import mask_personal_data
-from core.officialdoc import OfficialDocument, Section, Table, official_date, officialdoc_docx
+from core.officialdoc import (
+    OfficialDocument,
+    Section,
+    Table,
+    chinese_numeral,
+    official_date,
+    officialdoc_docx,
+)
 
 from . import indicators
 from .indicators import percent
@@ -252,8 +259,15 @@ def _backlog_table(backlog_rows: list[dict]) -> Table:
     )
 
 
-# The numbers of the report's sections, in official order.
-SECTION_NUMBERS = "一二三四五六七八九十"
+def report_tables(summary: dict) -> list[Table]:
+    """表1–表4 of a report over `summary`'s period: the indicators, channels and levels, hot
+    issues and the units' ranking (the annual report has them too)."""
+    return [
+        _indicator_table(summary),
+        _channel_table(summary),
+        _category_table(summary),
+        _ranking_table(summary),
+    ]
 
 
 def _extra(sections: list[SectionFigures]) -> tuple[list[Section], list[Table]]:
@@ -261,7 +275,7 @@ def _extra(sections: list[SectionFigures]) -> tuple[list[Section], list[Table]]:
     sections and tables."""
     texts, tables = [], []
     for index, figures in enumerate(sections):
-        number = SECTION_NUMBERS[5 + index] if 5 + index < len(SECTION_NUMBERS) else str(6 + index)
+        number = chinese_numeral(6 + index)
         paragraphs = [figures.report_text]
         if figures.report_table is not None:
             title, header = figures.report_table
@@ -289,14 +303,7 @@ def monthly_report_document(
         backlog_rows = summary["backlog"]["cases"]
     start = summary["from"]
     month = f"{start.year}年{start.month}月"
-    tables = [
-        _indicator_table(summary),
-        _channel_table(summary),
-        _category_table(summary),
-        _ranking_table(summary),
-        _backlog_table(backlog_rows),
-        *extra_tables,
-    ]
+    tables = [*report_tables(summary), _backlog_table(backlog_rows), *extra_tables]
     return OfficialDocument(
         title=TITLE,
         number=f"{start.year}年第{start.month}期",

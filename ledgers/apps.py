@@ -52,6 +52,10 @@ class LedgersConfig(AppConfig):
 
         register_section(BACKLOG_SECTION)
 
+        from .targets.figures import TARGETS_SECTION
+
+        register_section(TARGETS_SECTION)
+
         # A backlog case's lead unit works on the case: an accusation against that unit does
         # not join it (`cases.selectors.accusations.case_reaches`).
         from cases.selectors.accusations import register_participation
@@ -62,3 +66,4 @@ class LedgersConfig(AppConfig):
 
         # The unit scopes of the ledgers' pickers (`accounts.pickers`).
         from .screening import forms as screening_forms  # noqa: F401
+        from .targets import forms as targets_forms  # noqa: F401

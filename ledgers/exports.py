@@ -15,10 +15,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from accounts.models import OrgUnit
 from core.identity import mask_personal_data
 from dashboards.exports import sheet_name
 
-from .models import BacklogEntry, DisputeItem, PartyRole, UrgentReport
+from .models import FACTORS, BacklogEntry, DisputeItem, PartyRole, UrgentReport
+from .targets.assessment import FACTOR_LABELS
+from .targets.selectors import METRICS, status_label
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -202,3 +205,57 @@ def backlog_workbook(entries: QuerySet[BacklogEntry]) -> tuple[bytes, str]:
     title = gettext("Backlog ledger")
     content = _workbook(title, header, rows, widths)
     return content, f"积案台账-{timezone.localdate():%Y-%m-%d}.xlsx"
+
+
+def targets_workbook(progress: list, area: OrgUnit, year: int) -> tuple[bytes, str]:
+    """The annual targets of the area's units and where each stands (`targets.selectors`)."""
+    header = [gettext("Unit"), gettext("Ceiling (batches)")]
+    for metric in METRICS:
+        header += [
+            f"{metric.label}：{gettext('this year')}",
+            f"{metric.label}：{gettext('last year by the same day')}",
+            f"{metric.label}：{gettext('allowed this year')}",
+            f"{metric.label}：{gettext('status')}",
+        ]
+    header.append(gettext("Status"))
+    rows = []
+    for unit_progress in progress:
+        target = unit_progress.target
+        row: list = [unit_progress.unit.name, target.batch_ceiling if target else None]
+        for metric in unit_progress.metrics or [None] * len(METRICS):
+            if metric is None:
+                row += [None, None, None, ""]
+            else:
+                allowed = None if metric.allowed is None else round(metric.allowed)
+                row += [
+                    metric.actual,
+                    metric.last_year_to_date,
+                    allowed,
+                    status_label(metric.status),
+                ]
+        row.append(status_label(unit_progress.status))
+        rows.append(row)
+    widths = [20, 10, *([10, 10, 10, 8] * len(METRICS)), 10]
+    title = gettext("Annual targets %(year)d") % {"year": year}
+    return _workbook(title, header, rows, widths), f"年度目标-{area.code}-{year}.xlsx"
+
+
+def assessment_workbook(rows: list, weights: dict, area: OrgUnit, year: int) -> tuple[bytes, str]:
+    """The year-end assessment's ranked table (`targets.assessment`)."""
+    header = [gettext("Rank"), gettext("Unit"), gettext("Score")]
+    for factor in FACTORS:
+        label = FACTOR_LABELS[factor]
+        header += [f"{label}（{weights[factor]}）", f"{label}：{gettext('points')}"]
+    body = []
+    for row in rows:
+        line: list = [row.rank, row.unit.name, row.score]
+        for factor in FACTORS:
+            value, points = row.values.get(factor), row.points.get(factor)
+            line += [
+                None if value is None else round(value * 100, 1),
+                None if points is None else round(points, 2),
+            ]
+        body.append(line)
+    widths = [6, 20, 8, *([12, 10] * len(FACTORS))]
+    title = gettext("Year-end assessment %(year)d") % {"year": year}
+    return _workbook(title, header, body, widths), f"年度考核-{area.code}-{year}.xlsx"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from accounts.selectors import acts_for, unit_in_scope
+from accounts.selectors import acts_for, scope_path, unit_in_scope
 
 from .models import BacklogEntry, DisputeItem, ScreeningReport
 
@@ -63,3 +63,25 @@ def can_report_backlog(user: User, entry: BacklogEntry) -> bool:
     if entry.sponsoring_leader_id is not None and user.pk == entry.sponsoring_leader_id:
         return True
     return user.has_role(Role.HANDLER, Role.LEADER) and acts_for(user, entry.lead_unit)
+
+
+# --- the annual targets and the assessment --------------------------------------------------
+
+
+def can_set_target(user: User, unit: OrgUnit) -> bool:
+    """A supervisor sets the targets of the units below the top of their area (the level
+    above sets a level's targets, never the level itself)."""
+    own = user.org_unit
+    return (
+        own is not None
+        and user.has_role(Role.SUPERVISOR)
+        and unit_in_scope(user, unit)
+        and unit.path != scope_path(own)
+    )
+
+
+def can_assess(user: User, unit: OrgUnit) -> bool:
+    """A supervisor weighs the assessment of the units below any unit of their area."""
+    return (
+        user.org_unit is not None and user.has_role(Role.SUPERVISOR) and unit_in_scope(user, unit)
+    )

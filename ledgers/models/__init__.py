@@ -1,6 +1,7 @@
 """The ledgers the petition offices run on, beside the cases: dispute screening and
 resolution (矛盾纠纷排查化解), major and urgent matters (重大紧急信访事项) and the backlog
-ledger (积案台账).
+ledger (积案台账); and the annual targets a level sets the units below it (一控制三下降), with
+the weights of its year-end assessment of them.
 
 Every ledger keeps its history as `LedgerEvent` rows written in the same transaction as the
 change, and its clocks as indexed `due_on` columns that the one deadline scan reads
@@ -33,6 +34,7 @@ from .screening import (
     ScreeningReport,
     ScreeningRound,
 )
+from .targets import FACTORS, AnnualTarget, AssessmentScheme
 from .urgent import (
     Gravity,
     UrgentRecipient,
@@ -44,6 +46,9 @@ __all__ = [
     "ACTIVE_DISPUTE_STATUSES",
     "BACKLOG_OUTCOMES",
     "DISPUTE_TRANSITIONS",
+    "FACTORS",
+    "AnnualTarget",
+    "AssessmentScheme",
     "BacklogEntry",
     "BacklogProgress",
     "BacklogStatus",

@@ -13,6 +13,8 @@ class Ledger(models.TextChoices):
     DISPUTE = "dispute", _("Dispute")
     URGENT_REPORT = "urgent_report", _("Information report")
     BACKLOG = "backlog", _("Backlog case")
+    TARGET = "target", _("Annual target")
+    ASSESSMENT = "assessment", _("Assessment weights")
 
 
 class LedgerEventKind(models.TextChoices):
@@ -37,6 +39,9 @@ class LedgerEventKind(models.TextChoices):
     TERMINATED = "terminated", _("Terminated by law (依法终结)")
     # An urgent report not acknowledged in time; a backlog case long overdue.
     ESCALATED = "escalated", _("Escalated")
+    # The annual targets and the assessment's weights.
+    TARGET_SET = "target_set", _("Targets set")
+    WEIGHTS_SET = "weights_set", _("Weights set")
 
 
 class LedgerEvent(models.Model):
