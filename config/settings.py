@@ -691,6 +691,7 @@ SPECTACULAR_SETTINGS = {
         "ResolutionMethodEnum": "ledgers.models.ResolutionMethod",
         "RiskLevelEnum": "ledgers.models.RiskLevel",
         "DisputeStatusEnum": "ledgers.models.DisputeStatus",
+        "TargetStatusEnum": "ledgers.targets.selectors.TargetStatus",
     },
 }
 

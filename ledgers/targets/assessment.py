@@ -1,5 +1,6 @@
-"""The year-end assessment (年度考核) of the units directly below an assessing unit, each with
-its whole area, from 1 January to the year's last day (or today, for the year under way).
+"""The year-end assessment (年度考核) of the units below an assessing unit (`units_below`: a
+city's districts), each with its whole area, from 1 January to the year's last day (or today,
+for the year under way).
 
 Each factor is a fraction from 0 to 1:
 
@@ -46,7 +47,7 @@ from ..models import (
     DisputeItem,
     DisputeStatus,
 )
-from .selectors import target_progress, year_window
+from .selectors import target_progress, units_below, year_window
 
 DEFAULT_WEIGHTS = {
     "on_time": 25,
@@ -233,7 +234,7 @@ def rank(rows: Iterable[Assessed]) -> list[Assessed]:
 def assessment(area: OrgUnit, year: int, today: datetime.date, weights: dict[str, int]):
     """The units directly below `area`, assessed for `year` with `weights` and ranked."""
     window = year_window(year, today)
-    children = list(OrgUnit.objects.filter(parent=area, is_active=True).order_by("path"))
+    children = units_below(area)
     if window is None or not children:
         return []
     start, end = window

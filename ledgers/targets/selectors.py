@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, User
+from accounts.models import OrgKind, OrgUnit, User
 from accounts.selectors import units_visible_to
 from dashboards.models import DailyStat
 from dashboards.selectors import read_database
@@ -225,11 +225,18 @@ def target_progress(units: list[OrgUnit], year: int, today: datetime.date) -> li
     return result
 
 
+def units_below(area: OrgUnit) -> list[OrgUnit]:
+    """The units a level sets targets for and assesses: the active units directly below it,
+    only the governments among them when there are any (a city's districts, not its petition
+    office and departments) (one query)."""
+    children = list(OrgUnit.objects.filter(parent=area, is_active=True).order_by("path"))
+    governments = [child for child in children if child.kind == OrgKind.GOVERNMENT]
+    return governments or children
+
+
 def area_units(area: OrgUnit) -> list[OrgUnit]:
-    """The area's unit and the active units directly below it, which its level sets targets
-    for and assesses (one query)."""
-    children = OrgUnit.objects.filter(parent=area, is_active=True).order_by("path")
-    return [area, *children]
+    """The area's own unit, then `units_below` it."""
+    return [area, *units_below(area)]
 
 
 def targets_visible_to(user: User) -> QuerySet[AnnualTarget]:
