@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, User
 from accounts.pickers import register_unit_scope, unit_picker
 from accounts.selectors import scope_path, units_visible_to
-from core.forms import UnitChoiceField, textarea
+from core.forms import UnitChoiceField, bootstrap, textarea
 
 from ..models import FACTORS
 from .assessment import FACTOR_LABELS
@@ -53,6 +53,7 @@ class YearAreaForm(forms.Form):
             widget=forms.NumberInput(attrs={"placeholder": self.today.year}),
         )
         self.user = user
+        bootstrap(self)
 
     def clean_area(self) -> OrgUnit | None:
         return self.cleaned_data.get("area") or top_of_scope(self.user)
@@ -82,6 +83,10 @@ def _cut_field(label) -> forms.DecimalField:
 
 
 class TargetForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
     batch_ceiling = forms.IntegerField(
         label=_("Ceiling on petitions (batches)"),
         min_value=0,
@@ -102,6 +107,7 @@ class WeightsForm(forms.Form):
             self.fields[factor] = forms.IntegerField(
                 label=FACTOR_LABELS[factor], min_value=0, max_value=100
             )
+        bootstrap(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -17,6 +17,7 @@ from core.limits import LONG_TEXT
 from ..events import ledger_event_write
 from ..models import FACTORS, AnnualTarget, AssessmentScheme, Ledger, LedgerEventKind
 from ..permissions import can_assess, can_set_target
+from .assessment import FACTOR_LABELS
 
 CUTS = ("skip_level_cut", "repeat_cut", "group_cut", "capital_cut")
 
@@ -153,6 +154,6 @@ def weights_set(*, actor: User, unit: OrgUnit, year: int, weights: dict) -> Asse
         object_id=scheme.pk,
         kind=LedgerEventKind.WEIGHTS_SET,
         actor=actor,
-        note="、".join(f"{factor} {value}" for factor, value in points.items()),
+        note="、".join(f"{FACTOR_LABELS[factor]} {value}" for factor, value in points.items()),
     )
     return scheme
