@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_visible_to
-from core.filters import CodeChoiceFilter, DayFilter, YesNoAll
+from core.filters import CodeChoiceFilter, DayFilter
 from core.forms import UserChoiceField
 
 from .models import Appointment, AppointmentStatus, DayStatus, FieldVisit, ReceptionDay
@@ -140,16 +140,24 @@ class AppointmentFilter(ReceptionFilterSet):
     status = django_filters.ChoiceFilter(
         choices=AppointmentStatus.choices, label=_("Status"), empty_label=_("All")
     )
-    resolved = django_filters.BooleanFilter(
-        field_name="record__resolved_on_spot",
-        widget=YesNoAll,
+    # A choice rather than a yes/no widget, which would take any other word for "all".
+    resolved = django_filters.ChoiceFilter(
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        method="filter_resolved",
         label=_("Resolved on the spot"),
-        help_text=_("As the reception record says."),
+        empty_label=_("All"),
+        help_text=_("As the reception record says: true or false."),
     )
 
     class Meta:
         model = Appointment
         fields: list[str] = []
+
+
+    def filter_resolved(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(record__resolved_on_spot=value == "true")
 
 
 class AppointmentPageFilter(AppointmentFilter):
