@@ -153,7 +153,6 @@ class AppointmentFilter(ReceptionFilterSet):
         model = Appointment
         fields: list[str] = []
 
-
     def filter_resolved(self, queryset, name, value):
         if not value:
             return queryset
