@@ -21,8 +21,10 @@ In the city: days held 3 (11-05, 11-12, 11-18), receptions 3, people 1 + 3 + 1 =
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
+import docx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -163,6 +165,17 @@ def test_the_dashboard_and_the_report_show_the_section(client, org, month, city_
     assert 'id="section-reception"' in page
     assert 'data-tile="people_received" data-value="5"' in page
     assert 'id="section-reception-table"' in page
+    response = client.get(reverse("dashboards:report"), {"unit": "CT", "month": "2026-11"})
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    assert "领导接访下访" in text and "实际接访3天" in text
+    assert "领导接访下访情况" in text and "四级会诊" in text
+    export = client.get(reverse("dashboards:export"), {**period, "table": "reception"})
+    assert export.status_code == 200
 
 
 # --- the lists' filters -------------------------------------------------------------------------
