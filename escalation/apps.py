@@ -35,9 +35,11 @@ class EscalationConfig(AppConfig):
         # Its figures on the dashboard (`core.sections`: dashboards sits beside it).
         from core.sections import register_section
 
+        from .consultations.figures import CONSULTATION_SECTION
         from .figures import ESCALATION_SECTION
 
         register_section(ESCALATION_SECTION)
+        register_section(CONSULTATION_SECTION)
 
         # The unit scopes of the notice and joint supervision pickers (`accounts.pickers`).
         from .joint import forms as joint_forms  # noqa: F401

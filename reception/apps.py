@@ -25,5 +25,12 @@ class ReceptionConfig(AppConfig):
         register_case_panel("reception:case_panel", _("Leader reception"))
         register_participation(units_taking_part)
 
+        # Its figures on the dashboard (`core.sections`: dashboards sits below it).
+        from core.sections import register_section
+
+        from .figures import RECEPTION_SECTION
+
+        register_section(RECEPTION_SECTION)
+
         # The unit scope of the booking form's attending units picker (`accounts.pickers`).
         from .appointments import forms as appointment_forms  # noqa: F401

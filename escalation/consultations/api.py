@@ -1,14 +1,15 @@
 """API: four-level consultation (四级会诊), issue 4 §4 and §7.
 
 `GET /api/v1/consultations/` lists the consultations the caller sees (newest first; `case` a
-case number), `GET …/{id}/` one; `POST` records one level (`case` number, `level` 1–4, `date`
-held on, `units` codes attending, `attendees`, `experts`, `analysis`, `decision`, `tasks`
-[{`unit` code, `task`, `due`}]): level 1 on a case without consultations, level N only once
-level N−1 was escalated. `POST …/{id}/escalate/` (`level` = its level + 1, `reason`, optional
-`date`) takes it one level up; `POST …/{id}/tasks/{task}/done/` (optional `date`) marks a
-task of the caller's unit done. Errors: 400 `{field: [messages]}` (a refused level is an error
-on `level`), 403 wrong role or unit, 404 outside the caller's scope, 409 already escalated or
-done."""
+case number; `area` a unit's code, the consultations its subtree held; `held_from`,
+`held_to`; `level`; `state` escalated | standing | tasks_overdue), `GET …/{id}/` one; `POST`
+records one level (`case` number, `level` 1–4, `date` held on, `units` codes attending,
+`attendees`, `experts`, `analysis`, `decision`, `tasks` [{`unit` code, `task`, `due`}]):
+level 1 on a case without consultations, level N only once level N−1 was escalated.
+`POST …/{id}/escalate/` (`level` = its level + 1, `reason`, optional `date`) takes it one
+level up; `POST …/{id}/tasks/{task}/done/` (optional `date`) marks a task of the caller's
+unit done. Errors: 400 `{field: [messages]}` (a refused level is an error on `level`), 403
+wrong role or unit, 404 outside the caller's scope, 409 already escalated or done."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -29,6 +31,7 @@ from core.pages import found_or_404
 from core.rest import BackEntryInput, ScopedViewSet, create_action, object_id, row_action
 
 from ..models import Consultation, ConsultationTask
+from .filters import ConsultationFilter
 from .selectors import (
     consultation_detail,
     consultation_list,
@@ -167,6 +170,9 @@ class ConsultationViewSet(ScopedViewSet):
     parser_classes = [JSONParser, FormParser]
     model = Consultation
     find_row = staticmethod(consultation_detail)
+    # `area`, `held_from`, `held_to`, `level`, `state`: the list page's filters.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ConsultationFilter
 
     def visible_rows(self, wanted: dict):
         number = self.request.query_params.get("case")

@@ -64,9 +64,14 @@ def case_consultations(case: Case) -> list[Consultation]:
     return list(with_details(Consultation.objects.filter(case=case).order_by("level")))
 
 
+def consultations_visible_to(user: User) -> QuerySet[Consultation]:
+    """The consultations on the cases whose consultations `user` sees."""
+    return Consultation.objects.filter(case_id__in=consultation_case_ids(user))
+
+
 def consultation_list(*, user: User, case_number: str | None = None) -> QuerySet[Consultation]:
     """The consultations `user` sees, newest first; of one case when `case_number` is given."""
-    queryset = Consultation.objects.filter(case_id__in=consultation_case_ids(user))
+    queryset = consultations_visible_to(user)
     if case_number is not None:
         queryset = queryset.filter(case__number=case_number)
     return with_details(queryset.order_by("-held_on", "-pk"))

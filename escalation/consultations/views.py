@@ -1,4 +1,5 @@
-"""The four-level consultation page of a case: every level's record (date, units, people,
+"""The list of every consultation the user sees (filtered; the dashboard drills down to it),
+and the four-level consultation page of a case: every level's record (date, units, people,
 experts, analysis, decision, tasks and their state, the reason it went up), the form to record
 the next allowed level, the form to escalate the latest one, and "done" buttons on the tasks
 of the user's units. Thin: parse the form, call one service, render."""
@@ -19,10 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Case
 from core.exceptions import ValidationError
-from core.pages import DaysLeft, apply_service_errors, forbidden, found_or_404, submit
+from core.pages import (
+    DaysLeft,
+    apply_service_errors,
+    filtered_list,
+    forbidden,
+    found_or_404,
+    submit,
+)
 
 from ..models import Consultation, ConsultationLevel, ConsultationTask
 from ..permissions import can_run_consultation, sees_case
+from .filters import ConsultationFilter
 from .forms import (
     ConsultationForm,
     EscalateForm,
@@ -32,6 +41,7 @@ from .selectors import (
     case_consultations,
     consultation_case,
     consultation_detail,
+    consultation_list,
     consultation_task_detail,
 )
 from .services.followup import can_mark_task_done, consultation_escalate, consultation_task_done
@@ -129,6 +139,47 @@ def _level_label(form: ConsultationForm | None, allowed: int | None) -> str:
     if form is not None and form.is_bound:
         level = form.cleaned_data.get("level") if hasattr(form, "cleaned_data") else None
     return ConsultationLevel(level).label if level in ConsultationLevel.values else ""
+
+
+@dataclass
+class ListRow:
+    """One line of the consultation list: its tasks counted in Python from the prefetch."""
+
+    consultation: Consultation
+    tasks: int
+    done: int
+    overdue: int
+
+
+def _list_row(consultation: Consultation, today: datetime.date) -> ListRow:
+    tasks = list(consultation.tasks.all())
+    return ListRow(
+        consultation=consultation,
+        tasks=len(tasks),
+        done=sum(1 for task in tasks if task.done_on is not None),
+        overdue=sum(1 for task in tasks if task.done_on is None and task.due_on < today),
+    )
+
+
+@login_required
+@require_GET
+def consultation_list_view(request: HttpRequest) -> HttpResponse:
+    """Every consultation the user sees, filtered by area, days, level and state; the
+    dashboard's consultation figures drill down here."""
+    user = request.user
+    consultations = ConsultationFilter(
+        request.GET, queryset=consultation_list(user=user), user=user
+    )
+    today = timezone.localdate()
+    return filtered_list(
+        request,
+        consultations,
+        row=lambda consultation: _list_row(consultation, today),
+        template="escalation/consultation_list.html",
+        filters="escalation/_consultation_filters.html",
+        table="escalation/_consultation_table.html",
+        status=200 if consultations.is_valid() else 400,
+    )
 
 
 @login_required
@@ -231,6 +282,7 @@ def consultation_task_done_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list = [
+    path("consultations/", consultation_list_view, name="consultation_list"),
     path("cases/<str:number>/consultations/", case_consultations_view, name="case_consultations"),
     path(
         "cases/<str:number>/consultations/record/",

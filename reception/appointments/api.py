@@ -1,10 +1,12 @@
 """API: appointments (约访), issue 5 §3 and §7.
 
 `GET /api/v1/reception/appointments/` lists the appointments the caller sees (filters `case`
-number, `date`, `leader` username); `GET …/{id}/` one, with its `notices` (print and .docx
-links) and its `record` once the reception is recorded; `POST` books one (`case` number,
-`schedule` id, `date`, optional `petitioners`: ids of the case's petitioners, `note`,
-`attending_units`: unit codes, by default the case's owner, lead and co-units) and
+number, `date`, `leader` username; `area` a unit's code, its subtree; `date_from`, `date_to`
+the reception day; `status`; `resolved` on the spot true/false); `GET …/{id}/` one, with
+its `notices` (print and .docx links) and its `record` once the reception is recorded;
+`POST` books one (`case` number, `schedule` id, `date`, optional `petitioners`: ids of the
+case's petitioners, `note`, `attending_units`: unit codes, by default the case's owner, lead
+and co-units) and
 answers 201 with `warnings` (e.g. another leader sponsors the case); `POST …/{id}/cancel/`
 (`reason`), `POST …/{id}/move/` (`date`), `POST …/{id}/opinion/` (`text`: the caller's
 attending unit's preliminary opinion); `POST …/{id}/record/` records the reception (see
@@ -17,6 +19,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -34,6 +37,7 @@ from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
 from core.rest import MAX_ID, ScopedViewSet, row_action
 
+from ..filters import AppointmentFilter
 from ..models import Appointment, ReceptionSchedule
 from ..notices.documents.links import notice_links
 from ..records.api import RecordInputSerializer, RecordSerializer, record_from_request
@@ -260,6 +264,9 @@ class AppointmentViewSet(ScopedViewSet):
     model = Appointment
     find_row = staticmethod(appointment_detail)
     query_serializer = AppointmentQuerySerializer
+    # `area`, `date_from`, `date_to`, `status`, `resolved`: the list page's filters.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AppointmentFilter
 
     def visible_rows(self, wanted: dict):
         queryset = appointment_list(user=self.request.user)

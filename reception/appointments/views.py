@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import CLOSED_STATUSES
 from cases.pages import case_or_404
 from core.exceptions import Conflict, NotAllowed, ValidationError
-from core.pages import forbidden, found_or_404, submit
+from core.pages import filtered_list, forbidden, found_or_404, submit
 from escalation.permissions import sees_case
 
+from ..filters import AppointmentPageFilter
 from ..models import Appointment, AppointmentStatus
 from ..notices.documents.links import notice_links
 from ..notices.selectors import issue_refusal
@@ -31,6 +32,7 @@ from .forms import BookingForm, CancelForm, MoveForm, OpinionForm, day_key
 from .selectors import (
     BOOKING_HORIZON_DAYS,
     appointment_detail,
+    appointment_list,
     bookable_days,
     bookable_schedules,
     case_attending_units,
@@ -300,6 +302,31 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- the list ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def appointment_list_view(request: HttpRequest) -> HttpResponse:
+    """The appointments the user sees, filtered by area, leader, days, status and whether
+    resolved on the spot; the dashboard's reception figures drill down here."""
+    user = request.user
+    listed = appointment_list(user=user).select_related("record")
+    appointments = AppointmentPageFilter(request.GET, queryset=listed, user=user)
+    return filtered_list(
+        request,
+        appointments,
+        row=lambda appointment: (
+            appointment,
+            sum(1 for person in appointment.petitioners.all() if person.active),
+        ),
+        template="reception/appointment_list.html",
+        filters="reception/_appointment_filters.html",
+        table="reception/_appointment_table.html",
+        status=200 if appointments.is_valid() else 400,
+    )
+
+
 # --- the day's sheet ----------------------------------------------------------------------------
 
 
@@ -328,6 +355,7 @@ def day_sheet_view(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 
 urlpatterns: list = [
     path("cases/<str:number>/book/", book_view, name="book"),
+    path("appointments/", appointment_list_view, name="appointment_list"),
     path("appointments/<int:pk>/", appointment_view, name="appointment"),
     path("appointments/<int:pk>/opinion/", opinion_view, name="appointment_opinion"),
     path("appointments/<int:pk>/cancel/", cancel_view, name="appointment_cancel"),

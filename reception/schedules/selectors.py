@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
@@ -20,6 +20,7 @@ from ..models import (
     ACTIVE_APPOINTMENTS,
     Appointment,
     AppointmentPetitioner,
+    AppointmentStatus,
     ReceptionDay,
     ReceptionSchedule,
 )
@@ -192,3 +193,32 @@ def upcoming_days(
         )
         for view in views
     ]
+
+
+# --- the list of reception days ---------------------------------------------------------------
+
+
+def day_list(*, user: User) -> QuerySet[ReceptionDay]:
+    """The stored reception days of the schedules `user` sees, latest first: a day is stored
+    once something happened on it (a booking, a cancellation, a replacement), so every day
+    held is here. Each with its leader and unit, the appointments booked (still booked or
+    attended), attended, and the petitioners received on them (人次): one query a page."""
+    attended = Q(appointments__status=AppointmentStatus.ATTENDED)
+    return (
+        ReceptionDay.objects.filter(schedule__in=schedules_visible_to(user).values("pk"))
+        .select_related("schedule__leader__org_unit", "schedule__unit")
+        .annotate(
+            booked=Count(
+                "appointments",
+                filter=Q(appointments__status__in=ACTIVE_APPOINTMENTS),
+                distinct=True,
+            ),
+            attended=Count("appointments", filter=attended, distinct=True),
+            received=Count(
+                "appointments__petitioners",
+                filter=attended & Q(appointments__petitioners__active=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-date", "schedule__start_time", "pk")
+    )

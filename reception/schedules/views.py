@@ -19,13 +19,15 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from core.pages import forbidden, found_or_404, person_name, submit
+from core.pages import filtered_list, forbidden, found_or_404, person_name, submit
 
+from ..filters import ReceptionDayFilter
 from ..models import ReceptionDay, ReceptionSchedule, ScheduleKind
 from ..permissions import can_manage_schedule
 from ..selectors import DayView, reception_day_on
 from .forms import WEEKDAYS, DayCancelForm, ScheduleForm
 from .selectors import (
+    day_list,
     leaders_for_schedules,
     leaders_with_schedules,
     month_calendar,
@@ -168,6 +170,24 @@ def my_days_view(request: HttpRequest) -> HttpResponse:
     ]
     context = {"entries": entries, "today": today, "until": today + datetime.timedelta(days=60)}
     return render(request, "reception/my_days.html", context)
+
+
+@login_required
+@require_GET
+def day_list_view(request: HttpRequest) -> HttpResponse:
+    """The stored reception days (those something happened on: every day held is one),
+    filtered by area, leader, days and state; the dashboard's reception figures drill down
+    here."""
+    days = ReceptionDayFilter(request.GET, queryset=day_list(user=request.user), user=request.user)
+    return filtered_list(
+        request,
+        days,
+        row=lambda day: day,
+        template="reception/day_list.html",
+        filters="reception/_day_filters.html",
+        table="reception/_day_table.html",
+        status=200 if days.is_valid() else 400,
+    )
 
 
 # --- schedules --------------------------------------------------------------------------------
@@ -345,6 +365,7 @@ def day_cancel_view(request: HttpRequest, pk: int, date: str) -> HttpResponse:
 urlpatterns: list = [
     path("calendar/", calendar_view, name="calendar"),
     path("my-days/", my_days_view, name="my_days"),
+    path("days/", day_list_view, name="day_list"),
     path("schedules/", schedule_list_view, name="schedule_list"),
     path("schedules/new/", schedule_new_view, name="schedule_new"),
     path("schedules/<int:pk>/edit/", schedule_edit_view, name="schedule_edit"),

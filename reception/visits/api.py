@@ -1,7 +1,8 @@
 """API: field visits (下访 / 带案下访), issue 5 §6.
 
 `GET /api/v1/reception/field-visits/` lists the visits of leaders in the caller's area,
-newest first (filter `leader` username); `GET …/{id}/` one; `POST` records one (`leader`
+newest first (filter `leader` username; `area` a unit's code, its subtree; `date_from`,
+`date_to`); `GET …/{id}/` one; `POST` records one (`leader`
 username, `date`, `place`, `summary`, `cases`: `[{"case": number, "outcome": text}]`): a
 leader for themself, or reception staff and handlers for a leader of their area. Errors: 400
 `{field: [messages]}`, 403 not allowed to record for that leader, 404 outside the caller's
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 
@@ -22,6 +24,7 @@ from core.api_input import JSONParser, SlugRelatedField
 from core.limits import LONG_TEXT
 from core.rest import ScopedViewSet
 
+from ..filters import VisitFilter
 from ..models import FieldVisit
 from .selectors import field_visit_detail, field_visit_list
 from .services import MAX_CASES, PLACE, field_visit_record
@@ -110,6 +113,9 @@ class FieldVisitViewSet(ScopedViewSet):
     model = FieldVisit
     find_row = staticmethod(field_visit_detail)
     query_serializer = VisitQuerySerializer
+    # `area`, `date_from`, `date_to`: the list page's filters.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VisitFilter
 
     def visible_rows(self, wanted: dict):
         queryset = field_visit_list(user=self.request.user)

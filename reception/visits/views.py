@@ -1,11 +1,10 @@
 """Pages: field visits (下访 / 带案下访): the list of the visits in the user's area, newest
-first, and the form to record one with the cases taken along. Thin: parse the forms, call
-one service, render."""
+first, filtered by area, leader and days (the dashboard drills down to it), and the form to
+record one with the cases taken along. Thin: parse the forms, call one service, render."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -14,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ValidationError
-from core.pages import PAGE_SIZE, apply_service_errors, forbidden, submit
+from core.pages import apply_service_errors, filtered_list, forbidden, submit
 
+from ..filters import VisitPageFilter
 from .forms import VisitCaseFormSet, VisitForm
 from .selectors import field_visit_list, leaders_for_visits
 from .services import field_visit_record
@@ -25,9 +25,17 @@ from .services import field_visit_record
 @require_GET
 def visit_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    page = Paginator(field_visit_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "may_record": leaders_for_visits(user).exists()}
-    return render(request, "reception/visit_list.html", context)
+    visits = VisitPageFilter(request.GET, queryset=field_visit_list(user=user), user=user)
+    return filtered_list(
+        request,
+        visits,
+        row=lambda visit: visit,
+        template="reception/visit_list.html",
+        filters="reception/_visit_filters.html",
+        table="reception/_visit_table.html",
+        status=200 if visits.is_valid() else 400,
+        may_record=leaders_for_visits(user).exists(),
+    )
 
 
 def _apply_errors(error: ValidationError, form: VisitForm, cases) -> None:

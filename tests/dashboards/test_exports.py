@@ -199,9 +199,11 @@ def test_export_queries_do_not_grow_with_the_ledger(
     city_client, october, org, django_assert_max_num_queries
 ):
     # 30, and the sections of the apps beside and above (`core.sections`): escalation's 2
-    # (notices, joint supervisions), dispute screening's 4, the major and urgent matters' 1
-    # and the backlog ledger's 4 (its counts, the candidates, the units below and their counts).
-    with django_assert_max_num_queries(41) as before:
+    # (notices, joint supervisions) and 1 (the consultations by level), reception's 6 (the
+    # days held, the receptions, the people, the visits, the cases taken along, the leaders),
+    # dispute screening's 4, the major and urgent matters' 1 and the backlog ledger's 4 (its
+    # counts, the candidates, the units below and their counts).
+    with django_assert_max_num_queries(48) as before:
         workbook(city_client.get(f"{EXPORT}?{OCTOBER}"))
     for month in range(1, 5):
         make_case(org.d1_office, D(2026, month, 2), status="in_progress")

@@ -9,8 +9,9 @@ change from today on (the answer is the schedule now in force: a new one when th
 had already held days); `POST …/{id}/end/` ends it; `POST …/{id}/cancel-day/` cancels one
 reception day (`date`, `reason`, optional `move_to`: a replacement day the bookings move to).
 
-`GET /api/v1/reception/days/?from=&to=&leader=` every reception day of the schedules the caller
-sees from `from` to `to` (at most 366 days), each with its `date`, `moved_from` (the nominal
+`GET /api/v1/reception/days/?from=&to=&leader=&area=` every reception day of the schedules the
+caller sees (`area`: of a unit's code and the units below it) from `from` to `to` (at most 366
+days), each with its `date`, `moved_from` (the nominal
 days moved onto it past rest days; empty when not moved), `leader`, time, `place`, `slots`,
 `booked`, `free`, `status` (open | cancelled, with its `reason`), `replaces` and `schedule`.
 

@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from accounts.selectors import units_visible_to
 from core.api_schema import ObjectAnswerSchema
 
 from ...selectors import DayView, reception_days, schedules_visible_to
@@ -29,6 +30,7 @@ class DayQuerySerializer(serializers.Serializer):
     # "from" is a Python keyword: the field is declared under its query name below.
     to = serializers.DateField()
     leader = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    area = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -87,6 +89,9 @@ class DayViewSet(viewsets.ViewSet):
             OpenApiParameter("from", datetime.date, required=True),
             OpenApiParameter("to", datetime.date, required=True, description=_("≤ 366 days")),
             OpenApiParameter("leader", str, description=_("A leader's username.")),
+            OpenApiParameter(
+                "area", str, description=_("A unit's code: that unit and the units below it.")
+            ),
         ],
         responses={
             200: inline_serializer(
@@ -103,6 +108,14 @@ class DayViewSet(viewsets.ViewSet):
         leader = (wanted.get("leader") or "").strip()
         if leader:
             schedules = schedules.filter(leader__username=leader)
+        area = (wanted.get("area") or "").strip()
+        if area:
+            unit = units_visible_to(request.user).filter(code=area, is_active=True).first()
+            if unit is None:
+                raise serializers.ValidationError(
+                    {"area": [_("No unit with that code in your area.")]}
+                )
+            schedules = schedules.filter(unit__path__startswith=unit.path)
         schedules = list(schedules)
         if leader and not schedules:
             raise serializers.ValidationError(
