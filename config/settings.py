@@ -691,6 +691,9 @@ SPECTACULAR_SETTINGS = {
         "ResolutionMethodEnum": "ledgers.models.ResolutionMethod",
         "RiskLevelEnum": "ledgers.models.RiskLevel",
         "DisputeStatusEnum": "ledgers.models.DisputeStatus",
+        "OpinionEnum": "cases.models.Opinion",
+        "ReviewDecisionEnum": "cases.models.ReviewDecision",
+        "CommendationKindEnum": "ledgers.models.CommendationKind",
     },
 }
 

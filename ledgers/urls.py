@@ -1,5 +1,6 @@
 from .backlog import views as backlog
 from .screening import views as screening
+from .suggestions import views as suggestions
 from .urgent import views as urgent
 
 app_name = "ledgers"
@@ -9,4 +10,5 @@ urlpatterns = [
     *screening.urlpatterns,
     *urgent.urlpatterns,
     *backlog.urlpatterns,
+    *suggestions.urlpatterns,
 ]

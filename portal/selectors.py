@@ -177,7 +177,7 @@ def _load(case: Case) -> tuple[list[Deadline], list[CaseEvent]]:
         .order_by("starts_on", "pk")
     )
     events = list(
-        CaseEvent.objects.filter(case=case, kind__in=PUBLIC_EVENTS)
+        CaseEvent.objects.filter(case=case, kind__in=[*PUBLIC_EVENTS, *_registered_steps])
         .only("kind", "data", "effective_on", "created_at")
         .order_by("effective_on", "created_at", "pk")
     )
@@ -204,6 +204,18 @@ PUBLIC_EVENTS = (
     EventKind.TERMINATED,
     EventKind.CLOSED,
 )
+
+
+# Steps the apps above write on a case's timeline that the petitioner is told of, in the
+# words of `register_public_step` (the people's suggestions' commendation, in `ledgers`).
+_registered_steps: dict[str, str | Promise] = {}
+
+
+def register_public_step(kind: str, label: str | Promise) -> None:
+    """Tell the petitioner of the case events of `kind` (registered by an app above, in its
+    `AppConfig.ready()`) in the words of `label`, a lazy translation with no detail of who
+    did it."""
+    _registered_steps.setdefault(kind, label)
 
 
 def _day(value: str | None) -> str:
@@ -262,7 +274,7 @@ def _step_label(event: CaseEvent, unit_names: dict[str, str], case: Case) -> str
         if new_due:
             return _("Time limit for the answer extended to %(date)s") % {"date": new_due}
         return _("Time limit for the answer extended")
-    label = STEP_LABELS.get(kind)
+    label = STEP_LABELS.get(kind) or _registered_steps.get(kind)
     return str(label) if label is not None else None
 
 

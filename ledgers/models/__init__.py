@@ -1,6 +1,6 @@
 """The ledgers the petition offices run on, beside the cases: dispute screening and
 resolution (矛盾纠纷排查化解), major and urgent matters (重大紧急信访事项) and the backlog
-ledger (积案台账).
+ledger (积案台账), and the people's suggestions' commendations (人民建议征集).
 
 Every ledger keeps its history as `LedgerEvent` rows written in the same transaction as the
 change, and its clocks as indexed `due_on` columns that the one deadline scan reads
@@ -33,6 +33,7 @@ from .screening import (
     ScreeningReport,
     ScreeningRound,
 )
+from .suggestions import CommendationKind, SuggestionCommendation
 from .urgent import (
     Gravity,
     UrgentRecipient,
@@ -47,6 +48,7 @@ __all__ = [
     "BacklogEntry",
     "BacklogProgress",
     "BacklogStatus",
+    "CommendationKind",
     "DisputeItem",
     "DisputeKind",
     "DisputeStatus",
@@ -61,6 +63,7 @@ __all__ = [
     "RoundKind",
     "ScreeningReport",
     "ScreeningRound",
+    "SuggestionCommendation",
     "UrgentRecipient",
     "UrgentReport",
     "UrgentStatus",

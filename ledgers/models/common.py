@@ -13,6 +13,7 @@ class Ledger(models.TextChoices):
     DISPUTE = "dispute", _("Dispute")
     URGENT_REPORT = "urgent_report", _("Information report")
     BACKLOG = "backlog", _("Backlog case")
+    SUGGESTION = "suggestion", _("People's suggestion")
 
 
 class LedgerEventKind(models.TextChoices):
@@ -35,6 +36,8 @@ class LedgerEventKind(models.TextChoices):
     EXTENDED = "extended", _("Time limit extended")
     STOPPED = "stopped", _("Petitioner stopped (息访息诉)")
     TERMINATED = "terminated", _("Terminated by law (依法终结)")
+    # The people's suggestions' (人民建议征集): the suggester commended or rewarded.
+    COMMENDED = "commended", _("Commended")
     # An urgent report not acknowledged in time; a backlog case long overdue.
     ESCALATED = "escalated", _("Escalated")
 
