@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -41,16 +41,26 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _counts(today: datetime.date) -> dict:
+def with_flags(cases, today: datetime.date):
+    """Each case with whether it is answered, late and commended, as columns the counts
+    read (an aggregate's filter takes no reference to the outer row)."""
     commended = Exists(SuggestionCommendation.objects.filter(case=OuterRef("pk")))
+    return cases.annotate(
+        is_answered=ExpressionWrapper(answered_condition(), output_field=BooleanField()),
+        is_late=ExpressionWrapper(late_condition(today), output_field=BooleanField()),
+        is_commended=ExpressionWrapper(Q(commended), output_field=BooleanField()),
+    )
+
+
+def _counts() -> dict:
     return {
         "received": Count("pk"),
-        "answered": Count("pk", filter=answered_condition()),
+        "answered": Count("pk", filter=Q(is_answered=True)),
         "adopted": Count("pk", filter=Q(decision=Opinion.ADOPTED)),
         "partly_adopted": Count("pk", filter=Q(decision=Opinion.PARTLY_ADOPTED)),
         "not_adopted": Count("pk", filter=Q(decision=Opinion.NOT_ADOPTED)),
-        "late": Count("pk", filter=late_condition(today)),
-        "commended": Count("pk", filter=Q(commended)),
+        "late": Count("pk", filter=Q(is_late=True)),
+        "commended": Count("pk", filter=Q(is_commended=True)),
     }
 
 
@@ -65,10 +75,13 @@ def suggestion_figures(
         received_at__gte=start_of_day(start),
         received_at__lt=start_of_day(end + datetime.timedelta(days=1)),
     )
-    cases = with_answers(
-        suggestions_visible_to(user).filter(period, owner_unit__path__startswith=unit.path)
+    cases = with_flags(
+        with_answers(
+            suggestions_visible_to(user).filter(period, owner_unit__path__startswith=unit.path)
+        ),
+        today,
     )
-    counts = cases.aggregate(**_counts(today))
+    counts = cases.aggregate(**_counts())
     rate = adoption_rate(counts)
     base = [
         ("area", unit.code),
@@ -139,7 +152,7 @@ def suggestion_figures(
             url(("commended", "true")),
         ),
     ]
-    by_unit = unit_rows(cases, unit, today)
+    by_unit = unit_rows(cases, unit)
     text = (
         f"本期收到人民建议{counts['received']}件，已答复{counts['answered']}件，其中采纳"
         f"{counts['adopted']}件、部分采纳{counts['partly_adopted']}件、暂不采纳"
@@ -194,7 +207,7 @@ def suggestion_figures(
     )
 
 
-def unit_rows(cases, area: OrgUnit, today: datetime.date) -> list[dict]:
+def unit_rows(cases, area: OrgUnit) -> list[dict]:
     """The figures per unit directly below the area (the suggestions the area's unit owns
     itself counted as its own row), the most received first: one grouped query, rolled up
     by path."""
@@ -203,7 +216,7 @@ def unit_rows(cases, area: OrgUnit, today: datetime.date) -> list[dict]:
         .only("pk", "name", "path")
         .order_by("path")
     )
-    grouped = cases.values("owner_unit__path").annotate(**_counts(today)).order_by()
+    grouped = cases.values("owner_unit__path").annotate(**_counts()).order_by()
     rows = {child.path: {"name": child.name, **dict.fromkeys(COUNTED, 0)} for child in children}
     own = {"name": area.name, **dict.fromkeys(COUNTED, 0)}
     for group in grouped:
