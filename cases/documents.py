@@ -51,11 +51,15 @@ CHANNEL_VERBS = {"visit": "来访", "letter": "来信", "online": "通过网上�
 # does not import petitions).
 PRINCIPAL = "principal"
 
-# The opinion in the words of Art. 32 (complaints, accusations) and Art. 29 (suggestions).
+# The opinion in the words of Art. 32 (complaints, accusations) and the decision in those of
+# Art. 29 (suggestions).
 OPINION_LABELS = {
     Opinion.SUPPORT: "支持",
     Opinion.EXPLAIN: "解释说明",
     Opinion.NOT_SUPPORT: "不予支持",
+    Opinion.ADOPTED: "采纳",
+    Opinion.PARTLY_ADOPTED: "部分采纳",
+    Opinion.NOT_ADOPTED: "暂不采纳",
 }
 OPINION_TEXTS = {
     Opinion.SUPPORT: "你的信访请求事实清楚，符合法律、法规、规章或者其他有关规定，予以支持。",
@@ -65,6 +69,13 @@ OPINION_TEXTS = {
     ),
 }
 SUGGESTION_OPINION_TEXTS = {
+    Opinion.ADOPTED: "经研究论证，你提出的建议意见科学合理、具有现实可行性，予以采纳。",
+    Opinion.PARTLY_ADOPTED: (
+        "经研究论证，你提出的建议意见部分科学合理、具有现实可行性，对其中可行部分予以采纳，"
+        "其余部分作如上说明。"
+    ),
+    Opinion.NOT_ADOPTED: "经研究论证，你提出的建议意见暂不具备采纳条件，暂不采纳。",
+    # Replies drafted before the decisions existed took a complaint's opinion.
     Opinion.SUPPORT: "经研究论证，你提出的建议意见科学合理、具有现实可行性，予以采纳。",
     Opinion.EXPLAIN: "经研究论证，对你提出的建议意见作如上解释说明。",
     Opinion.NOT_SUPPORT: "经研究论证，你提出的建议意见暂不具备采纳条件，暂不采纳。",
@@ -93,7 +104,7 @@ class ReplyDocument:
     opening: str
     request: str
     facts_and_reasons: str
-    opinion: str  # 支持 / 解释说明 / 不予支持, empty for a suggestion answered without one
+    opinion: str  # 支持 / 解释说明 / 不予支持; 采纳 / 部分采纳 / 暂不采纳 for a suggestion
     opinion_text: str
     legal_basis: str
     review_notice: str  # empty for suggestions
@@ -191,7 +202,7 @@ def reply_document(reply: Reply) -> ReplyDocument:
     closing = f"感谢{you}对我们工作的关心和支持。" if suggestion else ""
 
     headings = (
-        ("建议意见", "研究办理情况", "答复意见", "依据")
+        ("建议意见", "研究论证情况", "答复意见", "依据")
         if suggestion
         else ("信访请求", "事实和理由", "处理意见", "法律法规依据")
     )

@@ -19,6 +19,8 @@ from core.forms import (
 from core.limits import LONG_TEXT
 
 from .models import (
+    COMPLAINT_OPINIONS,
+    SUGGESTION_DECISIONS,
     Case,
     DeliveryMethod,
     DocumentKind,
@@ -155,6 +157,29 @@ class ReplyForm(ActionForm):
         initial=DocumentKind.MEDIATION_AGREEMENT,
         required=False,
     )
+
+    def setup(self) -> None:
+        """A suggestion is answered with a decision (Art. 29) and the study's findings as its
+        reasons; a complaint with an opinion (Art. 32) and its legal basis."""
+        if self.case is not None and self.case.matter_kind == MatterKind.SUGGESTION:
+            opinions = SUGGESTION_DECISIONS
+            self.fields["opinion"].label = _("Decision")
+            self.fields["opinion"].required = True
+            self.fields["request"].label = _("The suggestion")
+            self.fields["facts_and_reasons"].label = _("Study and reasons")
+            self.fields["facts_and_reasons"].help_text = _(
+                "How the suggestion was studied, and why it is adopted, partly adopted or not."
+            )
+            self.fields["legal_basis"].label = _("Basis")
+            del self.fields["resolved"]
+            del self.fields["agreement"]
+            del self.fields["agreement_kind"]
+        else:
+            opinions = COMPLAINT_OPINIONS
+        self.fields["opinion"].choices = [
+            ("", "---------"),
+            *((opinion.value, opinion.label) for opinion in opinions),
+        ]
 
     def clean_agreement_kind(self) -> str:
         return self.cleaned_data["agreement_kind"] or DocumentKind.MEDIATION_AGREEMENT

@@ -29,6 +29,7 @@ from .models import (
     CaseStatus,
     Deadline,
     DeadlineKind,
+    MatterKind,
     ReplyStatus,
     Review,
     ReviewLevel,
@@ -162,6 +163,10 @@ def extension_guard(user: User, case: Case) -> Deadline:
     """延期, once per case, on the handling clock (a simplified case moves first); returns
     that clock."""
     handling_guard(user, case, *WORKING_STATUSES, action=_("requesting an extension"))
+    if case.matter_kind == MatterKind.SUGGESTION:
+        raise Conflict(
+            _("A suggestion is answered within its own time limit, which is not extended.")
+        )
     handling = case_clock(case, DeadlineKind.HANDLING)
     if handling is None:
         raise Conflict(_("A case on the simplified procedure is not extended; move it first."))
@@ -212,6 +217,12 @@ def review_request_target(case: Case, level: str) -> OrgUnit:
     action = (
         _("requesting a review") if level == ReviewLevel.REVIEW else _("requesting a re-review")
     )
+    if case.matter_kind == MatterKind.SUGGESTION:
+        # Art. 29, 35: the answer to a suggestion is not a handling opinion (处理意见).
+        raise Conflict(
+            _("Case %(number)s is a suggestion: its answer is not reviewed.")
+            % {"number": case.number}
+        )
     refuse_unless(case, *REQUESTABLE_FROM[level], action=action)
     if level == ReviewLevel.REREVIEW and review_of(case, ReviewLevel.REVIEW) is None:
         raise Conflict(

@@ -11,6 +11,7 @@ from escalation.notices import api as notices
 from escalation.ranking import api as rankings
 from ledgers.backlog import api as backlog
 from ledgers.screening import api as screening
+from ledgers.suggestions import api as suggestions
 from ledgers.targets import api as targets
 from ledgers.urgent import api as urgent
 from notifications.api import NotificationViewSet
@@ -54,6 +55,7 @@ for module in (
     urgent,
     backlog,
     targets,
+    suggestions,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

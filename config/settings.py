@@ -692,6 +692,9 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "ledgers.models.RiskLevel",
         "DisputeStatusEnum": "ledgers.models.DisputeStatus",
         "TargetStatusEnum": "ledgers.targets.selectors.TargetStatus",
+        "OpinionEnum": "cases.models.Opinion",
+        "ReviewDecisionEnum": "cases.models.ReviewDecision",
+        "CommendationKindEnum": "ledgers.models.CommendationKind",
     },
 }
 

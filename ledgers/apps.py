@@ -64,6 +64,21 @@ class LedgersConfig(AppConfig):
 
         register_participation(lead_units_taking_part)
 
+        # The people's suggestions: the commendation on the case's timeline, told on the
+        # portal; the dashboard's section; the case page's panel.
+        from portal.selectors import register_public_step
+
+        from .kinds import SuggestionCaseEventKind
+        from .suggestions.figures import SUGGESTION_SECTION
+
+        EVENT_KINDS.register(SuggestionCaseEventKind)
+        register_public_step(
+            SuggestionCaseEventKind.COMMENDED,
+            _("Your suggestion was adopted, and you are commended for it"),
+        )
+        register_section(SUGGESTION_SECTION)
+        register_case_panel("ledgers:suggestion_case_panel", _("People's suggestion"))
+
         # The unit scopes of the ledgers' pickers (`accounts.pickers`).
         from .screening import forms as screening_forms  # noqa: F401
         from .targets import forms as targets_forms  # noqa: F401

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accounts.models import OrgUnit
+from cases.models import Case, Opinion
 from core.identity import mask_personal_data
 from dashboards.exports import sheet_name
 
@@ -259,3 +260,52 @@ def assessment_workbook(rows: list, weights: dict, area: OrgUnit, year: int) -> 
     widths = [6, 20, 8, *([12, 10] * len(FACTORS))]
     title = gettext("Year-end assessment %(year)d") % {"year": year}
     return _workbook(title, header, body, widths), f"年度考核-{area.code}-{year}.xlsx"
+
+
+def suggestions_workbook(cases: QuerySet[Case], *, today: datetime.date) -> tuple[bytes, str]:
+    """The register of people's suggestions (人民建议台账) as filtered, whole: the file and
+    its name. `cases` come with their answers and commendations (`suggestion_register`)."""
+    yes, no = gettext("Yes"), gettext("No")
+    header = [
+        gettext("Case number"),
+        gettext("Summary"),
+        gettext("Category"),
+        gettext("Competent unit"),
+        gettext("Received on"),
+        gettext("Answer due"),
+        gettext("State"),
+        gettext("Answered on"),
+        gettext("Decision"),
+        gettext("Late"),
+        gettext("Commendations"),
+    ]
+    decisions = dict(Opinion.choices)
+
+    def late(case) -> bool:
+        if case.answered_on_time is False:
+            return True
+        return case.answered_on is None and case.answer_due is not None and case.answer_due < today
+
+    rows = (
+        [
+            case.number,
+            mask_personal_data(case.summary),
+            case.category_name or "",
+            case.owner_unit.name,
+            timezone.localdate(case.received_at),
+            case.answer_due,
+            gettext("Answered") if case.answered_on else gettext("Being studied"),
+            case.answered_on,
+            str(decisions.get(case.decision, "")) if case.decision else "",
+            yes if late(case) else no,
+            "；".join(
+                f"{c.get_kind_display()}（{c.granting_unit.name}，{c.granted_on:%Y-%m-%d}）"
+                for c in case.suggestion_commendations.all()
+            ),
+        ]
+        for case in cases.iterator(CHUNK)
+    )
+    widths = [22, 40, 16, 18, 11, 11, 10, 11, 10, 6, 40]
+    title = gettext("People's suggestions")
+    content = _workbook(title, header, rows, widths)
+    return content, f"人民建议台账-{timezone.localdate():%Y-%m-%d}.xlsx"

@@ -11,6 +11,7 @@ class LedgerNotificationKind(models.TextChoices):
     SCREENING = "screening", _("Dispute screening")
     URGENT = "urgent", _("Major or urgent matter")
     BACKLOG = "backlog", _("Backlog ledger")
+    SUGGESTION = "suggestion", _("People's suggestions")
 
 
 class LedgerCaseEventKind(models.TextChoices):
@@ -24,6 +25,7 @@ NOTIFICATION_BADGES = {
     LedgerNotificationKind.SCREENING: "text-bg-info",
     LedgerNotificationKind.URGENT: "text-bg-danger",
     LedgerNotificationKind.BACKLOG: "text-bg-primary",
+    LedgerNotificationKind.SUGGESTION: "text-bg-success",
 }
 
 
@@ -36,3 +38,10 @@ class BacklogCaseEventKind(models.TextChoices):
     PROGRESS = "backlog_progress", _("Backlog case: progress reported")
     EXTENDED = "backlog_extended", _("Backlog case: time limit extended")
     ENDED = "backlog_ended", _("Backlog case: outcome recorded")
+
+
+class SuggestionCaseEventKind(models.TextChoices):
+    """What the people's suggestions write on the case's timeline: the suggester commended
+    (the portal tells the petitioner, `portal.selectors.register_public_step`)."""
+
+    COMMENDED = "suggestion_commended", _("Suggester commended")

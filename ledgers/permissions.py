@@ -3,9 +3,10 @@ them on the locked row, the pages to offer a step)."""
 
 from __future__ import annotations
 
-from accounts.models import OrgUnit, User
+from accounts.models import OrgKind, OrgUnit, User
 from accounts.roles import Role
 from accounts.selectors import acts_for, scope_path, unit_in_scope
+from cases.models import Case
 
 from .models import BacklogEntry, DisputeItem, ScreeningReport
 
@@ -85,3 +86,23 @@ def can_assess(user: User, unit: OrgUnit) -> bool:
     return (
         user.org_unit is not None and user.has_role(Role.SUPERVISOR) and unit_in_scope(user, unit)
     )
+
+
+# --- people's suggestions (人民建议征集) ---------------------------------------------------------
+
+
+def can_commend_suggestion(user: User, case: Case) -> bool:
+    """Who records a commendation or award for a suggestion (Art. 29 para. 2): the staff of a
+    petition office and the leaders, of the competent (owner) unit or a unit above it."""
+    unit = user.org_unit
+    if unit is None:
+        return False
+    office_staff = unit.kind == OrgKind.PETITION_OFFICE and user.has_role(Role.HANDLER, Role.LEADER)
+    return (office_staff or user.has_role(Role.LEADER)) and unit_in_scope(user, case.owner_unit)
+
+
+def may_grant_for(user: User, case: Case, unit: OrgUnit) -> bool:
+    """Whether `user` records a commendation granted by `unit`: a unit they act for, which is
+    the case's competent unit or one above it."""
+    owner = case.owner_unit
+    return acts_for(user, unit) and owner.path.startswith(unit.path)

@@ -1,5 +1,6 @@
 from .backlog import views as backlog
 from .screening import views as screening
+from .suggestions import views as suggestions
 from .targets import views as targets
 from .urgent import views as urgent
 
@@ -11,4 +12,5 @@ urlpatterns = [
     *urgent.urlpatterns,
     *backlog.urlpatterns,
     *targets.urlpatterns,
+    *suggestions.urlpatterns,
 ]

@@ -28,6 +28,8 @@ from cases.models import (
     Deadline,
     DeadlineKind,
     EventKind,
+    MatterKind,
+    Opinion,
     ReviewLevel,
 )
 from cases.selectors.accusations import accused_unit_ids
@@ -175,7 +177,7 @@ def _load(case: Case) -> tuple[list[Deadline], list[CaseEvent]]:
         .order_by("starts_on", "pk")
     )
     events = list(
-        CaseEvent.objects.filter(case=case, kind__in=PUBLIC_EVENTS)
+        CaseEvent.objects.filter(case=case, kind__in=[*PUBLIC_EVENTS, *_registered_steps])
         .only("kind", "data", "effective_on", "created_at")
         .order_by("effective_on", "created_at", "pk")
     )
@@ -204,6 +206,18 @@ PUBLIC_EVENTS = (
 )
 
 
+# Steps the apps above write on a case's timeline that the petitioner is told of, in the
+# words of `register_public_step` (the people's suggestions' commendation, in `ledgers`).
+_registered_steps: dict[str, str | Promise] = {}
+
+
+def register_public_step(kind: str, label: str | Promise) -> None:
+    """Tell the petitioner of the case events of `kind` (registered by an app above, in its
+    `AppConfig.ready()`) in the words of `label`, a lazy translation with no detail of who
+    did it."""
+    _registered_steps.setdefault(kind, label)
+
+
 def _day(value: str | None) -> str:
     try:
         return date_format(datetime.date.fromisoformat(value or ""), "DATE_FORMAT")
@@ -228,8 +242,20 @@ STEP_LABELS: dict[str, str | Promise] = {
 }
 
 
+# The answer to a suggestion (Art. 29) tells its decision.
+SUGGESTION_ANSWERED: dict[str, str | Promise] = {
+    Opinion.ADOPTED: gettext_lazy("Answered: your suggestion is adopted"),
+    Opinion.PARTLY_ADOPTED: gettext_lazy("Answered: your suggestion is partly adopted"),
+    Opinion.NOT_ADOPTED: gettext_lazy("Answered: your suggestion is not adopted for now"),
+}
+
+
 def _step_label(event: CaseEvent, unit_names: dict[str, str], case: Case) -> str | None:
     kind = event.kind
+    if kind == EventKind.REPLY_DELIVERED and case.matter_kind == MatterKind.SUGGESTION:
+        decided = SUGGESTION_ANSWERED.get(event.data.get("opinion", ""))
+        if decided is not None:
+            return str(decided)
     if kind == EventKind.FORWARDED:
         name = unit_names.get(event.data.get("to", ""))
         if name:
@@ -248,7 +274,7 @@ def _step_label(event: CaseEvent, unit_names: dict[str, str], case: Case) -> str
         if new_due:
             return _("Time limit for the answer extended to %(date)s") % {"date": new_due}
         return _("Time limit for the answer extended")
-    label = STEP_LABELS.get(kind)
+    label = STEP_LABELS.get(kind) or _registered_steps.get(kind)
     return str(label) if label is not None else None
 
 
@@ -309,7 +335,9 @@ def _can_evaluate(
 def _can_request_review(case: Case, clocks: list[Deadline], today: datetime.date) -> bool:
     """The request's rule (cases.guards.review_request_guard and services.reviews._request):
     a status the request is taken from, the request window's clock open and not past, and a
-    body above the one that answered."""
+    body above the one that answered; never the answer to a suggestion (Art. 29)."""
+    if case.matter_kind == MatterKind.SUGGESTION:
+        return False
     for level, window_kind in (
         (ReviewLevel.REVIEW, DeadlineKind.REVIEW_REQUEST),
         (ReviewLevel.REREVIEW, DeadlineKind.REREVIEW_REQUEST),
@@ -335,7 +363,8 @@ def _due_dates(
         rows.append(DueDate(_("Answer due by"), clock.due_on))
     if evaluation_end is not None:
         rows.append(DueDate(_("You may rate the answer until"), evaluation_end))
-    if clock := _open(clocks, (DeadlineKind.REVIEW_REQUEST,)):
+    suggestion = case.matter_kind == MatterKind.SUGGESTION
+    if not suggestion and (clock := _open(clocks, (DeadlineKind.REVIEW_REQUEST,))):
         rows.append(DueDate(_("You may ask for a review until"), clock.due_on))
     if clock := _open(clocks, (DeadlineKind.REVIEW,)):
         rows.append(DueDate(_("Review opinion due by"), clock.due_on))

@@ -223,6 +223,11 @@ def ensure_reference_data():
             "cases.migrations.0004_window_rules",
             "create_rules",
         ),
+        (
+            DeadlineRule.objects.filter(kind="suggestion_answer", jurisdiction=None),
+            "cases.migrations.0020_suggestion_track",
+            "create_rules",
+        ),
     ]
     recreated = False
     for present, module, function in seeds:

@@ -30,7 +30,12 @@ from escalation.kinds import (
     EscalationEventKind,
     EscalationNotificationKind,
 )
-from ledgers.kinds import BacklogCaseEventKind, LedgerCaseEventKind, LedgerNotificationKind
+from ledgers.kinds import (
+    BacklogCaseEventKind,
+    LedgerCaseEventKind,
+    LedgerNotificationKind,
+    SuggestionCaseEventKind,
+)
 from notifications.filters import NotificationFilter
 from notifications.kinds import NOTIFICATION_KINDS, badge, notification_kinds
 from notifications.models import Notification
@@ -84,6 +89,8 @@ def test_each_app_registers_its_own_kinds_in_the_registries_below():
         *LedgerCaseEventKind.choices,
         # The backlog ledger's steps on the case's timeline (`ledgers.kinds`).
         *BacklogCaseEventKind.choices,
+        # The people's suggestions' commendation on the case's timeline (`ledgers.kinds`).
+        *SuggestionCaseEventKind.choices,
     ]
     assert DEADLINE_KINDS.choices() == [*DeadlineKind.choices, *EscalationDeadlineKind.choices]
     assert NOTIFICATION_KINDS.choices() == [

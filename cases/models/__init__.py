@@ -24,7 +24,10 @@ from .case import (
 from .notice import NOTICE_SERIES, NOTICE_TITLES, NoticeKind, WrittenNotice
 from .reach import CaseReach
 from .work import (
+    ADOPTED_DECISIONS,
+    COMPLAINT_OPINIONS,
     SATISFIED_RESULTS,
+    SUGGESTION_DECISIONS,
     Approval,
     ApprovalKind,
     ApprovalStatus,
@@ -47,16 +50,19 @@ from .work import (
 __all__ = [
     "ACCEPTANCE_CLOCKS",
     "ACCEPTANCE_DECISIONS",
+    "ADOPTED_DECISIONS",
     "ANSWERED_STATUSES",
     "ANSWER_CLOCKS",
     "AWAITING_ACCEPTANCE",
     "CLOSED_STATUSES",
+    "COMPLAINT_OPINIONS",
     "IN_WORK_STATUSES",
     "NOTICE_SERIES",
     "NOTICE_TITLES",
     "PETITIONER_WINDOWS",
     "RULED_CLOCKS",
     "SATISFIED_RESULTS",
+    "SUGGESTION_DECISIONS",
     "TRANSITIONS",
     "WORKING_STATUSES",
     "Approval",

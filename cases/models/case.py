@@ -254,6 +254,9 @@ class DeadlineKind(models.TextChoices):
     REREVIEW = "rereview", _("Re-review")
     SIMPLIFIED_DECISION = "simplified_decision", _("Simplified procedure: decision")
     SIMPLIFIED_ANSWER = "simplified_answer", _("Simplified procedure: answer")
+    # A suggestion (建议意见类, Art. 29) is studied and answered: no 60-day handling procedure
+    # and no extension, but the answer has its own clock.
+    SUGGESTION_ANSWER = "suggestion_answer", _("Suggestion: answer")
     ASSIGNMENT = "assignment", _("Assignment report-back")
     # Rule-only kinds: windows checked when an action comes in, no clock row of their own.
     OBJECTION_WINDOW = "objection_window", _("Objection to an assignment")
@@ -269,8 +272,13 @@ RULED_CLOCKS = tuple(kind for kind in DeadlineKind if kind != DeadlineKind.ASSIG
 # When one lapses unused, the case closes (`services.closing`).
 PETITIONER_WINDOWS = (DeadlineKind.REVIEW_REQUEST, DeadlineKind.REREVIEW_REQUEST)
 
-# The clock the answer to the petitioner is due by, on the normal and the simplified track.
-ANSWER_CLOCKS = (DeadlineKind.HANDLING, DeadlineKind.SIMPLIFIED_ANSWER)
+# The clock the answer to the petitioner is due by, on the normal and the simplified track,
+# and on the suggestions' track (Art. 29).
+ANSWER_CLOCKS = (
+    DeadlineKind.HANDLING,
+    DeadlineKind.SIMPLIFIED_ANSWER,
+    DeadlineKind.SUGGESTION_ANSWER,
+)
 # The clock the decision to accept is due by, on the normal and the simplified track.
 ACCEPTANCE_CLOCKS = (DeadlineKind.ACCEPTANCE, DeadlineKind.SIMPLIFIED_DECISION)
 

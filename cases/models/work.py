@@ -126,9 +126,22 @@ class Document(models.Model):
 
 
 class Opinion(models.TextChoices):
+    """The answer's opinion: a complaint's (Art. 32: support, explain, not support) or a
+    suggestion's decision (Art. 29: adopted, partly adopted, not adopted for now)."""
+
     SUPPORT = "support", _("Support")
     EXPLAIN = "explain", _("Explain")
     NOT_SUPPORT = "not_support", _("Not support")
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted for now")
+
+
+# Which opinions answer which kind of matter.
+COMPLAINT_OPINIONS = (Opinion.SUPPORT, Opinion.EXPLAIN, Opinion.NOT_SUPPORT)
+SUGGESTION_DECISIONS = (Opinion.ADOPTED, Opinion.PARTLY_ADOPTED, Opinion.NOT_ADOPTED)
+# The decisions that put a suggestion on the register of adopted suggestions.
+ADOPTED_DECISIONS = (Opinion.ADOPTED, Opinion.PARTLY_ADOPTED)
 
 
 class DeliveryMethod(models.TextChoices):

@@ -92,6 +92,9 @@ def _accept(
         )
         clock_meet(decision, on)
         kind = DeadlineKind.SIMPLIFIED_ANSWER
+    elif case.matter_kind == MatterKind.SUGGESTION:
+        # Art. 29: a suggestion is studied and answered, without the 60-day procedure.
+        kind = DeadlineKind.SUGGESTION_ANSWER
     else:
         kind = DeadlineKind.HANDLING
     case.accepted_on = on

@@ -24,6 +24,8 @@ from ..guards import (
 )
 from ..kinds import CaseNotificationKind
 from ..models import (
+    COMPLAINT_OPINIONS,
+    SUGGESTION_DECISIONS,
     Approval,
     ApprovalKind,
     ApprovalStatus,
@@ -37,7 +39,6 @@ from ..models import (
     MatterKind,
     NotAcceptReason,
     NoticeKind,
-    Opinion,
     Reply,
     ReplyStatus,
 )
@@ -97,11 +98,16 @@ def case_request_extension(
 
 
 def _check_reply_content(case: Case, opinion: str, legal_basis: str) -> None:
+    """A suggestion's answer takes one of the decisions of Art. 29 (采纳 / 部分采纳 / 暂不采纳;
+    its reasons, the study's findings, are the reply's `facts_and_reasons`); a complaint's
+    opinion is one of Art. 32's (支持 / 解释说明 / 不予支持), with its legal basis."""
     if case.matter_kind == MatterKind.SUGGESTION:
-        if opinion and opinion not in Opinion.values:
-            raise ValidationError({"opinion": _("Choose an opinion from the list.")})
+        if opinion not in SUGGESTION_DECISIONS:
+            raise ValidationError(
+                {"opinion": _("Choose adopted, partly adopted or not adopted for now.")}
+            )
         return
-    if opinion not in Opinion.values:
+    if opinion not in COMPLAINT_OPINIONS:
         raise ValidationError({"opinion": _("Choose support, explain or not support.")})
     required_text(legal_basis, "legal_basis")
 
@@ -214,7 +220,12 @@ def reply_deliver(
         actor=actor,
         fields=("answering_unit", "answered_on_time", "resolved"),
         old_status=old,
-        data={"reply": reply.pk, "method": method, "on_time": case.answered_on_time},
+        data={
+            "reply": reply.pk,
+            "method": method,
+            "on_time": case.answered_on_time,
+            "opinion": reply.opinion,
+        },
     )
     return reply
 

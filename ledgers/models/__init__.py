@@ -1,7 +1,8 @@
 """The ledgers the petition offices run on, beside the cases: dispute screening and
 resolution (矛盾纠纷排查化解), major and urgent matters (重大紧急信访事项) and the backlog
-ledger (积案台账); and the annual targets a level sets the units below it (一控制三下降), with
-the weights of its year-end assessment of them.
+ledger (积案台账), the people's suggestions' commendations (人民建议征集); and the annual
+targets a level sets the units below it (一控制三下降), with the weights of its year-end
+assessment of them.
 
 Every ledger keeps its history as `LedgerEvent` rows written in the same transaction as the
 change, and its clocks as indexed `due_on` columns that the one deadline scan reads
@@ -34,6 +35,7 @@ from .screening import (
     ScreeningReport,
     ScreeningRound,
 )
+from .suggestions import CommendationKind, SuggestionCommendation
 from .targets import FACTORS, AnnualTarget, AssessmentScheme
 from .urgent import (
     Gravity,
@@ -52,6 +54,7 @@ __all__ = [
     "BacklogEntry",
     "BacklogProgress",
     "BacklogStatus",
+    "CommendationKind",
     "DisputeItem",
     "DisputeKind",
     "DisputeStatus",
@@ -66,6 +69,7 @@ __all__ = [
     "RoundKind",
     "ScreeningReport",
     "ScreeningRound",
+    "SuggestionCommendation",
     "UrgentRecipient",
     "UrgentReport",
     "UrgentStatus",

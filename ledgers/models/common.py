@@ -15,6 +15,7 @@ class Ledger(models.TextChoices):
     BACKLOG = "backlog", _("Backlog case")
     TARGET = "target", _("Annual target")
     ASSESSMENT = "assessment", _("Assessment weights")
+    SUGGESTION = "suggestion", _("People's suggestion")
 
 
 class LedgerEventKind(models.TextChoices):
@@ -37,6 +38,8 @@ class LedgerEventKind(models.TextChoices):
     EXTENDED = "extended", _("Time limit extended")
     STOPPED = "stopped", _("Petitioner stopped (息访息诉)")
     TERMINATED = "terminated", _("Terminated by law (依法终结)")
+    # The people's suggestions' (人民建议征集): the suggester commended or rewarded.
+    COMMENDED = "commended", _("Commended")
     # An urgent report not acknowledged in time; a backlog case long overdue.
     ESCALATED = "escalated", _("Escalated")
     # The annual targets and the assessment's weights.

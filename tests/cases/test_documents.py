@@ -270,10 +270,11 @@ def test_suggestion_gets_the_answer_letter_without_review_notice(handler1, froze
         case=case,
         request="建议在东湖公园各出入口增设无障碍通道。",
         facts_and_reasons="区住建局已将该建议纳入明年公园改造计划。",
-        opinion="support",
+        opinion="adopted",
     )
     document = reply_document(reply)
     assert document.title == "信访事项答复意见书"
+    assert document.opinion == "采纳"
     assert document.review_notice == ""
     assert "予以采纳" in document.opinion_text
     assert "通过网上信访提出的关于“建议在东湖公园增设无障碍通道”的建议意见收悉" in (

@@ -14,3 +14,7 @@ def community_handler(org):
 @pytest.fixture
 def d2_street_handler(org):
     return _user("d2_street_handler", org.d2_street, "handler", last_name="吴")
+
+
+# The people's suggestions counted by hand (see the module).
+from .suggestion_fixtures import suggestions  # noqa: E402, F401

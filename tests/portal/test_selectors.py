@@ -207,3 +207,30 @@ def test_a_repeat_petition_follows_the_case_it_joined(handler1):
         (D(2026, 11, 10), "已登记"),
     ]
     assert public_view(repeat.number, first_code) is None
+
+
+def test_an_answered_suggestion_tells_its_decision_and_offers_no_review(handler1, city_leader):
+    from django.utils import translation
+
+    petition, code = registered(handler1, matter_kind="suggestion")
+    case = petition.case
+    services.case_accept(actor=handler1, case=case, on=D(2026, 11, 5))
+    services.reply_draft(
+        actor=handler1,
+        case=case,
+        request="建议增设无障碍通道",
+        facts_and_reasons="经研究论证，部分可行。",
+        opinion="partly_adopted",
+        on=D(2026, 11, 10),
+    )
+    services.approval_decide(
+        actor=city_leader, approval=case.approvals.get(), approve=True, on=D(2026, 11, 11)
+    )
+    services.reply_deliver(actor=handler1, case=case, method="online", on=D(2026, 11, 12))
+    with translation.override("en"):
+        matter = public_view(petition.number, code)
+        assert labels(matter)[-1] == "Answered: your suggestion is partly adopted"
+        assert not any("review" in label for label in dues(matter))
+    assert matter.status == "replied"
+    assert not matter.can_request_review
+    assert matter.documents  # the answer letter, to download
