@@ -157,7 +157,7 @@ def _sums(unit_ids: list[int], start: datetime.date, as_of: datetime.date) -> di
         )
         .order_by()
     )
-    return {row.pop("unit"): row for row in rows}
+    return {row["unit"]: dict(row) for row in rows}
 
 
 def _share_of_year(as_of: datetime.date) -> float:
