@@ -14,22 +14,25 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-_panels: dict[str, object] = {}
+_panels: dict[str, tuple[object, str]] = {}
 
 
 @dataclass(frozen=True)
 class PanelLink:
-    """A panel as the detail page places it: `key` the registering app's URL namespace."""
+    """A panel as the detail page places it: `key` its name on the page (the registering
+    app's URL namespace unless it gave one)."""
 
     key: str
     url: str
     title: str
 
 
-def register_case_panel(url_name: str, title: object = "") -> None:
+def register_case_panel(url_name: str, title: object = "", key: str = "") -> None:
     """Add the panel at `url_name` (reversed with the case number) to the case detail under
-    `title` (a lazy translation); a second registration of the same name is ignored."""
-    _panels.setdefault(url_name, title)
+    `title` (a lazy translation); a second registration of the same name is ignored. `key`
+    names the panel on the page (`panel-<key>`): by default the app's URL namespace, given
+    when an app registers a second panel."""
+    _panels.setdefault(url_name, (title, key or url_name.split(":")[0]))
 
 
 def case_panels() -> tuple[str, ...]:
@@ -46,10 +49,10 @@ def case_panel_links(number: str) -> list[PanelLink]:
     """The panels for the case `number`, in order of registration (a name that does not
     reverse is left out)."""
     links = []
-    for name, title in _panels.items():
+    for name, (title, key) in _panels.items():
         try:
             url = reverse(name, args=[number])
         except NoReverseMatch:
             continue
-        links.append(PanelLink(key=name.split(":")[0], url=url, title=str(title)))
+        links.append(PanelLink(key=key, url=url, title=str(title)))
     return links

@@ -9,8 +9,11 @@ the major and urgent matters of S3, S4 and S5 with their information reports. An
 backlog ledger (积案台账): S4's reservoir resettlement case sponsored by the county
 leader, still being resolved; C2's parking fees resolved (化解); S5's substitute teachers,
 who keep coming after their case closed, overdue. None of these is a backlog case by the rule
-in the demo's year, so each goes on with its reason. Dated back from today; safe to run
-again: each ledger is skipped when the demo units have rows in it."""
+in the demo's year, so each goes on with its reason. And the people's suggestions (人民建议征集):
+four suggestions registered online, three answered (adopted, partly adopted, not adopted for
+now) and one still being studied, and a written commendation of the adopted one's suggester.
+Dated back from today; safe to run again: each ledger is skipped when the demo units have rows
+in it."""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, MatterKind
+from cases.services import approval_decide, case_accept, reply_deliver, reply_draft
 from core.workcalendar import add_months
 from escalation.deadlines.services import deadlines_scan
 from ledgers.backlog.services import backlog_end, backlog_place, backlog_progress
@@ -36,6 +40,7 @@ from ledgers.models import (
     RiskLevel,
     ScreeningReport,
     ScreeningRound,
+    SuggestionCommendation,
     UrgentReport,
 )
 from ledgers.screening.services import (
@@ -53,6 +58,7 @@ from ledgers.screening.services import (
     screening_report_submit,
     screening_round_open,
 )
+from ledgers.suggestions.services import suggestion_commend
 from ledgers.urgent.services import (
     may_acknowledge,
     urgent_acknowledge,
@@ -63,7 +69,7 @@ from ledgers.urgent.services import (
 from petitions.models import Category
 
 from .orgs import DEMO_UNIT_CODES, DISTRICTS
-from .petitions.handling import workday_on_or_before
+from .petitions.handling import handler_of, workday_on_or_before
 from .seed import story_cases
 
 A, R = PartyRole.APPLICANT, PartyRole.RESPONDENT
@@ -498,3 +504,158 @@ def _backlog(today: datetime.date, units, users) -> int:
             )
         placed += 1
     return placed
+
+
+# The people's suggestions (人民建议征集), registered online through the intake and answered
+# on their own track: (receiving office, matter location, category, summary, content,
+# demands, suggester, days ago received, decision or None (still being studied), reasons).
+SUGGESTIONS = [
+    (
+        "JZD1XFJ",
+        "JZD1S1C1",
+        "1503",
+        "建议在升平街增设便民停车位",
+        "升平街周边老旧小区多，夜间停车难，车辆占道停放影响消防通道。建议利用升平街北侧闲置"
+        "空地建设便民停车场，实行错时共享停车。",
+        "供有关部门参考。",
+        "周建华",
+        40,
+        "adopted",
+        "区城市管理局会同升平街道实地踏勘，北侧闲置空地权属清晰、具备建设条件，建设便民"
+        "停车场可新增车位120个，能有效缓解周边停车难问题，已列入今年民生实事项目。",
+    ),
+    (
+        "JZD1XFJ",
+        "JZD1S1C3",
+        "1502",
+        "建议在友谊社区设立矛盾纠纷调解室",
+        "建议在友谊社区设立人民调解室，邀请退休法官、律师定期坐班，就地化解邻里纠纷。",
+        "供有关部门参考。",
+        "林淑芬",
+        36,
+        "partly_adopted",
+        "区司法局研究认为，在社区设立人民调解室切实可行，已在友谊社区党群服务中心设立；"
+        "邀请退休法官定期坐班涉及人员选聘和经费保障，暂由区公共法律服务中心律师每周轮值。",
+    ),
+    (
+        "JZD2XFJ",
+        "JZD2S1C3",
+        "1503",
+        "建议在学府路沿线增设夜间公交线路",
+        "学府路沿线高校和社区集中，晚上九点后公交停运，出行不便。建议增设夜间公交线路。",
+        "供有关部门参考。",
+        "郑晓东",
+        32,
+        "not_adopted",
+        "区交通运输局会同公交公司调查夜间客流，学府路沿线夜间客流量较小，现有线路已延长"
+        "运营至晚上十时，增设夜间线路暂不具备运营条件，将根据客流变化适时研究。",
+    ),
+    (
+        "JZD2XFJ",
+        "JZD2S1C1",
+        "1501",
+        "建议扶持滨江社区特色农产品电商销售",
+        "滨江社区周边特色农产品销路不畅，建议搭建电商公共服务平台，组织技能培训。",
+        "供政府决策参考。",
+        "孙丽萍",
+        9,
+        None,
+        "",
+    ),
+]
+COMMENDATION_TEXT = (
+    "你提出的“{summary}”的建议经研究论证科学合理、具有现实可行性，已予以采纳并组织实施，"
+    "对改进工作作出了贡献，特予书面表扬。"
+)
+
+
+def seed_suggestions_demo(out) -> None:
+    """The people's suggestions (`SUGGESTIONS`). They are cases: seed_demo makes them before
+    the parts built on the cases (the escalation demo's monthly rankings count them)."""
+    if not OrgUnit.objects.filter(code__in=DISTRICTS).exists():
+        return
+    if SuggestionCommendation.objects.filter(case__owner_unit__code__in=DEMO_UNIT_CODES).exists():
+        out.write("Suggestions demo: already there.")
+        return
+    today = timezone.localdate()
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=DEMO_UNIT_CODES)}
+    users = {user.username: user for user in User.objects.filter(org_unit__in=units.values())}
+    with transaction.atomic():
+        commended = _suggestions(today, units, users)
+    out.write(f"Suggestions demo: {len(SUGGESTIONS)} suggestions, {commended} suggester commended.")
+
+
+def _suggestions(today: datetime.date, units, users: dict[str, User]) -> int:
+    """`SUGGESTIONS` registered online at the district petition offices, accepted the next
+    workday, answered (approved by the district leader, delivered online) about two weeks
+    later with their decision and reasons; the suggester of the adopted one is commended in
+    writing a few days after. Returns how many were commended."""
+    from petitions.services import PetitionDraft, PetitionerDraft, petition_register
+
+    from .petitions.handling import leader_of, workday_on_or_after
+
+    categories = {c.code: c for c in Category.objects.filter(code__in={s[2] for s in SUGGESTIONS})}
+    commended = 0
+    for (
+        office,
+        location,
+        category,
+        summary,
+        content,
+        demands,
+        name,
+        ago,
+        decision,
+        reasons,
+    ) in SUGGESTIONS:
+        handler, leader = users.get(handler_of(office)), users.get(leader_of(office))
+        if handler is None or leader is None or office not in units or location not in units:
+            continue
+        received = workday_on_or_before(today - datetime.timedelta(days=ago))
+        draft = PetitionDraft(
+            channel="online",
+            received_at=timezone.make_aware(
+                datetime.datetime.combine(received, datetime.time(10, 30))
+            ),
+            receiving_unit=units[office],
+            location_unit=units[location],
+            category=categories[category],
+            matter_kind=MatterKind.SUGGESTION,
+            person_count=1,
+            summary=summary,
+            content=content,
+            demands=demands,
+            petitioners=[PetitionerDraft(name=name)],
+        )
+        case = petition_register(actor=handler, draft=draft).petition.case
+        accepted = workday_on_or_after(received + datetime.timedelta(days=1))
+        case = case_accept(actor=handler, case=case, on=accepted)
+        if decision is None:
+            continue
+        drafted = workday_on_or_after(accepted + datetime.timedelta(days=12))
+        reply_draft(
+            actor=handler,
+            case=case,
+            request=content,
+            facts_and_reasons=reasons,
+            opinion=decision,
+            on=drafted,
+        )
+        approval = case.approvals.get(status="pending")
+        approval_decide(actor=leader, approval=approval, approve=True, on=drafted)
+        delivered = workday_on_or_after(drafted + datetime.timedelta(days=1))
+        reply_deliver(actor=handler, case=case, method="online", on=delivered)
+        if decision == "adopted":
+            granted = min(
+                workday_on_or_after(delivered + datetime.timedelta(days=5)),
+                workday_on_or_before(today),
+            )
+            suggestion_commend(
+                actor=handler,
+                case=case,
+                kind="written",
+                granted_on=max(granted, delivered),
+                text=COMMENDATION_TEXT.format(summary=summary),
+            )
+            commended += 1
+    return commended

@@ -77,7 +77,9 @@ class LedgersConfig(AppConfig):
             _("Your suggestion was adopted, and you are commended for it"),
         )
         register_section(SUGGESTION_SECTION)
-        register_case_panel("ledgers:suggestion_case_panel", _("People's suggestion"))
+        register_case_panel(
+            "ledgers:suggestion_case_panel", _("People's suggestion"), key="suggestions"
+        )
 
         # The unit scopes of the ledgers' pickers (`accounts.pickers`).
         from .screening import forms as screening_forms  # noqa: F401

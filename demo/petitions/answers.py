@@ -63,14 +63,18 @@ FACTS = {
     ),
 }
 SUGGESTION_FACTS = {
-    Opinion.SUPPORT: (
+    Opinion.ADOPTED: (
         "你提出的“{summary}”的建议，{unit}已转请有关部门研究论证。",
         "有关部门认为该建议科学合理、具有现实可行性，已纳入下一阶段工作计划组织实施。",
     ),
-    Opinion.EXPLAIN: (
+    Opinion.PARTLY_ADOPTED: (
+        "你提出的“{summary}”的建议，{unit}已转请有关部门研究论证，并听取了{place}群众的意见。",
+        "有关部门认为该建议部分内容切实可行，已纳入工作计划；其余内容受规划和资金等条件限制，"
+        "近期难以实施，将在今后工作中统筹考虑。",
+    ),
+    Opinion.NOT_ADOPTED: (
         "你提出的“{summary}”的建议，{unit}已转请有关部门研究论证。",
-        "有关部门认为该建议有一定参考价值，但受规划和资金等条件限制，近期难以实施，"
-        "将在今后工作中统筹考虑。",
+        "有关部门认为该建议有一定参考价值，但与现行规划不相衔接，暂不具备实施条件。",
     ),
 }
 
@@ -114,6 +118,7 @@ def legal_basis(rng: random.Random, category: str) -> str:
 def facts(opinion: str, *, suggestion: bool, unit: str, place: str, summary: str) -> str:
     """Two paragraphs: what was found and what follows from it."""
     table = SUGGESTION_FACTS if suggestion else FACTS
-    paragraphs = table.get(opinion, table[Opinion.EXPLAIN])
+    fallback = Opinion.NOT_ADOPTED if suggestion else Opinion.EXPLAIN
+    paragraphs = table.get(opinion, table[fallback])
     context = {"unit": unit, "place": place, "summary": summary}
     return "\n".join(paragraph.format_map(context) for paragraph in paragraphs)

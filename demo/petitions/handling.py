@@ -349,7 +349,12 @@ EVALUATION_WEIGHTS = {
     Opinion.SUPPORT: (85, 13, 2),
     Opinion.EXPLAIN: (55, 30, 15),
     Opinion.NOT_SUPPORT: (25, 30, 45),
+    Opinion.ADOPTED: (90, 9, 1),
+    Opinion.PARTLY_ADOPTED: (70, 25, 5),
+    Opinion.NOT_ADOPTED: (45, 40, 15),
 }
+# A suggestion's decision (Art. 29): adopted, partly adopted, not adopted for now.
+DECISIONS = (Opinion.ADOPTED, Opinion.PARTLY_ADOPTED, Opinion.NOT_ADOPTED)
 DELIVERY = {"in_person": 40, "post": 25, "sms": 15, "online": 20}
 
 
@@ -453,9 +458,17 @@ class VolumeHandling:
             return  # stalled: unanswered, overdue once its time limit has passed
 
         late = rng.random() < 0.06
-        drafted = max(self.after(decided, 58, 70) if late else self.after(decided, 12, 50), ready)
         suggestion = plan.matter_kind == MatterKind.SUGGESTION
-        opinion = rng.choices(OPINIONS, weights=(60, 40, 0) if suggestion else (55, 30, 15))[0]
+        # A suggestion is answered within 30 days (its own clock), a complaint within 60.
+        if suggestion:
+            drafted = self.after(decided, 31, 38) if late else self.after(decided, 7, 24)
+        else:
+            drafted = self.after(decided, 58, 70) if late else self.after(decided, 12, 50)
+        drafted = max(drafted, ready)
+        if suggestion:
+            opinion = rng.choices(DECISIONS, weights=(45, 35, 20))[0]
+        else:
+            opinion = rng.choices(OPINIONS, weights=(55, 30, 15))[0]
         reply = {
             "request": plan.demands or plan.summary,
             "facts": facts(
@@ -467,8 +480,8 @@ class VolumeHandling:
             ),
             "opinion": opinion,
             "basis": legal_basis(rng, plan.category),
-            "resolved": opinion == Opinion.SUPPORT
-            or (opinion == Opinion.EXPLAIN and rng.random() < 0.5),
+            "resolved": opinion in (Opinion.SUPPORT, Opinion.ADOPTED)
+            or (opinion in (Opinion.EXPLAIN, Opinion.PARTLY_ADOPTED) and rng.random() < 0.5),
         }
         if not case.at(drafted, "reply", by=handler, **reply):
             return

@@ -189,3 +189,17 @@ def test_the_reply_form_offers_the_opinions_for_a_complaint(handler1):
         {"request": "r", "facts_and_reasons": "f", "opinion": "adopted"}, case=case, user=handler1
     )
     assert "opinion" in bound.errors
+
+
+def test_the_deadline_scan_reminds_an_overdue_suggestion_once(accepted):
+    from escalation.deadlines.services import deadlines_scan
+    from escalation.models import Reminder
+
+    answer = clock(accepted, DeadlineKind.SUGGESTION_ANSWER)
+    # Today (2026-11-22) is past its due date (2026-10-08): overdue, escalated.
+    deadlines_scan()
+    stages = set(Reminder.objects.filter(deadline=answer).values_list("stage", flat=True))
+    assert "overdue" in stages
+    count = Reminder.objects.count()
+    deadlines_scan()
+    assert Reminder.objects.count() == count

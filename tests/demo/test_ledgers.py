@@ -3,6 +3,7 @@ missing), a special round, disputes from the scenarios in every state; a rerun a
 
 from django.utils import timezone
 
+from cases.models import Case
 from demo.orgs import DISTRICTS
 from ledgers.models import (
     DisputeItem,
@@ -71,3 +72,27 @@ def test_the_demo_puts_cases_on_the_backlog_ledger(seeded):
     before = BacklogEntry.objects.count()
     assert "Ledgers demo: already there." in seed()
     assert BacklogEntry.objects.count() == before == 3
+
+
+def test_the_demo_answers_suggestions_on_their_track_and_commends_one(seeded):
+    """The demo's suggestions run their own answer clock (no 60-day handling), are answered
+    with each decision of Art. 29, and the adopted one's suggester is commended once."""
+    from cases.models import DeadlineKind, MatterKind, Reply
+    from ledgers.models import SuggestionCommendation
+
+    out = seeded
+    accepted = Case.objects.filter(matter_kind=MatterKind.SUGGESTION, accepted_on__isnull=False)
+    assert accepted.exists()
+    assert not accepted.filter(deadlines__kind=DeadlineKind.HANDLING).exists()
+    assert accepted.filter(deadlines__kind=DeadlineKind.SUGGESTION_ANSWER).exists()
+    decisions = set(
+        Reply.objects.filter(case__matter_kind=MatterKind.SUGGESTION).values_list(
+            "opinion", flat=True
+        )
+    )
+    assert decisions == {"adopted", "partly_adopted", "not_adopted"}
+    commendation = SuggestionCommendation.objects.select_related("case").get()
+    assert commendation.kind == "written"
+    assert "4 suggestions, 1 suggester commended" in out
+    assert "Suggestions demo: already there." in seed()
+    assert SuggestionCommendation.objects.count() == 1

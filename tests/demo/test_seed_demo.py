@@ -160,8 +160,9 @@ def test_second_run_creates_and_changes_nothing(seeded):
 
 def test_petition_mix(seeded):
     petitions = Petition.objects.select_related("receiving_unit", "accused_unit", "case")
-    # The planned ones, and the one a screened dispute was registered as (demo/ledgers.py).
-    assert petitions.count() == SMALL + 1
+    # The planned ones, the one a screened dispute was registered as and the four suggestions
+    # (demo/ledgers.py).
+    assert petitions.count() == SMALL + 1 + 4
     assert set(petitions.values_list("channel", flat=True)) == set(Channel.values)
 
     now = timezone.now()

@@ -173,6 +173,7 @@ def test_the_case_panel_is_404_outside_scope(suggestions, outsider):
 def test_the_case_page_lists_the_panel(suggestions, handler1):
     page = html(logged_in(handler1).get(reverse("cases:detail", args=[suggestions.b.number])))
     assert reverse("ledgers:suggestion_case_panel", args=[suggestions.b.number]) in page
+    assert page.count('id="panel-suggestions"') == 1 and page.count('id="panel-ledgers"') == 1
 
 
 def test_recording_a_commendation_from_its_page(suggestions, handler1):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dashboards.services import rollup_rebuild
 from demo.escalation import seed_escalation_demo
-from demo.ledgers import seed_ledgers_demo
+from demo.ledgers import seed_ledgers_demo, seed_suggestions_demo
 from demo.reception import seed_reception_demo
 from demo.seed import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, SHOWCASES, seed_demo
 
@@ -83,6 +83,9 @@ class Command(BaseCommand):
             cases = "; ".join(f"{n} · {s}" for n, s in result.cases.get(code, [])) or "—"
             out.write(f"  {code} {story.principal}: {cases}")
 
+        # The people's suggestions: cases of their own (the ledgers' register and its
+        # commendation), made before what is built on the cases.
+        seed_suggestions_demo(out)
         # The parts built on the cases above, in the order of the layers; the dashboards'
         # rollup last, over all of it.
         seed_escalation_demo(out)
