@@ -252,8 +252,10 @@ def _backlog_table(backlog_rows: list[dict]) -> Table:
     )
 
 
-# The numbers of the report's sections, in official order.
-SECTION_NUMBERS = "一二三四五六七八九十"
+# The numbers of the report's sections, in official order (一 … 十, 十一 … 十九: the five of
+# its own and those of the apps' sections, which are more than five).
+DIGITS = "一二三四五六七八九"
+SECTION_NUMBERS = [*DIGITS, "十", *(f"十{digit}" for digit in DIGITS)]
 
 
 def _extra(sections: list[SectionFigures]) -> tuple[list[Section], list[Table]]:

@@ -197,15 +197,16 @@ def test_the_monthly_report_has_the_section_and_its_table(org, november, city_su
     )
     document = monthly_report_document(summary, [], sections=sections)
     headings = {section.heading: section for section in document.sections}
-    # After the report's five sections, the supervision notices' (六), dispute screening's
-    # (七, 表6) and the major and urgent matters' (八, no table).
-    text = " ".join(headings["九、积案化解"].paragraphs)
+    # After the report's five sections, the supervision notices' (六), the consultations' (七),
+    # leader reception's (八, 表6), dispute screening's (九, 表7) and the major and urgent
+    # matters' (十, no table).
+    text = " ".join(headings["十一、积案化解"].paragraphs)
     assert "本期积案台账在册积案5件，其中本期新列入3件" in text
     assert "本期化解1件，积案化解率20.0%；息访息诉0件，依法终结1件" in text
     assert "仍在化解3件，其中超期1件、群体性积案2件（未明确包案领导1件）" in text
     assert "符合积案条件尚未列入台账1件" in text
-    assert "详见表7。" in text
-    (table,) = [table for table in document.tables if table.caption == "表7 积案化解情况"]
+    assert "详见表8。" in text
+    (table,) = [table for table in document.tables if table.caption == "表8 积案化解情况"]
     assert table.header == ["单位", "在册积案", "新列入", "化解", "积案化解率", "超期"]
     assert table.rows == [
         ["东湖区", "3", "2", "1", "33.3%", "0"],
