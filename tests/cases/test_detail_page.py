@@ -166,9 +166,10 @@ def test_the_panels_load_only_when_opened(case, handler1):
         f"/escalation/cases/{case.number}/panel/",
         f"/reception/cases/{case.number}/panel/",
         f"/ledgers/urgent/cases/{case.number}/panel/",
+        f"/ledgers/suggestions/cases/{case.number}/panel/",
     ]
     assert 'hx-trigger="load"' not in body
-    assert body.count('hx-trigger="toggle once from:closest details"') == 3
+    assert body.count('hx-trigger="toggle once from:closest details"') == 4
     for url in panels:
         assert logged_in(handler1).get(url).status_code == 200
 
