@@ -118,3 +118,27 @@ def test_the_case_is_locked_and_read_afresh(adopted, handler1, city_leader):
     stale = type(adopted).objects.get(pk=adopted.pk)
     stale.matter_kind = "complaint"
     assert commend(handler1, stale).case_id == adopted.pk
+
+
+def test_the_portal_tells_the_suggester_of_the_commendation(handler1, city_leader):
+    from django.utils import translation
+
+    from cases import services
+    from portal.selectors import public_view
+    from tests.factories import register_petition
+
+    from .suggestion_fixtures import received
+
+    registration = register_petition(
+        handler1, matter_kind="suggestion", received_at=received(D(2026, 10, 12))
+    )
+    case = services.case_accept(actor=handler1, case=registration.petition.case, on=D(2026, 10, 12))
+    answer(case, handler1, city_leader, "adopted", D(2026, 10, 25))
+    commend(handler1, case)
+    with translation.override("en"):
+        matter = public_view(registration.petition.number, registration.query_code)
+        labels = [(step.date, step.label) for step in matter.steps]
+    assert labels[-2:] == [
+        (D(2026, 10, 25), "Answered: your suggestion is adopted"),
+        (D(2026, 11, 2), "Your suggestion was adopted, and you are commended for it"),
+    ]
