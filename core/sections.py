@@ -19,6 +19,11 @@ User = Any
 OrgUnit = Any
 
 
+def ratio(part: int, whole: int) -> float | None:
+    """A rate as a fraction: None without a base (nothing to divide by)."""
+    return part / whole if whole else None
+
+
 def percent(value: float | None) -> str:
     """A rate as shown to people: 0.125 → 12.5%; — without a base."""
     return "—" if value is None else f"{value * 100:.1f}%"

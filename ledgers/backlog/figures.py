@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from core.sections import ratio
 from dashboards.indicators import percent
 from dashboards.sections import Section, SectionFigures, Tile
 
@@ -48,10 +49,6 @@ OUTCOMES = (BacklogStatus.RESOLVED, BacklogStatus.STOPPED, BacklogStatus.TERMINA
 
 def _url(name: str, params: list[tuple[str, str]]) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
-
-
-def ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def backlog_figures(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from core.sections import ratio
 from dashboards.indicators import percent
 from dashboards.sections import Section, SectionFigures, Tile
 
@@ -29,10 +30,6 @@ KEY = "screening"
 
 def _url(name: str, params: list[tuple[str, str]]) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
-
-
-def ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def screening_figures(

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from cases.models import Opinion
-from core.sections import percent
+from core.sections import percent, ratio
 from core.workcalendar import start_of_day
 from dashboards.sections import Section, SectionFigures, Tile
 
@@ -35,10 +35,6 @@ from .selectors import answered_condition, late_condition, suggestions_visible_t
 
 KEY = "suggestions"
 COUNTED = ("received", "answered", "adopted", "partly_adopted", "not_adopted", "late", "commended")
-
-
-def ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def with_flags(cases, today: datetime.date):

@@ -33,7 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
-from core.sections import percent
+from core.sections import percent, ratio
 from dashboards.models import DailyStat
 from dashboards.selectors import read_database
 from escalation.models import UnitRanking
@@ -117,10 +117,6 @@ class Assessed:
                 }
             )
         return result
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def _child_of(children: list[OrgUnit]):
@@ -254,7 +250,7 @@ def assessment(area: OrgUnit, year: int, today: datetime.date, weights: dict[str
             "targets": (progress[child.pk].met, len(progress[child.pk].judged)),
             "ledgers": tuple(ledgers.get(child.pk, (0, 0))),  # type: ignore[dict-item]
         }
-        row.values = {factor: _ratio(*base) for factor, base in row.bases.items()}
+        row.values = {factor: ratio(*base) for factor, base in row.bases.items()}
         month_places = places.get(child.pk)
         row.values["ranking"] = sum(month_places) / len(month_places) if month_places else None
         _score(row, weights)
