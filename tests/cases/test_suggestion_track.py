@@ -101,7 +101,7 @@ def test_a_suggestion_is_not_extended(accepted, handler1):
         services.case_request_extension(
             actor=handler1, case=accepted, days=10, reason="需要调研", on=D(2026, 9, 10)
         )
-    assert "not extended" in str(refused.value)
+    assert "不予延期" in str(refused.value)
     assert not accepted.approvals.exists()
 
 
@@ -156,7 +156,7 @@ def test_the_answer_meets_the_suggestion_clock_and_is_not_reviewed(
         services.case_request_review(
             actor=d1_handler, case=accepted, request="不服", on=D(2026, 9, 30)
         )
-    assert "not reviewed" in str(refused.value)
+    assert "不适用复查" in str(refused.value)
     accepted.refresh_from_db()
     assert accepted.status == CaseStatus.REPLIED
 
