@@ -18,9 +18,10 @@ in it."""
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
@@ -68,7 +69,7 @@ from ledgers.urgent.services import (
 )
 from petitions.models import Category
 
-from .orgs import DEMO_UNIT_CODES, DISTRICTS
+from .orgs import CITY, DEMO_UNIT_CODES, DISTRICTS
 from .petitions.handling import handler_of, workday_on_or_before
 from .seed import story_cases
 
@@ -659,3 +660,101 @@ def _suggestions(today: datetime.date, units, users: dict[str, User]) -> int:
             )
             commended += 1
     return commended
+
+
+# The city's targets for its districts (一控制三下降): (district, ceiling's headroom over the
+# year's pace, and per cut: the cut in per cent and how last year's base is drawn against this
+# year's figure so far). "ahead": well within; "behind": within the year's allowance but over
+# what it allows by today (预警); "over": already past the year's allowance (未完成).
+TARGET_CUTS = {"skip_level": 10, "repeat": 10, "group": 5, "capital": 15}
+TARGET_PLANS = [
+    ("JZD1", 1.15, dict.fromkeys(TARGET_CUTS, "ahead")),
+    ("JZD2", 1.1, {**dict.fromkeys(TARGET_CUTS, "ahead"), "skip_level": "behind"}),
+    ("JZD3", 1.2, {**dict.fromkeys(TARGET_CUTS, "ahead"), "repeat": "over"}),
+]
+TARGET_COLUMNS = {
+    "batches": ("batches",),
+    "skip_level": ("skip_level_batches",),
+    "repeat": ("repeat_batches",),
+    "group": ("group_batches",),
+    "capital": ("national_batches", "province_batches"),
+}
+DEMO_WEIGHTS = {
+    "on_time": 30,
+    "satisfaction": 20,
+    "resolution": 15,
+    "ranking": 10,
+    "targets": 15,
+    "ledgers": 10,
+}
+
+
+def seed_targets_demo(out) -> None:
+    """This year's targets of the three districts, set by the city's supervisor, with last
+    year's figures entered from the year's statistics (the demo holds one year of petitions,
+    so the system does not hold last year whole), and the weights of the city's year-end
+    assessment. Drawn against the districts' figures so far this year, read from the rollup
+    (seed_demo runs this after rebuilding it), so that on any day one district is on track,
+    one off track and one has missed a target."""
+    from dashboards.models import DailyStat
+    from ledgers.models import AnnualTarget
+    from ledgers.targets.selectors import share_of_year
+    from ledgers.targets.services import target_set, weights_set
+
+    today = timezone.localdate()
+    if AnnualTarget.objects.filter(unit__code__in=DISTRICTS, year=today.year).exists():
+        out.write("Targets demo: already there.")
+        return
+    supervisor = User.objects.filter(username="supervisor1").first()
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=(*DISTRICTS, CITY))}
+    if supervisor is None or len(units) < len(DISTRICTS) + 1:
+        return
+    columns = sorted({column for names in TARGET_COLUMNS.values() for column in names})
+    rows = (
+        DailyStat.objects.filter(
+            unit__in=[units[code] for code in DISTRICTS],
+            day__range=(datetime.date(today.year, 1, 1), today),
+        )
+        .values("unit__code")
+        .annotate(**{column: Sum(column, default=0) for column in columns})
+        .order_by()
+    )
+    sums = {row["unit__code"]: row for row in rows}
+    share = share_of_year(today)
+    with transaction.atomic():
+        for code, headroom, cuts in TARGET_PLANS:
+            figures = {
+                key: sum(sums.get(code, {}).get(column, 0) for column in names)
+                for key, names in TARGET_COLUMNS.items()
+            }
+            bases = {
+                f"{key}_base": _drawn_base(figures[key], TARGET_CUTS[key], cuts[key], share)
+                for key in TARGET_CUTS
+            }
+            target_set(
+                actor=supervisor,
+                unit=units[code],
+                year=today.year,
+                batch_ceiling=math.ceil(max(figures["batches"], 10) / share * headroom),
+                **{f"{key}_cut": cut for key, cut in TARGET_CUTS.items()},
+                **bases,
+                note="市信访工作联席会议确定；上年基数按上年信访统计录入。",
+            )
+        weights_set(actor=supervisor, unit=units[CITY], year=today.year, weights=DEMO_WEIGHTS)
+    out.write(
+        f"Targets demo: {len(TARGET_PLANS)} districts' targets for {today.year} and the "
+        "city's assessment weights."
+    )
+
+
+def _drawn_base(actual: int, cut: int, plan: str, share: float) -> int:
+    """Last year's figure such that `actual` so far stands as `plan` says against it."""
+    keep = 1 - cut / 100
+    if plan == "over":
+        # The year's allowance (base × keep) already passed.
+        return max(0, math.floor((actual - 1) / keep))
+    if plan == "behind":
+        # Within the year's allowance, over what it allows by today.
+        return math.ceil(max(actual, 2) / keep)
+    # Ahead: what is allowed by today is well above the figure.
+    return math.ceil((actual + 3) / (share * keep)) + 2

@@ -24,11 +24,20 @@ def _cut(label: str) -> models.DecimalField:
     )
 
 
+def _base(label: str) -> models.PositiveIntegerField:
+    """Last year's figure as entered from the year's statistics (None: the rollup's)."""
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
 class AnnualTarget(models.Model):
     """A unit's targets for a year (一控制三下降, 五下降): the petitions of its whole area
     within a ceiling (信访总量控制, in batches), and skip-level, repeat, group and 进京/赴省
     petitions down by a percentage against the year before. Set by the level above; progress
-    is read from the dashboards' rollup (`ledgers.targets.selectors.target_progress`)."""
+    is read from the dashboards' rollup (`ledgers.targets.selectors.target_progress`).
+
+    The cuts count from last year's figures in the rollup. When the system does not hold last
+    year whole (it went into use during it), the level enters last year's figures (上年基数)
+    from the year's statistics: an entered base stands in for the rollup's."""
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
@@ -39,6 +48,10 @@ class AnnualTarget(models.Model):
     repeat_cut = _cut(_("repeat petitions down by (%)"))
     group_cut = _cut(_("group petitions down by (%)"))
     capital_cut = _cut(_("petitions to Beijing and the province down by (%)"))
+    skip_level_base = _base(_("skip-level petitions last year"))
+    repeat_base = _base(_("repeat petitions last year"))
+    group_base = _base(_("group petitions last year"))
+    capital_base = _base(_("petitions to Beijing and the province last year"))
     note = models.TextField(_("note"), blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

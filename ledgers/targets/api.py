@@ -3,11 +3,12 @@
 `GET /api/v1/annual-targets/?area=&year=` the area's unit and the units directly below it,
 each with its targets of the year (or none) and where it stands; `POST` sets a unit's targets
 (`unit` code, `year`, `batch_ceiling`, `skip_level_cut`, `repeat_cut`, `group_cut`,
-`capital_cut` in per cent, optional `note`). `GET /api/v1/assessment/?area=&year=` the
-weights and the ranked table of the units below the area; `POST …/weights/` sets the weights
-(`area`, `year` and the six factors' points, 100 in all). Supervisors and leaders read;
-supervisors of the level above set. Errors: 400 `{field: [messages]}`, 403 wrong role, 404 a
-unit outside the caller's scope."""
+`capital_cut` in per cent, optional `note` and last year's figures `skip_level_base`,
+`repeat_base`, `group_base`, `capital_base` where the system does not hold last year
+whole). `GET /api/v1/assessment/?area=&year=` the weights and the ranked table of the units
+below the area; `POST …/weights/` sets the weights (`area`, `year` and the six factors'
+points, 100 in all). Supervisors and leaders read; supervisors of the level above set.
+Errors: 400 `{field: [messages]}`, 403 wrong role, 404 a unit outside the caller's scope."""
 
 from __future__ import annotations
 
@@ -54,10 +55,24 @@ class MetricSerializer(serializers.Serializer):
     actual = serializers.IntegerField()
     last_year_to_date = serializers.IntegerField()
     last_year = serializers.IntegerField()
+    entered = serializers.BooleanField(help_text=_("Last year's figure is the base entered."))
     allowed = serializers.FloatField(allow_null=True)
     allowed_to_date = serializers.FloatField(allow_null=True)
     change = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(choices=TargetStatus.choices)
+
+
+def _base() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Last year's figure from the year's statistics, when the system does not hold last "
+            "year whole; null: the dashboards' figures."
+        ),
+    )
 
 
 class TargetValuesSerializer(serializers.Serializer):
@@ -72,6 +87,10 @@ class TargetValuesSerializer(serializers.Serializer):
     capital_cut = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=0, max_value=100
     )
+    skip_level_base = _base()
+    repeat_base = _base()
+    group_base = _base()
+    capital_base = _base()
     note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 

@@ -82,6 +82,16 @@ def _cut_field(label) -> forms.DecimalField:
     )
 
 
+def _base_field(label) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        widget=forms.NumberInput(attrs={"placeholder": _("from the figures")}),
+    )
+
+
 class TargetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +107,10 @@ class TargetForm(forms.Form):
     repeat_cut = _cut_field(_("Repeat petitions down by (%)"))
     group_cut = _cut_field(_("Group petitions down by (%)"))
     capital_cut = _cut_field(_("Petitions to Beijing and the province down by (%)"))
+    skip_level_base = _base_field(_("Skip-level petitions last year"))
+    repeat_base = _base_field(_("Repeat petitions last year"))
+    group_base = _base_field(_("Group petitions last year"))
+    capital_base = _base_field(_("Petitions to Beijing and the province last year"))
     note = forms.CharField(label=_("Note"), required=False, widget=textarea(2))
 
 

@@ -12,6 +12,12 @@ figure counts the petitions about the area's matters from 1 January to `as_of`, 
   cut; what the cut allows by `as_of` is last year's figure by the same day less the cut. A
   figure that was nought last year has no base (无基数) and is not judged.
 
+Last year is the rollup's only when the rollup holds it whole: its records begin in last
+January at the latest (a day without petitions has no row, so the first row may come a few
+days after New Year). Otherwise (the system went into use during last year) a figure counts from the
+base entered with the target (上年基数, from last year's statistics), spread evenly over the
+year; a figure without one has no base; the ceiling's share is the share of the year gone.
+
 A figure over what the whole year allows has missed its target (未完成); over what is allowed
 by `as_of`, it is off track (预警); otherwise on track (正常).
 """
@@ -55,18 +61,27 @@ class Metric:
     # The rollup's columns summed, and the target's column that limits them.
     columns: tuple[str, ...]
     limit: str
+    # The target's column of last year's figure entered by hand (the ceiling has none).
+    base: str | None = None
 
 
 METRICS = (
     Metric("batches", _("Petitions (batches)"), ("batches",), "batch_ceiling"),
-    Metric("skip_level", _("Skip-level petitions"), ("skip_level_batches",), "skip_level_cut"),
-    Metric("repeat", _("Repeat petitions"), ("repeat_batches",), "repeat_cut"),
-    Metric("group", _("Group petitions"), ("group_batches",), "group_cut"),
+    Metric(
+        "skip_level",
+        _("Skip-level petitions"),
+        ("skip_level_batches",),
+        "skip_level_cut",
+        "skip_level_base",
+    ),
+    Metric("repeat", _("Repeat petitions"), ("repeat_batches",), "repeat_cut", "repeat_base"),
+    Metric("group", _("Group petitions"), ("group_batches",), "group_cut", "group_base"),
     Metric(
         "capital",
         _("Petitions to Beijing and the province"),
         ("national_batches", "province_batches"),
         "capital_cut",
+        "capital_base",
     ),
 )
 
@@ -77,6 +92,8 @@ class MetricProgress:
     actual: int
     last_year_to_date: int
     last_year: int
+    # Whether last year's figures are the base entered with the target (not the rollup's).
+    entered: bool
     # What the whole year allows, and what is allowed by `as_of` (None: no base).
     allowed: float | None
     allowed_to_date: float | None
@@ -160,7 +177,8 @@ def _sums(unit_ids: list[int], start: datetime.date, as_of: datetime.date) -> di
     return {row["unit"]: dict(row) for row in rows}
 
 
-def _share_of_year(as_of: datetime.date) -> float:
+def share_of_year(as_of: datetime.date) -> float:
+    """The share of `as_of`'s year gone by the end of that day."""
     start = datetime.date(as_of.year, 1, 1)
     days = 366 if calendar.isleap(as_of.year) else 365
     return ((as_of - start).days + 1) / days
@@ -176,14 +194,36 @@ def _judge(actual: float, allowed: float | None, allowed_to_date: float | None) 
     return TargetStatus.ON_TRACK
 
 
-def _metric(metric: Metric, target: AnnualTarget, sums: dict, as_of: datetime.date):
+def records_begin() -> datetime.date | None:
+    """The first day the rollup holds (one query, on its index of days)."""
+    return (
+        DailyStat.objects.using(read_database())
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+
+
+def holds_last_year(begin: datetime.date | None, year: int) -> bool:
+    """Whether the rollup, whose first row is on `begin`, holds the year before `year`."""
+    return begin is not None and begin <= datetime.date(year - 1, 1, 31)
+
+
+def _metric(
+    metric: Metric, target: AnnualTarget, sums: dict, as_of: datetime.date, whole: bool
+) -> MetricProgress:
     def total(window: str) -> int:
         return sum(sums.get(f"{window}_{column}", 0) for column in metric.columns)
 
     actual, then, last = total("now"), total("then"), total("last")
+    base = getattr(target, metric.base) if metric.base else None
+    if base is not None:
+        last, then = base, round(base * share_of_year(as_of))
+    elif not whole:
+        last = then = 0
     limit = getattr(target, metric.limit)
     if metric.limit == "batch_ceiling":
-        share = then / last if last else _share_of_year(as_of)
+        share = then / last if last else share_of_year(as_of)
         allowed: float | None = float(limit)
         allowed_to_date: float | None = limit * share
     elif last:
@@ -196,6 +236,7 @@ def _metric(metric: Metric, target: AnnualTarget, sums: dict, as_of: datetime.da
         actual=actual,
         last_year_to_date=then,
         last_year=last,
+        entered=base is not None,
         allowed=allowed,
         allowed_to_date=allowed_to_date,
         status=_judge(actual, allowed, allowed_to_date),
@@ -204,8 +245,8 @@ def _metric(metric: Metric, target: AnnualTarget, sums: dict, as_of: datetime.da
 
 
 def target_progress(units: list[OrgUnit], year: int, today: datetime.date) -> list[UnitProgress]:
-    """Each unit's progress against its target of `year`, in the order given (two queries);
-    a unit without a target has no figures."""
+    """Each unit's progress against its target of `year`, in the order given (three
+    queries); a unit without a target has no figures."""
     targets = {
         target.unit_id: target
         for target in AnnualTarget.objects.filter(unit__in=units, year=year).select_related(
@@ -214,13 +255,14 @@ def target_progress(units: list[OrgUnit], year: int, today: datetime.date) -> li
     }
     window = year_window(year, today)
     sums = _sums(list(targets), *window) if window and targets else {}
+    whole = bool(targets) and holds_last_year(records_begin(), year)
     result = []
     for unit in units:
         target = targets.get(unit.pk)
         progress = UnitProgress(unit=unit, target=target)
         if target is not None and window is not None:
             unit_sums = sums.get(unit.pk, {})
-            progress.metrics = [_metric(m, target, unit_sums, window[1]) for m in METRICS]
+            progress.metrics = [_metric(m, target, unit_sums, window[1], whole) for m in METRICS]
         result.append(progress)
     return result
 

@@ -18,8 +18,10 @@ from ..events import ledger_event_write
 from ..models import FACTORS, AnnualTarget, AssessmentScheme, Ledger, LedgerEventKind
 from ..permissions import can_assess, can_set_target
 from .assessment import FACTOR_LABELS
+from .selectors import METRICS
 
 CUTS = ("skip_level_cut", "repeat_cut", "group_cut", "capital_cut")
+BASES = ("skip_level_base", "repeat_base", "group_base", "capital_base")
 
 
 def check_year(year: object, today: datetime.date | None = None) -> int:
@@ -48,6 +50,16 @@ def _percent(name: str, value: object, errors: dict) -> Decimal:
     return number
 
 
+def _base(name: str, value: object, errors: dict) -> int | None:
+    """Last year's figure as entered, or None (blank: the rollup's)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        errors[name] = [_("A whole number of batches, 0 or more, or blank.")]
+        return None
+    return value
+
+
 def _lock_unit(unit: OrgUnit) -> OrgUnit:
     return OrgUnit.objects.select_for_update().get(pk=unit.pk)
 
@@ -63,10 +75,15 @@ def target_set(
     repeat_cut: object,
     group_cut: object,
     capital_cut: object,
+    skip_level_base: object = None,
+    repeat_base: object = None,
+    group_base: object = None,
+    capital_base: object = None,
     note: str = "",
 ) -> AnnualTarget:
     """Set (or change) `unit`'s targets for `year`: a supervisor of a level above it, whose
-    area holds it."""
+    area holds it. The `*_base` figures are last year's, entered when the system does not
+    hold last year whole (None: the rollup's)."""
     unit = _lock_unit(unit)
     if not can_set_target(actor, unit):
         raise NotAllowed(
@@ -84,13 +101,19 @@ def target_set(
             CUTS, (skip_level_cut, repeat_cut, group_cut, capital_cut), strict=True
         )
     }
+    bases = {
+        name: _base(name, value, errors)
+        for name, value in zip(
+            BASES, (skip_level_base, repeat_base, group_base, capital_base), strict=True
+        )
+    }
     if errors:
         raise ValidationError(errors)
     target = AnnualTarget.objects.select_for_update().filter(unit=unit, year=year).first()
     if target is None:
         target = AnnualTarget(unit=unit, year=year)
     target.batch_ceiling = batch_ceiling
-    for name, value in values.items():
+    for name, value in {**values, **bases}.items():
         setattr(target, name, value)
     target.note = (note or "").strip()[:LONG_TEXT]
     target.set_by = actor
@@ -110,9 +133,19 @@ def target_set(
             "repeat": values["repeat_cut"],
             "group": values["group_cut"],
             "capital": values["capital_cut"],
-        },
+        }
+        + _bases_note(bases),
     )
     return target
+
+
+def _bases_note(bases: dict[str, int | None]) -> str:
+    entered = {name: value for name, value in bases.items() if value is not None}
+    if not entered:
+        return ""
+    labels = {metric.base: metric.label for metric in METRICS if metric.base}
+    figures = "、".join(f"{labels[name]} {value}" for name, value in entered.items())
+    return " " + _("Last year's figures as entered: %(figures)s.") % {"figures": figures}
 
 
 @transaction.atomic

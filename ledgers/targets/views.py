@@ -24,7 +24,14 @@ from ..permissions import can_assess, can_set_target
 from .annual import annual_report_docx
 from .assessment import FACTOR_LABELS, assessment, weights_for
 from .forms import TargetFilterForm, TargetForm, WeightsForm, YearAreaForm
-from .selectors import METRICS, area_units, target_detail, target_progress
+from .selectors import (
+    METRICS,
+    area_units,
+    holds_last_year,
+    records_begin,
+    target_detail,
+    target_progress,
+)
 from .services import target_set, weights_set
 
 
@@ -64,8 +71,15 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         "rows": [(row, can_set_target(request.user, row.unit)) for row in rows],
         "metrics": METRICS,
         "query": request.GET.urlencode(),
+        **_records(year),
     }
     return render(request, "ledgers/targets/list.html", context)
+
+
+def _records(year: int) -> dict:
+    """Whether the rollup holds the year before `year` whole, for the pages to say so."""
+    begin = records_begin()
+    return {"records_begin": begin, "holds_last_year": holds_last_year(begin, year)}
 
 
 @login_required
@@ -110,6 +124,7 @@ def target_edit_view(request: HttpRequest, code: str, year: int) -> HttpResponse
         "target": target,
         "events": ledger_events(Ledger.TARGET, target.pk) if target else [],
         "back": back,
+        **_records(year),
     }
     return render(request, "ledgers/targets/edit.html", context, status=done.status)
 

@@ -1,9 +1,13 @@
 """seed_demo's ledgers: regular rounds of the three districts with reports (nil, late,
 missing), a special round, disputes from the scenarios in every state; a rerun adds nothing."""
 
+import datetime
+
+import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from demo.ledgers import _drawn_base
 from demo.orgs import DISTRICTS
 from ledgers.models import (
     DisputeItem,
@@ -96,3 +100,53 @@ def test_the_demo_answers_suggestions_on_their_track_and_commends_one(seeded):
     assert "4 suggestions, 1 suggester commended" in out
     assert "Suggestions demo: already there." in seed()
     assert SuggestionCommendation.objects.count() == 1
+
+
+def test_the_demo_sets_the_districts_targets_and_the_assessment_weights(seeded):
+    """The city's supervisor sets this year's targets of the three districts with last year's
+    figures entered (the demo holds one year), drawn so that 清河区 is on track, 江北区's
+    skip-level petitions are off track and 青山县's repeat petitions have missed; the city
+    weighs its assessment. The targets page and the ranked table show them."""
+    from accounts.models import OrgUnit
+    from demo.ledgers import DEMO_WEIGHTS
+    from ledgers.models import AnnualTarget, AssessmentScheme
+    from ledgers.targets.assessment import assessment
+    from ledgers.targets.selectors import TargetStatus, area_units, target_progress
+
+    today = timezone.localdate()
+    targets = AnnualTarget.objects.filter(year=today.year).select_related("unit", "set_by")
+    assert {t.unit.code for t in targets} == set(DISTRICTS)
+    assert {t.set_by.username for t in targets} == {"supervisor1"}
+    assert all(t.repeat_base is not None and t.skip_level_base is not None for t in targets)
+    city = OrgUnit.objects.get(code="JZ")
+    progress = {p.unit.code: p for p in target_progress(area_units(city), today.year, today)}
+    metrics = {code: {m.metric.key: m for m in progress[code].metrics} for code in DISTRICTS}
+    assert progress["JZD1"].status == TargetStatus.ON_TRACK
+    assert all(metric.entered for metric in metrics["JZD2"].values() if metric.metric.base)
+    # The small demo's figures may be too few to be off track or missed (the plans are
+    # checked on any figure below); what there is stands as drawn.
+    skip, repeat = metrics["JZD2"]["skip_level"], metrics["JZD3"]["repeat"]
+    assert skip.actual <= skip.allowed and repeat.status != TargetStatus.WARNING
+    scheme = AssessmentScheme.objects.get(unit=city, year=today.year)
+    assert {factor: getattr(scheme, factor) for factor in DEMO_WEIGHTS} == DEMO_WEIGHTS
+    ranked = assessment(city, today.year, today, DEMO_WEIGHTS)
+    assert {row.unit.code for row in ranked} == set(DISTRICTS)
+    assert sorted(row.rank for row in ranked if row.rank) == [1, 2, 3]
+    assert "Targets demo: already there." in seed()
+    assert AnnualTarget.objects.filter(year=today.year).count() == 3
+
+
+@pytest.mark.parametrize("actual", [7, 16, 120])
+@pytest.mark.parametrize("day", [datetime.date(2026, 3, 2), datetime.date(2026, 12, 5)])
+def test_the_targets_are_drawn_to_stand_as_planned(actual, day):
+    """`_drawn_base` against the selector's rule: a base entered counts over the year evenly.
+    (Off track needs a few petitions late in the year: 3 by December cannot be.)"""
+    from ledgers.targets.selectors import share_of_year
+
+    share, keep = share_of_year(day), 0.9
+    ahead = _drawn_base(actual, 10, "ahead", share)
+    assert actual <= round(ahead * share) * keep
+    behind = _drawn_base(actual, 10, "behind", share)
+    assert round(behind * share) * keep < actual <= behind * keep
+    over = _drawn_base(actual, 10, "over", share)
+    assert over * keep < actual and over > 0

@@ -48,7 +48,9 @@ def target(unit, user, **values):
 def d1_year(org):
     """D1's area: 2025 had 100 batches, 40 of them by 30 June (2 skip-level of 10 in the
     year, 4 repeat of 10, no group, 6 to the province of 20); 2026 to 30 June 50 batches with
-    3 skip-level, 2 repeat, 1 group and 5 to Beijing."""
+    3 skip-level, 2 repeat, 1 group and 5 to Beijing. The rollup begins on 2 January 2025:
+    it holds last year whole."""
+    stat(org.city, D(2025, 1, 2))
     stat(org.d1, D(2025, 3, 1), batches=40, skip_level_batches=2, repeat_batches=4)
     stat(org.d1, D(2025, 6, 30), province_batches=6)
     stat(org.d1, D(2025, 9, 1), batches=60, skip_level_batches=8, repeat_batches=6)
@@ -116,11 +118,48 @@ def test_the_ceiling_goes_by_the_share_of_the_year_without_last_years_figures(or
 
 
 def test_a_leap_day_compares_with_the_28th_of_february_last_year(org, city_supervisor):
+    stat(org.d1, D(2023, 1, 3))
     stat(org.d1, D(2023, 2, 28), batches=7)
     stat(org.d1, D(2023, 3, 1), batches=3)
     AnnualTarget.objects.create(unit=org.d1, year=2024, set_by=city_supervisor, batch_ceiling=10)
     (progress,) = target_progress([org.d1], 2024, D(2024, 2, 29))
     assert by_key(progress)["batches"].last_year_to_date == 7
+
+
+def test_a_rollup_begun_during_last_year_is_no_base_for_the_cuts(org, city_supervisor):
+    """The system went into use on 1 March 2025: last year's rows are not last year's figures.
+    The cuts have no base, the ceiling goes by the share of the year gone (181 of 365 days by
+    30 June 2026: 90 × 181 / 365 = 44.6)."""
+    stat(org.d1, D(2025, 3, 1), batches=40, skip_level_batches=2, repeat_batches=4)
+    stat(org.d1, D(2026, 2, 1), batches=44, skip_level_batches=3)
+    target(org.d1, city_supervisor)
+    metrics = by_key(target_progress([org.d1], 2026, TODAY)[0])
+    batches = metrics["batches"]
+    assert batches.allowed_to_date == pytest.approx(90 * 181 / 365)
+    assert batches.status == TargetStatus.ON_TRACK
+    assert {metrics[key].status for key in ("skip_level", "repeat", "group", "capital")} == {
+        TargetStatus.NO_BASE
+    }
+
+
+def test_an_entered_base_stands_in_for_last_year(org, city_supervisor):
+    """Last year's statistics entered with the target: 10 skip-level, spread over the year (5
+    by 30 June, 181 / 365 of 10 rounded); down 10%: 9 for the year, 4.5 by now; 3 on track.
+    Repeat: 4 last year less 20% = 3.2, and 4 this year has missed it."""
+    stat(org.d1, D(2025, 3, 1), batches=40)
+    stat(org.d1, D(2026, 2, 1), batches=44, skip_level_batches=3, repeat_batches=4)
+    target(org.d1, city_supervisor, skip_level_base=10, repeat_base=4)
+    metrics = by_key(target_progress([org.d1], 2026, TODAY)[0])
+    skip = metrics["skip_level"]
+    assert (skip.last_year, skip.last_year_to_date, skip.entered) == (10, 5, True)
+    assert (skip.allowed, skip.allowed_to_date) == (pytest.approx(9), pytest.approx(4.5))
+    assert skip.status == TargetStatus.ON_TRACK
+    assert metrics["repeat"].status == TargetStatus.MISSED
+    assert metrics["group"].status == TargetStatus.NO_BASE and not metrics["group"].entered
+    # Entered, it wins over a rollup that holds last year whole too.
+    stat(org.city, D(2025, 1, 2))
+    stat(org.d1, D(2025, 4, 1), skip_level_batches=50)
+    assert by_key(target_progress([org.d1], 2026, TODAY)[0])["skip_level"].last_year == 10
 
 
 def test_no_target_no_figures_and_a_year_not_begun(org, city_supervisor):
@@ -131,10 +170,10 @@ def test_no_target_no_figures_and_a_year_not_begun(org, city_supervisor):
     assert early.target is not None and early.metrics == [] and early.status is None
 
 
-def test_progress_reads_two_queries(org, city_supervisor, django_assert_num_queries):
+def test_progress_reads_three_queries(org, city_supervisor, django_assert_num_queries):
     target(org.d1, city_supervisor)
     target(org.d2, city_supervisor)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         target_progress([org.d1, org.d2, org.d1_street], 2026, TODAY)
 
 
@@ -211,12 +250,18 @@ def test_bad_targets_are_refused_field_by_field(org, city_supervisor, frozen):
             repeat_cut=101,
             group_cut=-0.5,
             capital_cut=5,
+            repeat_base=-1,
+            group_base="many",
+            capital_base=True,
         )
     assert set(refused.value.message_dict) == {
         "batch_ceiling",
         "skip_level_cut",
         "repeat_cut",
         "group_cut",
+        "repeat_base",
+        "group_base",
+        "capital_base",
     }
     with pytest.raises(ValidationError) as refused:
         target_set(
@@ -314,7 +359,7 @@ def test_a_unit_with_no_figure_is_not_ranked(org):
 def test_the_assessment_reads_a_bounded_number_of_queries(
     org, assessed_year, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assessment(org.city, 2026, TODAY, DEFAULT_WEIGHTS)
 
 

@@ -27,10 +27,10 @@ TARGETS = "/api/v1/annual-targets/"
 ASSESSMENT = "/api/v1/assessment/"
 WEIGHTS = "/api/v1/assessment/weights/"
 # The list endpoints' queries, measured: the token, the user's roles and unit, the area,
-# then the reads (targets: units below, targets, rollup; the assessment: weights, rollup,
-# rankings, targets, ledgers).
-TARGETS_QUERIES = 8
-ASSESSMENT_QUERIES = 14
+# then the reads (targets: units below, targets, rollup and its first day; the assessment:
+# weights, rollup, rankings, targets, the rollup's first day, ledgers).
+TARGETS_QUERIES = 9
+ASSESSMENT_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,9 @@ def figures(org):
     and the province 5 + 5 (2 + 2) then 1 + 2. D2: nothing in 2025, 120 petitions in 2026.
     Rows that must not count: D1's petition office (its own row, inside D1's), D1 after
     today, CY. Answers of 2026: D1 10 answered, 8 on time, 8 resolved, 5 of 5 satisfied; D2
-    10 answered, 5 on time, 5 resolved, none evaluated."""
+    10 answered, 5 on time, 5 resolved, none evaluated. The rollup begins on 2 January 2025:
+    it holds last year whole."""
+    stat(org.city, datetime.date(2025, 1, 2))
     stat(
         org.d1,
         datetime.date(2025, 3, 1),
@@ -160,6 +162,24 @@ def test_a_city_supervisor_sets_a_districts_targets(figures, org, city_superviso
     assert LedgerEvent.objects.filter(object_id=stored.pk).count() == 1
 
 
+def test_last_years_figures_entered_with_the_target(org, city_supervisor):
+    """The rollup begins on 1 March 2025: repeat petitions count from the 8 entered (4 by 30
+    June: 181 of 365 days), down 10%: 7.2 for the year, 3.6 by now; 5 is off track. Skip-level
+    has no base."""
+    stat(org.d1, datetime.date(2025, 3, 1), batches=40, skip_level_batches=4)
+    stat(org.d1, datetime.date(2026, 2, 1), batches=50, repeat_batches=5)
+    row = set_targets(city_supervisor, repeat_base=8, skip_level_base=None).json()["results"][0]
+    assert row["target"]["repeat_base"] == 8 and row["target"]["skip_level_base"] is None
+    repeat = metric(row, "repeat")
+    assert (repeat["last_year"], repeat["last_year_to_date"], repeat["entered"]) == (8, 4, True)
+    assert repeat["allowed"] == pytest.approx(7.2) and repeat["status"] == TargetStatus.WARNING
+    skip = metric(row, "skip_level")
+    assert skip["status"] == TargetStatus.NO_BASE and skip["entered"] is False
+    stored = AnnualTarget.objects.get(unit=org.d1)
+    assert stored.repeat_base == 8
+    assert LedgerEvent.objects.get(object_id=stored.pk).note.endswith("录入上年基数：重复访 8。")
+
+
 def test_setting_again_changes_the_one_target(figures, org, city_supervisor):
     set_targets(city_supervisor)
     response = set_targets(city_supervisor, batch_ceiling=200, note="")
@@ -189,6 +209,8 @@ def test_last_years_target_may_be_set_but_not_one_two_years_on(org, city_supervi
         ({"year": 1999}, {"year"}),
         ({"year": "next"}, {"year"}),
         ({"unit": ""}, {"unit"}),
+        ({"group_base": -1}, {"group_base"}),
+        ({"repeat_base": "some"}, {"repeat_base"}),
     ],
 )
 def test_bad_input_is_refused_on_its_field(org, city_supervisor, overrides, fields):
@@ -341,7 +363,9 @@ def test_a_year_not_begun_has_no_figures(figures, org, city_supervisor):
 
 
 def test_a_year_over_runs_to_its_last_day(org, city_supervisor):
-    """2025 is over: its figures run to 31 December, against 2024's whole year."""
+    """2025 is over: its figures run to 31 December, against 2024's whole year (the rollup
+    begins on 3 January 2024)."""
+    stat(org.city, datetime.date(2024, 1, 3))
     stat(org.d1, datetime.date(2024, 2, 1), batches=80)
     stat(org.d1, datetime.date(2025, 12, 31), batches=70)
     set_targets(city_supervisor, year=2025, batch_ceiling=75)

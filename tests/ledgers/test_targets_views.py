@@ -95,8 +95,10 @@ def give_targets(actor, unit, ceiling: int, year: int = 2026) -> AnnualTarget:
 @pytest.fixture
 def figures(org, city_supervisor):
     """D1: 100 petitions in 2025 (40 by 30 June), 50 in 2026 to date, a ceiling of 90 (36 by
-    today): off track. D2: 120 in 2026 against 100: missed. Answers for the assessment."""
+    today): off track. D2: 120 in 2026 against 100: missed. Answers for the assessment. The
+    rollup begins on 2 January 2025, holding last year whole."""
     rows = [
+        (org.city, datetime.date(2025, 1, 2), {}),
         (org.d1, datetime.date(2025, 3, 1), {"batches": 40}),
         (org.d1, datetime.date(2025, 9, 1), {"batches": 60}),
         (
@@ -257,9 +259,31 @@ def test_the_edit_page_sets_a_districts_targets(org, city_supervisor):
     assert AnnualTarget.objects.get(unit=org.d1).batch_ceiling == 120
 
 
+def test_last_years_figures_are_entered_where_the_system_lacks_last_year(org, city_supervisor):
+    """The system began on 1 March 2025 (its first rollup row): the pages say so, and the
+    figures entered count as last year's."""
+    DailyStat.objects.create(unit=org.d1, day=datetime.date(2025, 3, 1), batches=40)
+    client = logged_in(city_supervisor)
+    page = html(client.get(edit_url("D1")))
+    assert 'id="target-bases"' in page and "不完整" in page
+    response = client.post(edit_url("D1"), target_form(skip_level_base="12", repeat_base=""))
+    assert response.status_code == 302
+    target = AnnualTarget.objects.get(unit=org.d1)
+    assert (target.skip_level_base, target.repeat_base) == (12, None)
+    listing = html(client.get(TARGETS, {"area": "CT", "year": 2026}))
+    assert 'id="targets-no-last-year"' in listing and "2025" in listing
+    assert re.search(r"上年：12（录入）", listing)
+    # A rollup that holds last year whole: no notice.
+    DailyStat.objects.create(unit=org.city, day=datetime.date(2025, 1, 2))
+    listing = html(client.get(TARGETS, {"area": "CT", "year": 2026}))
+    assert 'id="targets-no-last-year"' not in listing
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
+        ({"skip_level_base": "-3"}, "skip_level_base"),
+        ({"capital_base": "1.5"}, "capital_base"),
         ({"batch_ceiling": "-1"}, "batch_ceiling"),
         ({"batch_ceiling": ""}, "batch_ceiling"),
         ({"batch_ceiling": "many"}, "batch_ceiling"),

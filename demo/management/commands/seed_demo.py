@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dashboards.services import rollup_rebuild
 from demo.escalation import seed_escalation_demo
-from demo.ledgers import seed_ledgers_demo, seed_suggestions_demo
+from demo.ledgers import seed_ledgers_demo, seed_suggestions_demo, seed_targets_demo
 from demo.reception import seed_reception_demo
 from demo.seed import DEFAULT_PETITIONS, DEFAULT_SEED, SCENARIOS, SHOWCASES, seed_demo
 
@@ -93,3 +93,5 @@ class Command(BaseCommand):
         seed_ledgers_demo(out)
         rollup = rollup_rebuild()
         out.write(f"dashboards: rollup rebuilt over {rollup.days} days")
+        # The targets are drawn against the year's figures, read from the rollup.
+        seed_targets_demo(out)
