@@ -1,7 +1,8 @@
 """The ledgers' rows of the dashboards' bench: a year of monthly screening rounds of each
-district with a report from each of its townships and villages, and one dispute found per
-ten petitions, spread over the year and the units in every state; and the time the
-dashboard's sections (`dashboards.sections`) take over them."""
+district with a report from each of its townships and villages, one dispute found per ten
+petitions, spread over the year and the units in every state, and this year's targets of
+every district; and the time the dashboard's sections (`dashboards.sections`), each and all,
+the year-end assessment and the annual report take over them."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ import random
 import statistics
 
 from django.core.management.base import OutputWrapper
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import OrgLevel, OrgUnit, User
 from bench.database import load, reset_sequences
 from bench.timing import run_times_ms
 from core.workcalendar import add_months
-from dashboards.sections import section_figures
+from dashboards.sections import section_figures, sections
 from ledgers.models import (
+    AnnualTarget,
     DisputeItem,
     DisputeKind,
     DisputeStatus,
@@ -26,6 +30,9 @@ from ledgers.models import (
     ScreeningReport,
     ScreeningRound,
 )
+
+from ledgers.targets.annual import annual_report_docx
+from ledgers.targets.assessment import DEFAULT_WEIGHTS, assessment
 
 from .orgs import Org
 
@@ -154,28 +161,85 @@ def fill_ledgers(out: OutputWrapper, petitions: int, org: Org, today: datetime.d
         dispute_rows(),
     )
     reset_sequences((ScreeningReport, DisputeItem))
-    return {"screening rounds": len(rounds), "screening reports": reports, "disputes": disputes}
+    # The districts' targets: a ceiling about last year's pace, the four cuts of 10%.
+    targets = AnnualTarget.objects.bulk_create(
+        AnnualTarget(
+            unit=district,
+            year=today.year,
+            batch_ceiling=max(1, petitions // max(len(districts), 1) // 3),
+            skip_level_cut=10,
+            repeat_cut=10,
+            group_cut=10,
+            capital_cut=10,
+            set_by=org.city_supervisor,
+        )
+        for district in districts
+    )
+    return {
+        "screening rounds": len(rounds),
+        "screening reports": reports,
+        "disputes": disputes,
+        "annual targets": len(targets),
+    }
+
+
+def _timed(call, runs: int) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    times = run_times_ms(call, runs)
+    return (
+        f"min {min(times):.1f} ms, median {statistics.median(times):.1f} ms, "
+        f"{len(queries)} queries"
+    )
 
 
 def time_sections(
     out: OutputWrapper, user: User, unit: OrgUnit, start, end, today, runs: int, label: str
-) -> tuple[str, str]:
-    """The dashboard's ledger sections for the area over the period: their time."""
+) -> list[tuple[str, str]]:
+    """The dashboard's sections for the area over the period: all of them together (as the
+    dashboard and the monthly report read them), then each."""
 
     def call():
         return section_figures(user, unit, start, end, today)
 
-    sections = call()
-    times = run_times_ms(call, runs)
-    for section in sections:
+    for figures in call():
         out.write(
-            f"{section.key} ({label}): "
-            + ", ".join(f"{tile.key} {tile.text}" for tile in section.tiles)
+            f"{figures.key} ({label}): "
+            + ", ".join(f"{tile.key} {tile.text}" for tile in figures.tiles)
         )
-    return (
-        f"ledger sections {label}",
-        f"min {min(times):.1f} ms, median {statistics.median(times):.1f} ms",
+    result = [(f"sections {label}", _timed(call, runs))]
+    for section in sections():
+        one = section.figures
+        result.append(
+            (
+                f"  section {section.key} {label}",
+                _timed(lambda one=one: one(user, unit, start, end, today), runs),
+            )
+        )
+    return result
+
+
+def time_year_end(out: OutputWrapper, user: User, unit: OrgUnit, today, runs: int) -> list:
+    """The year-end assessment of the area's districts this year, and last year's annual
+    report (its `.docx`)."""
+    rows = assessment(unit, today.year, today, DEFAULT_WEIGHTS)
+    out.write(
+        "assessment: "
+        + ", ".join(f"{row.rank or '—'} {row.unit.code} {row.score}" for row in rows[:5])
     )
+    return [
+        (
+            "assessment city",
+            _timed(lambda: assessment(unit, today.year, today, DEFAULT_WEIGHTS), runs),
+        ),
+        (
+            "annual report city (last year, .docx)",
+            _timed(
+                lambda: annual_report_docx(user, unit, today.year - 1),
+                max(1, runs // 2),
+            ),
+        ),
+    ]
 
 
 def kept_ledgers() -> bool:

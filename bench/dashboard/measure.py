@@ -34,7 +34,7 @@ from dashboards.periods import Period
 from dashboards.selectors import read_database, stats_summary
 from dashboards.services import rollup_rebuild, rollup_refresh
 
-from .ledgers import time_sections
+from .ledgers import time_sections, time_year_end
 from .orgs import Org
 from .rows import backdate_closing_events
 
@@ -118,13 +118,12 @@ def time_reads(
             ("district", org.district_supervisor, org.district, False),
         )
     ]
-    figures += [
-        time_sections(out, user, unit, period.start, period.end, today, runs, label)
-        for label, user, unit in (
-            ("city", org.city_supervisor, org.city),
-            ("district", org.district_supervisor, org.district),
-        )
-    ]
+    for label, user, unit in (
+        ("city", org.city_supervisor, org.city),
+        ("district", org.district_supervisor, org.district),
+    ):
+        figures += time_sections(out, user, unit, period.start, period.end, today, runs, label)
+    figures += time_year_end(out, org.city_supervisor, org.city, today, runs)
     drilldown, urls = _time_drilldown(out, org.city_supervisor, org.city, period, runs, plan_lines)
     figures += drilldown
     if think_users:
