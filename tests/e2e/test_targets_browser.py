@@ -61,6 +61,9 @@ def test_a_supervisor_sets_targets_and_weighs_the_assessment(
     page.fill("#id_repeat_cut", "15")
     page.fill("#id_group_cut", "20")
     page.fill("#id_capital_cut", "30")
+    # The figures begin this year: last year's are entered from its statistics.
+    assert "不完整" in page.locator("#target-bases").inner_text()
+    page.fill("#id_skip_level_base", "20")
     page.fill("#id_note", "市委市政府下达")
     shot(page, "edit-form")
     page.click("#target-form button[type=submit]")
@@ -68,11 +71,15 @@ def test_a_supervisor_sets_targets_and_weighs_the_assessment(
     page.locator(".alert-success").wait_for()
     target = AnnualTarget.objects.get(unit=org.d1, year=year)
     assert target.batch_ceiling == 100 and target.set_by == city_supervisor
+    assert (target.skip_level_base, target.repeat_base) == (20, None)
+    page.locator("#targets-no-last-year").wait_for()
     # 120 over the ceiling of 100: missed.
     row = page.locator("#targets-table tr[data-unit='D1']")
     assert row.get_attribute("data-status") == "missed"
     assert row.locator(".badge.text-bg-danger").count() == 1
     assert "120 / 100" in row.inner_text()
+    # Skip-level: none this year against the 20 entered less 10%: 18 for the year.
+    assert row.locator("td[title*='上年：20（录入）']").inner_text().strip() == "0 / 18"
     shot(page, "list-set")
 
     # The year-end assessment.
