@@ -227,11 +227,10 @@ def targets_workbook(progress: list, area: OrgUnit, year: int) -> tuple[bytes, s
             if metric is None:
                 row += [None, None, None, ""]
             else:
-                allowed = None if metric.allowed is None else round(metric.allowed)
                 row += [
                     metric.actual,
                     metric.last_year_to_date,
-                    allowed,
+                    metric.allowed_whole,
                     status_label(metric.status),
                 ]
         row.append(status_label(unit_progress.status))

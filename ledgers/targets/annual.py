@@ -30,6 +30,7 @@ from core.officialdoc import (
     officialdoc_docx,
 )
 from core.sections import SectionFigures, percent, section_figures
+from core.workcalendar import start_of_day
 from dashboards.periods import Period
 from dashboards.report import (
     change_words,
@@ -56,7 +57,8 @@ def _most_complained(unit: OrgUnit, start: datetime.date, end: datetime.date) ->
     rows = (
         Case.objects.filter(
             owner_unit_id__in=subtree_ids(unit),
-            received_at__date__range=(start, end),
+            received_at__gte=start_of_day(start),
+            received_at__lt=start_of_day(end + datetime.timedelta(days=1)),
         )
         .values("owner_unit__name")
         .annotate(n=Count("pk"))

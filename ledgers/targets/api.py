@@ -58,6 +58,9 @@ class MetricSerializer(serializers.Serializer):
     entered = serializers.BooleanField(help_text=_("Last year's figure is the base entered."))
     allowed = serializers.FloatField(allow_null=True)
     allowed_to_date = serializers.FloatField(allow_null=True)
+    allowed_whole = serializers.IntegerField(
+        allow_null=True, help_text=_("The most petitions the whole year allows (8.1 allows 8).")
+    )
     change = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(choices=TargetStatus.choices)
 

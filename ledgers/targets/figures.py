@@ -33,8 +33,8 @@ METRIC_NAMES = {
 }
 
 
-def allowed_text(allowed: float | None) -> str:
-    return "—" if allowed is None else f"{allowed:.0f}"
+def allowed_text(allowed: int | None) -> str:
+    return "—" if allowed is None else str(allowed)
 
 
 def metric_text(progress: UnitProgress, key: str) -> str:
@@ -42,7 +42,7 @@ def metric_text(progress: UnitProgress, key: str) -> str:
     metric = next((m for m in progress.metrics if m.metric.key == key), None)
     if metric is None:
         return "—"
-    return f"{metric.actual} / {allowed_text(metric.allowed)}"
+    return f"{metric.actual} / {allowed_text(metric.allowed_whole)}"
 
 
 def targets_figures(

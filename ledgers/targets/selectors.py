@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import models
 from django.db.models import Q, QuerySet, Sum
@@ -97,6 +99,8 @@ class MetricProgress:
     # What the whole year allows, and what is allowed by `as_of` (None: no base).
     allowed: float | None
     allowed_to_date: float | None
+    # The most petitions the whole year allows (8.1 allows 8): as the pages show it.
+    allowed_whole: int | None
     status: str
     # The target as set: the ceiling, or the cut in per cent.
     target: int | Decimal
@@ -177,14 +181,15 @@ def _sums(unit_ids: list[int], start: datetime.date, as_of: datetime.date) -> di
     return {row["unit"]: dict(row) for row in rows}
 
 
-def share_of_year(as_of: datetime.date) -> float:
+def share_of_year(as_of: datetime.date) -> Fraction:
     """The share of `as_of`'s year gone by the end of that day."""
     start = datetime.date(as_of.year, 1, 1)
     days = 366 if calendar.isleap(as_of.year) else 365
-    return ((as_of - start).days + 1) / days
+    return Fraction((as_of - start).days + 1, days)
 
 
-def _judge(actual: float, allowed: float | None, allowed_to_date: float | None) -> str:
+def _judge(actual: int, allowed: Fraction | None, allowed_to_date: Fraction | None) -> str:
+    """Exact: 10 less 90% allows 1, and 1 is within it (in floating point 0.9999…)."""
     if allowed is None or allowed_to_date is None:
         return TargetStatus.NO_BASE
     if actual > allowed:
@@ -222,12 +227,13 @@ def _metric(
     elif not whole:
         last = then = 0
     limit = getattr(target, metric.limit)
+    allowed: Fraction | None
+    allowed_to_date: Fraction | None
     if metric.limit == "batch_ceiling":
-        share = then / last if last else share_of_year(as_of)
-        allowed: float | None = float(limit)
-        allowed_to_date: float | None = limit * share
+        share = Fraction(then, last) if last else share_of_year(as_of)
+        allowed, allowed_to_date = Fraction(limit), limit * share
     elif last:
-        keep = 1 - float(limit) / 100
+        keep = 1 - Fraction(limit) / 100
         allowed, allowed_to_date = last * keep, then * keep
     else:
         allowed = allowed_to_date = None
@@ -237,8 +243,9 @@ def _metric(
         last_year_to_date=then,
         last_year=last,
         entered=base is not None,
-        allowed=allowed,
-        allowed_to_date=allowed_to_date,
+        allowed=None if allowed is None else float(allowed),
+        allowed_to_date=None if allowed_to_date is None else float(allowed_to_date),
+        allowed_whole=None if allowed is None else math.floor(allowed),
         status=_judge(actual, allowed, allowed_to_date),
         target=limit,
     )

@@ -126,6 +126,21 @@ def test_a_leap_day_compares_with_the_28th_of_february_last_year(org, city_super
     assert by_key(progress)["batches"].last_year_to_date == 7
 
 
+def test_the_judgement_is_exact_and_the_allowance_shown_whole(org, city_supervisor):
+    """10 skip-level petitions last year, down 90%: 1 is allowed, and 1 is within it (in
+    floating point 10 × (1 − 0.9) is 0.9999…). Repeat: 9 less 10% is 8.1, shown as 8."""
+    stat(org.city, D(2025, 1, 2))
+    stat(org.d1, D(2025, 3, 1), batches=40, skip_level_batches=10, repeat_batches=9)
+    stat(org.d1, D(2026, 2, 1), batches=20, skip_level_batches=1, repeat_batches=9)
+    target(org.d1, city_supervisor, skip_level_cut=Decimal(90), repeat_cut=Decimal(10))
+    metrics = by_key(target_progress([org.d1], 2026, TODAY)[0])
+    skip = metrics["skip_level"]
+    assert (skip.allowed, skip.allowed_whole, skip.status) == (1.0, 1, TargetStatus.ON_TRACK)
+    repeat = metrics["repeat"]
+    assert repeat.allowed == pytest.approx(8.1) and repeat.allowed_whole == 8
+    assert repeat.status == TargetStatus.MISSED
+
+
 def test_a_rollup_begun_during_last_year_is_no_base_for_the_cuts(org, city_supervisor):
     """The system went into use on 1 March 2025: last year's rows are not last year's figures.
     The cuts have no base, the ceiling goes by the share of the year gone (181 of 365 days by
