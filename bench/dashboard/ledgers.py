@@ -30,7 +30,6 @@ from ledgers.models import (
     ScreeningReport,
     ScreeningRound,
 )
-
 from ledgers.targets.annual import annual_report_docx
 from ledgers.targets.assessment import DEFAULT_WEIGHTS, assessment
 
@@ -188,8 +187,7 @@ def _timed(call, runs: int) -> str:
         call()
     times = run_times_ms(call, runs)
     return (
-        f"min {min(times):.1f} ms, median {statistics.median(times):.1f} ms, "
-        f"{len(queries)} queries"
+        f"min {min(times):.1f} ms, median {statistics.median(times):.1f} ms, {len(queries)} queries"
     )
 
 
