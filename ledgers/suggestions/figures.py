@@ -31,33 +31,54 @@ from core.workcalendar import start_of_day
 from dashboards.sections import Section, SectionFigures, Tile
 
 from ..models import SuggestionCommendation
-from .selectors import answered_condition, late_condition, suggestions_visible_to, with_answers
+from .selectors import late_condition, suggestions_visible_to, with_answers
 
 KEY = "suggestions"
 COUNTED = ("received", "answered", "adopted", "partly_adopted", "not_adopted", "late", "commended")
 
 
 def with_flags(cases, today: datetime.date):
-    """Each case with whether it is answered, late and commended, as columns the counts
-    read (an aggregate's filter takes no reference to the outer row)."""
+    """Each case with whether it is late and commended, as columns the counts read (an
+    aggregate's filter takes no reference to the outer row)."""
     commended = Exists(SuggestionCommendation.objects.filter(case=OuterRef("pk")))
     return cases.annotate(
-        is_answered=ExpressionWrapper(answered_condition(), output_field=BooleanField()),
         is_late=ExpressionWrapper(late_condition(today), output_field=BooleanField()),
         is_commended=ExpressionWrapper(Q(commended), output_field=BooleanField()),
     )
 
 
-def _counts() -> dict:
-    return {
-        "received": Count("pk"),
-        "answered": Count("pk", filter=Q(is_answered=True)),
-        "adopted": Count("pk", filter=Q(decision=Opinion.ADOPTED)),
-        "partly_adopted": Count("pk", filter=Q(decision=Opinion.PARTLY_ADOPTED)),
-        "not_adopted": Count("pk", filter=Q(decision=Opinion.NOT_ADOPTED)),
-        "late": Count("pk", filter=Q(is_late=True)),
-        "commended": Count("pk", filter=Q(is_commended=True)),
-    }
+def _groups(cases) -> list[dict]:
+    """The cases counted by owner unit and decision, in one query: the decision (the answer
+    delivered's, None while none is) is read once a case and is the group's key, so the
+    answered and each decision are counted from the groups (`_tally`)."""
+    return list(
+        cases.values("owner_unit__path", "decision")
+        .annotate(
+            received=Count("pk"),
+            late=Count("pk", filter=Q(is_late=True)),
+            commended=Count("pk", filter=Q(is_commended=True)),
+        )
+        .order_by()
+    )
+
+
+DECISIONS = {
+    Opinion.ADOPTED: "adopted",
+    Opinion.PARTLY_ADOPTED: "partly_adopted",
+    Opinion.NOT_ADOPTED: "not_adopted",
+}
+
+
+def _tally(groups, into: dict | None = None) -> dict:
+    counts = into if into is not None else dict.fromkeys(COUNTED, 0)
+    for group in groups:
+        for key in ("received", "late", "commended"):
+            counts[key] += group[key]
+        if group["decision"] is not None:
+            counts["answered"] += group["received"]
+        if group["decision"] in DECISIONS:
+            counts[DECISIONS[group["decision"]]] += group["received"]
+    return counts
 
 
 def adoption_rate(counts: dict) -> float | None:
@@ -77,7 +98,8 @@ def suggestion_figures(
         ),
         today,
     )
-    counts = cases.aggregate(**_counts())
+    groups = _groups(cases)
+    counts = _tally(groups)
     rate = adoption_rate(counts)
     base = [
         ("area", unit.code),
@@ -148,7 +170,7 @@ def suggestion_figures(
             url(("commended", "true")),
         ),
     ]
-    by_unit = unit_rows(cases, unit)
+    by_unit = unit_rows(groups, unit)
     text = (
         f"本期收到人民建议{counts['received']}件，已答复{counts['answered']}件，其中采纳"
         f"{counts['adopted']}件、部分采纳{counts['partly_adopted']}件、暂不采纳"
@@ -203,23 +225,19 @@ def suggestion_figures(
     )
 
 
-def unit_rows(cases, area: OrgUnit) -> list[dict]:
+def unit_rows(groups: list[dict], area: OrgUnit) -> list[dict]:
     """The figures per unit directly below the area (the suggestions the area's unit owns
-    itself counted as its own row), the most received first: one grouped query, rolled up
-    by path."""
+    itself counted as its own row), the most received first: `_groups` rolled up by path."""
     children = list(
         OrgUnit.objects.filter(parent=area, is_active=True)
         .only("pk", "name", "path")
         .order_by("path")
     )
-    grouped = cases.values("owner_unit__path").annotate(**_counts()).order_by()
     rows = {child.path: {"name": child.name, **dict.fromkeys(COUNTED, 0)} for child in children}
     own = {"name": area.name, **dict.fromkeys(COUNTED, 0)}
-    for group in grouped:
+    for group in groups:
         path = group["owner_unit__path"]
-        target = next((rows[p] for p in rows if path.startswith(p)), own)
-        for key in COUNTED:
-            target[key] += group[key]
+        _tally([group], next((rows[p] for p in rows if path.startswith(p)), own))
     result = [row for row in [own, *rows.values()] if row["received"]]
     for row in result:
         row["rate"] = adoption_rate(row)
