@@ -15,6 +15,11 @@ Then it times:
 - the summary of every indicator (`stats_summary`) over the twelve months up to today, for
   the whole city (a city supervisor) and for one district (a district supervisor): the
   function's time, its number of queries, and the plan of each of its queries;
+- the dashboard's sections (escalation, reception, the ledgers, the targets, the
+  suggestions; `core.sections`) together and each, for the city and the district, over
+  a year of screening rounds and disputes and this year's targets of every district
+  (`bench/dashboard/ledgers.py`); the year-end assessment of the city's districts and last
+  year's annual report (`.docx`);
 - the lists the dashboard's numbers drill down to, rendered by their views for the city;
 - 32 staff users over HTTP (gunicorn, 2 workers), each opening those lists in turn with
   1–5 s of thought between two, for a minute: each page's p50/p95/max (`--users`);
