@@ -67,8 +67,16 @@ GOVERNMENT_SUFFIXES = (
 FULL_NAME_ENDINGS = ("人民政府", "办事处", "委员会", "行政公署", "管委会", "管理委员会")
 
 
+def path_segment(pk: int) -> str:
+    """A unit's id as its path writes it: fixed width, so that text order is number order."""
+    return f"{pk:08d}"
+
+
 class OrgUnit(models.Model):
-    """A body in the unit tree (机构). `path` holds the ids from the root, e.g. `/1/5/23/`."""
+    """A body in the unit tree (机构). `path` holds the ids from the root, each written with
+    `path_segment` (eight digits, e.g. `/00000001/00000005/00000023/`), so that ordering by
+    path lists a parent before its children and siblings in the order they were made (a
+    tenth district after the ninth, not between the first and the second)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[unit_code_validator])
     name = models.CharField(_("name"), max_length=100)
@@ -122,7 +130,7 @@ class OrgUnit(models.Model):
     def save(self, *args, **kwargs) -> None:
         old_path = self.path
         super().save(*args, **kwargs)
-        new_path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        new_path = f"{self.parent.path if self.parent else '/'}{path_segment(self.pk)}/"
         if new_path != old_path:
             self.path = new_path
             OrgUnit.objects.filter(pk=self.pk).update(path=new_path)

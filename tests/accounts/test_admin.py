@@ -76,3 +76,44 @@ def test_the_admin_edits_a_units_abbreviation_and_is_told_of_a_duplicate(client,
     assert [error.code for error in errors["doc_abbreviation"]] == ["taken"]
     org.d1_office.refresh_from_db()
     assert org.d1_office.doc_abbreviation == "东信访"
+
+
+def test_the_tree_orders_a_tenth_unit_after_the_ninth(org):
+    """Paths write ids at a fixed width: by path, unit 10 comes after unit 9 (as text "/10/"
+    came before "/9/"), and the parent before both."""
+    from accounts.models import OrgKind, OrgLevel, OrgUnit
+
+    made = [
+        OrgUnit.objects.create(
+            pk=pk,
+            code=f"X{pk}",
+            name=f"第{pk}区",
+            parent=org.city,
+            level=OrgLevel.DISTRICT,
+            kind=OrgKind.GOVERNMENT,
+        )
+        for pk in (100010, 100009)
+    ]
+    assert made[0].path == f"{org.city.path}00100010/"
+    ordered = list(OrgUnit.objects.filter(path__startswith=org.city.path, code__startswith="X"))
+    assert [unit.pk for unit in ordered] == [100009, 100010]
+    assert made[0].ancestor_ids == [*org.city.ancestor_ids, 100010]
+    assert made[0].parent_path == org.city.path
+
+
+def test_the_migration_pads_the_paths_and_back(org):
+    """`accounts/0011` rewrites every path from the root down; backwards, plain ids."""
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.models import OrgUnit
+
+    migration = importlib.import_module("accounts.migrations.0011_padded_unit_paths")
+    migration.plain(apps, None)
+    org.d1_community.refresh_from_db()
+    assert org.d1_community.path == "/" + "/".join(map(str, org.d1_community.ancestor_ids)) + "/"
+    migration.padded(apps, None)
+    assert {unit.path for unit in OrgUnit.objects.all()} == {
+        "/" + "".join(f"{pk:08d}/" for pk in unit.ancestor_ids) for unit in OrgUnit.objects.all()
+    }
