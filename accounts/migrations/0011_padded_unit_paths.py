@@ -1,6 +1,8 @@
 """Unit paths written with fixed-width ids (`accounts.models.path_segment`), so that ordering
 by path is tree order with siblings by id (a tenth district after the ninth). Rewrites every
-unit's path from its parent's, the root first; backwards, the plain ids again."""
+unit's path from its parent's, the root first; backwards, the plain ids again. The users'
+units cached with their scope (`accounts.scope_cache`) hold the old paths: their stamp is
+bumped, as a unit's save does."""
 
 from django.db import migrations
 
@@ -21,6 +23,10 @@ def _rewrite(apps, segment) -> None:
             changed.append(unit)
         stack.extend((child, path) for child in children.get(unit.pk, []))
     OrgUnit.objects.bulk_update(changed, ["path"], batch_size=1000)
+    from core import caching
+
+    if caching.shared():
+        caching.bump_around_commit("user-scope")
 
 
 def padded(apps, schema_editor) -> None:
