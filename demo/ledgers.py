@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -747,7 +748,7 @@ def seed_targets_demo(out) -> None:
     )
 
 
-def _drawn_base(actual: int, cut: int, plan: str, share: float) -> int:
+def _drawn_base(actual: int, cut: int, plan: str, share: Fraction) -> int:
     """Last year's figure such that `actual` so far stands as `plan` says against it."""
     keep = 1 - cut / 100
     if plan == "over":
