@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import OrgUnit, User
-from accounts.selectors import units_visible_to
-from core.filters import CodeChoiceFilter, DayFilter
+from accounts.filters import AreaFilterSet, area_filter
+from accounts.models import User
+from core.filters import DayFilter
 from core.forms import UserChoiceField
 
 from .models import Appointment, AppointmentStatus, DayStatus, FieldVisit, ReceptionDay
@@ -64,17 +64,6 @@ def reception_leaders(user: User) -> QuerySet[User]:
     )
 
 
-def _area_filter(label) -> CodeChoiceFilter:
-    return CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="filter_area",
-        label=label,
-        empty_label=_("My whole area"),
-        help_text=_("A unit's code: that unit and the units below it."),
-    )
-
-
 def _leader_filter(field_name: str) -> LeaderFilter:
     return LeaderFilter(
         field_name=field_name,
@@ -86,30 +75,21 @@ def _leader_filter(field_name: str) -> LeaderFilter:
     )
 
 
-class ReceptionFilterSet(django_filters.FilterSet):
+class ReceptionFilterSet(AreaFilterSet):
     """A reception list narrowed to a unit of the user's area (and the units below it), and
     on the pages to one leader."""
 
     area_field = "day__schedule__unit"
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The page passes the user; the API's filter backend passes the request.
-        user = user or getattr(self.request, "user", None)
-        if user is not None:
-            self.filters["area"].queryset = units_visible_to(user).filter(is_active=True)
-            if "leader" in self.filters:
-                self.filters["leader"].queryset = reception_leaders(user)
-
-    def filter_area(self, queryset, name, unit):
-        if not unit:
-            return queryset
-        return queryset.filter(**{f"{self.area_field}__path__startswith": unit.path})
+        if self.user is not None and "leader" in self.filters:
+            self.filters["leader"].queryset = reception_leaders(self.user)
 
 
 class ReceptionDayFilter(ReceptionFilterSet):
     area_field = "schedule__unit"
-    area = _area_filter(_("Area"))
+    area = area_filter()
     date_from = DayFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = DayFilter(field_name="date", lookup_expr="lte", label=_("Until"))
     state = django_filters.ChoiceFilter(
@@ -134,7 +114,7 @@ class ReceptionDayFilter(ReceptionFilterSet):
 class AppointmentFilter(ReceptionFilterSet):
     """The appointments' filters on the API (which keeps its own `leader` user name)."""
 
-    area = _area_filter(_("Area"))
+    area = area_filter()
     date_from = DayFilter(field_name="day__date", lookup_expr="gte", label=_("From"))
     date_to = DayFilter(field_name="day__date", lookup_expr="lte", label=_("Until"))
     status = django_filters.ChoiceFilter(
@@ -167,7 +147,7 @@ class VisitFilter(ReceptionFilterSet):
     """The field visits' filters on the API (which keeps its own `leader` user name)."""
 
     area_field = "leader__org_unit"
-    area = _area_filter(_("Area"))
+    area = area_filter()
     date_from = DayFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = DayFilter(field_name="date", lookup_expr="lte", label=_("Until"))
 

@@ -9,9 +9,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import units_visible_to
-from core.filters import CodeChoiceFilter, DayFilter
+from accounts.filters import AreaFilterSet, area_filter
+from core.filters import DayFilter
 
 from ..models import Consultation, ConsultationLevel, ConsultationTask
 
@@ -38,15 +37,9 @@ def state_condition(state: str, today) -> Q:
     }[state]
 
 
-class ConsultationFilter(django_filters.FilterSet):
-    area = CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="filter_area",
-        label=_("Held by (area)"),
-        empty_label=_("My whole area"),
-        help_text=_("A unit's code: that unit and the units below it."),
-    )
+class ConsultationFilter(AreaFilterSet):
+    area_field = "recording_unit"
+    area = area_filter(_("Held by (area)"))
     held_from = DayFilter(field_name="held_on", lookup_expr="gte", label=_("Held from"))
     held_to = DayFilter(field_name="held_on", lookup_expr="lte", label=_("Held to"))
     level = django_filters.ChoiceFilter(
@@ -68,16 +61,6 @@ class ConsultationFilter(django_filters.FilterSet):
     class Meta:
         model = Consultation
         fields: list[str] = []
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The page passes the user; the API's filter backend passes the request.
-        user = user or getattr(self.request, "user", None)
-        if user is not None:
-            self.filters["area"].queryset = units_visible_to(user).filter(is_active=True)
-
-    def filter_area(self, queryset, name, unit):
-        return queryset.filter(recording_unit__path__startswith=unit.path) if unit else queryset
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(state_condition(value, timezone.localdate())) if value else queryset

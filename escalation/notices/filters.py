@@ -8,9 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import units_visible_to
-from core.filters import CodeChoiceFilter, DayFilter
+from accounts.filters import AreaFilterSet, area_filter
+from core.filters import DayFilter
 
 from ..models import SupervisionNotice
 
@@ -33,14 +32,8 @@ def state_condition(state: str, today) -> Q:
     }[state]
 
 
-class NoticeFilter(django_filters.FilterSet):
-    area = CodeChoiceFilter(
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        method="filter_area",
-        label=_("Addressed to (area)"),
-        empty_label=_("My whole area"),
-    )
+class NoticeFilter(AreaFilterSet):
+    area = area_filter(_("Addressed to (area)"), help_text="")
     issued_from = DayFilter(field_name="issued_on", lookup_expr="gte", label=_("Issued from"))
     issued_to = DayFilter(field_name="issued_on", lookup_expr="lte", label=_("Issued to"))
     state = django_filters.ChoiceFilter(
@@ -58,14 +51,6 @@ class NoticeFilter(django_filters.FilterSet):
     class Meta:
         model = SupervisionNotice
         fields: list[str] = []
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            self.filters["area"].queryset = units_visible_to(user).filter(is_active=True)
-
-    def filter_area(self, queryset, name, unit):
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(state_condition(value, timezone.localdate())) if value else queryset

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.filters import AreaFilterSet, area_filter
 from accounts.models import User
 from cases.models import Case
 from core.filters import DayFilter, YesNoAll
 from core.forms import UserChoiceField
 
-from ..filters import AreaFilterSet, area_filter
 from ..models import BacklogEntry, BacklogStatus
 from .selectors import group_case, overdue, sponsors_on_ledger
 

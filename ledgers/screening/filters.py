@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import AreaFilterSet, area_filter
 from core.filters import DayFilter, YesNoAll
 
-from ..filters import AreaFilterSet, area_filter
 from ..models import (
     ACTIVE_DISPUTE_STATUSES,
     DisputeItem,

@@ -7,10 +7,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import AreaFilterSet, area_filter
 from cases.models import ADOPTED_DECISIONS, SUGGESTION_DECISIONS, Case, Opinion
 from core.filters import SinceDayFilter, UntilDayFilter, YesNoAll
 
-from ..filters import AreaFilterSet, area_filter
 from ..models import SuggestionCommendation
 from .selectors import SuggestionState, answered_condition, late_condition
 

@@ -7,10 +7,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import AreaFilterSet, area_filter
 from core.filters import SinceDayFilter, UntilDayFilter, YesNoAll
 
 from ..models import Gravity, UrgentReport, UrgentStatus
-from ..screening.filters import AreaFilterSet, area_filter
 
 
 def late_condition() -> Q:
